@@ -1,0 +1,41 @@
+# RDS/RDT recorder userland. `make run` and `make test` set up what they need.
+SHELL := /bin/bash
+BOARD ?= sim
+PORT ?= 8080
+SCENARIO ?=
+NPM := npm --no-fund --no-audit --loglevel=error
+
+.PHONY: setup deps run test typecheck unit bench clean
+
+# Debian packages the tools need (installed only when missing).
+DEB_TOOLS := socat
+deps:
+	@missing=""; for t in $(DEB_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian packages:$$missing"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
+	fi
+
+node_modules/.installed: package.json package-lock.json
+	$(NPM) ci
+	@touch $@
+
+setup: deps node_modules/.installed
+
+run: setup
+	@./scripts/run-sim $(if $(SCENARIO),--scenario $(SCENARIO)) --port $(PORT)
+
+typecheck: setup
+	npx tsc --noEmit -p tsconfig.json
+
+unit: setup
+	node --import tsx node_modules/uvu/bin.js test '\.test\.ts$$'
+
+test: typecheck unit
+
+bench: setup
+	./scripts/bench
+
+clean:
+	rm -rf var dist .bench

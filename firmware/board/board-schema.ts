@@ -1,0 +1,73 @@
+import { z } from 'zod';
+
+const gpioLine = z.number().int().min(0).max(1023);
+
+export const linecardLinkSchema = z.discriminatedUnion('transport', [
+  z.object({
+    transport: z.literal('uart'),
+    device: z.string().min(1),
+    baudRate: z.number().int().positive(),
+  }),
+  z.object({
+    transport: z.literal('spi'),
+    device: z.string().min(1),
+    speedHz: z.number().int().positive(),
+    /** How often the host clocks a transfer to collect the card's bytes. */
+    pollMs: z.number().int().min(1).max(100),
+    /** Bytes clocked per transfer. */
+    transferBytes: z.number().int().min(16).max(65536),
+  }),
+  z.object({
+    transport: z.literal('tcp'),
+    host: z.string().min(1),
+    port: z.number().int().min(1).max(65535),
+  }),
+]);
+
+export const boardSchema = z.object({
+  model: z.string().regex(/^[a-z0-9-]+$/),
+  name: z.string().min(1),
+  linecard: linecardLinkSchema,
+  channels: z.object({
+    analog: z.number().int().min(0).max(256),
+    e1: z.number().int().min(0).max(16),
+    voip: z.number().int().min(0).max(16),
+  }),
+  gpio: z.object({
+    /** `sysfs` drives real lines through onoff; `sim` keeps state in memory. */
+    driver: z.enum(['sysfs', 'sim']),
+    activeLow: z.boolean().default(false),
+    lines: z.object({
+      pwr: gpioLine,
+      run: gpioLine,
+      link: gpioLine,
+      half: gpioLine,
+      full: gpioLine,
+      buzzer: gpioLine,
+    }),
+  }),
+  i2c: z
+    .object({
+      bus: z.number().int().min(0),
+      idEeprom: z.number().int().min(0x03).max(0x77).optional(),
+      temperatureSensor: z.number().int().min(0x03).max(0x77).optional(),
+      rtc: z.number().int().min(0x03).max(0x77).optional(),
+    })
+    .optional(),
+  storage: z.object({
+    kind: z.enum(['tf', 'hdd', 'dir']),
+    /** Mount point of the data disk; relative paths are relative to the working directory. */
+    mount: z.string().min(1),
+    device: z.string().optional(),
+  }),
+  console: z.object({ device: z.string().min(1), baudRate: z.number().int().positive() }).optional(),
+  capabilities: z.object({
+    analogRecording: z.number().int().min(0),
+    e1Recording: z.boolean(),
+    voipRecording: z.boolean(),
+    cloud: z.boolean(),
+  }),
+});
+
+export type Board = z.infer<typeof boardSchema>;
+export type LinecardLink = z.infer<typeof linecardLinkSchema>;

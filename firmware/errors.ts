@@ -1,0 +1,43 @@
+/**
+ * One error type for the whole daemon, with stable codes grouped by area.
+ * HTTP and the console map codes to status and message here and nowhere else.
+ */
+export const ERROR_CODES = {
+  // board / configuration
+  BOARD_FILE_INVALID: { http: 500, message: 'The board file is invalid' },
+  CONFIG_INVALID: { http: 500, message: 'The configuration file is invalid' },
+  SCENARIO_INVALID: { http: 400, message: 'The scenario file is invalid' },
+  // line card
+  LINECARD_TIMEOUT: { http: 504, message: 'The line card did not answer' },
+  LINECARD_REJECTED: { http: 502, message: 'The line card rejected the command' },
+  LINECARD_DOWN: { http: 503, message: 'The line card link is down' },
+  // records
+  RECORD_NOT_FOUND: { http: 404, message: 'No such recording' },
+  RECORD_FILE_MISSING: { http: 410, message: 'The recording file is missing from the disk' },
+  // API input
+  BAD_REQUEST: { http: 400, message: 'Invalid request' },
+  NOT_FOUND: { http: 404, message: 'Not found' },
+  INTERNAL: { http: 500, message: 'Internal error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class RecorderError extends Error {
+  readonly code: ErrorCode;
+  readonly detail: Record<string, unknown> | undefined;
+
+  constructor(code: ErrorCode, message?: string, detail?: Record<string, unknown>) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = 'RecorderError';
+    this.code = code;
+    this.detail = detail;
+  }
+
+  get httpStatus(): number {
+    return ERROR_CODES[this.code].http;
+  }
+}
+
+export function isRecorderError(e: unknown): e is RecorderError {
+  return e instanceof RecorderError;
+}

@@ -1,0 +1,90 @@
+/**
+ * The host interface: every access the daemon makes to hardware or the OS goes
+ * through one of these objects. Real Linux implementations live in
+ * `firmware/host/linux/`; simulated ones in `firmware/sim/` and are never
+ * imported by production code.
+ */
+
+/** A bidirectional byte stream to the line card (UART, SPI poller, socket). */
+export interface ByteLink {
+  write(data: Buffer): void;
+  onData(listener: (chunk: Buffer) => void): void;
+  /** Called once when the link closes or fails; `error` is set on failure. */
+  onClose(listener: (error?: Error) => void): void;
+  close(): Promise<void>;
+}
+
+/** Opens the line-card link; called again after the link is lost. */
+export interface LineCardTransport {
+  readonly description: string;
+  open(): Promise<ByteLink>;
+}
+
+export type GpioLineName = 'pwr' | 'run' | 'link' | 'half' | 'full' | 'buzzer';
+
+export interface GpioBank {
+  set(line: GpioLineName, on: boolean): void;
+  get(line: GpioLineName): boolean;
+  close(): Promise<void>;
+}
+
+export type TimerHandle = { cancel(): void };
+
+/** Wall clock and timers. A virtual clock replaces it in fast tests. */
+export interface Clock {
+  /** Milliseconds since the epoch. */
+  now(): number;
+  setTimeout(fn: () => void, ms: number): TimerHandle;
+  setInterval(fn: () => void, ms: number): TimerHandle;
+}
+
+export interface DiskUsage {
+  totalBytes: number;
+  freeBytes: number;
+  usedBytes: number;
+}
+
+export interface Disk {
+  /** Usage of the filesystem holding `path`; null when it is not mounted or unreadable. */
+  usage(path: string): Promise<DiskUsage | null>;
+}
+
+export interface ShellResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface Shell {
+  run(command: string, args: readonly string[], options?: { timeoutMs?: number }): Promise<ShellResult>;
+}
+
+/** Board sensors on I2C; each is null when the board has none. */
+export interface Sensors {
+  /** Serial number / board id from the ID EEPROM. */
+  boardId(): Promise<string | null>;
+  /** Board temperature in degrees Celsius. */
+  temperatureC(): Promise<number | null>;
+  /** Time held by the battery-backed RTC, ms since the epoch. */
+  rtcTime(): Promise<number | null>;
+  close(): Promise<void>;
+}
+
+export interface HostPaths {
+  /** Root of the recordings and index (the data disk's mount point). */
+  data: string;
+  /** Device configuration (JSON). */
+  config: string;
+  /** Log directory. */
+  log: string;
+}
+
+export interface Host {
+  linecard: LineCardTransport;
+  gpio: GpioBank;
+  clock: Clock;
+  disk: Disk;
+  shell: Shell;
+  sensors: Sensors;
+  paths: HostPaths;
+}
