@@ -1,0 +1,126 @@
+/**
+ * WAV (RIFF) files: the 44/46-byte headers the recorder writes for A-law,
+ * µ-law and 16-bit PCM, and a tolerant reader that also repairs the sizes of
+ * a file whose writer was killed before it could finalise the header.
+ */
+import { alawDecode, ulawDecode } from '../dsp/g711.ts';
+
+export type WavCodec = 'alaw' | 'ulaw' | 'pcm16';
+
+const FORMAT_TAG: Record<WavCodec, number> = { pcm16: 1, alaw: 6, ulaw: 7 };
+const CODEC_OF_TAG: Record<number, WavCodec> = { 1: 'pcm16', 6: 'alaw', 7: 'ulaw' };
+
+export function bytesPerSample(codec: WavCodec): number {
+  return codec === 'pcm16' ? 2 : 1;
+}
+
+/** Header size for a codec: G.711 uses an 18-byte fmt chunk (cbSize = 0), PCM the classic 16. */
+export function wavHeaderSize(codec: WavCodec): number {
+  return codec === 'pcm16' ? 44 : 46;
+}
+
+/** A header for `dataBytes` bytes of audio. */
+export function wavHeader(codec: WavCodec, sampleRate: number, dataBytes: number): Buffer {
+  const fmtSize = codec === 'pcm16' ? 16 : 18;
+  const size = wavHeaderSize(codec);
+  const bps = bytesPerSample(codec);
+  const h = Buffer.alloc(size);
+  h.write('RIFF', 0, 'latin1');
+  h.writeUInt32LE(size - 8 + dataBytes, 4);
+  h.write('WAVE', 8, 'latin1');
+  h.write('fmt ', 12, 'latin1');
+  h.writeUInt32LE(fmtSize, 16);
+  h.writeUInt16LE(FORMAT_TAG[codec], 20);
+  h.writeUInt16LE(1, 22);
+  h.writeUInt32LE(sampleRate, 24);
+  h.writeUInt32LE(sampleRate * bps, 28);
+  h.writeUInt16LE(bps, 32);
+  h.writeUInt16LE(bps * 8, 34);
+  let o = 36;
+  if (fmtSize === 18) {
+    h.writeUInt16LE(0, 36);
+    o = 38;
+  }
+  h.write('data', o, 'latin1');
+  h.writeUInt32LE(dataBytes, o + 4);
+  return h;
+}
+
+/** Offsets of the two size fields that change as a file grows. */
+export function wavSizeFields(codec: WavCodec): { riff: number; data: number } {
+  return { riff: 4, data: wavHeaderSize(codec) - 4 };
+}
+
+export interface WavInfo {
+  codec: WavCodec;
+  sampleRate: number;
+  channels: number;
+  dataOffset: number;
+  /** Bytes of audio actually present (clamped to the file size). */
+  dataBytes: number;
+  /** Whether the header's sizes disagree with the file (a writer was interrupted). */
+  sizesStale: boolean;
+}
+
+export class WavFormatError extends Error {}
+
+/** Parses a WAV header from the start of a file whose total length is `fileSize`. */
+export function parseWavHeader(head: Buffer, fileSize: number): WavInfo {
+  if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') {
+    throw new WavFormatError('not a RIFF/WAVE file');
+  }
+  let o = 12;
+  let fmt: { codec: WavCodec; sampleRate: number; channels: number } | null = null;
+  while (o + 8 <= head.length) {
+    const id = head.toString('latin1', o, o + 4);
+    const size = head.readUInt32LE(o + 4);
+    if (id === 'fmt ') {
+      if (o + 8 + 16 > head.length) break;
+      const tag = head.readUInt16LE(o + 8);
+      const codec = CODEC_OF_TAG[tag];
+      const bits = head.readUInt16LE(o + 22);
+      if (!codec || (codec === 'pcm16' && bits !== 16)) throw new WavFormatError(`unsupported WAV format tag ${tag} / ${bits} bits`);
+      fmt = { codec, channels: head.readUInt16LE(o + 10), sampleRate: head.readUInt32LE(o + 12) };
+    } else if (id === 'data') {
+      if (!fmt) throw new WavFormatError('data chunk before fmt chunk');
+      const dataOffset = o + 8;
+      const present = Math.max(0, fileSize - dataOffset);
+      const block = bytesPerSample(fmt.codec) * fmt.channels;
+      const whole = present - (present % block);
+      const declared = size;
+      const dataBytes = declared > 0 && declared <= whole ? declared : whole;
+      return { ...fmt, dataOffset, dataBytes, sizesStale: declared !== whole || head.readUInt32LE(4) !== dataOffset - 8 + whole };
+    }
+    o += 8 + size + (size & 1);
+  }
+  throw new WavFormatError('no data chunk in the header');
+}
+
+export interface DecodedWav {
+  info: WavInfo;
+  sampleRate: number;
+  /** Mono 16-bit samples (the first channel of a multi-channel file). */
+  samples: Int16Array;
+}
+
+/** Decodes a whole WAV file held in memory into 16-bit samples. */
+export function decodeWav(file: Buffer): DecodedWav {
+  const info = parseWavHeader(file.subarray(0, Math.min(file.length, 4096)), file.length);
+  const data = file.subarray(info.dataOffset, info.dataOffset + info.dataBytes);
+  let samples: Int16Array;
+  if (info.codec === 'pcm16') {
+    const frames = Math.floor(data.length / (2 * info.channels));
+    samples = new Int16Array(frames);
+    for (let i = 0; i < frames; i++) samples[i] = data.readInt16LE(i * 2 * info.channels);
+  } else {
+    const mono = info.channels === 1 ? data : data.filter((_, i) => i % info.channels === 0);
+    samples = info.codec === 'alaw' ? alawDecode(mono) : ulawDecode(mono);
+  }
+  return { info, sampleRate: info.sampleRate, samples };
+}
+
+/** Encodes 16-bit mono samples as a complete PCM WAV file. */
+export function encodePcmWav(samples: Int16Array, sampleRate = 8000): Buffer {
+  const body = Buffer.from(samples.buffer, samples.byteOffset, samples.byteLength);
+  return Buffer.concat([wavHeader('pcm16', sampleRate, body.length), body]);
+}
