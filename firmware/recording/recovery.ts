@@ -1,0 +1,87 @@
+/**
+ * Start-up recovery: recordings left open by a killed recorder are closed,
+ * their WAV headers fixed to the audio actually on disk, and indexed with the
+ * stop mode 'power-loss'. Safe to run again if it is itself interrupted.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bytesPerSample, parseWavHeader, wavHeader } from '../audio/wav.ts';
+import type { RecordIndex } from './record-index.ts';
+import type { RecordEntry } from './record-entry.ts';
+import { OPEN_MARKER_DIR } from './recording-paths.ts';
+import type { RecorderLogger } from './recorder.ts';
+
+export interface RecoveryResult {
+  recovered: RecordEntry[];
+  discarded: string[];
+}
+
+export async function recoverOpenRecordings(
+  dataDir: string,
+  index: RecordIndex,
+  minFileS: number,
+  log: RecorderLogger,
+): Promise<RecoveryResult> {
+  const dir = path.join(dataDir, OPEN_MARKER_DIR);
+  const result: RecoveryResult = { recovered: [], discarded: [] };
+  if (!fs.existsSync(dir)) return result;
+  for (const name of fs.readdirSync(dir)) {
+    const marker = path.join(dir, name);
+    if (!name.endsWith('.json')) {
+      fs.rmSync(marker, { force: true }); // an interrupted marker write
+      continue;
+    }
+    let entry: RecordEntry;
+    try {
+      entry = JSON.parse(fs.readFileSync(marker, 'utf8')) as RecordEntry;
+    } catch (e) {
+      log.error({ marker, err: (e as Error).message }, 'unreadable recording marker removed');
+      fs.rmSync(marker, { force: true });
+      continue;
+    }
+    const closed = entry.file ? closeWav(path.join(dataDir, entry.file), entry, log) : null;
+    if (!closed || (entry.part <= 1 && closed.durationMs < minFileS * 1000)) {
+      if (entry.file) fs.rmSync(path.join(dataDir, entry.file), { force: true });
+      result.discarded.push(entry.id);
+    } else {
+      await index.put(closed);
+      result.recovered.push(closed);
+      log.info({ id: closed.id, durationMs: closed.durationMs }, 'recording left open by a power loss recovered');
+    }
+    fs.rmSync(marker, { force: true });
+  }
+  return result;
+}
+
+function closeWav(file: string, entry: RecordEntry, log: RecorderLogger): RecordEntry | null {
+  let fd: number;
+  try {
+    fd = fs.openSync(file, 'r+');
+  } catch {
+    return null;
+  }
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.alloc(Math.min(size, 512));
+    fs.readSync(fd, head, 0, head.length, 0);
+    const info = parseWavHeader(head, size);
+    // Everything after the header is ours: the header may lag the audio by one flush.
+    const bps = bytesPerSample(info.codec);
+    const present = size - info.dataOffset;
+    const dataBytes = present - (present % bps);
+    fs.writeSync(fd, wavHeader(info.codec, info.sampleRate, dataBytes), 0, undefined, 0);
+    fs.ftruncateSync(fd, info.dataOffset + dataBytes);
+    fs.fdatasyncSync(fd);
+    return {
+      ...entry,
+      stopMode: 'power-loss',
+      durationMs: Math.round((dataBytes / bps / info.sampleRate) * 1000),
+      sizeBytes: info.dataOffset + dataBytes,
+    };
+  } catch (e) {
+    log.error({ file, err: (e as Error).message }, 'recording file damaged beyond repair');
+    return null;
+  } finally {
+    fs.closeSync(fd);
+  }
+}

@@ -1,0 +1,89 @@
+/**
+ * Writes one recording incrementally: audio is buffered in memory and flushed
+ * to the file every `flushMs` together with an updated header, so a killed
+ * process leaves a valid WAV that lacks at most the last flush interval.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { bytesPerSample, wavHeader, wavHeaderSize, type WavCodec } from '../audio/wav.ts';
+
+export const FLUSH_MS = 500;
+
+export class WavWriter {
+  private fd: number;
+  private readonly pending: Buffer;
+  private pendingLen = 0;
+  private dataBytes = 0;
+  private lastFlushAt: number;
+  private closed = false;
+
+  constructor(
+    readonly filePath: string,
+    readonly codec: WavCodec,
+    readonly sampleRate: number,
+    now: number,
+  ) {
+    fs.mkdirSync(path.dirname(filePath), { recursive: true });
+    this.fd = fs.openSync(filePath, 'w');
+    fs.writeSync(this.fd, wavHeader(codec, sampleRate, 0), 0, undefined, 0);
+    // One second of audio plus headroom; larger bursts are flushed at once.
+    this.pending = Buffer.allocUnsafe(sampleRate * bytesPerSample(codec) * 2);
+    this.lastFlushAt = now;
+  }
+
+  get bytesWritten(): number {
+    return this.dataBytes + this.pendingLen;
+  }
+
+  get durationMs(): number {
+    return Math.round((this.bytesWritten / bytesPerSample(this.codec) / this.sampleRate) * 1000);
+  }
+
+  append(data: Uint8Array, now: number): void {
+    if (this.closed) return;
+    if (this.pendingLen + data.length > this.pending.length) this.flush(now);
+    if (data.length > this.pending.length) {
+      fs.writeSync(this.fd, data, 0, data.length, this.headerSize() + this.dataBytes);
+      this.dataBytes += data.length;
+    } else {
+      this.pending.set(data, this.pendingLen);
+      this.pendingLen += data.length;
+    }
+    if (now - this.lastFlushAt >= FLUSH_MS) this.flush(now);
+  }
+
+  /** Writes buffered audio and the header sizes that match it. */
+  flush(now: number): void {
+    if (this.closed) return;
+    this.lastFlushAt = now;
+    if (this.pendingLen === 0) return;
+    fs.writeSync(this.fd, this.pending, 0, this.pendingLen, this.headerSize() + this.dataBytes);
+    this.dataBytes += this.pendingLen;
+    this.pendingLen = 0;
+    fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
+  }
+
+  /** Flushes, syncs to the disk and closes; returns the final audio size in bytes. */
+  close(now: number): number {
+    if (this.closed) return this.dataBytes;
+    this.flush(now);
+    fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
+    fs.fdatasyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.closed = true;
+    return this.dataBytes;
+  }
+
+  /** Closes and removes the file (a recording shorter than the minimum length). */
+  discard(): void {
+    if (!this.closed) {
+      fs.closeSync(this.fd);
+      this.closed = true;
+    }
+    fs.rmSync(this.filePath, { force: true });
+  }
+
+  private headerSize(): number {
+    return wavHeaderSize(this.codec);
+  }
+}
