@@ -1,0 +1,28 @@
+/** What a client sees of an index entry: times in ISO 8601, durations in seconds, labels from the manual. */
+import type { RecordEntry } from '../recording/record-entry.ts';
+import { START_MODE_LABEL, STOP_MODE_LABEL } from '../calls/call-types.ts';
+
+export function presentRecord(e: RecordEntry) {
+  return {
+    id: e.id,
+    callId: e.callId,
+    part: e.part,
+    channel: e.channel,
+    portType: e.portType,
+    lineNumber: e.lineNumber,
+    remoteNumber: e.remoteNumber,
+    callerName: e.callerName,
+    callType: e.callType,
+    startTime: new Date(e.startedAt).toISOString(),
+    durationS: Math.round(e.durationMs / 100) / 10,
+    startMode: e.startMode,
+    startModeLabel: START_MODE_LABEL[e.startMode],
+    stopMode: e.stopMode,
+    stopModeLabel: e.stopMode ? STOP_MODE_LABEL[e.stopMode] : null,
+    level: e.level,
+    file: e.file,
+    sizeBytes: e.sizeBytes,
+    codec: e.codec,
+    audioUrl: e.file ? `/api/v1/records/${encodeURIComponent(e.id)}/audio` : null,
+  };
+}

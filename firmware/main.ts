@@ -1,0 +1,22 @@
+/**
+ * Production entry point of the recorder daemon on the box:
+ * `node main.js [--board rds|rdt] [--port 8080] [--data /data]`.
+ */
+import { loadBoard } from './board/load-board.ts';
+import { createLinuxHost } from './host/linux/linux-host.ts';
+import { parseDaemonArgs } from './cli-args.ts';
+import { createLogger } from './log.ts';
+import { runUntilSignalled } from './run-daemon.ts';
+
+async function main(): Promise<void> {
+  const args = parseDaemonArgs(process.argv.slice(2), { board: 'rds' });
+  const board = await loadBoard(args.board);
+  const host = createLinuxHost(board, { dataDir: args.dataDir, configDir: args.configDir, logDir: args.logDir });
+  const log = createLogger(host.paths.log);
+  await runUntilSignalled({ host, board, log, port: args.port }, log);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`recorder: ${(e as Error).message}\n`);
+  process.exit(1);
+});
