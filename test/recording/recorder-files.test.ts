@@ -1,0 +1,136 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { WavWriter, FLUSH_MS } from '../../firmware/recording/wav-writer.ts';
+import { RecordIndex } from '../../firmware/recording/record-index.ts';
+import { Recorder } from '../../firmware/recording/recorder.ts';
+import { recoverOpenRecordings } from '../../firmware/recording/recovery.ts';
+import { decodeWav, parseWavHeader } from '../../firmware/audio/wav.ts';
+import { alawEncode } from '../../firmware/dsp/g711.ts';
+import { recordId, type RecordEntry } from '../../firmware/recording/record-entry.ts';
+
+const quiet = { info() {}, error() {}, warn() {} };
+const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rec-'));
+
+function tone(n: number, offset = 0): Int16Array {
+  return Int16Array.from({ length: n }, (_, i) => Math.round(8000 * Math.sin(((i + offset) * 2 * Math.PI * 440) / 8000)));
+}
+
+test('an unclosed writer leaves a valid WAV lacking at most one flush interval', () => {
+  const dir = tmp();
+  const file = path.join(dir, 'a.wav');
+  const w = new WavWriter(file, 'alaw', 8000, 0);
+  for (let t = 0; t < 5000; t += 20) w.append(alawEncode(tone(160, t * 8)), t);
+  // No close(): the process is killed here.
+  const onDisk = fs.readFileSync(file);
+  const info = parseWavHeader(onDisk, onDisk.length);
+  assert.not.ok(info.sizesStale, 'header sizes match the audio on disk');
+  const seconds = info.dataBytes / 8000;
+  assert.ok(seconds >= 5 - FLUSH_MS / 1000 - 0.02, `${seconds} s on disk`);
+});
+
+test('a closed writer holds exactly the audio appended, decodable to the same samples', () => {
+  const dir = tmp();
+  const file = path.join(dir, 'b.wav');
+  const w = new WavWriter(file, 'alaw', 8000, 0);
+  const pcm = tone(8000);
+  w.append(alawEncode(pcm), 0);
+  w.close(1000);
+  const wav = decodeWav(fs.readFileSync(file));
+  assert.is(wav.samples.length, 8000);
+  let maxErr = 0;
+  for (let i = 0; i < pcm.length; i++) maxErr = Math.max(maxErr, Math.abs(pcm[i]! - wav.samples[i]!));
+  assert.ok(maxErr < 300, `A-law quantisation error ${maxErr}`);
+});
+
+function entry(over: Partial<RecordEntry>): RecordEntry {
+  const startedAt = over.startedAt ?? 1_700_000_000_000;
+  const channel = over.channel ?? 0;
+  return {
+    id: recordId(startedAt, channel, 1),
+    callId: `${channel}-${startedAt}`,
+    part: 1,
+    channel,
+    portType: 'analog',
+    lineNumber: String(8000 + channel),
+    remoteNumber: '',
+    callerName: '',
+    callType: 'outgoing',
+    startedAt,
+    durationMs: 10_000,
+    startMode: 'voltage',
+    stopMode: 'hangup',
+    level: 'normal',
+    file: null,
+    sizeBytes: 0,
+    codec: 'alaw',
+    ...over,
+  };
+}
+
+test('index queries are newest first, filtered by time and channel, paged with a total', async () => {
+  const index = new RecordIndex(path.join(tmp(), 'index'));
+  await index.open();
+  const base = 1_700_000_000_000;
+  for (let i = 0; i < 30; i++) await index.put(entry({ startedAt: base + i * 60_000, channel: i % 3 }));
+  const page = await index.query({ limit: 5, offset: 0 });
+  assert.is(page.total, 30);
+  assert.equal(page.items.map((e) => e.startedAt), [29, 28, 27, 26, 25].map((i) => base + i * 60_000));
+  const ch1 = await index.query({ channel: 1, limit: 100, offset: 0 });
+  assert.is(ch1.total, 10);
+  assert.ok(ch1.items.every((e) => e.channel === 1));
+  const window = await index.query({ from: base + 10 * 60_000, to: base + 19 * 60_000, limit: 3, offset: 2 });
+  assert.is(window.total, 10);
+  assert.equal(window.items.map((e) => e.startedAt), [17, 16, 15].map((i) => base + i * 60_000));
+  await index.put({ ...page.items[0]!, remoteNumber: '110' });
+  assert.is((await index.query({ limit: 100, offset: 0 })).total, 30, 'replacing an entry does not duplicate it');
+  await index.close();
+});
+
+test('recovery closes recordings a killed recorder left open and indexes them once', async () => {
+  const data = tmp();
+  const index = new RecordIndex(path.join(data, 'index'));
+  await index.open();
+  const rec = new Recorder(data, index, 'alaw', quiet);
+  const at = 1_700_000_100_000;
+  const call = { callId: '2-x', type: 'incoming' as const, remoteNumber: '555', callerName: '', startedAt: at };
+  rec.start(2, { kind: 'start', call, callType: 'incoming-answered', part: 1, startMode: 'voltage', at }, { lineNumber: '8002', level: 'important' });
+  for (let t = 0; t < 8000; t += 20) rec.audio(2, alawEncode(tone(160, t * 8)), at + t);
+  rec.update(2, '5550100', 'LI');
+  // Killed: no stop(). A new recorder process starts and recovers.
+  const first = await recoverOpenRecordings(data, index, 3, quiet);
+  assert.is(first.recovered.length, 1);
+  const r = first.recovered[0]!;
+  assert.is(r.stopMode, 'power-loss');
+  assert.is(r.remoteNumber, '5550100');
+  assert.is(r.level, 'important');
+  assert.ok(r.durationMs >= 7000 && r.durationMs <= 8000, `${r.durationMs} ms`);
+  const wav = fs.readFileSync(path.join(data, r.file!));
+  assert.not.ok(parseWavHeader(wav, wav.length).sizesStale);
+  const again = await recoverOpenRecordings(data, index, 3, quiet);
+  assert.is(again.recovered.length, 0);
+  assert.is((await index.query({ limit: 10, offset: 0 })).total, 1);
+  await index.close();
+});
+
+test('a recording stopped short of the minimum length leaves neither file nor entry', async () => {
+  const data = tmp();
+  const index = new RecordIndex(path.join(data, 'index'));
+  await index.open();
+  const rec = new Recorder(data, index, 'alaw', quiet);
+  const at = 1_700_000_200_000;
+  const call = { callId: '0-y', type: 'outgoing' as const, remoteNumber: '', callerName: '', startedAt: at };
+  rec.start(0, { kind: 'start', call, callType: 'outgoing', part: 1, startMode: 'voltage', at }, { lineNumber: '8000', level: 'normal' });
+  const file = path.join(data, rec.current(0)!.entry.file!);
+  rec.audio(0, new Uint8Array(160), at);
+  rec.stop(0, { kind: 'stop', stopMode: 'hangup', keep: false, at: at + 1000 });
+  await rec.drain();
+  assert.not.ok(fs.existsSync(file));
+  assert.is((await index.query({ limit: 10, offset: 0 })).total, 0);
+  assert.equal(fs.readdirSync(path.join(data, 'open')), []);
+  await index.close();
+});
+
+test.run();
