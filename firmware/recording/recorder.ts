@@ -41,7 +41,7 @@ export class Recorder {
   onIndexed: ((entry: RecordEntry) => void) | null = null;
 
   constructor(
-    private readonly dataDir: string,
+    readonly dataDir: string,
     private readonly index: RecordIndex,
     private readonly codec: WavCodec,
     private readonly log: RecorderLogger,

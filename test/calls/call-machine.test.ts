@@ -87,8 +87,8 @@ test('off-hook without ringing is an outgoing call numbered by the dialled digit
   l.hold(ONHOOK, 1000);
   const start = l.kinds('start')[0];
   assert.ok(start?.kind === 'start' && start.callType === 'outgoing');
-  const updates = l.kinds('update');
-  assert.is(updates.at(-1)?.kind === 'update' && updates.at(-1)!.remoteNumber, '8675309');
+  const last = l.kinds('update').at(-1);
+  assert.is(last?.kind === 'update' && last.remoteNumber, '8675309');
   assert.equal(
     l.kinds('state').map((d) => d.kind === 'state' && d.state),
     ['idle', 'outgoing', 'idle'],

@@ -1,0 +1,78 @@
+/**
+ * A yanked power cord: the daemon is killed with SIGKILL in the middle of a
+ * call on a real serial link (pseudo-terminal pair) and started again; the
+ * call is then indexed with its audio up to the kill, less at most a second.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { encodePcmWav, decodeWav, parseWavHeader } from '../../firmware/audio/wav.ts';
+import { speechLike } from '../../firmware/sim/signals.ts';
+import { getJson, killTree, startDaemonProcess, startSimulator, waitFor, type DaemonProcess } from '../support/processes.ts';
+import { locate } from '../support/audio-match.ts';
+
+const children: ChildProcess[] = [];
+
+test.after(() => {
+  for (const c of children) killTree(c, 'SIGKILL');
+});
+
+test('a call interrupted by SIGKILL is recovered at the next start with its audio', async () => {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'kill-'));
+  const speech = speechLike(120, 7);
+  fs.writeFileSync(path.join(work, 'line0.wav'), encodePcmWav(speech));
+  fs.writeFileSync(
+    path.join(work, 'scenario.json'),
+    JSON.stringify({ board: 'sim', lines: [{ channel: 0, audio: 'line0.wav', timeline: [{ t: 0, state: 'onhook' }, { t: 1, state: 'offhook' }] }] }),
+  );
+  const sim = startSimulator(work, ['--scenario', path.join(work, 'scenario.json')]);
+  children.push(sim);
+  await waitFor('the pseudo-terminal pair', () => fs.existsSync(path.join(work, 'var/linecard-host.pty')));
+
+  let daemon: DaemonProcess = await startDaemonProcess(work);
+  children.push(daemon.child);
+  const recordingSince = await waitFor('channel 0 to record', async () => {
+    const ch = (await getJson(daemon.url('/api/v1/channels'))).items[0];
+    return ch.recording ? Date.parse(ch.recordingSince) : null;
+  });
+  await waitFor('six seconds of recording', async () => {
+    const ch = (await getJson(daemon.url('/api/v1/channels'))).items[0];
+    return ch.recordingS >= 6 ? true : null;
+  });
+  const killedAt = Date.now();
+  daemon.child.kill('SIGKILL');
+  await new Promise((r) => daemon.child.once('exit', r));
+  const expectedS = (killedAt - recordingSince) / 1000;
+
+  daemon = await startDaemonProcess(work);
+  children.push(daemon.child);
+  const rec = await waitFor('the recovered recording', async () => {
+    const body = await getJson(daemon.url('/api/v1/records'));
+    return body.items.find((r: any) => r.stopMode === 'power-loss') ?? null;
+  });
+  assert.is(rec.channel, 0);
+  assert.is(rec.callType, 'outgoing');
+  assert.ok(rec.durationS >= expectedS - 1, `recovered ${rec.durationS} s of a ${expectedS.toFixed(1)} s call`);
+  assert.ok(rec.durationS <= expectedS + 0.5, `recovered ${rec.durationS} s of a ${expectedS.toFixed(1)} s call`);
+
+  const file = fs.readFileSync(path.join(work, 'var/data', rec.file));
+  assert.not.ok(parseWavHeader(file, file.length).sizesStale, 'the WAV header was repaired');
+  const wav = decodeWav(file);
+  // The call's audio, not just its length: the line went off-hook 1 s into the scenario, so
+  // 2 s into the recording is about 3.1-3.4 s into what the line carried.
+  const match = locate(wav.samples, 2 * 8000, 8000, speech, 2.5 * 8000, 4 * 8000);
+  assert.ok(match.correlation > 0.95, `correlation ${match.correlation.toFixed(3)}`);
+
+  // The call is still going on the line: the restarted daemon records it again.
+  await waitFor('recording to resume after the restart', async () => {
+    const ch = (await getJson(daemon.url('/api/v1/channels'))).items[0];
+    return ch.recording ? true : null;
+  });
+  killTree(daemon.child, 'SIGTERM');
+  killTree(sim, 'SIGTERM');
+});
+
+test.run();

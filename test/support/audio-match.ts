@@ -1,0 +1,35 @@
+/** Locating a recorded excerpt in the audio a line carried, by normalised cross-correlation. */
+
+export function normalisedCorrelation(a: Int16Array, aStart: number, b: Int16Array, bStart: number, n: number): number {
+  let ab = 0;
+  let aa = 0;
+  let bb = 0;
+  for (let i = 0; i < n; i++) {
+    const x = a[aStart + i] ?? 0;
+    const y = b[bStart + i] ?? 0;
+    ab += x * y;
+    aa += x * x;
+    bb += y * y;
+  }
+  return aa === 0 || bb === 0 ? 0 : ab / Math.sqrt(aa * bb);
+}
+
+/**
+ * Finds where `excerpt` (n samples of `recorded` from `recStart`) best matches
+ * `reference` between `searchFrom` and `searchTo`; returns the offset and correlation.
+ */
+export function locate(
+  recorded: Int16Array,
+  recStart: number,
+  n: number,
+  reference: Int16Array,
+  searchFrom: number,
+  searchTo: number,
+): { offset: number; correlation: number } {
+  let best = { offset: -1, correlation: -1 };
+  for (let off = Math.max(0, searchFrom); off <= searchTo && off + n <= reference.length; off++) {
+    const c = normalisedCorrelation(recorded, recStart, reference, off, n);
+    if (c > best.correlation) best = { offset: off, correlation: c };
+  }
+  return best;
+}

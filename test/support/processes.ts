@@ -1,0 +1,72 @@
+/** Starting the simulator and the daemon as real processes on a pseudo-terminal pair. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+export const ROOT = path.resolve(import.meta.dirname, '../..');
+
+export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 20000, everyMs = 100): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let lastError: unknown;
+  while (Date.now() < end) {
+    try {
+      const v = await fn();
+      if (v !== null && v !== undefined && v !== false) return v as T;
+    } catch (e) {
+      lastError = e;
+    }
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+  throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+}
+
+export function startSimulator(workDir: string, args: string[]): ChildProcess {
+  const child = spawn(path.join(ROOT, 'scripts/linecard-sim'), ['--pty-pair', path.join(workDir, 'var'), ...args], {
+    cwd: workDir,
+    stdio: ['ignore', 'ignore', fs.openSync(path.join(workDir, 'sim.log'), 'a')],
+    detached: true,
+  });
+  return child;
+}
+
+export interface DaemonProcess {
+  child: ChildProcess;
+  port: number;
+  url(p: string): string;
+}
+
+/** Starts the simulated-board daemon in `workDir` (so its board's relative pty path lands there). */
+export async function startDaemonProcess(workDir: string): Promise<DaemonProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', 'sim', '--port', '0', '--data', 'var/data', '--config', 'var/config', '--logs', 'var/log'],
+    { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
+  );
+  let out = '';
+  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  const port = await waitFor('the daemon to listen', () => {
+    const m = /"port":(\d+)[^\n]*"msg":"recorder running"/.exec(out);
+    if (child.exitCode !== null) throw new Error(`daemon exited: ${out.slice(-2000)}`);
+    return m ? Number(m[1]) : null;
+  });
+  return { child, port, url: (p) => `http://127.0.0.1:${port}${p}` };
+}
+
+export function killTree(child: ChildProcess | undefined, signal: NodeJS.Signals = 'SIGTERM'): void {
+  if (!child?.pid) return;
+  try {
+    process.kill(-child.pid, signal);
+  } catch {
+    try {
+      child.kill(signal);
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+export async function getJson(url: string): Promise<any> {
+  const res = await fetch(url);
+  return res.json();
+}
