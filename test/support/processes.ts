@@ -2,8 +2,11 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
+/** The TypeScript loader, by absolute URL so it resolves from any working directory. */
+export const TSX_LOADER = pathToFileURL(path.join(ROOT, 'node_modules/tsx/dist/loader.mjs')).href;
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | null | undefined> | T | null | undefined, timeoutMs = 20000, everyMs = 100): Promise<T> {
   const end = Date.now() + timeoutMs;
@@ -39,7 +42,7 @@ export interface DaemonProcess {
 export async function startDaemonProcess(workDir: string): Promise<DaemonProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', 'sim', '--port', '0', '--data', 'var/data', '--config', 'var/config', '--logs', 'var/log'],
+    ['--import', TSX_LOADER, path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', 'sim', '--port', '0', '--data', 'var/data', '--config', 'var/config', '--logs', 'var/log'],
     { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   let out = '';
