@@ -13,7 +13,8 @@
  *   polarity while answered), conversation, the far end hangs up, busy tone
  *   (450 Hz 350/350 ms) for a few seconds, on hook;
  * - disconnection: the line goes dead for a while.
- * Calls last 10-120 s. Idle gaps separate them; with `continuous` every
+ * Calls last 10-120 s, most of them under half a minute. Idle gaps (3 s and
+ * more, 28 s on average) separate them; with `continuous` every
  * channel is always in a call (answered calls back to back, ~1 s apart).
  */
 import {
@@ -109,7 +110,8 @@ export class TrafficLine implements LineSource {
   ) {
     this.rand = mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(channel + 1, 0x85ebca6b)) >>> 0);
     this.speechSeedBase = (seed >>> 0) * SPEECH_SEEDS;
-    this.plannedUntil = options.continuous ? this.int(0, 1000) : this.int(1000, 60_000);
+    // Lines get busy within seconds so a freshly started box soon has calls to show.
+    this.plannedUntil = options.continuous ? this.int(0, 1000) : this.int(500, 8_000);
   }
 
   stateAt(tMs: number): LineStateAt {
@@ -153,9 +155,18 @@ export class TrafficLine implements LineSource {
         else if (r < 0.62) end = this.incoming(start, true);
         else end = this.outgoing(start);
       }
-      const gap = this.options.continuous ? this.int(800, 1200) : Math.min(400_000, 5_000 + Math.floor(-Math.log(1 - this.rand()) * 90_000));
+      const gap = this.options.continuous ? this.int(800, 1200) : Math.min(300_000, 3_000 + this.exponential(25_000));
       this.plannedUntil = end + gap;
     }
+  }
+
+  /** 10-120 s, most calls short (exponential tail with a 20 s mean above the minimum). */
+  private callLength(): number {
+    return Math.min(120_000, 10_000 + this.exponential(20_000));
+  }
+
+  private exponential(mean: number): number {
+    return Math.floor(-Math.log(1 - this.rand()) * mean);
   }
 
   private int(lo: number, hi: number): number {
@@ -220,7 +231,7 @@ export class TrafficLine implements LineSource {
       return event.endMs;
     }
     const answerAt = Math.max(lastRingEnd + this.int(300, 3000), rings === 1 ? fskEnd + this.int(200, 1500) : 0);
-    const length = this.int(10_000, 120_000);
+    const length = this.callLength();
     const farEnd = this.rand() < 0.4;
     const busyMs = farEnd ? this.int(2000, 5000) : 0;
     const hangup = Math.max(answerAt + 5000, t0 + length - busyMs);
@@ -257,7 +268,7 @@ export class TrafficLine implements LineSource {
     const reversed = this.rand() < 0.5;
     if (reversed) this.at(answerAt, 'reversed');
     const busyMs = this.int(3000, 6000);
-    const hangup = Math.max(answerAt + 5000, t0 + this.int(10_000, 120_000) - busyMs);
+    const hangup = Math.max(answerAt + 5000, t0 + this.callLength() - busyMs);
     this.conversation(answerAt, hangup);
     if (reversed) this.at(hangup, 'offhook');
     this.tone(hangup + this.int(100, 400), 350, 350, busyMs);
