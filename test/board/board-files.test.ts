@@ -1,0 +1,70 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { loadBoard, parseBoard } from '../../firmware/board/load-board.ts';
+import { loadDeviceConfig, channelConfigOf } from '../../firmware/config/device-config.ts';
+import { RecorderError } from '../../firmware/errors.ts';
+import { ROOT, TSX_LOADER } from '../support/processes.ts';
+
+test('the shipped board files are valid and say what the product card says', async () => {
+  const rds = await loadBoard('rds');
+  assert.is(rds.channels.analog, 8);
+  assert.is(rds.storage.kind, 'tf');
+  assert.is(rds.linecard.transport, 'uart');
+  const rdt = await loadBoard('rdt');
+  assert.equal(rdt.channels, { analog: 64, e1: 4, voip: 2 });
+  assert.is(rdt.storage.kind, 'hdd');
+  const sim = await loadBoard('sim');
+  assert.is(sim.gpio.driver, 'sim');
+  for (const b of [rds, rdt, sim]) assert.equal(Object.keys(b.gpio.lines).sort(), ['buzzer', 'full', 'half', 'link', 'pwr', 'run']);
+});
+
+test('an invalid board file is rejected with the file and the field named', () => {
+  const bad = JSON.stringify({ model: 'x', name: 'x', linecard: { transport: 'uart', device: '/dev/ttyS1', baudRate: -5 } });
+  try {
+    parseBoard(bad, '/etc/boards/x.json');
+    assert.unreachable();
+  } catch (e) {
+    assert.instance(e, RecorderError);
+    const msg = (e as Error).message;
+    assert.match(msg, '/etc/boards/x.json');
+    assert.match(msg, 'linecard.baudRate');
+  }
+  assert.throws(() => parseBoard('{not json', 'b.json'), /b\.json: not valid JSON/);
+});
+
+test('the daemon refuses an invalid board file with a clear message and a non-zero exit', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-'));
+  const file = path.join(dir, 'broken.json');
+  fs.writeFileSync(file, JSON.stringify({ model: 'broken', channels: { analog: 'eight' } }));
+  const r = spawnSync(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', file, '--port', '0'], {
+    cwd: dir,
+    encoding: 'utf8',
+    timeout: 30000,
+  });
+  assert.is(r.status, 1);
+  assert.match(r.stderr, file);
+  assert.match(r.stderr, 'channels.analog');
+});
+
+test('device configuration: defaults from the manual, overrides per channel, errors name the field', () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+  const defaults = loadDeviceConfig(path.join(dir, 'missing.json'));
+  assert.equal(
+    [defaults.recording.maxFileS, defaults.recording.minFileS, defaults.recording.codec],
+    [1800, 3, 'alaw'],
+  );
+  const ch5 = channelConfigOf(defaults, 5);
+  assert.equal([ch5.lineNumber, ch5.offhookVoltage, ch5.disconnectVoltage, ch5.controlMode, ch5.level], ['8005', 15, 4, 'voltage', 'normal']);
+  const file = path.join(dir, 'recorder.json');
+  fs.writeFileSync(file, JSON.stringify({ channels: { '2': { level: 'important', offhookVoltage: 18 } } }));
+  const cfg = loadDeviceConfig(file);
+  assert.equal([channelConfigOf(cfg, 2).level, channelConfigOf(cfg, 2).offhookVoltage, channelConfigOf(cfg, 3).level], ['important', 18, 'normal']);
+  fs.writeFileSync(file, JSON.stringify({ recording: { maxFileS: 99999 } }));
+  assert.throws(() => loadDeviceConfig(file), /recording\.maxFileS/);
+});
+
+test.run();
