@@ -1,0 +1,293 @@
+/**
+ * Streaming DTMF receiver.
+ *
+ * Each 102-sample block (12.75 ms at 8 kHz) is analysed by eight Goertzel
+ * filters, run as two 51-sample halves so each filter yields a coherent
+ * full-block energy and, from the phase advance between the halves, the
+ * frequency of the tone it sees. A block holds a digit when:
+ *
+ * - the strongest row and column tones are each above -38 dBm0,
+ * - twist is within limits: low group louder by at most 9.5 dB ("normal"),
+ *   high group louder by at most 6 dB ("reverse"); the spec asks for 8 / 4 dB,
+ * - each beats the other tones of its group by 8 dB,
+ * - together they carry at least 75 % of the block's energy (so a block only
+ *   partly covered by a tone, or a tone under speech or noise, fails),
+ * - both tones are within 2.5 % of nominal (spec: accept 1.5 %, reject 3.5 %).
+ *
+ * A digit starts after two consecutive blocks agree and ends after three
+ * blocks without it (a drop-out of up to ~10 ms is bridged) or when another
+ * digit starts. Its on and off times come from the tone amplitude in the
+ * half-blocks around each edge relative to a half-block full of tone, to
+ * within a few ms; tones shorter than 30 ms are dropped (spec: 40 ms must be
+ * detected, 20 ms rejected).
+ *
+ * Quiet input (below -50 dBm0) does not run the filters. No allocation
+ * happens while processing, except the event handed to the callback.
+ */
+const ROW_HZ = [697, 770, 852, 941];
+const COL_HZ = [1209, 1336, 1477, 1633];
+const DIGITS = '123A456B789C*0#D';
+
+const THRESHOLD_DBM0 = -38;
+const NORMAL_TWIST = Math.pow(10, 9.5 / 10);
+const REVERSE_TWIST = Math.pow(10, 6 / 10);
+const RELATIVE_PEAK = Math.pow(10, 8 / 10);
+const TO_TOTAL_ENERGY = 0.75;
+const FREQ_TOLERANCE = 0.025;
+/** Peak amplitude of a 0 dBm0 sine (see firmware/sim/signals.ts). */
+const DBM0_PEAK = 32768 * Math.pow(10, -3.14 / 20);
+const MISSES_TO_END = 3;
+/** Input below this mean power (a sine at -50 dBm0) is not filtered while the filters are at rest. */
+const QUIET_DBM0 = -50;
+/** Shortest tone reported; the spec asks for 40 ms detected, 20 ms rejected. */
+const MIN_TONE_MS = 30;
+
+export interface DtmfDigitEvent {
+  digit: string;
+  /** First sample of the tone, counted from the first sample ever given to the receiver. */
+  onSample: number;
+  /** First sample after the tone. */
+  offSample: number;
+}
+
+export class DtmfReceiver {
+  private readonly half: number;
+  private readonly block: number;
+  private readonly threshold: number;
+  private readonly minSamples: number;
+  private readonly quietPower: number;
+  private readonly coef = new Float64Array(8);
+  private readonly cosW = new Float64Array(8);
+  private readonly sinW = new Float64Array(8);
+  private readonly cosHalf = new Float64Array(8);
+  private readonly sinHalf = new Float64Array(8);
+  private readonly s1 = new Float64Array(8);
+  private readonly s2 = new Float64Array(8);
+  private readonly yaRe = new Float64Array(8);
+  private readonly yaIm = new Float64Array(8);
+  /** Frequency error of each filter's tone, Hz. */
+  private readonly offsetHz = new Float64Array(8);
+  private readonly energy = new Float64Array(8);
+  private halfA = new Float64Array(8);
+  private halfB = new Float64Array(8);
+  private prevHalfA = new Float64Array(8);
+  private prevHalfB = new Float64Array(8);
+
+  private pos = 0;
+  private filtersIdle = true;
+  private secondHalf = false;
+  private blockEnergy = 0;
+  private sample = 0;
+
+  private candidate = -1;
+  private candCount = 0;
+  private candStart = 0;
+  /** Tone amplitude in the four half-blocks ending with the candidate's first block. */
+  private readonly candHalves = new Float64Array(4);
+
+  private current = -1;
+  private onStart = 0;
+  private readonly onHalves = new Float64Array(4);
+  private misses = 0;
+  private lastHitStart = 0;
+  /** Tone amplitude in the halves of the last block holding the digit and of the block after it. */
+  private readonly edgeHalves = new Float64Array(4);
+  /** Amplitude of a half-block full of the tone: the largest seen during the digit. */
+  private refAmp = 0;
+
+  constructor(private readonly sampleRate = 8000) {
+    this.half = Math.round((51 * sampleRate) / 8000);
+    this.block = 2 * this.half;
+    const minPeak = DBM0_PEAK * Math.pow(10, THRESHOLD_DBM0 / 20);
+    this.threshold = Math.pow((this.block * minPeak) / 2, 2);
+    this.minSamples = (MIN_TONE_MS * sampleRate) / 1000;
+    this.quietPower = Math.pow(DBM0_PEAK * Math.pow(10, QUIET_DBM0 / 20), 2) / 2;
+    const freqs = [...ROW_HZ, ...COL_HZ];
+    for (let k = 0; k < 8; k++) {
+      const w = (2 * Math.PI * freqs[k]!) / sampleRate;
+      this.coef[k] = 2 * Math.cos(w);
+      this.cosW[k] = Math.cos(w);
+      this.sinW[k] = Math.sin(w);
+      this.cosHalf[k] = Math.cos(w * this.half);
+      this.sinHalf[k] = Math.sin(w * this.half);
+    }
+  }
+
+  reset(): void {
+    this.s1.fill(0);
+    this.s2.fill(0);
+    this.energy.fill(0);
+    for (const h of [this.halfA, this.halfB, this.prevHalfA, this.prevHalfB]) h.fill(0);
+    this.pos = 0;
+    this.filtersIdle = true;
+    this.secondHalf = false;
+    this.blockEnergy = 0;
+    this.sample = 0;
+    this.candidate = -1;
+    this.candCount = 0;
+    this.current = -1;
+    this.misses = 0;
+  }
+
+  process(pcm: Int16Array, onDigit: (e: DtmfDigitEvent) => void): void {
+    let i = 0;
+    while (i < pcm.length) {
+      const n = Math.min(this.half - this.pos, pcm.length - i);
+      const end = i + n;
+      let e = 0;
+      for (let j = i; j < end; j++) e += pcm[j]! * pcm[j]!;
+      this.blockEnergy += e;
+      // Filters still at rest and a quiet stretch: running them would change nothing that matters.
+      if (!this.filtersIdle || e >= n * this.quietPower) {
+        this.filtersIdle = false;
+        for (let k = 0; k < 8; k++) {
+          const c = this.coef[k]!;
+          let s1 = this.s1[k]!;
+          let s2 = this.s2[k]!;
+          for (let j = i; j < end; j++) {
+            const s0 = pcm[j]! + c * s1 - s2;
+            s2 = s1;
+            s1 = s0;
+          }
+          this.s1[k] = s1;
+          this.s2[k] = s2;
+        }
+      }
+      this.pos += n;
+      this.sample += n;
+      i = end;
+      if (this.pos === this.half) this.endOfHalf(onDigit);
+    }
+  }
+
+  private endOfHalf(onDigit: (e: DtmfDigitEvent) => void): void {
+    this.pos = 0;
+    if (!this.secondHalf) {
+      for (let k = 0; k < 8; k++) {
+        this.yaRe[k] = this.s1[k]! - this.cosW[k]! * this.s2[k]!;
+        this.yaIm[k] = this.sinW[k]! * this.s2[k]!;
+      }
+      this.secondHalf = true;
+    } else {
+      let swap = this.prevHalfA;
+      this.prevHalfA = this.halfA;
+      this.halfA = swap;
+      swap = this.prevHalfB;
+      this.prevHalfB = this.halfB;
+      this.halfB = swap;
+      const halfRad = (2 * Math.PI * this.half) / this.sampleRate;
+      for (let k = 0; k < 8; k++) {
+        const yr = this.s1[k]! - this.cosW[k]! * this.s2[k]!;
+        const yi = this.sinW[k]! * this.s2[k]!;
+        // Second half rotated back by the filter's own advance over one half.
+        const br = yr * this.cosHalf[k]! + yi * this.sinHalf[k]!;
+        const bi = yi * this.cosHalf[k]! - yr * this.sinHalf[k]!;
+        const ar = this.yaRe[k]!;
+        const ai = this.yaIm[k]!;
+        this.halfA[k] = ar * ar + ai * ai;
+        this.halfB[k] = yr * yr + yi * yi;
+        this.energy[k] = (ar + br) * (ar + br) + (ai + bi) * (ai + bi);
+        // Residual phase advance between the halves = frequency error.
+        const dphi = Math.atan2(bi * ar - br * ai, br * ar + bi * ai);
+        this.offsetHz[k] = dphi / halfRad;
+      }
+      this.secondHalf = false;
+      this.endOfBlock(this.classify(), onDigit);
+      this.blockEnergy = 0;
+    }
+    this.s1.fill(0);
+    this.s2.fill(0);
+    this.filtersIdle = true;
+  }
+
+  /** Digit index 0-15 held by the block just completed, or -1. */
+  private classify(): number {
+    const e = this.energy;
+    let row = 0;
+    let col = 4;
+    for (let k = 1; k < 4; k++) if (e[k]! > e[row]!) row = k;
+    for (let k = 5; k < 8; k++) if (e[k]! > e[col]!) col = k;
+    const er = e[row]!;
+    const ec = e[col]!;
+    if (er < this.threshold || ec < this.threshold) return -1;
+    if (er > ec * NORMAL_TWIST || ec > er * REVERSE_TWIST) return -1;
+    for (let k = 0; k < 8; k++) {
+      if (k === row || k === col) continue;
+      if (e[k]! * RELATIVE_PEAK > (k < 4 ? er : ec)) return -1;
+    }
+    const dr = this.offsetHz[row]!;
+    const dc = this.offsetHz[col]!;
+    if (Math.abs(dr) > FREQ_TOLERANCE * ROW_HZ[row]! || Math.abs(dc) > FREQ_TOLERANCE * COL_HZ[col - 4]!) return -1;
+    if (er + ec < TO_TOTAL_ENERGY * (this.block / 2) * this.blockEnergy) return -1;
+    return row * 4 + (col - 4);
+  }
+
+  /** Amplitude of digit d's two tones in one half-block, from per-tone |y|². */
+  private amp(h: Float64Array, d: number): number {
+    return Math.sqrt(h[d >> 2]! + h[4 + (d & 3)]!);
+  }
+
+  private endOfBlock(d: number, onDigit: (e: DtmfDigitEvent) => void): void {
+    const blockStart = this.sample - this.block;
+    if (d >= 0 && d === this.candidate) this.candCount++;
+    else {
+      this.candidate = d;
+      this.candCount = 1;
+      if (d >= 0) {
+        this.candStart = blockStart - this.block;
+        this.candHalves[0] = this.amp(this.prevHalfA, d);
+        this.candHalves[1] = this.amp(this.prevHalfB, d);
+        this.candHalves[2] = this.amp(this.halfA, d);
+        this.candHalves[3] = this.amp(this.halfB, d);
+      }
+    }
+    if (this.current >= 0) {
+      const a = this.amp(this.halfA, this.current);
+      const b = this.amp(this.halfB, this.current);
+      if (d === this.current) {
+        this.misses = 0;
+        this.lastHitStart = blockStart;
+        this.edgeHalves[0] = a;
+        this.edgeHalves[1] = b;
+        this.refAmp = Math.max(this.refAmp, a, b);
+      } else {
+        if (++this.misses === 1) {
+          this.edgeHalves[2] = a;
+          this.edgeHalves[3] = b;
+        }
+        const other = this.candidate >= 0 && this.candidate !== this.current && this.candCount >= 2;
+        if (this.misses >= MISSES_TO_END || other) this.endDigit(onDigit);
+      }
+    }
+    if (this.current < 0 && this.candidate >= 0 && this.candCount >= 2) this.startDigit(blockStart);
+  }
+
+  private startDigit(blockStart: number): void {
+    const d = this.candidate;
+    this.current = d;
+    this.onStart = this.candStart;
+    this.onHalves.set(this.candHalves);
+    this.misses = 0;
+    this.lastHitStart = blockStart;
+    this.edgeHalves[0] = this.amp(this.halfA, d);
+    this.edgeHalves[1] = this.amp(this.halfB, d);
+    this.refAmp = Math.max(this.edgeHalves[0]!, this.edgeHalves[1]!, this.candHalves[2]!, this.candHalves[3]!);
+  }
+
+  /** Samples of tone in four consecutive half-blocks, from their amplitudes relative to a full one. */
+  private covered(halves: Float64Array): number {
+    let sum = 0;
+    for (let i = 0; i < 4; i++) sum += Math.min(1, halves[i]! / this.refAmp);
+    return sum * this.half;
+  }
+
+  private endDigit(onDigit: (e: DtmfDigitEvent) => void): void {
+    const onSample = this.onStart + 2 * this.block - this.covered(this.onHalves);
+    const offSample = this.lastHitStart + this.covered(this.edgeHalves);
+    const digit = DIGITS[this.current]!;
+    this.current = -1;
+    this.misses = 0;
+    if (offSample - onSample < this.minSamples) return;
+    onDigit({ digit, onSample: Math.round(onSample), offSample: Math.round(offSample) });
+  }
+}
