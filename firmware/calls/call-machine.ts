@@ -110,7 +110,9 @@ export class CallMachine {
       c.callerName = name;
       return [{ kind: 'update', remoteNumber: number, callerName: name, at: now }];
     }
-    this.callerId = { number, name, at: now };
+    // Caller ID belongs to a call still to be answered: while a call is in progress,
+    // A…C key presses or a second caller's data must not name a later call.
+    if (!c) this.callerId = { number, name, at: now };
     return [];
   }
 

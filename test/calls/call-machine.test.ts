@@ -62,6 +62,19 @@ test('caller ID arriving after the answer updates the open recording', () => {
   assert.equal(d, [{ kind: 'update', remoteNumber: '5551234', callerName: '', at: l.t }]);
 });
 
+test('caller ID heard during an outgoing call does not name the next incoming call', () => {
+  const l = machine();
+  l.hold(ONHOOK, 500);
+  l.hold(OFFHOOK, 3000);
+  l.m.onCallerId('99999', '', l.t); // key presses A9999C mid-call
+  l.hold(ONHOOK, 2000);
+  l.ring(1);
+  l.hold(OFFHOOK, 4000);
+  const start = l.kinds('start').at(-1);
+  assert.ok(start?.kind === 'start' && start.callType === 'incoming-answered');
+  assert.is(start?.kind === 'start' && start.call.remoteNumber, '');
+});
+
 test('rings without an answer make one missed call after the ring timeout', () => {
   const l = machine();
   l.hold(ONHOOK, 500);
