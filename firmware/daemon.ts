@@ -42,6 +42,8 @@ export interface Daemon {
   readonly alarms: AlarmList;
   readonly panel: FrontPanel;
   readonly startedAt: number;
+  /** The daemon's clock (virtual in tests). */
+  now(): number;
   stop(): Promise<void>;
 }
 
@@ -129,6 +131,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     alarms,
     panel,
     startedAt,
+    now: () => clock.now(),
     stop: async () => {
       for (const t of timers) t.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));

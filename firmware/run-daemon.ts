@@ -13,6 +13,13 @@ export async function runUntilSignalled(options: DaemonOptions, log: Logger): Pr
     setTimeout(() => process.exit(1), 200).unref();
     return;
   }
+  // A bug must not take recording down silently: log it; an exception ends the process so
+  // the supervisor restarts it and start-up recovery closes the open recordings.
+  process.on('unhandledRejection', (reason) => log.error({ err: reason }, 'unhandled promise rejection'));
+  process.on('uncaughtException', (err) => {
+    log.fatal({ err }, 'uncaught exception; exiting for a supervised restart');
+    process.exit(70);
+  });
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

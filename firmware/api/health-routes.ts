@@ -8,7 +8,7 @@ export function healthRoutes(router: Router, daemon: Daemon, version: string): v
       status: linkUp ? 'ok' : 'degraded',
       version,
       board: daemon.board.model,
-      uptimeS: Math.round((Date.now() - daemon.startedAt) / 1000),
+      uptimeS: Math.round((daemon.now() - daemon.startedAt) / 1000),
       linecard: linkUp ? { up: true, model: daemon.link.cardInfo?.model, firmware: daemon.link.cardInfo?.firmwareVersion } : { up: false },
     };
   });

@@ -184,11 +184,11 @@ export class Recorder {
     });
   }
 
-  /** Flushes every open file (periodic, so idle channels' buffers reach the disk too). */
+  /** Flushes open files whose last flush is due (so a channel whose audio paused still reaches the disk). */
   flushAll(now: number): void {
     for (const [channel, r] of this.open) {
       try {
-        r.writer.flush(now);
+        r.writer.flushIfDue(now);
       } catch (e) {
         this.stats.writeErrors++;
         this.log.error({ channel, err: (e as Error).message }, 'recording flush failed');

@@ -52,6 +52,11 @@ export class WavWriter {
     if (now - this.lastFlushAt >= FLUSH_MS) this.flush(now);
   }
 
+  /** Flushes if the last flush is at least FLUSH_MS old (for channels whose audio paused). */
+  flushIfDue(now: number): void {
+    if (now - this.lastFlushAt >= FLUSH_MS) this.flush(now);
+  }
+
   /** Writes buffered audio and the header sizes that match it. */
   flush(now: number): void {
     if (this.closed) return;
