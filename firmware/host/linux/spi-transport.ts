@@ -10,6 +10,7 @@
  */
 import type { ByteLink, LineCardTransport } from '../host.ts';
 import { SLIP_END } from '../../linecard/slip.ts';
+import { ListenedLink } from './listened-link.ts';
 
 export interface SpiOptions {
   /** `/dev/spidev<bus>.<chip-select>` */
@@ -115,16 +116,8 @@ export class SpiTransport implements LineCardTransport {
   }
 }
 
-/** Received transfers held while nobody listens yet; older ones are dropped. */
-const MAX_HELD_TRANSFERS = 64;
-
-class SpiLink implements ByteLink {
-  private readonly dataListeners: Array<(chunk: Buffer) => void> = [];
-  private readonly closeListeners: Array<(error?: Error) => void> = [];
-  private pending: Buffer[] = [];
+class SpiLink extends ListenedLink {
   private queue: Buffer[] = [];
-  private closed = false;
-  private closeError: Error | undefined;
   private timer: NodeJS.Timeout | undefined;
   private inFlight: Promise<void> = Promise.resolve();
   private closing: Promise<void> | undefined;
@@ -133,6 +126,7 @@ class SpiLink implements ByteLink {
     private readonly dev: SpiBus,
     private readonly options: SpiOptions,
   ) {
+    super();
     this.schedule(0);
   }
 
@@ -141,19 +135,6 @@ class SpiLink implements ByteLink {
     this.queue.push(Buffer.from(data));
   }
 
-  onData(listener: (chunk: Buffer) => void): void {
-    this.dataListeners.push(listener);
-    if (this.pending.length > 0) {
-      const held = this.pending;
-      this.pending = [];
-      for (const chunk of held) listener(chunk);
-    }
-  }
-
-  onClose(listener: (error?: Error) => void): void {
-    if (this.closed) queueMicrotask(() => listener(this.closeError));
-    else this.closeListeners.push(listener);
-  }
 
   close(): Promise<void> {
     this.finish(undefined);
@@ -193,21 +174,9 @@ class SpiLink implements ByteLink {
     this.schedule(this.queue.length > 0 ? 0 : this.options.pollMs);
   }
 
-  private deliver(rx: Buffer): void {
-    if (this.dataListeners.length === 0) {
-      this.pending.push(rx);
-      if (this.pending.length > MAX_HELD_TRANSFERS) this.pending.shift();
-    } else for (const l of this.dataListeners) l(rx);
-  }
-
   private finish(error: Error | undefined): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closeError = error;
-    this.pending = [];
+    if (!this.markClosed(error)) return;
     this.queue = [];
     clearTimeout(this.timer);
-    const listeners = this.closeListeners.splice(0);
-    for (const l of listeners) l(error);
   }
 }

@@ -9,6 +9,7 @@
  */
 import net from 'node:net';
 import type { ByteLink, LineCardTransport } from '../host.ts';
+import { ListenedLink } from './listened-link.ts';
 
 export interface TcpOptions {
   host: string;
@@ -47,20 +48,12 @@ export class TcpTransport implements LineCardTransport {
   }
 }
 
-class TcpLink implements ByteLink {
-  private readonly dataListeners: Array<(chunk: Buffer) => void> = [];
-  private readonly closeListeners: Array<(error?: Error) => void> = [];
-  private pending: Buffer[] = [];
-  private closed = false;
-  private closeError: Error | undefined;
+class TcpLink extends ListenedLink {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly socket: net.Socket) {
-    socket.on('data', (chunk: Buffer) => {
-      if (this.closed) return;
-      if (this.dataListeners.length === 0) this.pending.push(chunk);
-      else for (const l of this.dataListeners) l(chunk);
-    });
+    super();
+    socket.on('data', (chunk: Buffer) => this.deliver(chunk));
     socket.on('error', (err) => this.finish(err));
     socket.on('close', () => this.finish(undefined));
   }
@@ -70,19 +63,6 @@ class TcpLink implements ByteLink {
     this.socket.write(data);
   }
 
-  onData(listener: (chunk: Buffer) => void): void {
-    this.dataListeners.push(listener);
-    if (this.pending.length > 0) {
-      const held = this.pending;
-      this.pending = [];
-      for (const chunk of held) listener(chunk);
-    }
-  }
-
-  onClose(listener: (error?: Error) => void): void {
-    if (this.closed) queueMicrotask(() => listener(this.closeError));
-    else this.closeListeners.push(listener);
-  }
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
@@ -94,12 +74,7 @@ class TcpLink implements ByteLink {
   }
 
   private finish(error: Error | undefined): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closeError = error;
-    this.pending = [];
+    if (!this.markClosed(error)) return;
     if (!this.socket.destroyed) this.socket.destroy();
-    const listeners = this.closeListeners.splice(0);
-    for (const l of listeners) l(error);
   }
 }

@@ -16,6 +16,7 @@ import { read as fsRead } from 'node:fs';
 import { promisify } from 'node:util';
 import { SerialPort } from 'serialport';
 import type { ByteLink, LineCardTransport } from '../host.ts';
+import { ListenedLink } from './listened-link.ts';
 
 export interface UartOptions {
   device: string;
@@ -89,22 +90,14 @@ function treatEndOfFileAsHangup(port: SerialPort): void {
   };
 }
 
-class UartLink implements ByteLink {
-  private readonly dataListeners: Array<(chunk: Buffer) => void> = [];
-  private readonly closeListeners: Array<(error?: Error) => void> = [];
-  private pending: Buffer[] = [];
-  private closed = false;
-  private closeError: Error | undefined;
+class UartLink extends ListenedLink {
   private closing: Promise<void> | undefined;
 
   constructor(private readonly port: SerialPort) {
-    port.on('data', (chunk: Buffer) => {
-      if (this.closed) return;
-      if (this.dataListeners.length === 0) this.pending.push(chunk);
-      else for (const l of this.dataListeners) l(chunk);
-    });
+    super();
+    port.on('data', (chunk: Buffer) => this.deliver(chunk));
     port.on('error', (err: Error) => this.fail(err));
-    port.on('close', (err: Error | null) => this.finish(err ?? undefined));
+    port.on('close', (err: Error | null) => this.markClosed(err ?? undefined));
   }
 
   write(data: Buffer): void {
@@ -113,23 +106,10 @@ class UartLink implements ByteLink {
     this.port.write(data);
   }
 
-  onData(listener: (chunk: Buffer) => void): void {
-    this.dataListeners.push(listener);
-    if (this.pending.length > 0) {
-      const held = this.pending;
-      this.pending = [];
-      for (const chunk of held) listener(chunk);
-    }
-  }
-
-  onClose(listener: (error?: Error) => void): void {
-    if (this.closed) queueMicrotask(() => listener(this.closeError));
-    else this.closeListeners.push(listener);
-  }
 
   close(): Promise<void> {
     this.closing ??= new Promise<void>((resolve) => {
-      this.finish(undefined);
+      this.markClosed(undefined);
       if (!this.port.isOpen) return resolve();
       this.port.close(() => resolve());
     });
@@ -137,16 +117,8 @@ class UartLink implements ByteLink {
   }
 
   private fail(err: Error): void {
-    this.finish(err);
+    this.markClosed(err);
     if (this.port.isOpen) this.port.close(() => undefined);
   }
 
-  private finish(error: Error | undefined): void {
-    if (this.closed) return;
-    this.closed = true;
-    this.closeError = error;
-    this.pending = [];
-    const listeners = this.closeListeners.splice(0);
-    for (const l of listeners) l(error);
-  }
 }
