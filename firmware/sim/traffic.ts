@@ -25,7 +25,7 @@ import {
   type LineState,
   type TimelineEntry,
 } from './line-model.ts';
-import { callerIdFsk, concat, dtmfDigits, silence, speechLike, toneCadence } from './signals.ts';
+import { callerIdFsk, concat, dtmfDigits, prng, silence, speechLike, toneCadence } from './signals.ts';
 
 export type CallKind = 'incoming' | 'missed' | 'outgoing' | 'disconnection';
 
@@ -82,16 +82,6 @@ function speechClip(seconds: number, seed: number, levelDbm0: number): Int16Arra
   return clip;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class TrafficLine implements LineSource {
   readonly cadence = CHINA_RING_CADENCE;
@@ -108,7 +98,7 @@ export class TrafficLine implements LineSource {
     seed: number,
     private readonly options: { continuous?: boolean; epochMs?: number } = {},
   ) {
-    this.rand = mulberry32((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(channel + 1, 0x85ebca6b)) >>> 0);
+    this.rand = prng((Math.imul(seed >>> 0, 0x9e3779b1) ^ Math.imul(channel + 1, 0x85ebca6b)) >>> 0);
     this.speechSeedBase = (seed >>> 0) * SPEECH_SEEDS;
     // Lines get busy within seconds so a freshly started box soon has calls to show.
     this.plannedUntil = options.continuous ? this.int(0, 1000) : this.int(500, 8_000);
