@@ -1,7 +1,8 @@
 /**
  * Per-channel signal detection for the recorder: DTMF digits, FSK caller ID
- * (Bell 202 and V.23 receivers side by side) and DTMF caller ID, plus the
- * block level for the level meter.
+ * (Bell 202 and V.23 receivers side by side), DTMF caller ID, voice activity
+ * for voice-controlled recording with the level meter (voice-activity.ts),
+ * and call-progress tones (call-progress.ts; run only when onTone is given).
  *
  * DTMF caller ID: a digit that can open a caller-ID string (A, B or D) starts
  * collecting; digits 0-9 follow, each within 1 s of the previous one, and C
@@ -11,18 +12,30 @@
  * string that breaks off or does not parse is handed back digit by digit
  * through onDigit, with each digit's own time, once that is known.
  *
- * Times: `atMs` of a digit is when its tone started; of a caller-ID message,
- * when it completed. Both are on the channel time line given to process().
+ * Times, all on the channel time line given to process(): `atMs` of a digit
+ * is when its tone started; of a caller-ID message, when it completed; of
+ * speech starting, when the speech began (reported 60 ms or more later); of
+ * speech ending, when the silence began (reported when it has lasted the
+ * silence duration); of a call-progress tone, when the first burst of its
+ * recognised cadence began (reported three cycles later).
  * A message decoded by both FSK receivers is reported once.
  */
 import type { CallerIdMessage } from './callerid-message.ts';
 import { parseDtmfCallerId, DTMF_CID_END, DTMF_CID_START } from './dtmf-callerid.ts';
 import { DtmfReceiver, type DtmfDigitEvent } from './dtmf-receiver.ts';
 import { FskCallerIdReceiver } from './fsk-callerid.ts';
+import { CallProgressDetector, type CallProgressEvent, type CallProgressTone } from './call-progress.ts';
+import { VoiceActivityDetector, type VoiceSettings } from './voice-activity.ts';
 
 export interface DetectorEvents {
   onDigit(digit: string, atMs: number): void;
   onCallerId(message: CallerIdMessage, atMs: number): void;
+  /** Every DTMF tone as received, caller-ID digits included, with its start and end. */
+  onDtmf?(digit: string, onMs: number, offMs: number): void;
+  /** Speech started (true) or ended (false), by the channel's voice settings. */
+  onVoice?(active: boolean, atMs: number): void;
+  /** A busy, congestion or ring-back tone recognised (once per stretch of tone). */
+  onTone?(tone: CallProgressTone, atMs: number): void;
 }
 
 const CID_DIGIT_GAP_MS = 1000;
@@ -35,11 +48,14 @@ export class ChannelSignalDetector {
   private readonly v23: FskCallerIdReceiver;
   private readonly onDtmf = (e: DtmfDigitEvent): void => this.digit(e);
   private readonly onFsk = (m: CallerIdMessage): void => this.fskMessage(m);
+  private readonly vad: VoiceActivityDetector;
+  private readonly onVad = (active: boolean, sample: number): void => this.events.onVoice?.(active, this.toMs(sample));
+  private readonly tones: CallProgressDetector | null;
+  private readonly onCallProgress = (e: CallProgressEvent): void => this.events.onTone?.(e.tone, this.toMs(e.startSample));
 
   private samples = 0;
   private blockSample = 0;
   private blockMs = 0;
-  private meanLevel = 0;
 
   /** DTMF caller-ID string being collected, with each digit's time. */
   private cidDigits = '';
@@ -54,19 +70,37 @@ export class ChannelSignalDetector {
     this.dtmf = new DtmfReceiver(sampleRate);
     this.bell202 = new FskCallerIdReceiver('bell202', sampleRate);
     this.v23 = new FskCallerIdReceiver('v23', sampleRate);
+    this.vad = new VoiceActivityDetector({}, sampleRate);
+    this.tones = events.onTone ? new CallProgressDetector(sampleRate) : null;
   }
 
-  /** Mean absolute level (0..32767) of the last block. */
+  /** The level meter (声音幅度): smoothed mean absolute level, 0..32767. */
   get level(): number {
-    return this.meanLevel;
+    return this.vad.level;
+  }
+
+  /** Whether speech is going on, by the voice settings. */
+  get voiceActive(): boolean {
+    return this.vad.active;
+  }
+
+  /** The call-progress tone going on now (null without an onTone listener). */
+  get tone(): CallProgressTone | null {
+    return this.tones?.current ?? null;
+  }
+
+  /** Voice-control settings (有声门限, 无声门限, 无声时长); defaults are the manual's 3000, 0, 7000 ms. */
+  configureVoice(settings: Partial<VoiceSettings>): void {
+    this.vad.configure(settings);
   }
 
   reset(): void {
     this.dtmf.reset();
     this.bell202.reset();
     this.v23.reset();
+    this.vad.reset();
+    this.tones?.reset();
     this.samples = 0;
-    this.meanLevel = 0;
     this.cidDigits = '';
     this.cidTimes.length = 0;
     this.lastFsk = null;
@@ -76,12 +110,11 @@ export class ChannelSignalDetector {
   process(pcm: Int16Array, startMs: number): void {
     this.blockSample = this.samples;
     this.blockMs = startMs;
-    let sum = 0;
-    for (let i = 0; i < pcm.length; i++) sum += pcm[i]! < 0 ? -pcm[i]! : pcm[i]!;
-    this.meanLevel = pcm.length > 0 ? Math.min(32767, sum / pcm.length) : 0;
+    this.vad.process(pcm, this.onVad);
     this.dtmf.process(pcm, this.onDtmf);
     this.bell202.process(pcm, this.onFsk);
     this.v23.process(pcm, this.onFsk);
+    this.tones?.process(pcm, this.onCallProgress);
     this.samples += pcm.length;
     const nowMs = this.toMs(this.samples);
     // A digit is reported once it has ended, so allow for one more before giving up.
@@ -103,6 +136,7 @@ export class ChannelSignalDetector {
   private digit(e: DtmfDigitEvent): void {
     const atMs = this.toMs(e.onSample);
     const d = e.digit;
+    this.events.onDtmf?.(d, atMs, this.toMs(e.offSample));
     if (this.cidDigits) {
       const sinceLast = atMs - this.cidTimes[this.cidTimes.length - 1]!;
       const sinceFirst = atMs - this.cidTimes[0]!;

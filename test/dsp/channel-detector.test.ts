@@ -2,7 +2,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { CallerIdMessage } from '../../firmware/dsp/callerid-message.ts';
 import { ChannelSignalDetector } from '../../firmware/dsp/channel-detector.ts';
-import { callerIdFsk, concat, dtmfCallerId, dtmfDigits, silence, speechLike } from '../../firmware/sim/signals.ts';
+import { callerIdFsk, concat, dtmfCallerId, dtmfDigits, silence, speechLike, toneCadence } from '../../firmware/sim/signals.ts';
 
 interface Seen {
   digits: Array<{ digit: string; atMs: number }>;
@@ -73,12 +73,50 @@ test('a DTMF string that is not caller ID comes back as plain digits with their 
   assert.is(broken.callerIds.length + star.callerIds.length, 0);
 });
 
-test('level is the mean absolute sample value of the last block', () => {
+test('level is the smoothed mean absolute sample value: steady input reads its value, silence brings it down', () => {
   const det = new ChannelSignalDetector({ onDigit() {}, onCallerId() {} });
-  det.process(Int16Array.from({ length: 160 }, (_, i) => (i % 2 ? 1000 : -3000)), 0);
-  assert.is(det.level, 2000);
-  det.process(new Int16Array(160), 20);
-  assert.is(det.level, 0);
+  const block = Int16Array.from({ length: 160 }, (_, i) => (i % 2 ? 1000 : -3000));
+  for (let t = 0; t < 200; t += 20) det.process(block, t);
+  assert.ok(Math.abs(det.level - 2000) < 1, `level ${det.level}`);
+  det.process(new Int16Array(160), 200);
+  assert.ok(det.level > 1000 && det.level < 2000, `20 ms later: ${det.level}`);
+  for (let t = 220; t < 1000; t += 20) det.process(new Int16Array(160), t);
+  assert.ok(det.level < 10, `800 ms later: ${det.level}`);
+});
+
+test('voice activity, every DTMF tone and call-progress tones are reported on the channel time line', () => {
+  const voice: Array<[boolean, number]> = [];
+  const dtmf: Array<[string, number, number]> = [];
+  const tones: Array<[string, number]> = [];
+  const det = new ChannelSignalDetector({
+    onDigit() {},
+    onCallerId() {},
+    onVoice: (active, atMs) => voice.push([active, atMs]),
+    onDtmf: (digit, onMs, offMs) => dtmf.push([digit, onMs, offMs]),
+    onTone: (tone, atMs) => tones.push([tone, atMs]),
+  });
+  det.configureVoice({ speechThreshold: 1000, silenceMs: 2000 });
+  const pcm = concat(silence(500), speechLike(3, 5, -12), silence(2500), dtmfCallerId('123', 'A-C'), silence(500), toneCadence([450], 350, 350, 3.5, -20));
+  run(pcm, 60_000, det);
+  assert.equal(voice.map(([a]) => a), [true, false, true], 'speech; and the tones, loud enough for this threshold');
+  assert.ok(voice[0]![1] >= 60_500 && voice[0]![1] < 60_800, `speech at ${voice[0]![1]}`);
+  assert.equal(dtmf.map(([d]) => d).join(''), 'A123C', 'caller-ID digits too');
+  const firstTone = 60_000 + 500 + 3000 + 2500;
+  dtmf.forEach(([d, on, off], i) => {
+    assert.ok(Math.abs(on - (firstTone + i * 120)) <= 15 && Math.abs(off - (firstTone + i * 120 + 60)) <= 15, `${d} ${on}-${off}`);
+  });
+  const busyAt = firstTone + 5 * 120 + 500;
+  assert.is(tones.length, 1);
+  assert.is(tones[0]![0], 'busy');
+  assert.ok(Math.abs(tones[0]![1] - busyAt) <= 10, `busy at ${tones[0]![1]}, tone from ${busyAt}`);
+  assert.is(det.tone, 'busy');
+  assert.is(det.voiceActive, true);
+});
+
+test('without an onTone listener no call-progress tone is followed', () => {
+  const det = new ChannelSignalDetector({ onDigit() {}, onCallerId() {} });
+  run(toneCadence([450], 350, 350, 4, -20), 0, det);
+  assert.is(det.tone, null);
 });
 
 test('30 s of speech-like audio yields no digit and no caller ID', () => {
