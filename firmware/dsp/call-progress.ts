@@ -22,9 +22,9 @@
  * part of the frame the tone covers).
  *
  * A tone is recognised when three consecutive on/off cycles (the third off
- * period closed by the next burst) all match one cadence of the burst's
- * family within ±20 % on both the on and the off time; it is reported once,
- * with the start of the first of those bursts. While the cadence goes on
+ * period closed by the next burst, once that has lasted 100 ms) all match
+ * one cadence of the bursts' family within ±20 % on both the on and the off
+ * time; it is reported once, with the start of the first of those bursts. While the cadence goes on
  * nothing more is reported; when it stops (an off period or a burst runs
  * more than 20 % long, or a cycle does not match), the tone has ended and is
  * reported again only after three fresh matching cycles.
@@ -88,10 +88,12 @@ export class CallProgressDetector {
   private endFrame = 0;
   private startAt = 0;
   private lastShare = 0;
-  /** The last burst long enough to count, whose off period is still open. */
+  private confirmed = false;
+  /** The last burst long enough to count: family, start, end once it has ended (closed). */
   private lastFamily = NONE;
   private lastStart = 0;
   private lastEnd = 0;
+  private lastClosed = false;
   /** Up to three cycles (burst start, on time, off time after it) of one family, oldest first; samples. */
   private readonly cycleStart = new Float64Array(CYCLES);
   private readonly cycleOn = new Float64Array(CYCLES);
@@ -194,14 +196,21 @@ export class CallProgressDetector {
     if (this.family !== NONE && on === this.family) {
       this.endFrame = this.sample;
       this.lastShare = s[on]!;
+      if (!this.confirmed && this.endFrame - (1 - this.cover(this.lastShare)) * this.n - this.startAt >= this.minBurst) this.confirm(onTone);
     } else {
       if (this.family !== NONE) {
         // The tone ended inside the last on-frame or inside this one.
         const end = this.endFrame - (1 - this.cover(this.lastShare)) * this.n + this.cover(s[this.family]!) * this.n;
-        this.endBurst(end, onTone);
+        if (!this.confirmed && end - this.startAt >= this.minBurst) this.confirm(onTone);
+        if (this.confirmed) {
+          this.lastEnd = end;
+          this.lastClosed = true;
+        }
+        this.family = NONE;
       }
       if (on !== NONE) {
         this.family = on;
+        this.confirmed = false;
         this.endFrame = this.sample;
         this.lastShare = s[on]!;
         // The tone started inside this frame or inside the one before.
@@ -211,16 +220,18 @@ export class CallProgressDetector {
     this.checkRunning();
   }
 
-  private endBurst(end: number, onTone: (e: CallProgressEvent) => void): void {
-    const family = this.family;
+  /**
+   * The burst going on has lasted long enough to be part of a cadence (shorter
+   * ones count as off time): it closes the cycle of the burst before it.
+   */
+  private confirm(onTone: (e: CallProgressEvent) => void): void {
+    this.confirmed = true;
     const start = this.startAt;
-    this.family = NONE;
-    if (end - start < this.minBurst) return; // too short for a cadence: part of the off time
-    if (this.lastFamily === family) this.addCycle(this.lastStart, this.lastEnd - this.lastStart, start - this.lastEnd, onTone);
+    if (this.lastFamily === this.family && this.lastClosed) this.addCycle(this.lastStart, this.lastEnd - this.lastStart, start - this.lastEnd, onTone);
     else this.stop();
-    this.lastFamily = family;
+    this.lastFamily = this.family;
     this.lastStart = start;
-    this.lastEnd = end;
+    this.lastClosed = false;
   }
 
   private addCycle(start: number, on: number, off: number, onTone: (e: CallProgressEvent) => void): void {
@@ -281,7 +292,7 @@ export class CallProgressDetector {
     const c = this.active === NONE ? null : CADENCES[this.active]!;
     let overMs: number;
     if (this.family !== NONE) overMs = this.ms(this.sample - this.startAt) - (1 + TOLERANCE) * (c ? c.onMs : MAX_ON_MS);
-    else if (this.lastFamily !== NONE) overMs = this.ms(this.sample - this.lastEnd) - (1 + TOLERANCE) * (c ? c.offMs : MAX_OFF_MS);
+    else if (this.lastFamily !== NONE && this.lastClosed) overMs = this.ms(this.sample - this.lastEnd) - (1 + TOLERANCE) * (c ? c.offMs : MAX_OFF_MS);
     else return;
     if (overMs > FRAME_MS) {
       this.stop();
