@@ -7,12 +7,17 @@
  * energy. Carrier is present when the two together exceed -40 dBm0.
  *
  * Framing: the receiver first needs a run of at least 50 clean mark bits
- * (the mark signal that follows the channel seizure), whose frequency must be
- * this standard's mark within 40 Hz — which keeps speech out and stops the
- * Bell 202 receiver from decoding V.23 and vice versa. Then it reads
- * asynchronous characters (start bit 0, 8 data bits LSB first, stop bit 1),
- * re-synchronising on every start bit (its edge placed to a fraction of a
- * sample, bits read at their centres): message type, length, body, checksum.
+ * (the mark signal that follows the channel seizure), whose frequency
+ * (measured from the mark correlator's phase advance over two bits) must be
+ * this standard's mark within 45 Hz — which keeps speech out and stops the
+ * Bell 202 receiver from decoding V.23 and vice versa, while a sender 3 %
+ * off frequency is still heard. Then it reads asynchronous characters (start
+ * bit 0, 8 data bits LSB first, stop bit 1), re-synchronising on every start
+ * bit (its edge placed to a fraction of a sample, bits read at their
+ * centres): message type, length, body, checksum. From the third character
+ * sent back to back on, bits are timed by the sender's own bit rate as the
+ * start bits show it (within 5 % of 1200 bit/s), so a fast or slow sender's
+ * last bits of a character are still read at their centres.
  * A message is reported only if its type is a caller-ID type, its checksum
  * verifies and its parameters parse (see callerid-message.ts).
  *
@@ -32,7 +37,11 @@ const SILENT_POWER = Math.pow(DBM0_PEAK * Math.pow(10, -45 / 20), 2) / 2;
 /** Pre-check: share of a 10 ms stretch's energy that must lie near the mark frequency. */
 const MARK_SHARE = 0.3;
 const MIN_MARK_BITS = 50;
-const MARK_TOLERANCE_HZ = 40;
+const MARK_TOLERANCE_HZ = 45;
+/** The mark frequency is measured from the correlator's phase advance over this many bit windows. */
+const FREQ_LAG = 2;
+/** Senders' bit rates within this share of 1200 bit/s are followed. */
+const RATE_TOLERANCE = 0.05;
 /** Mark must beat space by 6 dB, and the two must hold half the window's energy, to count as clean. */
 const MARK_DOMINANCE = 4;
 const PURITY = 0.5;
@@ -80,8 +89,9 @@ export class FskCallerIdReceiver {
   private state = HUNT;
   private run = 0;
   private bad = 0;
-  private prevRe = 0;
-  private prevIm = 0;
+  /** Past mark correlator outputs (re, im), one lag's worth, for measuring the mark frequency. */
+  private readonly past: Float64Array;
+  private pastAt = 0;
   private accRe = 0;
   private accIm = 0;
   private quiet = 0;
@@ -91,6 +101,12 @@ export class FskCallerIdReceiver {
   private count = 0;
   private wait = 0;
   private prevD = 0;
+  /** Bit length in samples as the sender keeps it, and the last start bit's edge. */
+  private bitEst = 0;
+  private lastCrossing = Number.NEGATIVE_INFINITY;
+  /** Edge of the first of the characters sent back to back so far, and how many followed it. */
+  private firstCrossing = 0;
+  private runChars = 0;
 
   constructor(
     private readonly standard: 'bell202' | 'v23',
@@ -99,6 +115,7 @@ export class FskCallerIdReceiver {
     const tones = TONES[standard];
     this.span = Math.round(sampleRate / BAUD);
     this.bitLen = sampleRate / BAUD;
+    this.bitEst = this.bitLen;
     this.segment = Math.round(sampleRate / 100);
     this.markCoef = 2 * Math.cos((2 * Math.PI * tones.mark) / sampleRate);
     this.carrier = Math.pow((this.span * DBM0_PEAK * Math.pow(10, CARRIER_DBM0 / 20)) / 2, 2);
@@ -107,6 +124,7 @@ export class FskCallerIdReceiver {
     this.cosS = table(tones.space, sampleRate, Math.cos);
     this.sinS = table(tones.space, sampleRate, Math.sin);
     this.ring = new Float64Array(5 * this.span);
+    this.past = new Float64Array(2 * FREQ_LAG * this.span);
   }
 
   reset(): void {
@@ -123,6 +141,8 @@ export class FskCallerIdReceiver {
 
   private hunt(): void {
     this.state = HUNT;
+    this.bitEst = this.bitLen;
+    this.lastCrossing = Number.NEGATIVE_INFINITY;
     this.run = this.bad = this.quiet = 0;
     this.accRe = this.accIm = 0;
   }
@@ -218,19 +238,23 @@ export class FskCallerIdReceiver {
   /** Counts clean mark samples and measures their frequency (phase advance of the mark correlator). */
   private trackMarks(clean: boolean): void {
     if (clean) {
-      this.accRe += this.sMr * this.prevRe + this.sMi * this.prevIm;
-      this.accIm += this.sMi * this.prevRe - this.sMr * this.prevIm;
+      const pr = this.past[this.pastAt]!;
+      const pi = this.past[this.pastAt + 1]!;
+      this.accRe += this.sMr * pr + this.sMi * pi;
+      this.accIm += this.sMi * pr - this.sMr * pi;
       this.bad = 0;
       if (++this.run >= MIN_MARK_BITS * this.bitLen && this.state === HUNT) {
-        const offsetHz = (Math.atan2(this.accIm, this.accRe) * this.sampleRate) / (2 * Math.PI);
+        const offsetHz = (Math.atan2(this.accIm, this.accRe) * this.sampleRate) / (2 * Math.PI * FREQ_LAG * this.span);
         if (Math.abs(offsetHz) <= MARK_TOLERANCE_HZ) this.state = ARMED;
         else this.hunt();
       }
     } else if (++this.bad > this.span && this.state === HUNT) {
       this.hunt();
     }
-    this.prevRe = this.sMr;
-    this.prevIm = this.sMi;
+    this.past[this.pastAt] = this.sMr;
+    this.past[this.pastAt + 1] = this.sMi;
+    this.pastAt += 2;
+    if (this.pastAt === this.past.length) this.pastAt = 0;
   }
 
   /**
@@ -244,12 +268,23 @@ export class FskCallerIdReceiver {
     this.bit = 0;
     this.shift = 0;
     const crossing = prevD > 0 ? s - 1 + prevD / (prevD - d) : s;
-    this.nextAt = crossing + 0.5 * this.bitLen;
+    // Characters sent back to back (start bits 10 bits apart) tell the sender's actual bit rate,
+    // measured from the first of them so that the jitter of each edge averages out.
+    if (Math.abs(crossing - this.lastCrossing - 10 * this.bitLen) < RATE_TOLERANCE * 10 * this.bitLen) {
+      this.runChars++;
+      const measured = (crossing - this.firstCrossing) / (10 * this.runChars);
+      if (this.runChars >= 2 && Math.abs(measured - this.bitLen) < RATE_TOLERANCE * this.bitLen) this.bitEst = measured;
+    } else {
+      this.firstCrossing = crossing;
+      this.runChars = 0;
+    }
+    this.lastCrossing = crossing;
+    this.nextAt = crossing + 0.5 * this.bitEst;
   }
 
   private sampleBit(mark: boolean, s: number, onMessage: (m: CallerIdMessage) => void): void {
     const bit = this.bit++;
-    this.nextAt += this.bitLen;
+    this.nextAt += this.bitEst;
     if (bit === 0) {
       if (mark) this.state = this.count === 0 ? ARMED : BETWEEN; // false start
       return;
