@@ -38,6 +38,8 @@ interface ActiveCall extends CallInfo {
   fileStartedAt: number | null;
   part: number;
   suspendedAt: number | null;
+  /** The far end hung up (busy tone): nothing more is recorded until the line is on hook. */
+  farEndCleared: boolean;
 }
 
 export class CallMachine {
@@ -114,6 +116,16 @@ export class CallMachine {
     // A…C key presses or a second caller's data must not name a later call.
     if (!c) this.callerId = { number, name, at: now };
     return [];
+  }
+
+  /** Busy or congestion tone on a call: the far end has hung up, so the recording ends now. */
+  onTone(tone: 'busy' | 'congestion' | 'ringback', now: number): Decision[] {
+    const c = this.call;
+    if (!c || tone === 'ringback' || c.fileStartedAt === null) return [];
+    const out: Decision[] = [];
+    this.stopFile('busy-tone', now, out);
+    c.farEndCleared = true;
+    return out;
   }
 
   /** The line card stopped answering: close the file, keep the call to resume it. */
@@ -198,13 +210,14 @@ export class CallMachine {
       fileStartedAt: null,
       part: 0,
       suspendedAt: null,
+      farEndCleared: false,
     };
     this.call = call;
     this.startFile(call, now, out);
   }
 
   private startFile(c: ActiveCall, now: number, out: Decision[]): void {
-    if (!this.config.recordingEnabled) return;
+    if (!this.config.recordingEnabled || c.farEndCleared) return;
     c.part++;
     c.fileStartedAt = now;
     out.push({

@@ -28,6 +28,7 @@ export type StopMode =
   | 'hangup' // 挂机停止
   | 'disconnect' // 断线停止
   | 'max-length' // 超长停止 (continues in a linked file unless configured to stop)
+  | 'busy-tone' // 忙音停止: the far end hung up, only busy tone remains
   | 'switch-off' // 手动停止 (recording switch turned off)
   | 'linecard-fault' // 设备故障: the line card stopped answering
   | 'shutdown' // 系统停止
@@ -37,6 +38,7 @@ export const STOP_MODE_LABEL: Record<StopMode, string> = {
   hangup: '挂机停止',
   disconnect: '断线停止',
   'max-length': '超长停止',
+  'busy-tone': '忙音停止',
   'switch-off': '手动停止',
   'linecard-fault': '故障停止',
   shutdown: '系统停止',

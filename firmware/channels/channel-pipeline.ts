@@ -50,6 +50,7 @@ export class ChannelPipeline {
     this.detector = new ChannelSignalDetector({
       onDigit: (digit) => this.apply(this.machine.onDigit(digit, this.now)),
       onCallerId: (m: CallerIdMessage) => this.apply(this.machine.onCallerId(callerNumber(m), m.name ?? '', this.now)),
+      onTone: (tone) => this.apply(this.machine.onTone(tone, this.now)),
     });
   }
 

@@ -214,6 +214,22 @@ test('a line-card fault closes the file and the call resumes in a linked part', 
   assert.is(starts[0]!.kind === 'start' && starts[1]!.kind === 'start' && starts[0]!.call.callId === starts[1]!.call.callId, true);
 });
 
+test('busy tone after the far end hangs up ends the recording; the call ends on hang-up', () => {
+  const l = machine();
+  l.hold(ONHOOK, 500);
+  l.hold(OFFHOOK, 10_000);
+  assert.equal(l.m.onTone('ringback', l.t), []);
+  const d = l.m.onTone('busy', l.t);
+  assert.equal(d.map((x) => x.kind === 'stop' && x.stopMode), ['busy-tone']);
+  l.hold(OFFHOOK, 5000);
+  assert.not.ok(l.m.recording);
+  assert.is(l.m.channelState, 'outgoing', 'the handset is still off hook');
+  assert.equal(l.m.onTone('busy', l.t), [], 'reported once');
+  l.hold(ONHOOK, 1000);
+  assert.is(l.m.channelState, 'idle');
+  assert.is(l.kinds('stop').length, 0, 'nothing left to stop at hang-up');
+});
+
 test('shutdown closes an open file with the shutdown stop mode', () => {
   const l = machine();
   l.hold(ONHOOK, 500);

@@ -8,7 +8,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { callerIdFsk, concat, dtmfDigits, silence, speechLike } from '../../firmware/sim/signals.ts';
+import { callerIdFsk, concat, dtmfDigits, silence, speechLike, toneCadence } from '../../firmware/sim/signals.ts';
 import { encodePcmWav, decodeWav } from '../../firmware/audio/wav.ts';
 import { loadScenario, scenarioSources } from '../../firmware/sim/scenario.ts';
 import { startSimBox, T0, type SimBox } from '../support/sim-box.ts';
@@ -30,6 +30,7 @@ const audio = {
   3: lineAudio(TOTAL_S, [[7, speechLike(11, 3)]]),
   4: lineAudio(TOTAL_S, [[1.5, concat(dtmfDigits('95588'), silence(500), speechLike(15, 4))]]),
   5: lineAudio(TOTAL_S, [[1, speechLike(2, 5)]]),
+  6: lineAudio(TOTAL_S, [[1.5, dtmfDigits('114')], [3, speechLike(7, 6)], [10, toneCadence([450], 350, 350, 8, -10)]]),
 };
 
 const timelines = {
@@ -39,6 +40,7 @@ const timelines = {
   3: [{ t: 0, state: 'onhook' }, { t: 1, state: 'ringing' }, { t: 7, state: 'offhook' }, { t: 18, state: 'disconnected' }],
   4: [{ t: 0, state: 'onhook' }, { t: 1, state: 'offhook' }, { t: 6, state: 'reversed' }, { t: 19, state: 'onhook' }],
   5: [{ t: 0, state: 'onhook' }, { t: 1, state: 'offhook' }, { t: 3, state: 'onhook' }],
+  6: [{ t: 0, state: 'onhook' }, { t: 1, state: 'offhook' }, { t: 18, state: 'onhook' }],
 };
 
 let box: SimBox;
@@ -68,8 +70,8 @@ const near = (actual: number, expected: number, tolerance: number, what: string)
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} not within ${tolerance} of ${expected}`);
 const secondsAfterT0 = (iso: string) => (Date.parse(iso) - T0) / 1000;
 
-test('five calls are indexed, the too-short one is not, newest first', () => {
-  assert.is(records.length, 5);
+test('six calls are indexed, the too-short one is not, newest first', () => {
+  assert.is(records.length, 6);
   assert.equal(byChannel(5), []);
   const times = records.map((r) => Date.parse(r.startTime));
   assert.equal(times, [...times].sort((a, b) => b - a));
@@ -133,6 +135,14 @@ test('reversed polarity mid-call does not split the recording', () => {
   assert.is(r.length, 1);
   assert.is(r[0].remoteNumber, '95588');
   near(r[0].durationS, 18, 0.7, 'duration');
+});
+
+test('when the far end hangs up, busy tone ends the recording before the handset is put down', () => {
+  const [r] = byChannel(6);
+  assert.ok(r);
+  assert.is(r.remoteNumber, '114');
+  assert.is(r.stopMode, 'busy-tone');
+  assert.ok(r.durationS > 9 && r.durationS < 12.5, `recorded ${r.durationS} s; busy tone from 9 s, hang-up at 17 s`);
 });
 
 test('each recording carries the audio its line carried during the call', async () => {
