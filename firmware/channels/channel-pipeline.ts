@@ -52,6 +52,7 @@ export class ChannelPipeline {
       onCallerId: (m: CallerIdMessage) => this.apply(this.machine.onCallerId(callerNumber(m), m.name ?? '', this.now)),
       onTone: (tone) => this.apply(this.machine.onTone(tone, this.now)),
     });
+    this.configureVoice(config);
   }
 
   onLineStatus(voltage: number, ringing: boolean, now: number): void {
@@ -83,6 +84,7 @@ export class ChannelPipeline {
 
   configure(config: ChannelConfig, params: RecordingParams, now: number): void {
     this.config = config;
+    this.configureVoice(config);
     this.apply(this.machine.configure(config, params, now));
   }
 
@@ -137,6 +139,10 @@ export class ChannelPipeline {
         }
       }
     }
+  }
+
+  private configureVoice(c: ChannelConfig): void {
+    this.detector.configureVoice({ speechThreshold: c.speechThreshold, silenceThreshold: c.silenceThreshold, silenceMs: c.silenceMs });
   }
 
   private onState(state: ChannelState, at: number): void {
