@@ -11,7 +11,7 @@ import type { CallerIdMessage } from '../../firmware/dsp/callerid-message.ts';
 import { ChannelSignalDetector } from '../../firmware/dsp/channel-detector.ts';
 import type { DtmfDigitEvent } from '../../firmware/dsp/dtmf-receiver.ts';
 import { detectDigits } from './helpers.ts';
-import { type CallerIdEvent, type DtmfEvent, haveVectors, loadVector, toHex, vectorNames } from './vectors.ts';
+import { type CallerIdEvent, type DtmfEvent, loadVector, requireVectors, toHex, vectorNames } from './vectors.ts';
 
 interface Decoded {
   digits: DtmfDigitEvent[];
@@ -67,12 +67,10 @@ function problems(name: string, decoded: Decoded, events: Array<{ type: string }
   return out;
 }
 
-const available = haveVectors();
-const maybe = available ? test : test.skip;
-
-maybe('clean vectors decode exactly as their sidecars say: all-digits, Bell 202 and V.23 MDMF/SDMF, withheld, DTMF caller ID', () => {
+test('clean vectors decode exactly as their sidecars say: all-digits, Bell 202 and V.23 MDMF/SDMF, withheld, DTMF caller ID', () => {
   const clean = ['dtmf_basic_all16', 'cid_bell202_mdmf', 'cid_bell202_sdmf', 'cid_bell202_sdmf_outofarea', 'cid_bell202_mdmf_private',
     'cid_etsi_v23_mdmf', 'cid_etsi_v23_mdmf_withheld', 'cid_dtmf_clip_A_C', 'cid_dtmf_clip_A_hash', 'cid_dtmf_clip_private', 'cid_dtmf_clip_restricted'];
+  requireVectors();
   for (const name of clean) {
     const { pcm, sidecar } = loadVector(name);
     const decoded = decode(pcm);
@@ -96,7 +94,8 @@ maybe('clean vectors decode exactly as their sidecars say: all-digits, Bell 202 
   }
 });
 
-maybe('every dtmf_ and cid_ vector: required digits and caller IDs found, rejects and extras absent', () => {
+test('every dtmf_ and cid_ vector: required digits and caller IDs found, rejects and extras absent', () => {
+  requireVectors();
   const found: string[] = [];
   for (const name of [...vectorNames('dtmf_'), ...vectorNames('cid_')]) {
     const { pcm, sidecar } = loadVector(name);
@@ -105,7 +104,8 @@ maybe('every dtmf_ and cid_ vector: required digits and caller IDs found, reject
   assert.equal(found, []);
 });
 
-maybe('16 minutes of real speech, normal and hot, give no digit and no caller ID', () => {
+test('16 minutes of real speech, normal and hot, give no digit and no caller ID', () => {
+  requireVectors();
   for (const name of vectorNames('talkoff_')) {
     const { pcm } = loadVector(name);
     assert.equal(problems(name, decode(pcm), []), []);

@@ -1,15 +1,20 @@
 /**
- * Access to the reference DSP recordings in ../shared/dsp-vectors (8 kHz,
- * 16-bit mono WAV files, each with a JSON sidecar stating the expected
- * decode). Tests that use them skip when the directory is not there.
+ * Access to the reference DSP recordings in ../shared/dsp-vectors next to the
+ * project (8 kHz, 16-bit mono WAV files, each with a JSON sidecar stating the
+ * expected decode, plus the scorer and spandsp's baseline). Tests that use
+ * them fail, with the path, when the directory is not there.
  */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 
-export const VECTOR_DIR = join(process.cwd(), '..', 'shared', 'dsp-vectors');
+export const PROJECT_ROOT = resolve(import.meta.dirname, '..', '..');
+export const VECTOR_DIR = resolve(PROJECT_ROOT, '..', 'shared', 'dsp-vectors');
 
-export function haveVectors(): boolean {
-  return existsSync(join(VECTOR_DIR, 'index.json'));
+/** Throws a clear error when the vectors are missing. */
+export function requireVectors(): void {
+  if (!existsSync(join(VECTOR_DIR, 'index.json'))) {
+    throw new Error(`DSP test vectors not found: ${VECTOR_DIR}/index.json is missing (they belong next to the project, in ../shared/dsp-vectors)`);
+  }
 }
 
 export function vectorNames(prefix: string): string[] {
