@@ -82,6 +82,8 @@ export class CallProgressDetector {
 
   private pos = 0;
   private sample = 0;
+  /** Energy of the frame so far. */
+  private energy = 0;
 
   /** The burst going on: its family (NONE when none), estimated start, end of its last on-frame and that frame's share. */
   private family = NONE;
@@ -118,7 +120,7 @@ export class CallProgressDetector {
   }
 
   reset(): void {
-    this.pos = this.sample = 0;
+    this.pos = this.sample = this.energy = 0;
     this.family = this.lastFamily = NONE;
     this.stop();
     this.share.fill(0);
@@ -130,12 +132,19 @@ export class CallProgressDetector {
     for (let i = 0; i < pcm.length; ) {
       const end = Math.min(pcm.length, i + this.n - this.pos);
       let p = this.pos;
-      for (let j = i; j < end; j++) buf[p++] = pcm[j]!;
+      let e = this.energy;
+      for (let j = i; j < end; j++) {
+        const x = pcm[j]!;
+        buf[p++] = x;
+        e += x * x;
+      }
       this.pos = p;
+      this.energy = e;
       i = end;
       if (p === this.n) {
         this.pos = 0;
         this.endOfFrame(onTone);
+        this.energy = 0;
       }
     }
   }
@@ -145,8 +154,7 @@ export class CallProgressDetector {
     const buf = this.buf;
     const n = this.n;
     const s = this.share;
-    let e = 0;
-    for (let i = 0; i < n; i++) e += buf[i]! * buf[i]!;
+    const e = this.energy;
     if (e < n * this.quietPower) {
       s.fill(0);
       return e / n;

@@ -168,24 +168,33 @@ export class DtmfReceiver {
       // Filters still at rest and a quiet stretch: running them would change nothing that matters.
       if (!this.filtersIdle || e >= n * this.quietPower) {
         this.filtersIdle = false;
-        for (let k = 0; k < 8; k++) {
-          const c = this.coef[k]!;
-          let s1 = this.s1[k]!;
-          let s2 = this.s2[k]!;
-          for (let j = i; j < end; j++) {
-            const s0 = pcm[j]! + c * s1 - s2;
-            s2 = s1;
-            s1 = s0;
-          }
-          this.s1[k] = s1;
-          this.s2[k] = s2;
-        }
+        this.filter4(pcm, i, end, 0);
+        this.filter4(pcm, i, end, 4);
       }
       this.pos += n;
       this.sample += n;
       i = end;
       if (this.pos === this.half) this.endOfHalf(onDigit);
     }
+  }
+
+  /** Runs filters k..k+3 over pcm[from, to), side by side so their sums proceed in parallel. */
+  private filter4(pcm: Int16Array, from: number, to: number, k: number): void {
+    const s1 = this.s1;
+    const s2 = this.s2;
+    const c0 = this.coef[k]!, c1 = this.coef[k + 1]!, c2 = this.coef[k + 2]!, c3 = this.coef[k + 3]!;
+    let a1 = s1[k]!, b1 = s1[k + 1]!, d1 = s1[k + 2]!, f1 = s1[k + 3]!;
+    let a2 = s2[k]!, b2 = s2[k + 1]!, d2 = s2[k + 2]!, f2 = s2[k + 3]!;
+    for (let j = from; j < to; j++) {
+      const x = pcm[j]!;
+      const a0 = x + c0 * a1 - a2;
+      const b0 = x + c1 * b1 - b2;
+      const d0 = x + c2 * d1 - d2;
+      const f0 = x + c3 * f1 - f2;
+      a2 = a1; a1 = a0; b2 = b1; b1 = b0; d2 = d1; d1 = d0; f2 = f1; f1 = f0;
+    }
+    s1[k] = a1; s1[k + 1] = b1; s1[k + 2] = d1; s1[k + 3] = f1;
+    s2[k] = a2; s2[k + 1] = b2; s2[k + 2] = d2; s2[k + 3] = f2;
   }
 
   private endOfHalf(onDigit: (e: DtmfDigitEvent) => void): void {

@@ -121,10 +121,7 @@ export class VoiceActivityDetector {
     while (i < pcm.length) {
       const end = Math.min(pcm.length, i + this.frame - this.pos);
       let sum = this.sum;
-      for (let j = i; j < end; j++) {
-        const x = pcm[j]!;
-        sum += x < 0 ? -x : x;
-      }
+      for (let j = i; j < end; j++) sum += Math.abs(pcm[j]!);
       this.pos += end - i;
       i = end;
       if (this.pos < this.frame) {
