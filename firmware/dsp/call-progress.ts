@@ -2,14 +2,8 @@
  * Call-progress tones: busy, congestion (reorder) and ring-back, by their
  * frequencies and cadence.
  *
- * | tone       | China (GB) 450 Hz | ITU/Europe 425 Hz | North America            |
- * |------------|-------------------|-------------------|--------------------------|
- * | busy       | 350 / 350 ms      | 500 / 500 ms      | 480+620 Hz 500 / 500 ms  |
- * | congestion | 700 / 700 ms      | 250 / 250 ms      | 480+620 Hz 250 / 250 ms  |
- * | ring-back  | 1 s / 4 s         | 1 s / 4 s         | 440+480 Hz 2 s / 4 s     |
- *
- * (ITU-T E.180 and its supplement list 425 Hz busy at 480-500 ms on/off and
- * congestion at 200-250 ms, e.g. Germany; the ±20 % tolerance covers them.)
+ * The cadences and their frequencies are listed in tone-cadences.ts (China
+ * 450 Hz, ITU-T E.180 425 Hz, North American dual tones).
  *
  * Frames of 25 ms (200 samples, so 440 and 480 Hz fall on neighbouring
  * Goertzel bins and do not leak into each other) are analysed at 425, 440,
@@ -24,25 +18,16 @@
  * A tone is recognised when three consecutive on/off cycles (the third off
  * period closed by the next burst, once that has lasted 100 ms) all match
  * one cadence of the bursts' family within ±20 % on both the on and the off
- * time; it is reported once, with the start of the first of those bursts. While the cadence goes on
- * nothing more is reported; when it stops (an off period or a burst runs
+ * time; it is reported once, with the start of the first of those bursts.
+ * While the cadence goes on nothing more is reported; when it stops (an off period or a burst runs
  * more than 20 % long, or a cycle does not match), the tone has ended and is
  * reported again only after three fresh matching cycles.
  *
  * Bursts shorter than 100 ms (speech, clicks) count as off time. Steady tones
  * (dial tone) never form a cadence. No allocation happens while processing.
  */
-import {
-  CADENCES,
-  type Cadence,
-  type CallProgressTone,
-  FAMILY_425,
-  FAMILY_440_480,
-  FAMILY_450,
-  FAMILY_480_620,
-  FAMILY_COUNT,
-  type ToneRegion,
-} from './tone-cadences.ts';
+import { CADENCES, type Cadence, type CallProgressTone, FAMILY_425, FAMILY_440_480, FAMILY_450, FAMILY_480_620 } from './tone-cadences.ts';
+import { FAMILY_COUNT, MAX_OFF_MS, MAX_ON_MS, type ToneRegion } from './tone-cadences.ts';
 
 export type { CallProgressTone, ToneRegion } from './tone-cadences.ts';
 
@@ -66,8 +51,6 @@ const MIN_BURST_MS = 100;
 const CYCLES = 3;
 const NONE = -1;
 
-const MAX_ON_MS = Math.max(...CADENCES.map((c) => c.onMs));
-const MAX_OFF_MS = Math.max(...CADENCES.map((c) => c.offMs));
 
 export class CallProgressDetector {
   private readonly n: number;

@@ -3,7 +3,7 @@
  * Telcordia GR-30) or V.23 (1300 / 2100 Hz, ETSI EN 300 659), 1200 bit/s.
  *
  * Demodulator: two quadrature correlators (mark and space) over a sliding
- * window of one bit; the bit is mark when the mark correlator carries more
+ * window of one bit (fsk-demod.ts); the bit is mark when the mark correlator carries more
  * energy. Carrier is present when the two together exceed -40 dBm0.
  *
  * Framing: the receiver first needs a run of at least 50 clean mark bits
@@ -27,6 +27,7 @@
  * No allocation happens while processing, except for a reported message.
  */
 import { parseCallerIdMessage, type CallerIdMessage } from './callerid-message.ts';
+import { FskCorrelators } from './fsk-demod.ts';
 
 const BAUD = 1200;
 const TONES = { bell202: { mark: 1200, space: 2200 }, v23: { mark: 1300, space: 2100 } } as const;
@@ -53,38 +54,15 @@ const ARMED = 1;
 const CHAR = 2;
 const BETWEEN = 3;
 
-function gcd(a: number, b: number): number {
-  return b === 0 ? a : gcd(b, a % b);
-}
-
-function table(freq: number, sampleRate: number, fn: (x: number) => number): Float64Array {
-  const period = sampleRate / gcd(freq, sampleRate);
-  return Float64Array.from({ length: period }, (_, n) => fn((2 * Math.PI * freq * n) / sampleRate));
-}
-
 export class FskCallerIdReceiver {
   private readonly span: number;
   private readonly bitLen: number;
   private readonly carrier: number;
   private readonly segment: number;
-  private readonly markCoef: number;
-  private readonly cosM: Float64Array;
-  private readonly sinM: Float64Array;
-  private readonly cosS: Float64Array;
-  private readonly sinS: Float64Array;
-  private readonly ring: Float64Array;
+  private readonly demod: FskCorrelators;
   private readonly bytes = new Uint8Array(MAX_MESSAGE);
 
   private sample = 0;
-  private pm = 0;
-  private ps = 0;
-  private r = 0;
-  private sMr = 0;
-  private sMi = 0;
-  private sSr = 0;
-  private sSi = 0;
-  private sE = 0;
-  private sinceResum = 0;
 
   private state = HUNT;
   private run = 0;
@@ -113,30 +91,19 @@ export class FskCallerIdReceiver {
     private readonly sampleRate = 8000,
   ) {
     const tones = TONES[standard];
-    this.span = Math.round(sampleRate / BAUD);
+    this.demod = new FskCorrelators(tones.mark, tones.space, BAUD, sampleRate);
+    this.span = this.demod.span;
     this.bitLen = sampleRate / BAUD;
     this.bitEst = this.bitLen;
     this.segment = Math.round(sampleRate / 100);
-    this.markCoef = 2 * Math.cos((2 * Math.PI * tones.mark) / sampleRate);
     this.carrier = Math.pow((this.span * DBM0_PEAK * Math.pow(10, CARRIER_DBM0 / 20)) / 2, 2);
-    this.cosM = table(tones.mark, sampleRate, Math.cos);
-    this.sinM = table(tones.mark, sampleRate, Math.sin);
-    this.cosS = table(tones.space, sampleRate, Math.cos);
-    this.sinS = table(tones.space, sampleRate, Math.sin);
-    this.ring = new Float64Array(5 * this.span);
     this.past = new Float64Array(2 * FREQ_LAG * this.span);
   }
 
   reset(): void {
     this.sample = 0;
-    this.clearWindow();
+    this.demod.clear();
     this.hunt();
-  }
-
-  private clearWindow(): void {
-    this.ring.fill(0);
-    this.sMr = this.sMi = this.sSr = this.sSi = this.sE = 0;
-    this.sinceResum = 0;
   }
 
   private hunt(): void {
@@ -150,8 +117,10 @@ export class FskCallerIdReceiver {
   process(pcm: Int16Array, onMessage: (m: CallerIdMessage) => void): void {
     for (let from = 0; from < pcm.length; from += this.segment) {
       const to = Math.min(pcm.length, from + this.segment);
-      if (this.state === HUNT && this.run === 0 && !this.markLikely(pcm, from, to)) {
-        if (this.sE !== 0) this.clearWindow();
+      // While hunting, a stretch without a good share of energy at the mark frequency
+      // (silence, speech, other tones) cannot start a mark run: the demodulator skips it.
+      if (this.state === HUNT && this.run === 0 && !this.demod.markLikely(pcm, from, to, SILENT_POWER, MARK_SHARE)) {
+        if (this.demod.energy !== 0) this.demod.clear();
         this.sample += to - from;
         continue;
       }
@@ -159,55 +128,12 @@ export class FskCallerIdReceiver {
     }
   }
 
-  /**
-   * Cheap pre-check while hunting: does this stretch carry a good share of
-   * its energy near the mark frequency? If not (silence, speech, other
-   * tones), the demodulator can skip it, as no mark run can start there.
-   */
-  private markLikely(pcm: Int16Array, from: number, to: number): boolean {
-    const c = this.markCoef;
-    let s1 = 0;
-    let s2 = 0;
-    let e = 0;
-    for (let i = from; i < to; i++) {
-      const x = pcm[i]!;
-      const s0 = x + c * s1 - s2;
-      s2 = s1;
-      s1 = s0;
-      e += x * x;
-    }
-    const n = to - from;
-    if (e < n * SILENT_POWER) return false;
-    return s1 * s1 + s2 * s2 - c * s1 * s2 >= MARK_SHARE * (n / 2) * e;
-  }
-
   private step(x: number, onMessage: (m: CallerIdMessage) => void): void {
-    // Sliding quadrature correlators over one bit.
-    const mr = x * this.cosM[this.pm]!;
-    const mi = x * this.sinM[this.pm]!;
-    const sr = x * this.cosS[this.ps]!;
-    const si = x * this.sinS[this.ps]!;
-    const e = x * x;
-    if (++this.pm === this.cosM.length) this.pm = 0;
-    if (++this.ps === this.cosS.length) this.ps = 0;
-    const ring = this.ring;
-    const at = 5 * this.r;
-    this.sMr += mr - ring[at]!;
-    this.sMi += mi - ring[at + 1]!;
-    this.sSr += sr - ring[at + 2]!;
-    this.sSi += si - ring[at + 3]!;
-    this.sE += e - ring[at + 4]!;
-    ring[at] = mr;
-    ring[at + 1] = mi;
-    ring[at + 2] = sr;
-    ring[at + 3] = si;
-    ring[at + 4] = e;
-    if (++this.r === this.span) this.r = 0;
-    if (++this.sinceResum === 4096) this.resum();
+    const c = this.demod;
+    c.push(x);
     const s = this.sample++;
-
-    const pMark = this.sMr * this.sMr + this.sMi * this.sMi;
-    const pSpace = this.sSr * this.sSr + this.sSi * this.sSi;
+    const pMark = c.markRe * c.markRe + c.markIm * c.markIm;
+    const pSpace = c.spaceRe * c.spaceRe + c.spaceIm * c.spaceIm;
     const carrier = pMark + pSpace > this.carrier;
     const d = pMark - pSpace;
     const mark = d > 0;
@@ -217,7 +143,7 @@ export class FskCallerIdReceiver {
     switch (this.state) {
       case HUNT:
       case ARMED:
-        this.trackMarks(carrier && pMark > MARK_DOMINANCE * pSpace && pMark + pSpace > PURITY * (this.span / 2) * this.sE);
+        this.trackMarks(carrier && pMark > MARK_DOMINANCE * pSpace && pMark + pSpace > PURITY * (this.span / 2) * c.energy);
         if (this.state === ARMED) {
           this.quiet = carrier ? 0 : this.quiet + 1;
           if (this.quiet > 2 * this.bitLen) this.hunt();
@@ -240,8 +166,9 @@ export class FskCallerIdReceiver {
     if (clean) {
       const pr = this.past[this.pastAt]!;
       const pi = this.past[this.pastAt + 1]!;
-      this.accRe += this.sMr * pr + this.sMi * pi;
-      this.accIm += this.sMi * pr - this.sMr * pi;
+      const { markRe, markIm } = this.demod;
+      this.accRe += markRe * pr + markIm * pi;
+      this.accIm += markIm * pr - markRe * pi;
       this.bad = 0;
       if (++this.run >= MIN_MARK_BITS * this.bitLen && this.state === HUNT) {
         const offsetHz = (Math.atan2(this.accIm, this.accRe) * this.sampleRate) / (2 * Math.PI * FREQ_LAG * this.span);
@@ -251,8 +178,8 @@ export class FskCallerIdReceiver {
     } else if (++this.bad > this.span && this.state === HUNT) {
       this.hunt();
     }
-    this.past[this.pastAt] = this.sMr;
-    this.past[this.pastAt + 1] = this.sMi;
+    this.past[this.pastAt] = this.demod.markRe;
+    this.past[this.pastAt + 1] = this.demod.markIm;
     this.pastAt += 2;
     if (this.pastAt === this.past.length) this.pastAt = 0;
   }
@@ -306,27 +233,5 @@ export class FskCallerIdReceiver {
     }
     this.state = BETWEEN;
     this.wait = 0;
-  }
-
-  /** Recomputes the sliding sums from the window, so rounding errors cannot accumulate. */
-  private resum(): void {
-    this.sinceResum = 0;
-    let mr = 0;
-    let mi = 0;
-    let sr = 0;
-    let si = 0;
-    let e = 0;
-    for (let k = 0; k < this.ring.length; k += 5) {
-      mr += this.ring[k]!;
-      mi += this.ring[k + 1]!;
-      sr += this.ring[k + 2]!;
-      si += this.ring[k + 3]!;
-      e += this.ring[k + 4]!;
-    }
-    this.sMr = mr;
-    this.sMi = mi;
-    this.sSr = sr;
-    this.sSi = si;
-    this.sE = e;
   }
 }

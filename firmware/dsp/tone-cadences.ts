@@ -1,6 +1,15 @@
 /**
  * The call-progress tones the recorder recognises (see call-progress.ts):
  * each a tone family (its frequencies) and an on/off cadence.
+ *
+ * | tone       | China (GB) 450 Hz | ITU/Europe 425 Hz | North America            |
+ * |------------|-------------------|-------------------|--------------------------|
+ * | busy       | 350 / 350 ms      | 500 / 500 ms      | 480+620 Hz 500 / 500 ms  |
+ * | congestion | 700 / 700 ms      | 250 / 250 ms      | 480+620 Hz 250 / 250 ms  |
+ * | ring-back  | 1 s / 4 s         | 1 s / 4 s         | 440+480 Hz 2 s / 4 s     |
+ *
+ * (ITU-T E.180 and its supplement list 425 Hz busy at 480-500 ms on/off and
+ * congestion at 200-250 ms, e.g. Germany; the ±20 % tolerance covers them.)
  */
 export type CallProgressTone = 'busy' | 'congestion' | 'ringback';
 export type ToneRegion = 'cn' | 'itu' | 'us';
@@ -34,3 +43,6 @@ export const CADENCES: readonly Cadence[] = [
   { tone: 'congestion', region: 'us', family: FAMILY_480_620, onMs: 250, offMs: 250 },
   { tone: 'ringback', region: 'us', family: FAMILY_440_480, onMs: 2000, offMs: 4000 },
 ];
+
+export const MAX_ON_MS = Math.max(...CADENCES.map((c) => c.onMs));
+export const MAX_OFF_MS = Math.max(...CADENCES.map((c) => c.offMs));
