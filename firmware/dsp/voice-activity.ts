@@ -18,7 +18,7 @@
  * - Speech ends when every frame stays below the silence threshold (无声门限)
  *   for the silence duration (无声时长). A silence threshold of 0 means "below
  *   the speech threshold"; a lower one gives hysteresis: frames between the
- *   two keep speech going.
+ *   two keep speech going; a higher one acts as the speech threshold.
  *
  * Event times are samples counted from the first sample ever processed:
  * speech start = first sample of the run's first loud frame (reported 60 ms
