@@ -27,6 +27,8 @@ export interface ChannelMeta {
 interface OpenRecording {
   entry: RecordEntry;
   writer: WavWriter;
+  /** The entry changed since the marker was written (numbers arrive digit by digit). */
+  markerStale: boolean;
 }
 
 type StartDecision = Extract<Decision, { kind: 'start' }>;
@@ -86,7 +88,7 @@ export class Recorder {
     try {
       this.writeMarker(entry);
       const writer = new WavWriter(path.join(this.dataDir, file), this.codec, this.sampleRate, d.at);
-      this.open.set(channel, { entry, writer });
+      this.open.set(channel, { entry, writer, markerStale: false });
       this.stats.started++;
       this.log.info({ channel, id, callType: d.callType, part: d.part }, 'recording started');
     } catch (e) {
@@ -109,16 +111,13 @@ export class Recorder {
     }
   }
 
+  /** Updates the numbers; the marker is rewritten at the next flush, not per digit. */
   update(channel: number, remoteNumber: string, callerName: string): void {
     const r = this.open.get(channel);
     if (!r) return;
     r.entry.remoteNumber = remoteNumber;
     r.entry.callerName = callerName;
-    try {
-      this.writeMarker(r.entry);
-    } catch (e) {
-      this.log.error({ channel, err: (e as Error).message }, 'cannot update recording marker');
-    }
+    r.markerStale = true;
   }
 
   /** Closes the channel's file; the index entry is written in the background (see drain()). */
@@ -134,22 +133,21 @@ export class Recorder {
       this.log.info({ channel, id: entry.id }, 'recording shorter than the minimum length discarded');
       return;
     }
-    let dataBytes: number;
+    let closing: Promise<number>;
     try {
-      dataBytes = writer.close(d.at);
+      closing = writer.close(d.at);
+      closing.catch(() => undefined); // awaited in order below; failures are handled there
     } catch (e) {
       this.stats.writeErrors++;
       this.log.error({ channel, id: entry.id, err: (e as Error).message }, 'cannot close recording; it is recovered at the next start');
       return;
     }
-    const final: RecordEntry = {
-      ...entry,
-      stopMode: d.stopMode,
-      durationMs: writer.durationMs,
-      sizeBytes: dataBytes + wavHeaderSize(writer.codec),
-    };
     this.stats.kept++;
+    const stopped = { ...entry, stopMode: d.stopMode, durationMs: writer.durationMs };
     this.enqueue(async () => {
+      // The file is durable before its index entry exists, and the marker goes last.
+      const dataBytes = await closing;
+      const final: RecordEntry = { ...stopped, sizeBytes: dataBytes + wavHeaderSize(writer.codec) };
       await this.index.put(final);
       this.removeMarker(final.id);
       this.log.info({ channel, id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
@@ -189,6 +187,10 @@ export class Recorder {
     for (const [channel, r] of this.open) {
       try {
         r.writer.flushIfDue(now);
+        if (r.markerStale) {
+          r.markerStale = false;
+          this.writeMarker(r.entry);
+        }
       } catch (e) {
         this.stats.writeErrors++;
         this.log.error({ channel, err: (e as Error).message }, 'recording flush failed');

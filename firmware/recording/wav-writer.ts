@@ -68,15 +68,28 @@ export class WavWriter {
     fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
   }
 
-  /** Flushes, syncs to the disk and closes; returns the final audio size in bytes. */
-  close(now: number): number {
-    if (this.closed) return this.dataBytes;
+  /**
+   * Writes the last audio and the final header, then syncs to the disk and
+   * closes without blocking the event loop (a TF card or HDD sync can take tens
+   * of milliseconds, during which line-card bytes would pile up). Resolves with
+   * the final audio size in bytes once the file is durable.
+   */
+  close(now: number): Promise<number> {
+    if (this.closed) return Promise.resolve(this.dataBytes);
     this.flush(now);
     fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
-    fs.fdatasyncSync(this.fd);
-    fs.closeSync(this.fd);
     this.closed = true;
-    return this.dataBytes;
+    const fd = this.fd;
+    const bytes = this.dataBytes;
+    return new Promise((resolve, reject) => {
+      fs.fdatasync(fd, (syncError) => {
+        fs.close(fd, (closeError) => {
+          const error = syncError ?? closeError;
+          if (error) reject(error);
+          else resolve(bytes);
+        });
+      });
+    });
   }
 
   /** Closes and removes the file (a recording shorter than the minimum length). */

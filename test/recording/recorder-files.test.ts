@@ -31,13 +31,13 @@ test('an unclosed writer leaves a valid WAV lacking at most one flush interval',
   assert.ok(seconds >= 5 - FLUSH_MS / 1000 - 0.02, `${seconds} s on disk`);
 });
 
-test('a closed writer holds exactly the audio appended, decodable to the same samples', () => {
+test('a closed writer holds exactly the audio appended, decodable to the same samples', async () => {
   const dir = tmp();
   const file = path.join(dir, 'b.wav');
   const w = new WavWriter(file, 'alaw', 8000, 0);
   const pcm = tone(8000);
   w.append(alawEncode(pcm), 0);
-  w.close(1000);
+  assert.is(await w.close(1000), 8000);
   const wav = decodeWav(fs.readFileSync(file));
   assert.is(wav.samples.length, 8000);
   let maxErr = 0;
@@ -99,6 +99,7 @@ test('recovery closes recordings a killed recorder left open and indexes them on
   rec.start(2, { kind: 'start', call, callType: 'incoming-answered', part: 1, startMode: 'voltage', at }, { lineNumber: '8002', level: 'important' });
   for (let t = 0; t < 8000; t += 20) rec.audio(2, alawEncode(tone(160, t * 8)), at + t);
   rec.update(2, '5550100', 'LI');
+  rec.flushAll(at + 8100); // the periodic tick writes the new number into the marker
   // Killed: no stop(). A new recorder process starts and recovers.
   const first = await recoverOpenRecordings(data, index, 3, quiet);
   assert.is(first.recovered.length, 1);
