@@ -1,6 +1,6 @@
 /** What a client sees of an index entry: times in ISO 8601, durations in seconds, labels from the manual. */
 import type { RecordEntry } from '../recording/record-entry.ts';
-import { START_MODE_LABEL, STOP_MODE_LABEL } from '../calls/call-types.ts';
+import { CALL_TYPE_LABEL, START_MODE_LABEL, STOP_MODE_LABEL } from '../calls/call-types.ts';
 
 export function presentRecord(e: RecordEntry) {
   return {
@@ -13,6 +13,7 @@ export function presentRecord(e: RecordEntry) {
     remoteNumber: e.remoteNumber,
     callerName: e.callerName,
     callType: e.callType,
+    callTypeLabel: CALL_TYPE_LABEL[e.callType],
     startTime: new Date(e.startedAt).toISOString(),
     durationS: Math.round(e.durationMs / 100) / 10,
     startMode: e.startMode,

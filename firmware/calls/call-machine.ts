@@ -1,11 +1,25 @@
 /**
- * A channel's call state machine in voltage-controlled mode (压控): line
- * status, ring, digits and caller ID in; channel state and recording
- * decisions out. Pure: no I/O, time passed in with every event.
+ * A channel's call state machine: line status, ring, digits, caller ID,
+ * tones and voice activity in; channel state and recording decisions out.
+ * Pure: no I/O, time passed in with every event.
+ *
+ * Calls are followed the same way in every control mode (控制方式); the mode
+ * only decides when a file is open:
+ * - voltage (压控): from off-hook to hang-up;
+ * - polarity (反极控): while the line's polarity is reversed during a call (the far end answered);
+ * - dtmf (码控): from the start key to the stop key during a call;
+ * - ring (铃流控): incoming calls from the first ring to hang-up; unanswered ones are kept as missed;
+ * - voice (声控): while there is sound on the line, ended by the channel's silence duration;
+ * - continuous (持续录音): whenever the line is connected, in files of the maximum length;
+ * and forced recording (强制录音) opens a file at once whatever the mode.
  */
 import type { ChannelConfig, RecordingParams } from './channel-config.ts';
 import type { CallType, ChannelState, StartMode, StopMode } from './call-types.ts';
+import type { CallInfo, Decision } from './call-decisions.ts';
+import { FileControl } from './file-control.ts';
 import { LineClassifier, classifyVoltage, type LineClass } from './line-classifier.ts';
+
+export type { CallInfo, Decision } from './call-decisions.ts';
 
 /** A ring burst followed by this much quiet ends the ringing (China cadence is 1 s on, 4 s off). */
 export const RING_TIMEOUT_MS = 6000;
@@ -14,48 +28,35 @@ export const CALLER_ID_VALID_MS = 15000;
 /** A call interrupted by a line-card fault resumes in a linked file if the card is back within this time. */
 export const RESUME_WINDOW_MS = 60000;
 
-export interface CallInfo {
-  callId: string;
-  type: 'incoming' | 'outgoing';
-  remoteNumber: string;
-  callerName: string;
-  startedAt: number;
-}
-
-export type Decision =
-  | { kind: 'state'; state: ChannelState; at: number }
-  | { kind: 'start'; call: CallInfo; callType: CallType; part: number; startMode: StartMode; at: number }
-  | { kind: 'stop'; stopMode: StopMode; keep: boolean; at: number }
-  | { kind: 'update'; remoteNumber: string; callerName: string; at: number }
-  | { kind: 'missed'; remoteNumber: string; callerName: string; ringStartedAt: number; ringEndedAt: number }
-  | { kind: 'digits'; digits: string; at: number };
-
 interface ActiveCall extends CallInfo {
+  type: 'incoming' | 'outgoing';
+  answered: boolean;
   digits: string;
   lastDigitAt: number;
   collecting: boolean;
-  /** Start of the current file, or null while not recording. */
-  fileStartedAt: number | null;
-  part: number;
   suspendedAt: number | null;
-  /** The far end hung up (busy tone): nothing more is recorded until the line is on hook. */
+  /** The far end hung up (busy tone): nothing more is recorded for this call. */
   farEndCleared: boolean;
 }
 
 export class CallMachine {
   private readonly line = new LineClassifier();
+  private readonly files: FileControl;
   private reversed = false;
   private ring: { startedAt: number; lastRingAt: number } | null = null;
   private callerId: { number: string; name: string; at: number } | null = null;
   private call: ActiveCall | null = null;
   private state: ChannelState | null = null;
   private linkUp = true;
+  private forced = false;
 
   constructor(
     readonly channel: number,
     private config: ChannelConfig,
     private params: RecordingParams,
-  ) {}
+  ) {
+    this.files = new FileControl(params);
+  }
 
   get channelState(): ChannelState {
     return this.state ?? 'idle';
@@ -66,65 +67,105 @@ export class CallMachine {
   }
 
   get recording(): boolean {
-    return this.call?.fileStartedAt != null;
+    return this.files.current !== null;
+  }
+
+  get recordingMode(): StartMode | null {
+    return this.files.current?.startMode ?? null;
   }
 
   get polarityReversed(): boolean {
     return this.reversed;
   }
 
+  get forcedRecording(): boolean {
+    return this.forced;
+  }
+
   onLineStatus(voltage: number, ringing: boolean, now: number): Decision[] {
     this.linkUp = true;
-    const cls = classifyVoltage(voltage, this.config.offhookVoltage, this.config.disconnectVoltage);
-    this.reversed = voltage < 0 && cls === 'offhook';
     const out: Decision[] = [];
+    const cls = classifyVoltage(voltage, this.config.offhookVoltage, this.config.disconnectVoltage);
     if (ringing && cls === 'onhook') {
-      if (!this.ring) this.ring = { startedAt: now, lastRingAt: now };
-      else this.ring.lastRingAt = now;
+      if (this.ring) this.ring.lastRingAt = now;
+      else {
+        this.ring = { startedAt: now, lastRingAt: now };
+        if (this.config.controlMode === 'ring' && !this.call) this.beginCall('incoming', now, out);
+      }
     }
     const changed = this.line.sample(cls, now);
     if (changed) this.onLineClass(changed, now, out);
+    const reversed = voltage < 0 && this.line.current === 'offhook';
+    if (reversed !== this.reversed) {
+      this.reversed = reversed;
+      this.onPolarity(now, out);
+    }
     this.tickInto(now, out);
     return out;
   }
 
   onDigit(digit: string, now: number): Decision[] {
     const c = this.call;
-    if (!c || c.type !== 'outgoing' || !c.collecting) return [];
+    if (!c) return [];
+    const out: Decision[] = [];
+    if (this.config.controlMode === 'dtmf' && (digit === this.params.startKey || digit === this.params.stopKey)) {
+      // The start and stop keys control recording; they are not part of the number.
+      if (digit === this.params.startKey) this.openForCall(c, 'dtmf', now, out);
+      else if (this.recordingMode === 'dtmf') this.files.close('dtmf', now, out);
+      return out;
+    }
+    if (c.type !== 'outgoing' || !c.collecting) return out;
     if (this.params.digitGapS > 0 && c.digits.length > 0 && now - c.lastDigitAt > this.params.digitGapS * 1000) {
       c.collecting = false;
-      return [];
+      return out;
     }
     c.lastDigitAt = now;
-    if (!this.params.keepStarHash && (digit === '*' || digit === '#')) return [];
+    if (!this.params.keepStarHash && (digit === '*' || digit === '#')) return out;
     c.digits += digit;
-    c.remoteNumber = c.digits;
-    return [
-      { kind: 'digits', digits: c.digits, at: now },
-      { kind: 'update', remoteNumber: c.remoteNumber, callerName: c.callerName, at: now },
-    ];
+    out.push({ kind: 'digits', digits: c.digits, at: now });
+    this.setNumbers(c, c.digits, c.callerName, now, out);
+    return out;
   }
 
   onCallerId(number: string, name: string, now: number): Decision[] {
     const c = this.call;
-    if (c && c.type === 'incoming' && !c.remoteNumber) {
-      c.remoteNumber = number;
-      c.callerName = name;
-      return [{ kind: 'update', remoteNumber: number, callerName: name, at: now }];
-    }
-    // Caller ID belongs to a call still to be answered: while a call is in progress,
-    // A…C key presses or a second caller's data must not name a later call.
-    if (!c) this.callerId = { number, name, at: now };
-    return [];
+    const out: Decision[] = [];
+    if (c && c.type === 'incoming' && !c.remoteNumber) this.setNumbers(c, number, name, now, out);
+    // While a call is in progress, A…C key presses or a second caller's data must not name a later call.
+    else if (!c) this.callerId = { number, name, at: now };
+    return out;
   }
 
-  /** Busy or congestion tone on a call: the far end has hung up, so the recording ends now. */
+  /** Busy or congestion tone on a call: the far end has hung up, so the call's recording ends now. */
   onTone(tone: 'busy' | 'congestion' | 'ringback', now: number): Decision[] {
     const c = this.call;
-    if (!c || tone === 'ringback' || c.fileStartedAt === null) return [];
+    if (!c || tone === 'ringback' || !this.files.current?.forCall) return [];
     const out: Decision[] = [];
-    this.stopFile('busy-tone', now, out);
+    this.files.close('busy-tone', now, out);
     c.farEndCleared = true;
+    return out;
+  }
+
+  /** Sound on the line started or ended (voice control, 声控). */
+  onVoice(active: boolean, now: number): Decision[] {
+    if (this.config.controlMode !== 'voice') return [];
+    const out: Decision[] = [];
+    if (active) this.openForLine('voice', now, out);
+    else if (this.recordingMode === 'voice') this.files.close('silence', now, out);
+    return out;
+  }
+
+  /** Forced recording (强制录音) on or off, from the status page or the console. */
+  setForced(on: boolean, now: number): Decision[] {
+    const out: Decision[] = [];
+    this.forced = on;
+    if (on && this.recordingMode !== 'forced') {
+      this.files.close('manual', now, out);
+      this.openForLine('forced', now, out);
+    } else if (!on && this.recordingMode === 'forced') {
+      this.files.close('manual', now, out);
+      this.applyMode(now, out);
+    }
     return out;
   }
 
@@ -133,11 +174,8 @@ export class CallMachine {
     this.linkUp = false;
     this.line.reset();
     const out: Decision[] = [];
-    const c = this.call;
-    if (c) {
-      if (c.fileStartedAt !== null) this.stopFile('linecard-fault', now, out);
-      c.suspendedAt = now;
-    }
+    this.files.close('linecard-fault', now, out);
+    if (this.call) this.call.suspendedAt = now;
     return out;
   }
 
@@ -153,22 +191,23 @@ export class CallMachine {
   }
 
   configure(config: ChannelConfig, params: RecordingParams, now: number): Decision[] {
-    const wasEnabled = this.config.recordingEnabled;
+    const before = this.config;
     this.config = config;
     this.params = params;
+    this.files.setParams(params);
     const out: Decision[] = [];
-    const c = this.call;
-    if (c && wasEnabled && !config.recordingEnabled && c.fileStartedAt !== null) this.stopFile('switch-off', now, out);
-    if (c && !wasEnabled && config.recordingEnabled && c.fileStartedAt === null && c.suspendedAt === null) {
-      this.startFile(c, now, out);
+    const f = this.files.current;
+    if (f && f.startMode !== 'forced' && (!config.recordingEnabled || config.controlMode !== before.controlMode)) {
+      this.files.close('switch-off', now, out);
     }
+    this.applyMode(now, out);
     return out;
   }
 
   /** The recorder is shutting down: close any open file. */
   shutdown(now: number): Decision[] {
     const out: Decision[] = [];
-    if (this.call?.fileStartedAt != null) this.stopFile('shutdown', now, out);
+    this.files.close('shutdown', now, out);
     this.call = null;
     return out;
   }
@@ -177,89 +216,133 @@ export class CallMachine {
     const c = this.call;
     if (c?.suspendedAt != null) {
       c.suspendedAt = null;
-      if (cls === 'offhook') this.startFile(c, now, out);
-      else this.call = null;
-      this.updateState(now, out);
-      return;
-    }
-    if (cls === 'offhook') {
-      if (!c) this.beginCall(now, out);
+      if (cls === 'offhook') {
+        if (!this.files.resume(c.callId, RESUME_WINDOW_MS, now, out)) this.applyMode(now, out);
+      } else this.call = null;
+    } else if (cls === 'offhook') {
+      if (!c) this.beginCall(this.ringing(now) ? 'incoming' : 'outgoing', now, out);
+      if (this.call?.type === 'incoming') this.call.answered = true;
+      this.ring = null;
     } else if (c) {
-      this.stopFile(cls === 'disconnected' ? 'disconnect' : 'hangup', now, out);
-      this.call = null;
+      this.endCall(cls === 'disconnected' ? 'disconnect' : 'hangup', now, out);
     }
     if (cls === 'disconnected') this.ring = null;
+    if (this.config.controlMode === 'continuous') {
+      if (cls === 'disconnected') {
+        if (this.recordingMode === 'continuous') this.files.close('disconnect', now, out);
+      } else this.openForLine('continuous', now, out);
+    }
     this.updateState(now, out);
   }
 
-  private beginCall(now: number, out: Decision[]): void {
-    const ringing = this.ring !== null && now - this.ring.lastRingAt < RING_TIMEOUT_MS;
-    const cid = ringing && this.callerId && now - this.callerId.at < CALLER_ID_VALID_MS + RING_TIMEOUT_MS * 4 ? this.callerId : null;
-    const startedAt = ringing ? this.ring!.startedAt : now;
-    this.ring = null;
+  private ringing(now: number): boolean {
+    return this.ring !== null && now - this.ring.lastRingAt < RING_TIMEOUT_MS;
+  }
+
+  private beginCall(type: 'incoming' | 'outgoing', now: number, out: Decision[]): void {
+    const cid = type === 'incoming' && this.callerId && now - this.callerId.at < CALLER_ID_VALID_MS + RING_TIMEOUT_MS * 4 ? this.callerId : null;
     this.callerId = null;
-    const call: ActiveCall = {
+    this.call = {
       callId: `${this.channel}-${now}`,
-      type: ringing ? 'incoming' : 'outgoing',
+      type,
       remoteNumber: cid?.number ?? '',
       callerName: cid?.name ?? '',
-      startedAt,
+      startedAt: type === 'incoming' && this.ring ? this.ring.startedAt : now,
+      answered: false,
       digits: '',
       lastDigitAt: now,
-      collecting: !ringing,
-      fileStartedAt: null,
-      part: 0,
+      collecting: type === 'outgoing',
       suspendedAt: null,
       farEndCleared: false,
     };
-    this.call = call;
-    this.startFile(call, now, out);
+    this.applyMode(now, out);
   }
 
-  private startFile(c: ActiveCall, now: number, out: Decision[]): void {
-    if (!this.config.recordingEnabled || c.farEndCleared) return;
-    c.part++;
-    c.fileStartedAt = now;
-    out.push({
-      kind: 'start',
-      call: { callId: c.callId, type: c.type, remoteNumber: c.remoteNumber, callerName: c.callerName, startedAt: c.startedAt },
-      callType: c.type === 'incoming' ? 'incoming-answered' : 'outgoing',
-      part: c.part,
-      startMode: 'voltage',
-      at: now,
-    });
+  private endCall(stopMode: StopMode, now: number, out: Decision[]): void {
+    if (this.files.current?.forCall) this.files.close(stopMode, now, out);
+    this.call = null;
   }
 
-  private stopFile(stopMode: StopMode, now: number, out: Decision[]): void {
+  /** Opens the file the mode calls for now, if it is not open already. */
+  private applyMode(now: number, out: Decision[]): void {
+    if (this.forced) return this.openForLine('forced', now, out);
     const c = this.call;
-    if (!c || c.fileStartedAt === null) return;
-    const lengthMs = now - c.fileStartedAt;
-    // A continuation part is always kept: it belongs to a call already long enough.
-    const keep = c.part > 1 || lengthMs >= this.params.minFileS * 1000;
-    c.fileStartedAt = null;
-    out.push({ kind: 'stop', stopMode, keep, at: now });
+    switch (this.config.controlMode) {
+      case 'voltage':
+        if (c && this.line.current === 'offhook') this.openForCall(c, 'voltage', now, out);
+        return;
+      case 'polarity':
+        if (c && this.reversed) this.openForCall(c, 'polarity', now, out);
+        return;
+      case 'ring':
+        if (c?.type === 'incoming') this.openForCall(c, 'ring', now, out);
+        return;
+      case 'continuous':
+        if (this.line.current !== null && this.line.current !== 'disconnected') this.openForLine('continuous', now, out);
+        return;
+      case 'dtmf':
+      case 'voice':
+        return; // opened by the start key or by sound
+    }
+  }
+
+  private onPolarity(now: number, out: Decision[]): void {
+    if (this.config.controlMode !== 'polarity' || !this.call) return;
+    if (this.reversed) this.openForCall(this.call, 'polarity', now, out);
+    else if (this.recordingMode === 'polarity') this.files.close('polarity', now, out);
+  }
+
+  private openForCall(c: ActiveCall, startMode: StartMode, now: number, out: Decision[]): void {
+    if (!this.config.recordingEnabled || c.farEndCleared || c.suspendedAt !== null) return;
+    const callType: CallType = c.type === 'incoming' ? 'incoming-answered' : 'outgoing';
+    const info: CallInfo = { callId: c.callId, type: c.type, remoteNumber: c.remoteNumber, callerName: c.callerName, startedAt: c.startedAt };
+    this.files.open(info, callType, startMode, true, now, out);
+  }
+
+  /** A file for the line rather than a call (continuous, voice, forced); it takes the call's numbers if there is one. */
+  private openForLine(startMode: StartMode, now: number, out: Decision[]): void {
+    if (this.files.current || (startMode !== 'forced' && !this.config.recordingEnabled)) return;
+    const c = this.call;
+    const info: CallInfo = {
+      callId: `${this.channel}-${now}`,
+      type: c?.type ?? 'none',
+      remoteNumber: c?.remoteNumber ?? '',
+      callerName: c?.callerName ?? '',
+      startedAt: now,
+    };
+    const callType: CallType = !c ? 'idle' : c.type === 'incoming' ? 'incoming-answered' : 'outgoing';
+    this.files.open(info, callType, startMode, false, now, out);
+  }
+
+  private setNumbers(c: ActiveCall, remoteNumber: string, callerName: string, now: number, out: Decision[]): void {
+    c.remoteNumber = remoteNumber;
+    c.callerName = callerName;
+    if (!this.files.current) return;
+    this.files.updateNumbers(remoteNumber, callerName);
+    out.push({ kind: 'update', remoteNumber, callerName, at: now });
   }
 
   private tickInto(now: number, out: Decision[]): void {
     const r = this.ring;
-    if (r && !this.call && now - r.lastRingAt >= RING_TIMEOUT_MS) {
-      const cid = this.callerId;
-      out.push({
-        kind: 'missed',
-        remoteNumber: cid?.number ?? '',
-        callerName: cid?.name ?? '',
-        ringStartedAt: r.startedAt,
-        ringEndedAt: r.lastRingAt,
-      });
+    if (r && now - r.lastRingAt >= RING_TIMEOUT_MS && !this.call?.answered) {
+      const c = this.call;
+      if (c && this.files.current?.forCall) this.files.close('ring-timeout', now, out, 'incoming-missed');
+      else {
+        out.push({
+          kind: 'missed',
+          remoteNumber: c ? c.remoteNumber : (this.callerId?.number ?? ''),
+          callerName: c ? c.callerName : (this.callerId?.name ?? ''),
+          ringStartedAt: r.startedAt,
+          ringEndedAt: r.lastRingAt,
+        });
+      }
+      if (c) this.call = null;
       this.ring = null;
       this.callerId = null;
     }
     const c = this.call;
     if (c?.suspendedAt != null && now - c.suspendedAt > RESUME_WINDOW_MS) this.call = null;
-    if (c && c.fileStartedAt !== null && now - c.fileStartedAt >= this.params.maxFileS * 1000) {
-      this.stopFile('max-length', now, out);
-      if (!this.params.stopAtMaxFile) this.startFile(c, now, out);
-    }
+    this.files.checkLength(now, out, this.config.controlMode === 'continuous');
     this.updateState(now, out);
   }
 

@@ -10,7 +10,15 @@ export const CHANNEL_STATE_LABEL: Record<ChannelState, string> = {
   outgoing: '呼出',
 };
 
-export type CallType = 'incoming-answered' | 'incoming-missed' | 'outgoing';
+/** What a recording holds; 'idle' (空闲) is a recording made outside any call (continuous, voice or forced). */
+export type CallType = 'incoming-answered' | 'incoming-missed' | 'outgoing' | 'idle';
+
+export const CALL_TYPE_LABEL: Record<CallType, string> = {
+  'incoming-answered': '呼入',
+  'incoming-missed': '未接',
+  outgoing: '呼出',
+  idle: '空闲',
+};
 
 export type StartMode = 'voltage' | 'voice' | 'dtmf' | 'polarity' | 'ring' | 'continuous' | 'forced';
 
@@ -27,19 +35,29 @@ export const START_MODE_LABEL: Record<StartMode, string> = {
 export type StopMode =
   | 'hangup' // 挂机停止
   | 'disconnect' // 断线停止
-  | 'max-length' // 超长停止 (continues in a linked file unless configured to stop)
   | 'busy-tone' // 忙音停止: the far end hung up, only busy tone remains
-  | 'switch-off' // 手动停止 (recording switch turned off)
-  | 'linecard-fault' // 设备故障: the line card stopped answering
+  | 'polarity' // 反极停止: polarity back to normal (polarity control)
+  | 'dtmf' // 码控停止: the stop key was pressed (DTMF code control)
+  | 'silence' // 无声停止: silence for the channel's silence duration (voice control)
+  | 'ring-timeout' // 未接停止: the ringing ended unanswered (ring control)
+  | 'manual' // 手动停止: forced recording stopped
+  | 'max-length' // 超长停止 (continues in a linked file unless configured to stop)
+  | 'switch-off' // 关闭停止: the channel's recording switch was turned off
+  | 'linecard-fault' // 故障停止: the line card stopped answering
   | 'shutdown' // 系统停止
-  | 'power-loss'; // closed at start-up after the recorder was killed
+  | 'power-loss'; // 断电停止: closed at start-up after the recorder was killed
 
 export const STOP_MODE_LABEL: Record<StopMode, string> = {
   hangup: '挂机停止',
   disconnect: '断线停止',
-  'max-length': '超长停止',
   'busy-tone': '忙音停止',
-  'switch-off': '手动停止',
+  polarity: '反极停止',
+  dtmf: '码控停止',
+  silence: '无声停止',
+  'ring-timeout': '未接停止',
+  manual: '手动停止',
+  'max-length': '超长停止',
+  'switch-off': '关闭停止',
   'linecard-fault': '故障停止',
   shutdown: '系统停止',
   'power-loss': '断电停止',

@@ -40,6 +40,9 @@ export const recordingParamsSchema = z.object({
   stopAtMaxFile: z.boolean().default(false),
   /** 停止收号间隔时间 (s): stop collecting digits after this gap; 0 = collect throughout the call. */
   digitGapS: z.number().int().min(0).max(60).default(0),
+  /** 启动录音按键 / 停止录音按键: keys that start and stop recording under DTMF code control (码控). */
+  startKey: z.string().regex(/^[0-9*#A-D]$/).default('*'),
+  stopKey: z.string().regex(/^[0-9*#A-D]$/).default('#'),
   /** 呼出号码全显: keep '*' and '#' in dialled numbers. */
   keepStarHash: z.boolean().default(false),
   /** Recording codec of today's files. */

@@ -9,7 +9,7 @@ import type { CallerIdMessage } from '../dsp/callerid-message.ts';
 import { AudioCodec, type AudioCodecId } from '../linecard/messages.ts';
 import { CallMachine, type Decision } from '../calls/call-machine.ts';
 import type { ChannelConfig, RecordingParams } from '../calls/channel-config.ts';
-import type { ChannelState } from '../calls/call-types.ts';
+import type { ChannelState, StartMode } from '../calls/call-types.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { AlarmList } from '../alarms/alarm-list.ts';
 
@@ -27,6 +27,10 @@ export interface ChannelView {
   callerName: string;
   recordingSince: number | null;
   recordingMs: number;
+  /** What opened the current file (压控录音, 声控录音 ...), null while not recording. */
+  recordingMode: StartMode | null;
+  forcedRecording: boolean;
+  controlMode: ChannelConfig['controlMode'];
   level: number;
 }
 
@@ -51,6 +55,7 @@ export class ChannelPipeline {
       onDigit: (digit) => this.apply(this.machine.onDigit(digit, this.now)),
       onCallerId: (m: CallerIdMessage) => this.apply(this.machine.onCallerId(callerNumber(m), m.name ?? '', this.now)),
       onTone: (tone) => this.apply(this.machine.onTone(tone, this.now)),
+      onVoice: (active) => this.apply(this.machine.onVoice(active, this.now)),
     });
     this.configureVoice(config);
   }
@@ -88,6 +93,11 @@ export class ChannelPipeline {
     this.apply(this.machine.configure(config, params, now));
   }
 
+  /** Forced recording (强制录音) on or off. */
+  setForced(on: boolean, now: number): void {
+    this.apply(this.machine.setForced(on, now));
+  }
+
   shutdown(now: number): void {
     this.apply(this.machine.shutdown(now));
   }
@@ -109,6 +119,9 @@ export class ChannelPipeline {
       callerName: call?.callerName ?? '',
       recordingSince: rec?.entry.startedAt ?? null,
       recordingMs: rec?.durationMs ?? 0,
+      recordingMode: this.machine.recordingMode,
+      forcedRecording: this.machine.forcedRecording,
+      controlMode: this.config.controlMode,
       level: this.detector.level,
     };
   }

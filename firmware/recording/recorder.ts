@@ -143,7 +143,7 @@ export class Recorder {
       return;
     }
     this.stats.kept++;
-    const stopped = { ...entry, stopMode: d.stopMode, durationMs: writer.durationMs };
+    const stopped = { ...entry, stopMode: d.stopMode, durationMs: writer.durationMs, callType: d.callType ?? entry.callType };
     this.enqueue(async () => {
       // The file is durable before its index entry exists, and the marker goes last.
       const dataBytes = await closing;

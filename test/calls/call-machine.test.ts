@@ -1,34 +1,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { CallMachine, RING_TIMEOUT_MS, type Decision } from '../../firmware/calls/call-machine.ts';
-import { DEFAULT_RECORDING_PARAMS, defaultChannelConfig, type RecordingParams } from '../../firmware/calls/channel-config.ts';
-
-const ONHOOK = 48;
-const OFFHOOK = 8;
-
-/** Drives a machine with line status every 100 ms, as the card reports it. */
-class Line {
-  t = 0;
-  readonly decisions: Decision[] = [];
-  constructor(readonly m: CallMachine) {}
-  hold(voltage: number, ms: number, ringing = false) {
-    for (const end = this.t + ms; this.t < end; this.t += 100) this.decisions.push(...this.m.onLineStatus(voltage, ringing, this.t));
-  }
-  /** China ring cadence: 1 s of ring AC, 4 s quiet. */
-  ring(count: number) {
-    for (let i = 0; i < count; i++) {
-      this.hold(ONHOOK, 1000, true);
-      if (i < count - 1) this.hold(ONHOOK, 4000);
-    }
-  }
-  kinds(kind: Decision['kind']) {
-    return this.decisions.filter((d) => d.kind === kind);
-  }
-}
-
-function machine(params: Partial<RecordingParams> = {}) {
-  return new Line(new CallMachine(3, defaultChannelConfig(3), { ...DEFAULT_RECORDING_PARAMS, ...params }));
-}
+import { RING_TIMEOUT_MS } from '../../firmware/calls/call-machine.ts';
+import { DEFAULT_RECORDING_PARAMS, defaultChannelConfig } from '../../firmware/calls/channel-config.ts';
+import { machine, OFFHOOK, ONHOOK } from './line-driver.ts';
 
 test('ring then off-hook is an incoming answered call carrying the caller ID', () => {
   const l = machine();

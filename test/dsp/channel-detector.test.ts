@@ -73,9 +73,9 @@ test('a DTMF string that is not caller ID comes back as plain digits with their 
   assert.is(broken.callerIds.length + star.callerIds.length, 0);
 });
 
-test('level is the smoothed mean absolute sample value: steady input reads its value, silence brings it down', () => {
+test('level is the smoothed peak sample value: steady input reads its peak, silence brings it down', () => {
   const det = new ChannelSignalDetector({ onDigit() {}, onCallerId() {} });
-  const block = Int16Array.from({ length: 160 }, (_, i) => (i % 2 ? 1000 : -3000));
+  const block = Int16Array.from({ length: 160 }, (_, i) => (i % 2 ? 1000 : -2000));
   for (let t = 0; t < 200; t += 20) det.process(block, t);
   assert.ok(Math.abs(det.level - 2000) < 1, `level ${det.level}`);
   det.process(new Int16Array(160), 200);
