@@ -43,8 +43,11 @@ export class WavWriter {
     if (this.closed) return;
     if (this.pendingLen + data.length > this.pending.length) this.flush(now);
     if (data.length > this.pending.length) {
-      fs.writeSync(this.fd, data, 0, data.length, this.headerSize() + this.dataBytes);
+      writeAll(this.fd, data, data.length, this.headerSize() + this.dataBytes);
       this.dataBytes += data.length;
+    } else if (this.pendingLen + data.length > this.pending.length) {
+      // The disk refused the last flush (full?): this block is lost, the file stays consistent.
+      throw new Error(`recording buffer full: ${this.filePath} cannot be written`);
     } else {
       this.pending.set(data, this.pendingLen);
       this.pendingLen += data.length;
@@ -62,7 +65,7 @@ export class WavWriter {
     if (this.closed) return;
     this.lastFlushAt = now;
     if (this.pendingLen === 0) return;
-    fs.writeSync(this.fd, this.pending, 0, this.pendingLen, this.headerSize() + this.dataBytes);
+    writeAll(this.fd, this.pending, this.pendingLen, this.headerSize() + this.dataBytes);
     this.dataBytes += this.pendingLen;
     this.pendingLen = 0;
     fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
@@ -104,4 +107,10 @@ export class WavWriter {
   private headerSize(): number {
     return wavHeaderSize(this.codec);
   }
+}
+
+/** Writes `length` bytes at `position`, continuing after short writes; throws when the disk refuses. */
+function writeAll(fd: number, data: Uint8Array, length: number, position: number): void {
+  let done = 0;
+  while (done < length) done += fs.writeSync(fd, data, done, length - done, position + done);
 }
