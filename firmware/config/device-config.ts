@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import { z } from 'zod';
 import { RecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
-import { channelConfigSchema, recordingParamsSchema, type ChannelConfig, type RecordingParams } from '../calls/channel-config.ts';
+import { channelConfigSchema, recordingParamsSchema, type ChannelConfig } from '../calls/channel-config.ts';
 
 export const deviceConfigSchema = z.object({
   recording: recordingParamsSchema.default(recordingParamsSchema.parse({})),
@@ -37,8 +37,4 @@ export function channelConfigOf(config: DeviceConfig, channel: number): ChannelC
     lineNumber: String(config.lineNumberBase + channel),
     ...(config.channels[String(channel)] ?? {}),
   });
-}
-
-export function recordingParamsOf(config: DeviceConfig): RecordingParams {
-  return config.recording;
 }

@@ -74,7 +74,7 @@ export class ChannelSignalDetector {
     this.tones = events.onTone ? new CallProgressDetector(sampleRate) : null;
   }
 
-  /** The level meter (声音幅度): smoothed mean absolute level, 0..32767. */
+  /** The level meter (声音幅度): smoothed peak level of 10 ms frames, 0..32767. */
   get level(): number {
     return this.vad.level;
   }

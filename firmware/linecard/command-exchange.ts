@@ -59,7 +59,7 @@ export class CommandExchange {
     return [result, ...this.startNext(now)];
   }
 
-  /** Call periodically (or at `nextDeadline()`); retries or fails the command in flight. */
+  /** Call periodically; retries or fails the command in flight once its deadline has passed. */
   tick(now: number): ExchangeAction[] {
     const p = this.inFlight;
     if (!p || now < p.deadline) return [];
@@ -79,9 +79,6 @@ export class CommandExchange {
     return all.map((p) => ({ kind: 'failed', id: p.id, reason: 'link-down' }) as const);
   }
 
-  nextDeadline(): number | null {
-    return this.inFlight ? this.inFlight.deadline : null;
-  }
 
   get busy(): boolean {
     return this.inFlight !== null || this.queue.length > 0;

@@ -228,7 +228,3 @@ export function decodeMessage(f: Buffer): AnyMessage | DecodeFailure {
 export function isDecodeFailure(m: AnyMessage | DecodeFailure): m is DecodeFailure {
   return 'error' in m;
 }
-
-export function isCardMessage(m: AnyMessage): m is CardMessage {
-  return m.type === 'hello' || m.type === 'lineStatus' || m.type === 'audio' || m.type === 'ack';
-}

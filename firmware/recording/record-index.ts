@@ -70,9 +70,4 @@ export class RecordIndex {
     return { total, items };
   }
 
-  async count(): Promise<number> {
-    let n = 0;
-    for await (const _ of this.db.keys({ gte: 't!', lt: 't!~' })) n++;
-    return n;
-  }
 }

@@ -39,8 +39,6 @@ export class Recorder {
   private readonly open = new Map<number, OpenRecording>();
   private writes: Promise<void> = Promise.resolve();
   readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, writeErrors: 0 };
-  /** Called after an entry reaches the index. */
-  onIndexed: ((entry: RecordEntry) => void) | null = null;
 
   constructor(
     readonly dataDir: string,
@@ -151,7 +149,6 @@ export class Recorder {
       await this.index.put(final);
       this.removeMarker(final.id);
       this.log.info({ channel, id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
-      this.onIndexed?.(final);
     });
   }
 
@@ -176,10 +173,7 @@ export class Recorder {
       codec: null,
     };
     this.stats.missed++;
-    this.enqueue(async () => {
-      await this.index.put(entry);
-      this.onIndexed?.(entry);
-    });
+    this.enqueue(() => this.index.put(entry));
   }
 
   /** Flushes open files whose last flush is due (so a channel whose audio paused still reaches the disk). */
