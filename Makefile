@@ -5,12 +5,13 @@ PORT ?= 8080
 SCENARIO ?=
 NPM := npm --no-fund --no-audit --loglevel=error
 
-.PHONY: setup deps run test typecheck unit bench clean
+.PHONY: setup deps run test typecheck unit bench bundle arm-check image clean
 
-# Debian packages the tools need (installed only when missing).
-DEB_TOOLS := socat
+# Debian packages the tools need (installed only when missing): a command, or
+# command:package when the package is named otherwise.
+DEB_TOOLS := socat lame shellcheck busybox
 deps:
-	@missing=""; for t in $(DEB_TOOLS); do command -v $$t >/dev/null || missing="$$missing $$t"; done; \
+	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
@@ -36,6 +37,11 @@ test: typecheck unit
 
 bench: setup
 	./scripts/bench
+
+# The production bundle for ARCH (default: this machine's); see docs/image.md.
+ARCH ?=
+bundle: setup
+	./scripts/bundle.mjs $(if $(ARCH),--arch $(ARCH))
 
 clean:
 	rm -rf var dist .bench

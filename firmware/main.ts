@@ -1,7 +1,12 @@
 /**
  * Production entry point of the recorder daemon on the box:
- * `node main.js [--board rds|rdt] [--port 8080] [--data /data]`.
+ * `node main.js [--board rds|rdt|<file>] [--port 8080] [--data /data] [--config /etc/recorder] [--logs /var/log/recorder]`.
+ *
+ * With `RECORDER_READY_FILE` set, the file is written (holding the pid) once the
+ * daemon serves its API, so a supervisor can tell a start-up failure from a
+ * later crash.
  */
+import { writeFileSync } from 'node:fs';
 import { loadBoard } from './board/load-board.ts';
 import { createLinuxHost } from './host/linux/linux-host.ts';
 import { parseDaemonArgs } from './cli-args.ts';
@@ -14,6 +19,8 @@ async function main(): Promise<void> {
   const host = createLinuxHost(board, { dataDir: args.dataDir, configDir: args.configDir, logDir: args.logDir });
   const log = createLogger(host.paths.log);
   await runUntilSignalled({ host, board, log, port: args.port }, log);
+  const readyFile = process.env.RECORDER_READY_FILE;
+  if (readyFile && process.exitCode === undefined) writeFileSync(readyFile, `${process.pid}\n`);
 }
 
 main().catch((e: unknown) => {

@@ -1,11 +1,30 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { RecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
 import { boardSchema, type Board } from './board-schema.ts';
 
-/** Directory of the declarative board files (`board/<model>.json`). */
-export const BOARD_DIR = path.resolve(import.meta.dirname, '../../board');
+/** Where the board files are installed on the box image. */
+export const INSTALLED_BOARD_DIR = '/usr/share/recorder/board';
+
+/**
+ * Directory of the declarative board files (`board/<model>.json`), the first of:
+ * `$RECORDER_BOARD_DIR`; `board/` next to the program (a production bundle);
+ * the source tree's `board/`; the image's `/usr/share/recorder/board`.
+ */
+export function findBoardDir(
+  env: NodeJS.ProcessEnv = process.env,
+  programDir: string = path.dirname(fileURLToPath(import.meta.url)),
+  exists: (dir: string) => boolean = existsSync,
+): string {
+  if (env.RECORDER_BOARD_DIR) return path.resolve(env.RECORDER_BOARD_DIR);
+  const candidates = [path.join(programDir, 'board'), path.resolve(programDir, '../../board'), INSTALLED_BOARD_DIR];
+  return candidates.find((dir) => exists(dir)) ?? INSTALLED_BOARD_DIR;
+}
+
+export const BOARD_DIR = findBoardDir();
 
 export function boardFilePath(modelOrPath: string): string {
   return modelOrPath.includes('/') || modelOrPath.endsWith('.json')
