@@ -14,6 +14,15 @@ export const ERROR_CODES = {
   // records
   RECORD_NOT_FOUND: { http: 404, message: 'No such recording' },
   RECORD_FILE_MISSING: { http: 410, message: 'The recording file is missing from the disk' },
+  // encryption at rest (sealed recordings)
+  ENCRYPTION_KEY_INVALID: { http: 500, message: 'The encryption key in the configuration must be 64 hexadecimal characters' },
+  ENCRYPTION_KEY_MISSING: { http: 500, message: 'This recording is encrypted and no encryption key is configured' },
+  ENCRYPTION_KEY_MISMATCH: { http: 500, message: 'This recording was encrypted with a different key than the one configured' },
+  SEALED_FILE_DAMAGED: { http: 500, message: 'The encrypted recording is damaged or has been tampered with' },
+  SEALED_FILE_TRUNCATED: { http: 500, message: 'The encrypted recording is truncated' },
+  SEALED_FILE_UNSUPPORTED: { http: 500, message: 'The encrypted recording uses an unsupported format' },
+  SEAL_SOURCE_INVALID: { http: 500, message: 'The recording cannot be encrypted' },
+  RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested range is outside the recording' },
   // API input
   BAD_REQUEST: { http: 400, message: 'Invalid request' },
   NOT_FOUND: { http: 404, message: 'Not found' },
