@@ -1,9 +1,11 @@
 /**
  * WAV (RIFF) files: the 44/46-byte headers the recorder writes for A-law,
  * µ-law and 16-bit PCM, and a tolerant reader that also repairs the sizes of
- * a file whose writer was killed before it could finalise the header.
+ * a file whose writer was killed before it could finalise the header. The
+ * reader also understands the archive's IMA ADPCM files (parseAnyWavHeader).
  */
 import { alawDecode, ulawDecode } from '../dsp/g711.ts';
+import { WAVE_FORMAT_DVI_ADPCM, samplesPerImaBlock } from './ima-adpcm.ts';
 
 export type WavCodec = 'alaw' | 'ulaw' | 'pcm16';
 
@@ -64,32 +66,84 @@ export interface WavInfo {
 
 export class WavFormatError extends Error {}
 
-/** Parses a WAV header from the start of a file whose total length is `fileSize`. */
+/** Every codec the reader understands: the recorder's three and the archive's IMA ADPCM. */
+export type AnyWavCodec = WavCodec | 'ima-adpcm';
+
+export interface AnyWavInfo extends Omit<WavInfo, 'codec'> {
+  codec: AnyWavCodec;
+  /** Bytes per block: one sample frame for PCM and G.711, one ADPCM block for IMA ADPCM. */
+  blockAlign: number;
+  /** Sample frames per block (1, or 505 for 256-byte IMA ADPCM blocks). */
+  samplesPerBlock: number;
+  /** The data size the header declares, which exceeds `dataBytes` when the file is truncated. */
+  declaredDataBytes: number;
+  /** Sample frames in `dataBytes`, limited by the `fact` chunk when there is one. */
+  frames: number;
+}
+
+/** Parses a WAV header from the start of a file whose total length is `fileSize` (A-law, µ-law, 16-bit PCM). */
 export function parseWavHeader(head: Buffer, fileSize: number): WavInfo {
+  const info = parseAnyWavHeader(head, fileSize);
+  if (info.codec === 'ima-adpcm') throw new WavFormatError('IMA ADPCM WAV (an archive format): read it with parseAnyWavHeader');
+  const { codec, sampleRate, channels, dataOffset, dataBytes, sizesStale } = info;
+  return { codec, sampleRate, channels, dataOffset, dataBytes, sizesStale };
+}
+
+/** Like parseWavHeader, and also IMA ADPCM (format tag 0x0011) with its block size and `fact` sample count. */
+export function parseAnyWavHeader(head: Buffer, fileSize: number): AnyWavInfo {
   if (head.length < 12 || head.toString('latin1', 0, 4) !== 'RIFF' || head.toString('latin1', 8, 12) !== 'WAVE') {
     throw new WavFormatError('not a RIFF/WAVE file');
   }
   let o = 12;
-  let fmt: { codec: WavCodec; sampleRate: number; channels: number } | null = null;
+  let fmt: { codec: AnyWavCodec; sampleRate: number; channels: number } | null = null;
+  let blockAlign = 1;
+  let samplesPerBlock = 1;
+  let factFrames: number | null = null;
   while (o + 8 <= head.length) {
     const id = head.toString('latin1', o, o + 4);
     const size = head.readUInt32LE(o + 4);
     if (id === 'fmt ') {
       if (o + 8 + 16 > head.length) break;
       const tag = head.readUInt16LE(o + 8);
-      const codec = CODEC_OF_TAG[tag];
+      const channels = head.readUInt16LE(o + 10);
+      const sampleRate = head.readUInt32LE(o + 12);
       const bits = head.readUInt16LE(o + 22);
-      if (!codec || (codec === 'pcm16' && bits !== 16)) throw new WavFormatError(`unsupported WAV format tag ${tag} / ${bits} bits`);
-      fmt = { codec, channels: head.readUInt16LE(o + 10), sampleRate: head.readUInt32LE(o + 12) };
+      if (tag === WAVE_FORMAT_DVI_ADPCM) {
+        blockAlign = head.readUInt16LE(o + 20);
+        if (bits !== 4 || channels !== 1 || blockAlign < 8) {
+          throw new WavFormatError(`unsupported IMA ADPCM WAV: ${bits} bits, ${channels} channels, ${blockAlign}-byte blocks`);
+        }
+        samplesPerBlock = size >= 20 && o + 28 <= head.length ? head.readUInt16LE(o + 26) : samplesPerImaBlock(blockAlign);
+        if (samplesPerBlock !== samplesPerImaBlock(blockAlign)) {
+          throw new WavFormatError(`IMA ADPCM WAV declares ${samplesPerBlock} samples per ${blockAlign}-byte block`);
+        }
+        fmt = { codec: 'ima-adpcm', channels, sampleRate };
+      } else {
+        const codec = CODEC_OF_TAG[tag];
+        if (!codec || (codec === 'pcm16' && bits !== 16)) throw new WavFormatError(`unsupported WAV format tag ${tag} / ${bits} bits`);
+        fmt = { codec, channels, sampleRate };
+        blockAlign = bytesPerSample(codec) * channels;
+      }
+    } else if (id === 'fact' && o + 12 <= head.length) {
+      factFrames = head.readUInt32LE(o + 8);
     } else if (id === 'data') {
       if (!fmt) throw new WavFormatError('data chunk before fmt chunk');
       const dataOffset = o + 8;
       const present = Math.max(0, fileSize - dataOffset);
-      const block = bytesPerSample(fmt.codec) * fmt.channels;
-      const whole = present - (present % block);
+      const whole = present - (present % blockAlign);
       const declared = size;
       const dataBytes = declared > 0 && declared <= whole ? declared : whole;
-      return { ...fmt, dataOffset, dataBytes, sizesStale: declared !== whole || head.readUInt32LE(4) !== dataOffset - 8 + whole };
+      const inData = (dataBytes / blockAlign) * samplesPerBlock;
+      return {
+        ...fmt,
+        dataOffset,
+        dataBytes,
+        sizesStale: declared !== whole || head.readUInt32LE(4) !== dataOffset - 8 + whole,
+        blockAlign,
+        samplesPerBlock,
+        declaredDataBytes: declared,
+        frames: fmt.codec === 'ima-adpcm' && factFrames !== null ? Math.min(factFrames, inData) : inData,
+      };
     }
     o += 8 + size + (size & 1);
   }
