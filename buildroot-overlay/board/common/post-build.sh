@@ -1,0 +1,53 @@
+#!/bin/sh
+# Buildroot post-build script: stamps the recorder's version and build time
+# (shown in device info) and sets the image up for one board model.
+#   post-build.sh TARGET_DIR BOARD       (BOARD: rds or rdt, from BR2_ROOTFS_POST_SCRIPT_ARGS)
+# SOURCE_DATE_EPOCH, when set, is the build time (reproducible images).
+set -eu
+
+target="${1:?usage: post-build.sh TARGET_DIR BOARD}"
+board="${2:?usage: post-build.sh TARGET_DIR BOARD}"
+program_dir="$target/usr/lib/recorder"
+board_file="$target/usr/share/recorder/board/$board.json"
+
+[ -f "$board_file" ] || { echo "post-build: no board file $board_file" >&2; exit 1; }
+[ -f "$program_dir/build-info.json" ] || { echo "post-build: the recorder is not installed in $program_dir" >&2; exit 1; }
+
+# A field of a flat JSON object, e.g. json_field version < build-info.json.
+json_field() {
+	sed -n "s/.*\"$1\": *\"\\([^\"]*\\)\".*/\\1/p" | head -n 1
+}
+
+version=$(json_field version <"$program_dir/build-info.json")
+commit=$(json_field commit <"$program_dir/build-info.json")
+if [ -n "${SOURCE_DATE_EPOCH:-}" ]; then
+	built_at=$(date -u -d "@$SOURCE_DATE_EPOCH" '+%Y-%m-%dT%H:%M:%SZ')
+else
+	built_at=$(date -u '+%Y-%m-%dT%H:%M:%SZ')
+fi
+[ -n "$version" ] || { echo "post-build: no version in $program_dir/build-info.json" >&2; exit 1; }
+
+printf '{\n  "version": "%s",\n  "commit": "%s",\n  "builtAt": "%s",\n  "board": "%s"\n}\n' \
+	"$version" "$commit" "$built_at" "$board" >"$program_dir/build-info.json.tmp"
+mv -f "$program_dir/build-info.json.tmp" "$program_dir/build-info.json"
+
+# /etc/os-release names the recorder build too.
+os_release="$target/usr/lib/os-release"
+[ -f "$os_release" ] || os_release="$target/etc/os-release"
+if [ -f "$os_release" ] && [ ! -L "$os_release" ]; then
+	sed -i '/^RECORDER_/d; /^BUILD_ID=/d' "$os_release"
+	printf 'BUILD_ID="%s"\nRECORDER_VERSION="%s"\nRECORDER_BOARD="%s"\n' "$built_at" "$version" "$board" >>"$os_release"
+fi
+
+# The board and its data disk (storage.device of the board file) for the init scripts.
+storage=$(tr -d '\n' <"$board_file" | sed -n 's/.*"storage": *{\([^}]*\)}.*/\1/p')
+device=$(printf '%s\n' "$storage" | json_field device)
+defaults="$target/etc/default/recorder"
+sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|" "$defaults"
+
+# Factory DNS server (manual 2.5): 192.168.123.254.
+rm -f "$target/etc/resolv.conf"
+echo "nameserver 192.168.123.254" >"$target/etc/resolv.conf"
+
+mkdir -p "$target/data"
+echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}"
