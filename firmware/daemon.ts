@@ -13,10 +13,9 @@ import { LineCardLink } from './linecard/linecard-link.ts';
 import { ChannelPipeline } from './channels/channel-pipeline.ts';
 import { AlarmList } from './alarms/alarm-list.ts';
 import { FrontPanel } from './panel/front-panel.ts';
-import { RecordIndex } from './recording/record-index.ts';
+import type { RecordIndex } from './recording/record-index.ts';
 import { Recorder } from './recording/recorder.ts';
-import { recoverOpenRecordings } from './recording/recovery.ts';
-import { INDEX_DIR } from './recording/recording-paths.ts';
+import { openRecordingStorage, type RecordingStorage } from './recording/recording-storage.ts';
 import { channelConfigOf, loadDeviceConfig, type DeviceConfig } from './config/device-config.ts';
 import { createApp } from './api/app.ts';
 import { VERSION } from './version.ts';
@@ -39,11 +38,14 @@ export interface Daemon {
   readonly channels: readonly ChannelPipeline[];
   readonly recorder: Recorder;
   readonly index: RecordIndex;
+  readonly storage: RecordingStorage;
   readonly alarms: AlarmList;
   readonly panel: FrontPanel;
   readonly startedAt: number;
   /** The daemon's clock (virtual in tests). */
   now(): number;
+  /** Ends the recordings in progress and erases the data disk. */
+  formatDataDisk(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -59,15 +61,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const config = loadDeviceConfig(path.join(host.paths.config, 'recorder.json'));
   fs.mkdirSync(host.paths.data, { recursive: true });
-  const index = new RecordIndex(path.join(host.paths.data, INDEX_DIR));
-  await index.open();
-  const recovery = await recoverOpenRecordings(host.paths.data, index, config.recording.minFileS, log);
-  if (recovery.recovered.length || recovery.discarded.length) {
-    log.info({ recovered: recovery.recovered.length, discarded: recovery.discarded.length }, 'recordings recovered after power loss');
-  }
-
   const alarms = new AlarmList(log);
-  const recorder = new Recorder(host.paths.data, index, config.recording.codec, log);
+  const storage = await openRecordingStorage({
+    dataDir: host.paths.data, config, disk: host.disk, panel, alarms, log, now: () => clock.now(),
+  });
+  const { index } = storage;
+  const recorder = new Recorder(host.paths.data, index, config.recording.codec, storage.finisher, log);
   const channelCount = board.channels.analog;
   const channels = Array.from(
     { length: channelCount },
@@ -106,10 +105,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }, TICK_MS),
   );
   const checkDisk = async () => {
-    const usage = await host.disk.usage(host.paths.data);
-    panel.setDiskPresent(usage !== null);
-    if (usage === null) alarms.raise('disk-missing', 'critical', 'disk', 'data disk not present', clock.now());
+    await storage.checkDisk();
+    const present = storage.maintenance.report?.present ?? false;
+    panel.setDiskPresent(present);
+    if (!present) alarms.raise('disk-missing', 'critical', 'disk', 'data disk not present', clock.now());
     else alarms.clear('disk-missing');
+    storage.tick(clock.now());
     const s = link.stats;
     const errors = s.crcErrors + s.malformedFrames + s.unknownFrames;
     if (errors > lastLinkErrors) {
@@ -117,7 +118,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     }
     lastLinkErrors = errors;
   };
-  timers.push(clock.setInterval(() => void checkDisk().catch((e: unknown) => log.error({ err: String(e) }, 'disk check failed')), DISK_CHECK_MS));
+  let checking = false;
+  timers.push(
+    clock.setInterval(() => {
+      if (checking) return; // a long maintenance round is still going
+      checking = true;
+      checkDisk()
+        .catch((e: unknown) => log.error({ err: String(e) }, 'disk check failed'))
+        .finally(() => {
+          checking = false;
+        });
+    }, DISK_CHECK_MS),
+  );
   await checkDisk();
 
   const daemon: Daemon = {
@@ -128,10 +140,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     channels,
     recorder,
     index,
+    storage,
     alarms,
     panel,
     startedAt,
     now: () => clock.now(),
+    formatDataDisk: async () => {
+      const now = clock.now();
+      for (const ch of channels) ch.shutdown(now);
+      await recorder.drain();
+      await storage.format(host.disk);
+      recorder.prepareFolders();
+    },
     stop: async () => {
       for (const t of timers) t.cancel();
       await new Promise<void>((resolve) => server.close(() => resolve()));
@@ -139,7 +159,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       const now = clock.now();
       for (const ch of channels) ch.shutdown(now);
       await recorder.drain();
-      await index.close();
+      await storage.close();
       panel.shutdown();
       await host.gpio.close();
       await host.sensors.close();

@@ -10,6 +10,8 @@ import type { Daemon } from '../daemon.ts';
 import { healthRoutes } from './health-routes.ts';
 import { channelRoutes } from './channel-routes.ts';
 import { recordRoutes } from './record-routes.ts';
+import { recordAdminRoutes } from './record-admin-routes.ts';
+import { storageRoutes } from './storage-routes.ts';
 
 export function createApp(daemon: Daemon, version: string, log: Logger): Koa {
   const app = new Koa();
@@ -28,7 +30,9 @@ export function createApp(daemon: Daemon, version: string, log: Logger): Koa {
   const router = new Router({ prefix: '/api/v1' });
   healthRoutes(router, daemon, version);
   channelRoutes(router, daemon);
+  recordAdminRoutes(router, daemon);
   recordRoutes(router, daemon);
+  storageRoutes(router, daemon);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -24,6 +24,10 @@ export function presentRecord(e: RecordEntry) {
     file: e.file,
     sizeBytes: e.sizeBytes,
     codec: e.codec,
+    store: e.archived ? 'history' : 'today',
+    sealed: e.sealed,
+    sha256: e.sha256,
+    deleted: e.deleted,
     audioUrl: e.file ? `/api/v1/records/${encodeURIComponent(e.id)}/audio` : null,
   };
 }

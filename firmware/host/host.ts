@@ -47,6 +47,8 @@ export interface DiskUsage {
 export interface Disk {
   /** Usage of the filesystem holding `path`; null when it is not mounted or unreadable. */
   usage(path: string): Promise<DiskUsage | null>;
+  /** Erases the data disk mounted at `path` (a new filesystem, or everything under a plain folder). */
+  format(path: string): Promise<void>;
 }
 
 export interface ShellResult {

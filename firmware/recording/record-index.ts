@@ -1,73 +1,239 @@
 /**
- * The recording index in LevelDB. Each entry is stored once under `r!<id>`;
- * `t!<time>!<id>` and `c!<channel>!<time>!<id>` keys order it by start time,
- * overall and per channel, so a page of the newest recordings reads only the
- * keys it returns plus a key-only count.
+ * The recording index in LevelDB (keys: record-keys.ts, values:
+ * record-codec.ts). Every change of an entry also updates the remote-number
+ * keys and its channel's day statistics in the same atomic batch, so counts
+ * and keys never disagree with the entries, whatever moment the power fails.
+ * Writes are applied one batch at a time, in the order they were asked for.
  */
 import { ClassicLevel } from 'classic-level';
-import type { RecordEntry } from './record-entry.ts';
+import type { PortType, RecordLevel } from '../calls/call-types.ts';
+import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
+import { decodeRecord, encodeRecord } from './record-codec.ts';
+import { parseRecordId, type RecordEntry } from './record-entry.ts';
+import {
+  DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, idOfKey, keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey, type StatsUnit,
+} from './record-keys.ts';
+import { localDay, monthOfDay } from './local-day.ts';
 
-export interface RecordQuery {
-  from?: number;
-  to?: number;
-  channel?: number;
-  limit: number;
-  offset: number;
+export type IndexDb = ClassicLevel<Buffer, Buffer>;
+const FORMAT_VERSION = '2';
+
+type Batch = ReturnType<IndexDb['batch']>;
+
+/** An index written by the first release (JSON entries under `r!<id>`). */
+export class LegacyIndexError extends Error {
+  constructor() {
+    super('the index is in the first release\'s format');
+  }
 }
 
-const pad = (n: number, width: number) => String(n).padStart(width, '0');
-const timeKey = (e: Pick<RecordEntry, 'startedAt' | 'id'>) => `t!${pad(e.startedAt, 13)}!${e.id}`;
-const channelKey = (e: Pick<RecordEntry, 'startedAt' | 'id' | 'channel'>) => `c!${pad(e.channel, 3)}!${pad(e.startedAt, 13)}!${e.id}`;
-
 export class RecordIndex {
-  private readonly db: ClassicLevel<string, string>;
+  readonly db: IndexDb;
+  private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(location: string) {
-    this.db = new ClassicLevel<string, string>(location, { valueEncoding: 'utf8' });
+  constructor(readonly location: string) {
+    this.db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
   }
 
-  async open(): Promise<void> {
+  /** Opens the index; true when it was created just now (empty). */
+  async open(): Promise<boolean> {
     await this.db.open();
+    const version = await this.db.get(VERSION_KEY);
+    if (version === undefined) {
+      const any = await this.db.keys({ limit: 1 }).all();
+      if (any.length) throw new LegacyIndexError();
+      await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
+      return true;
+    }
+    if (version.toString() !== FORMAT_VERSION) throw new Error(`index format ${version.toString()} is not supported`);
+    return false;
   }
 
   async close(): Promise<void> {
+    await this.writes.catch(() => undefined);
     await this.db.close();
   }
 
   /** Inserts or replaces an entry (idempotent: safe to repeat after a crash). */
-  async put(entry: RecordEntry): Promise<void> {
-    const old = await this.get(entry.id);
-    const batch = this.db.batch();
-    if (old && old.startedAt !== entry.startedAt) batch.del(timeKey(old)).del(channelKey(old));
-    batch.put(`r!${entry.id}`, JSON.stringify(entry)).put(timeKey(entry), '').put(channelKey(entry), '');
-    await batch.write();
+  put(entry: RecordEntry): Promise<void> {
+    return this.putMany([entry]);
+  }
+
+  /** Inserts or replaces entries in one atomic batch. */
+  putMany(entries: readonly RecordEntry[]): Promise<void> {
+    return this.serial(() => this.write(entries));
+  }
+
+  private async write(entries: readonly RecordEntry[]): Promise<void> {
+    {
+      const batch = this.db.batch();
+      const cells = new Map<string, { key: Buffer; cell: StatsCell }>();
+      const existing = await this.lookup(entries.map((e) => e.id));
+      for (const e of entries) {
+        const old = existing.get(e.id);
+        if (old) await this.unlink(batch, old, cells, old.deleted !== e.deleted);
+        await this.link(batch, e, cells);
+        existing.set(e.id, e);
+      }
+      for (const { key, cell } of cells.values()) {
+        if (cell.length) batch.put(key, encodeCell(cell));
+        else batch.del(key);
+      }
+      await batch.write();
+    }
   }
 
   async get(id: string): Promise<RecordEntry | null> {
-    const value = await this.db.get(`r!${id}`);
-    return value === undefined ? null : (JSON.parse(value) as RecordEntry);
+    return (await this.lookup([id])).get(id) ?? null;
   }
 
-  async delete(id: string): Promise<void> {
-    const old = await this.get(id);
-    if (!old) return;
-    await this.db.batch().del(`r!${id}`).del(timeKey(old)).del(channelKey(old)).write();
+  /** Changes fields of an entry; null when there is no such entry. */
+  update(id: string, change: (e: RecordEntry) => RecordEntry): Promise<RecordEntry | null> {
+    // Read and write in one queued step, so concurrent changes compose.
+    return this.serial(async () => {
+      const e = await this.get(id);
+      if (!e) return null;
+      const next = change({ ...e });
+      await this.write([next]);
+      return next;
+    });
   }
 
-  /** Newest first, with the total number of matches. */
-  async query(q: RecordQuery): Promise<{ total: number; items: RecordEntry[] }> {
-    const from = pad(q.from ?? 0, 13);
-    const to = pad(q.to ?? 9_999_999_999_999, 13);
-    const prefix = q.channel === undefined ? 't!' : `c!${pad(q.channel, 3)}!`;
-    const ids: string[] = [];
-    let total = 0;
-    for await (const key of this.db.keys({ gte: `${prefix}${from}`, lte: `${prefix}${to}~`, reverse: true })) {
-      if (total >= q.offset && ids.length < q.limit) ids.push(key.slice(key.lastIndexOf('!') + 1));
-      total++;
+  setLevel(id: string, level: RecordLevel): Promise<RecordEntry | null> {
+    return this.update(id, (e) => ({ ...e, level }));
+  }
+
+  markDeleted(id: string, deleted: boolean): Promise<RecordEntry | null> {
+    return this.update(id, (e) => ({ ...e, deleted }));
+  }
+
+  /**
+   * First step of removing recordings for good: a pending-purge key per
+   * entry, so a purge interrupted by a power loss is finished at the next start.
+   */
+  beginPurge(entries: readonly RecordEntry[]): Promise<void> {
+    return this.serial(async () => {
+      const batch = this.db.batch();
+      for (const e of entries) {
+        const p = parseRecordId(e.id);
+        if (p) batch.put(recordKey(p, PENDING_PURGE), Buffer.from(e.file ?? ''));
+      }
+      await batch.write();
+    });
+  }
+
+  /** Last step of a purge: the entries, their keys and statistics go. */
+  finishPurge(ids: readonly string[]): Promise<void> {
+    return this.serial(async () => {
+      const batch = this.db.batch();
+      const cells = new Map<string, { key: Buffer; cell: StatsCell }>();
+      const existing = await this.lookup(ids);
+      for (const id of ids) {
+        const old = existing.get(id);
+        if (old) await this.unlink(batch, old, cells, true);
+        const k = keyOfId(id, PENDING_PURGE);
+        if (k) batch.del(k);
+      }
+      for (const { key, cell } of cells.values()) {
+        if (cell.length) batch.put(key, encodeCell(cell));
+        else batch.del(key);
+      }
+      await batch.write();
+    });
+  }
+
+  /** Purges begun and not finished: id and file path. */
+  async pendingPurges(): Promise<{ id: string; file: string | null }[]> {
+    const out: { id: string; file: string | null }[] = [];
+    for await (const [key, value] of this.db.iterator(prefixRange(PENDING_PURGE))) {
+      const id = idOfKey(key);
+      out.push({ id, file: value.length ? value.toString() : null });
     }
-    const values = ids.length ? await this.db.getMany(ids.map((id) => `r!${id}`)) : [];
-    const items = values.filter((v): v is string => v !== undefined).map((v) => JSON.parse(v) as RecordEntry);
-    return { total, items };
+    return out;
   }
 
+  /** Ids of recordings not archived yet, oldest first. */
+  async notArchived(limit: number): Promise<string[]> {
+    const keys = await this.db.keys({ ...prefixRange(PENDING_ARCHIVE), limit }).all();
+    return keys.map(idOfKey);
+  }
+
+  async statsCell(unit: StatsUnit, period: number, portType: PortType, channel: number): Promise<StatsCell> {
+    return decodeCell(await this.db.get(statsKey(unit, period, portType, channel)));
+  }
+
+  /** Serialises a step with the index's writes (maintenance uses it to read a consistent snapshot). */
+  serial<T>(job: () => Promise<T>): Promise<T> {
+    const run = this.writes.then(job, job);
+    this.writes = run.catch(() => undefined);
+    return run;
+  }
+
+  private async lookup(ids: readonly string[]): Promise<Map<string, RecordEntry>> {
+    const keys: Buffer[] = [];
+    const valid: string[] = [];
+    for (const id of ids) {
+      const live = keyOfId(id, LIVE);
+      const del = keyOfId(id, DELETED);
+      if (!live || !del) continue;
+      valid.push(id);
+      keys.push(live, del);
+    }
+    const out = new Map<string, RecordEntry>();
+    if (!keys.length) return out;
+    const values = await this.db.getMany(keys);
+    valid.forEach((id, i) => {
+      const live = values[2 * i];
+      const del = values[2 * i + 1];
+      const value = live ?? del;
+      if (!value) return;
+      const key = keys[live ? 2 * i : 2 * i + 1]!;
+      out.set(id, decodeRecord(value, { ...partsOfKey(key), deleted: !live }));
+    });
+    return out;
+  }
+
+  private async link(batch: Batch, e: RecordEntry, cells: Map<string, { key: Buffer; cell: StatsCell }>): Promise<void> {
+    const p = parseRecordId(e.id);
+    if (!p) throw new RangeError(`invalid record id ${e.id}`);
+    batch.put(recordKey(p, e.deleted ? DELETED : LIVE), encodeRecord(e, folderDayOf(e)));
+    if (e.deleted) return;
+    if (e.remoteNumber) batch.put(numberKey(e.remoteNumber, p), Buffer.alloc(0));
+    if (!e.archived) batch.put(recordKey(p, PENDING_ARCHIVE), Buffer.alloc(0));
+    for (const c of await this.cellsOf(e, cells)) c.cell = applyToCell(c.cell, e, 1);
+  }
+
+  private async unlink(batch: Batch, old: RecordEntry, cells: Map<string, { key: Buffer; cell: StatsCell }>, removeKey: boolean): Promise<void> {
+    const p = parseRecordId(old.id)!;
+    if (removeKey) batch.del(recordKey(p, old.deleted ? DELETED : LIVE));
+    if (old.deleted) return;
+    if (old.remoteNumber) batch.del(numberKey(old.remoteNumber, p));
+    if (!old.archived) batch.del(recordKey(p, PENDING_ARCHIVE));
+    for (const c of await this.cellsOf(old, cells)) c.cell = applyToCell(c.cell, old, -1);
+  }
+
+  private async cellsOf(e: RecordEntry, cells: Map<string, { key: Buffer; cell: StatsCell }>) {
+    const day = localDay(e.startedAt);
+    return [
+      await this.cellOf(statsKey('day', day, e.portType, e.channel), cells),
+      await this.cellOf(statsKey('month', monthOfDay(day), e.portType, e.channel), cells),
+    ];
+  }
+
+  private async cellOf(key: Buffer, cells: Map<string, { key: Buffer; cell: StatsCell }>) {
+    const hex = key.toString('hex');
+    let c = cells.get(hex);
+    if (!c) {
+      c = { key, cell: decodeCell(await this.db.get(key)) };
+      cells.set(hex, c);
+    }
+    return c;
+  }
+}
+
+/** The day folder of an entry's file (`…/YYYY/MM/DD/chNN/…`), else its local start day. */
+export function folderDayOf(e: Pick<RecordEntry, 'file' | 'startedAt'>): number {
+  const m = e.file ? /(\d{4})[/\\](\d{2})[/\\](\d{2})[/\\]ch\d+/.exec(e.file) : null;
+  if (!m) return localDay(e.startedAt);
+  return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
 }

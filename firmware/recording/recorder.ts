@@ -1,8 +1,10 @@
 /**
  * Turns the call machines' start/stop decisions into WAV files and index
- * entries. While a file is open, a marker in `<data>/open/` holds its entry;
- * closing finalises the WAV, writes the index entry and then removes the
- * marker, so a killed recorder is recovered at the next start (recovery.ts).
+ * entries. While a file is open, a marker in `<data>/open/` holds its entry.
+ * Closing a file goes, in order: the WAV synced to disk; the marker rewritten
+ * with the final entry; signature and sealing (file-finisher.ts); a line in
+ * the folder's sidecar; the index entry; the marker removed. A recorder
+ * killed at any step is recovered at the next start (recovery.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -13,6 +15,8 @@ import type { RecordIndex } from './record-index.ts';
 import { recordId, type RecordEntry } from './record-entry.ts';
 import { OPEN_MARKER_DIR, recordingFile } from './recording-paths.ts';
 import { WavWriter } from './wav-writer.ts';
+import type { FileFinisher } from './file-finisher.ts';
+import { appendEntry } from './sidecar.ts';
 
 export interface RecorderLogger {
   info(obj: object, msg: string): void;
@@ -44,10 +48,16 @@ export class Recorder {
     readonly dataDir: string,
     private readonly index: RecordIndex,
     private readonly codec: WavCodec,
+    private readonly finisher: FileFinisher,
     private readonly log: RecorderLogger,
     private readonly sampleRate = 8000,
   ) {
-    fs.mkdirSync(path.join(dataDir, OPEN_MARKER_DIR), { recursive: true });
+    this.prepareFolders();
+  }
+
+  /** Creates the folder of open-recording markers (again, after a format). */
+  prepareFolders(): void {
+    fs.mkdirSync(path.join(this.dataDir, OPEN_MARKER_DIR), { recursive: true });
   }
 
   /** The open recording of a channel, if any. */
@@ -82,6 +92,10 @@ export class Recorder {
       file,
       sizeBytes: 0,
       codec: this.codec,
+      archived: false,
+      sealed: false,
+      sha256: null,
+      deleted: false,
     };
     try {
       this.writeMarker(entry);
@@ -145,7 +159,10 @@ export class Recorder {
     this.enqueue(async () => {
       // The file is durable before its index entry exists, and the marker goes last.
       const dataBytes = await closing;
-      const final: RecordEntry = { ...stopped, sizeBytes: dataBytes + wavHeaderSize(writer.codec) };
+      const closed: RecordEntry = { ...stopped, sizeBytes: dataBytes + wavHeaderSize(writer.codec) };
+      this.writeMarker(closed);
+      const final = await this.finisher.finish(closed);
+      appendEntry(this.dataDir, final);
       await this.index.put(final);
       this.removeMarker(final.id);
       this.log.info({ channel, id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
@@ -171,9 +188,16 @@ export class Recorder {
       file: null,
       sizeBytes: 0,
       codec: null,
+      archived: false,
+      sealed: false,
+      sha256: null,
+      deleted: false,
     };
     this.stats.missed++;
-    this.enqueue(() => this.index.put(entry));
+    this.enqueue(async () => {
+      appendEntry(this.dataDir, entry);
+      await this.index.put(entry);
+    });
   }
 
   /** Flushes open files whose last flush is due (so a channel whose audio paused still reaches the disk). */

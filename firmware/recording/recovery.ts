@@ -1,7 +1,10 @@
 /**
- * Start-up recovery: recordings left open by a killed recorder are closed,
- * their WAV headers fixed to the audio actually on disk, and indexed with the
- * stop mode 'power-loss'. Safe to run again if it is itself interrupted.
+ * Start-up recovery of the recordings a killed recorder left behind, from
+ * their markers: a file still being written is closed, its WAV header fixed
+ * to the audio actually on disk, and gets the stop mode 'power-loss'; a file
+ * already closed keeps its entry. Both then take the remaining steps of a
+ * finished recording (signature, sealing, sidecar, index). Safe to run again
+ * if it is itself interrupted.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -10,6 +13,8 @@ import type { RecordIndex } from './record-index.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { OPEN_MARKER_DIR } from './recording-paths.ts';
 import type { RecorderLogger } from './recorder.ts';
+import type { FileFinisher } from './file-finisher.ts';
+import { appendEntry } from './sidecar.ts';
 
 export interface RecoveryResult {
   recovered: RecordEntry[];
@@ -20,6 +25,7 @@ export async function recoverOpenRecordings(
   dataDir: string,
   index: RecordIndex,
   minFileS: number,
+  finisher: FileFinisher,
   log: RecorderLogger,
 ): Promise<RecoveryResult> {
   const dir = path.join(dataDir, OPEN_MARKER_DIR);
@@ -39,14 +45,18 @@ export async function recoverOpenRecordings(
       fs.rmSync(marker, { force: true });
       continue;
     }
-    const closed = entry.file ? closeWav(path.join(dataDir, entry.file), entry, log) : null;
-    if (!closed || (entry.part <= 1 && closed.durationMs < minFileS * 1000)) {
+    if (entry.file) fs.rmSync(path.join(dataDir, `${entry.file}.seal.tmp`), { force: true });
+    const finished = entry.stopMode !== null && entry.file !== null && fs.existsSync(path.join(dataDir, entry.file));
+    const closed = finished ? entry : entry.file ? closeWav(path.join(dataDir, entry.file), entry, log) : null;
+    if (!closed || (!finished && entry.part <= 1 && closed.durationMs < minFileS * 1000)) {
       if (entry.file) fs.rmSync(path.join(dataDir, entry.file), { force: true });
       result.discarded.push(entry.id);
     } else {
-      await index.put(closed);
-      result.recovered.push(closed);
-      log.info({ id: closed.id, durationMs: closed.durationMs }, 'recording left open by a power loss recovered');
+      const final = await finisher.finish(closed);
+      appendEntry(dataDir, final);
+      await index.put(final);
+      result.recovered.push(final);
+      log.info({ id: final.id, durationMs: final.durationMs }, 'recording left open by a power loss recovered');
     }
     fs.rmSync(marker, { force: true });
   }

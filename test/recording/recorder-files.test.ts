@@ -10,6 +10,8 @@ import { recoverOpenRecordings } from '../../firmware/recording/recovery.ts';
 import { decodeWav, parseWavHeader } from '../../firmware/audio/wav.ts';
 import { alawEncode } from '../../firmware/dsp/g711.ts';
 import { recordId, type RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { queryRecords } from '../../firmware/recording/record-query.ts';
+import { FileFinisher } from '../../firmware/recording/file-finisher.ts';
 
 const quiet = { info() {}, error() {}, warn() {} };
 const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rec-'));
@@ -66,6 +68,10 @@ function entry(over: Partial<RecordEntry>): RecordEntry {
     file: null,
     sizeBytes: 0,
     codec: 'alaw',
+    archived: false,
+    sealed: false,
+    sha256: null,
+    deleted: false,
     ...over,
   };
 }
@@ -75,17 +81,17 @@ test('index queries are newest first, filtered by time and channel, paged with a
   await index.open();
   const base = 1_700_000_000_000;
   for (let i = 0; i < 30; i++) await index.put(entry({ startedAt: base + i * 60_000, channel: i % 3 }));
-  const page = await index.query({ limit: 5, offset: 0 });
+  const page = await queryRecords(index, { limit: 5, offset: 0 });
   assert.is(page.total, 30);
   assert.equal(page.items.map((e) => e.startedAt), [29, 28, 27, 26, 25].map((i) => base + i * 60_000));
-  const ch1 = await index.query({ channel: 1, limit: 100, offset: 0 });
+  const ch1 = await queryRecords(index, { channel: 1, limit: 100, offset: 0 });
   assert.is(ch1.total, 10);
   assert.ok(ch1.items.every((e) => e.channel === 1));
-  const window = await index.query({ from: base + 10 * 60_000, to: base + 19 * 60_000, limit: 3, offset: 2 });
+  const window = await queryRecords(index, { from: base + 10 * 60_000, to: base + 19 * 60_000, limit: 3, offset: 2 });
   assert.is(window.total, 10);
   assert.equal(window.items.map((e) => e.startedAt), [17, 16, 15].map((i) => base + i * 60_000));
   await index.put({ ...page.items[0]!, remoteNumber: '110' });
-  assert.is((await index.query({ limit: 100, offset: 0 })).total, 30, 'replacing an entry does not duplicate it');
+  assert.is((await queryRecords(index, { limit: 100, offset: 0 })).total, 30, 'replacing an entry does not duplicate it');
   await index.close();
 });
 
@@ -93,7 +99,7 @@ test('recovery closes recordings a killed recorder left open and indexes them on
   const data = tmp();
   const index = new RecordIndex(path.join(data, 'index'));
   await index.open();
-  const rec = new Recorder(data, index, 'alaw', quiet);
+  const rec = new Recorder(data, index, 'alaw', new FileFinisher(data, null), quiet);
   const at = 1_700_000_100_000;
   const call = { callId: '2-x', type: 'incoming' as const, remoteNumber: '555', callerName: '', startedAt: at };
   rec.start(2, { kind: 'start', call, callType: 'incoming-answered', part: 1, startMode: 'voltage', at }, { lineNumber: '8002', level: 'important' });
@@ -101,7 +107,7 @@ test('recovery closes recordings a killed recorder left open and indexes them on
   rec.update(2, '5550100', 'LI');
   rec.flushAll(at + 8100); // the periodic tick writes the new number into the marker
   // Killed: no stop(). A new recorder process starts and recovers.
-  const first = await recoverOpenRecordings(data, index, 3, quiet);
+  const first = await recoverOpenRecordings(data, index, 3, new FileFinisher(data, null), quiet);
   assert.is(first.recovered.length, 1);
   const r = first.recovered[0]!;
   assert.is(r.stopMode, 'power-loss');
@@ -110,9 +116,9 @@ test('recovery closes recordings a killed recorder left open and indexes them on
   assert.ok(r.durationMs >= 7000 && r.durationMs <= 8000, `${r.durationMs} ms`);
   const wav = fs.readFileSync(path.join(data, r.file!));
   assert.not.ok(parseWavHeader(wav, wav.length).sizesStale);
-  const again = await recoverOpenRecordings(data, index, 3, quiet);
+  const again = await recoverOpenRecordings(data, index, 3, new FileFinisher(data, null), quiet);
   assert.is(again.recovered.length, 0);
-  assert.is((await index.query({ limit: 10, offset: 0 })).total, 1);
+  assert.is((await queryRecords(index, { limit: 10, offset: 0 })).total, 1);
   await index.close();
 });
 
@@ -120,7 +126,7 @@ test('a recording stopped short of the minimum length leaves neither file nor en
   const data = tmp();
   const index = new RecordIndex(path.join(data, 'index'));
   await index.open();
-  const rec = new Recorder(data, index, 'alaw', quiet);
+  const rec = new Recorder(data, index, 'alaw', new FileFinisher(data, null), quiet);
   const at = 1_700_000_200_000;
   const call = { callId: '0-y', type: 'outgoing' as const, remoteNumber: '', callerName: '', startedAt: at };
   rec.start(0, { kind: 'start', call, callType: 'outgoing', part: 1, startMode: 'voltage', at }, { lineNumber: '8000', level: 'normal' });
@@ -129,7 +135,7 @@ test('a recording stopped short of the minimum length leaves neither file nor en
   rec.stop(0, { kind: 'stop', stopMode: 'hangup', keep: false, at: at + 1000 });
   await rec.drain();
   assert.not.ok(fs.existsSync(file));
-  assert.is((await index.query({ limit: 10, offset: 0 })).total, 0);
+  assert.is((await queryRecords(index, { limit: 10, offset: 0 })).total, 0);
   assert.equal(fs.readdirSync(path.join(data, 'open')), []);
   await index.close();
 });

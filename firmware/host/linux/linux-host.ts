@@ -57,7 +57,7 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
     linecard: createLinecardTransport(board.linecard),
     gpio: new SysfsGpio(board.gpio),
     clock: systemClock,
-    disk: new LinuxDisk(),
+    disk: new LinuxDisk(board.storage.device, new LinuxShell()),
     shell: new LinuxShell(),
     sensors: board.i2c ? new I2cSensors(board.i2c) : noSensors,
     paths: {

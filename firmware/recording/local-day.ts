@@ -1,0 +1,47 @@
+/**
+ * Calendar days in the box's local time, as whole numbers (days since
+ * 1970-01-01 of the local calendar). Searches, statistics and the dated
+ * recording folders all count days this way.
+ */
+const DAY_MS = 86_400_000;
+
+/** The local day a moment falls on. */
+export function localDay(t: number): number {
+  const d = new Date(t);
+  return Math.floor(Date.UTC(d.getFullYear(), d.getMonth(), d.getDate()) / DAY_MS);
+}
+
+/** Local midnight starting the day (ms since the epoch). */
+export function dayStart(day: number): number {
+  const d = new Date(day * DAY_MS);
+  return new Date(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate()).getTime();
+}
+
+/** `YYYY-MM-DD` of a day. */
+export function dayLabel(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+/** The day of a `YYYY-MM-DD` date, or null when it is not one. */
+export function parseDayLabel(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!m) return null;
+  const t = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]));
+  return dayLabel(t / DAY_MS) === text ? t / DAY_MS : null;
+}
+
+/** The date folders of a day: `YYYY/MM/DD`. */
+export function dayFolder(day: number): string {
+  return dayLabel(day).replaceAll('-', '/');
+}
+
+/** Calendar month number of a day (months since January 1970). */
+export function monthOfDay(day: number): number {
+  const d = new Date(day * DAY_MS);
+  return (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
+}
+
+/** First day of a month. */
+export function monthFirstDay(month: number): number {
+  return Date.UTC(1970 + Math.floor(month / 12), month % 12, 1) / DAY_MS;
+}

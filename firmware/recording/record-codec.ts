@@ -1,0 +1,215 @@
+/**
+ * Compact binary form of an index entry (about 60 bytes with a signature).
+ * Fields that follow from the key (start time, port, channel, part) or from
+ * other fields (the file path) are not stored; see record-keys.ts.
+ *
+ *   u8  version (1)         u8 flags           u8 call type   u8 start mode
+ *   u8  stop mode + 1       u8 format + 1      varint duration ms
+ *   varint size bytes       zigzag folder-day offset
+ *   varint call id (0: string follows; n: `<channel>-<startedAt - n + 1>`)
+ *   str line number, str remote number, str caller name (varint length + UTF-8)
+ *   32 bytes SHA-256 when flagged
+ */
+import type { CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
+import { RECORD_FORMATS, type RecordEntry, type RecordFormat, recordId } from './record-entry.ts';
+import { recordingFilePath } from './recording-paths.ts';
+
+const VERSION = 1;
+const CALL_TYPES: readonly CallType[] = ['incoming-answered', 'incoming-missed', 'outgoing', 'idle'];
+const START_MODES: readonly StartMode[] = ['voltage', 'voice', 'dtmf', 'polarity', 'ring', 'continuous', 'forced'];
+const STOP_MODES: readonly StopMode[] = [
+  'hangup', 'disconnect', 'busy-tone', 'polarity', 'dtmf', 'silence', 'ring-timeout',
+  'manual', 'max-length', 'switch-off', 'linecard-fault', 'shutdown', 'power-loss',
+];
+export const PORT_TYPES: readonly PortType[] = ['analog', 'e1', 'voip'];
+
+const F_ARCHIVED = 1;
+const F_SEALED = 2;
+const F_SHA = 4;
+const F_FILE = 8;
+const F_IMPORTANT = 16;
+const DAY_MS = 86_400_000;
+
+/** The fields a value does not hold: they come from the key. */
+export interface KeyFields {
+  startedAt: number;
+  portType: PortType;
+  channel: number;
+  part: number;
+  deleted: boolean;
+}
+
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+class Writer {
+  private buf = new Uint8Array(128);
+  length = 0;
+  private room(n: number): void {
+    if (this.length + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
+    next.set(this.buf.subarray(0, this.length));
+    this.buf = next;
+  }
+  u8(v: number): void {
+    this.room(1);
+    this.buf[this.length++] = v;
+  }
+  varint(v: number): void {
+    if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in an index entry`);
+    while (v >= 0x80) {
+      this.u8((v % 0x80) | 0x80);
+      v = Math.floor(v / 0x80);
+    }
+    this.u8(v);
+  }
+  str(s: string): void {
+    const b = enc.encode(s);
+    this.varint(b.length);
+    this.bytes(b);
+  }
+  bytes(b: Uint8Array): void {
+    this.room(b.length);
+    this.buf.set(b, this.length);
+    this.length += b.length;
+  }
+  done(): Buffer {
+    return Buffer.from(this.buf.buffer, 0, this.length);
+  }
+}
+
+class Reader {
+  private o = 0;
+  constructor(private readonly b: Uint8Array) {}
+  u8(): number {
+    if (this.o >= this.b.length) throw new RangeError('index entry truncated');
+    return this.b[this.o++]!;
+  }
+  varint(): number {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      const x = this.u8();
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) return v;
+      scale *= 0x80;
+    }
+  }
+  str(): string {
+    const n = this.varint();
+    return dec.decode(this.take(n));
+  }
+  take(n: number): Uint8Array {
+    if (this.o + n > this.b.length) throw new RangeError('index entry truncated');
+    const out = this.b.subarray(this.o, this.o + n);
+    this.o += n;
+    return out;
+  }
+}
+
+const zigzag = (n: number) => (n < 0 ? -2 * n - 1 : 2 * n);
+const unzigzag = (n: number) => (n % 2 ? -(n + 1) / 2 : n / 2);
+
+/** The day folder a recording's file lives in; usually its local start day. */
+export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
+  const w = new Writer();
+  w.u8(VERSION);
+  w.u8(
+    (e.archived ? F_ARCHIVED : 0) | (e.sealed ? F_SEALED : 0) | (e.sha256 ? F_SHA : 0) |
+      (e.file ? F_FILE : 0) | (e.level === 'important' ? F_IMPORTANT : 0),
+  );
+  w.u8(CALL_TYPES.indexOf(e.callType));
+  w.u8(START_MODES.indexOf(e.startMode));
+  w.u8(e.stopMode === null ? 0 : STOP_MODES.indexOf(e.stopMode) + 1);
+  w.u8(e.codec === null ? 0 : RECORD_FORMATS.indexOf(e.codec) + 1);
+  w.varint(Math.max(0, Math.round(e.durationMs)));
+  w.varint(e.sizeBytes);
+  w.varint(zigzag(folderDay - Math.floor(e.startedAt / DAY_MS)));
+  const m = /^(\d+)-(\d+)$/.exec(e.callId);
+  const callStart = m && Number(m[1]) === e.channel ? Number(m[2]) : NaN;
+  if (callStart <= e.startedAt) w.varint(e.startedAt - callStart + 1);
+  else {
+    w.varint(0);
+    w.str(e.callId);
+  }
+  w.str(e.lineNumber);
+  w.str(e.remoteNumber);
+  w.str(e.callerName);
+  if (e.sha256) w.bytes(Buffer.from(e.sha256, 'hex'));
+  return w.done();
+}
+
+export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
+  const r = new Reader(value);
+  const version = r.u8();
+  if (version !== VERSION) throw new RangeError(`index entry version ${version} is not supported`);
+  const flags = r.u8();
+  const callType = CALL_TYPES[r.u8()];
+  const startMode = START_MODES[r.u8()];
+  const stopIdx = r.u8();
+  const codecIdx = r.u8();
+  if (!callType || !startMode || stopIdx > STOP_MODES.length || codecIdx > RECORD_FORMATS.length) {
+    throw new RangeError('index entry holds an unknown enumeration value');
+  }
+  const durationMs = r.varint();
+  const sizeBytes = r.varint();
+  const folderDay = Math.floor(k.startedAt / DAY_MS) + unzigzag(r.varint());
+  const callTag = r.varint();
+  const callId = callTag === 0 ? r.str() : `${k.channel}-${k.startedAt - callTag + 1}`;
+  const lineNumber = r.str();
+  const remoteNumber = r.str();
+  const callerName = r.str();
+  const sha256 = flags & F_SHA ? Buffer.from(r.take(32)).toString('hex') : null;
+  const codec: RecordFormat | null = codecIdx === 0 ? null : RECORD_FORMATS[codecIdx - 1]!;
+  const archived = (flags & F_ARCHIVED) !== 0;
+  const id = recordId(k.startedAt, k.channel, k.part === 0 ? 'm' : k.part, k.portType);
+  return {
+    id,
+    callId,
+    part: k.part,
+    channel: k.channel,
+    portType: k.portType,
+    lineNumber,
+    remoteNumber,
+    callerName,
+    callType,
+    startedAt: k.startedAt,
+    durationMs,
+    startMode,
+    stopMode: stopIdx === 0 ? null : STOP_MODES[stopIdx - 1]!,
+    level: flags & F_IMPORTANT ? 'important' : 'normal',
+    file: flags & F_FILE ? recordingFilePath(archived, folderDay, k.channel, id, codec ?? 'alaw') : null,
+    sizeBytes,
+    codec,
+    archived,
+    sealed: (flags & F_SEALED) !== 0,
+    sha256,
+    deleted: k.deleted,
+  };
+}
+
+/** What a search filters on, read without decoding the whole value. */
+export interface RecordSummary {
+  callType: CallType;
+  level: RecordLevel;
+  durationMs: number;
+  archived: boolean;
+}
+
+export function summarizeRecord(value: Uint8Array): RecordSummary {
+  const flags = value[1]!;
+  let durationMs = 0;
+  let scale = 1;
+  for (let o = 6; o < value.length; o++) {
+    const x = value[o]!;
+    durationMs += (x & 0x7f) * scale;
+    if (x < 0x80) break;
+    scale *= 0x80;
+  }
+  return {
+    callType: CALL_TYPES[value[2]!]!,
+    level: flags & F_IMPORTANT ? 'important' : 'normal',
+    durationMs,
+    archived: (flags & F_ARCHIVED) !== 0,
+  };
+}

@@ -1,0 +1,114 @@
+/**
+ * The recording store as the daemon runs it: the index (rebuilt when
+ * damaged), recovery after a power loss, finished-file steps, delete and
+ * purge, disk maintenance and the daily archive, with the jobs that move or
+ * remove files taking turns.
+ */
+import type { Logger } from 'pino';
+import type { Disk } from '../host/host.ts';
+import type { AlarmList } from '../alarms/alarm-list.ts';
+import type { FrontPanel } from '../panel/front-panel.ts';
+import type { DeviceConfig } from '../config/device-config.ts';
+import { RecordIndex } from './record-index.ts';
+import { openOrRebuildIndex } from './index-rebuild.ts';
+import { recoverOpenRecordings } from './recovery.ts';
+import { FileFinisher } from './file-finisher.ts';
+import { RecordStore } from './record-store.ts';
+import { DiskMaintenance } from './disk-maintenance.ts';
+import { Archiver, type ArchiveReport } from './archiver.ts';
+import { parseKey } from './sealed-file.ts';
+
+export interface RecordingStorage {
+  index: RecordIndex;
+  store: RecordStore;
+  finisher: FileFinisher;
+  maintenance: DiskMaintenance;
+  archiver: Archiver;
+  /** The next scheduled archive (ms since the epoch). */
+  nextArchiveAt: number;
+  /** Runs an archive now (归档), after any maintenance round in progress. */
+  archiveNow(): Promise<ArchiveReport>;
+  /** Disk check and maintenance, after any archive in progress. */
+  checkDisk(): Promise<void>;
+  /** Erases the data disk: every recording and the index (格式化). */
+  format(disk: Disk): Promise<void>;
+  /** Called every few seconds: starts the daily archive when its time has come. */
+  tick(now: number): void;
+  close(): Promise<void>;
+}
+
+/** The next moment at `HH:MM:SS` local time strictly after `now`. */
+export function nextDailyTime(now: number, hms: string): number {
+  const [h, m, s] = hms.split(':').map(Number) as [number, number, number];
+  const d = new Date(now);
+  let t = new Date(d.getFullYear(), d.getMonth(), d.getDate(), h, m, s).getTime();
+  if (t <= now) t = new Date(d.getFullYear(), d.getMonth(), d.getDate() + 1, h, m, s).getTime();
+  return t;
+}
+
+export async function openRecordingStorage(opts: {
+  dataDir: string;
+  config: DeviceConfig;
+  disk: Disk;
+  panel: FrontPanel;
+  alarms: AlarmList;
+  log: Logger;
+  now: () => number;
+}): Promise<RecordingStorage> {
+  const { dataDir, config, log } = opts;
+  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l), log);
+  const key = config.encryption.enabled && config.encryption.key ? parseKey(config.encryption.key) : null;
+  const finisher = new FileFinisher(dataDir, key);
+  const store = new RecordStore(dataDir, index);
+  const purged = await store.finishPendingPurges();
+  if (purged) log.info({ purged }, 'purge interrupted by a power loss finished');
+  const recovery = await recoverOpenRecordings(dataDir, index, config.recording.minFileS, finisher, log);
+  if (recovery.recovered.length || recovery.discarded.length) {
+    log.info({ recovered: recovery.recovered.length, discarded: recovery.discarded.length }, 'recordings recovered after power loss');
+  }
+  const s = config.storage;
+  const maintenance = new DiskMaintenance(
+    dataDir, opts.disk, store, opts.panel, opts.alarms, s,
+    () => ({ format: config.recording.codec, mp3Kbps: s.mp3Kbps }), log.child({ part: 'disk' }), opts.now,
+  );
+  const archiver = new Archiver(dataDir, index, () => key, () => ({ format: s.archiveFormat, mp3Kbps: s.mp3Kbps }), log.child({ part: 'archive' }));
+
+  // Archive and maintenance move and remove files: one at a time.
+  let turn: Promise<unknown> = Promise.resolve();
+  const inTurn = <T>(job: () => Promise<T>): Promise<T> => {
+    const run = turn.then(job, job);
+    turn = run.catch(() => undefined);
+    return run;
+  };
+  const storage: RecordingStorage = {
+    index,
+    store,
+    finisher,
+    maintenance,
+    archiver,
+    nextArchiveAt: nextDailyTime(opts.now(), s.archiveTime),
+    archiveNow: () => inTurn(() => archiver.run()),
+    checkDisk: () => inTurn(async () => void (await maintenance.check())),
+    tick(now) {
+      if (now < storage.nextArchiveAt) return;
+      storage.nextArchiveAt = nextDailyTime(now, s.archiveTime);
+      storage.archiveNow().catch((e: unknown) => log.error({ err: String(e) }, 'archive failed'));
+    },
+    format: (disk) =>
+      inTurn(async () => {
+        await index.close();
+        await disk.format(dataDir);
+        await index.open();
+        log.warn('data disk formatted: every recording erased');
+      }),
+    async close() {
+      await turn;
+      await index.close();
+    },
+  };
+  if (archiver.interrupted()) {
+    log.info('resuming an archive interrupted by a power loss');
+    storage.archiveNow().catch((e: unknown) => log.error({ err: String(e) }, 'archive failed'));
+  }
+  return storage;
+}

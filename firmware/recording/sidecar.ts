@@ -1,0 +1,60 @@
+/**
+ * Metadata sidecars: each recording folder (`…/YYYY/MM/DD/chNN/`) keeps an
+ * append-only `records.jsonl`, one line per change of an entry (written,
+ * changed, purged), each stamped with a change counter. The index can be
+ * rebuilt from them and the files alone (index-rebuild.ts).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { RecordEntry } from './record-entry.ts';
+import { recordingFolder, SIDECAR_NAME } from './recording-paths.ts';
+import { localDay } from './local-day.ts';
+
+export type SidecarLine = { at: number; entry: RecordEntry } | { at: number; purged: string };
+
+let lastStamp = 0;
+/** Increasing stamps (ms with a sub-ms counter), so the last line written wins on a rebuild. */
+function stamp(): number {
+  lastStamp = Math.max(Date.now() * 1000, lastStamp + 1);
+  return lastStamp;
+}
+
+/** The sidecar of the folder an entry's file lives in (missed calls: their day's channel folder). */
+export function sidecarOf(dataDir: string, e: Pick<RecordEntry, 'file' | 'startedAt' | 'channel' | 'archived'>): string {
+  const folder = e.file ? path.dirname(e.file) : recordingFolder(e.archived, localDay(e.startedAt), e.channel);
+  return path.join(dataDir, folder, SIDECAR_NAME);
+}
+
+function append(file: string, line: SidecarLine): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const fd = fs.openSync(file, 'a');
+  try {
+    fs.writeSync(fd, `${JSON.stringify(line)}\n`);
+    fs.fdatasyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+export function appendEntry(dataDir: string, entry: RecordEntry): void {
+  append(sidecarOf(dataDir, entry), { at: stamp(), entry });
+}
+
+export function appendPurge(dataDir: string, entry: RecordEntry): void {
+  append(sidecarOf(dataDir, entry), { at: stamp(), purged: entry.id });
+}
+
+/** Lines of a sidecar; a torn last line (power lost mid-append) is skipped. */
+export function readSidecar(file: string): SidecarLine[] {
+  const out: SidecarLine[] = [];
+  for (const text of fs.readFileSync(file, 'utf8').split('\n')) {
+    if (!text) continue;
+    try {
+      const line = JSON.parse(text) as SidecarLine;
+      if (typeof line.at === 'number' && ('entry' in line || 'purged' in line)) out.push(line);
+    } catch {
+      // torn line
+    }
+  }
+  return out;
+}
