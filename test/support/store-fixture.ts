@@ -1,0 +1,51 @@
+/** Finished recordings made by the real recorder in a temporary data folder, for store tests. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { RecordIndex } from '../../firmware/recording/record-index.ts';
+import { Recorder } from '../../firmware/recording/recorder.ts';
+import { FileFinisher } from '../../firmware/recording/file-finisher.ts';
+import { alawEncode } from '../../firmware/dsp/g711.ts';
+import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
+
+export const quiet = { info() {}, error() {}, warn() {}, child: () => quiet };
+export const KEY = Buffer.alloc(32, 7);
+
+export function speechLike(n: number, offset: number): Int16Array {
+  return Int16Array.from({ length: n }, (_, i) => {
+    const t = (i + offset) / 8000;
+    const env = 0.5 + 0.5 * Math.sin(2 * Math.PI * 3 * t);
+    return Math.round(6000 * env * (Math.sin(2 * Math.PI * 300 * t) + 0.5 * Math.sin(2 * Math.PI * 1170 * t)));
+  });
+}
+
+export interface StoreFixture {
+  dataDir: string;
+  index: RecordIndex;
+  recorder: Recorder;
+  finisher: FileFinisher;
+  /** Records a call of `seconds` on a channel, finished and indexed. */
+  record(channel: number, at: number, seconds: number, remoteNumber?: string): Promise<RecordEntry>;
+}
+
+export async function storeFixture(key: Buffer | null = null, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-'))): Promise<StoreFixture> {
+  const index = new RecordIndex(path.join(dataDir, 'index'));
+  await index.open();
+  const finisher = new FileFinisher(dataDir, key);
+  const recorder = new Recorder(dataDir, index, 'alaw', finisher, quiet);
+  return {
+    dataDir,
+    index,
+    recorder,
+    finisher,
+    async record(channel, at, seconds, remoteNumber = '13800138000') {
+      const call = { callId: `${channel}-${at}`, type: 'outgoing' as const, remoteNumber, callerName: '', startedAt: at };
+      recorder.start(channel, { kind: 'start', call, callType: 'outgoing', part: 1, startMode: 'voltage', at }, { lineNumber: String(8000 + channel), level: 'normal' });
+      const id = recorder.current(channel)!.entry.id;
+      for (let t = 0; t < seconds * 1000; t += 20) recorder.audio(channel, alawEncode(speechLike(160, t * 8)), at + t);
+      recorder.stop(channel, { kind: 'stop', stopMode: 'hangup', keep: true, at: at + seconds * 1000 });
+      await recorder.drain();
+      return (await index.get(id))!;
+    },
+  };
+}
