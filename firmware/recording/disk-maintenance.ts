@@ -71,6 +71,8 @@ export class DiskMaintenance {
   /** One check: usage, LEDs and alarms, then maintenance rounds while below the reserve. */
   async check(): Promise<DiskReport> {
     let usage = await this.disk.usage(this.dataDir);
+    // LEDs and alarms show the level reached before maintenance frees space.
+    this.apply(usage);
     let rounds = 0;
     while (usage && this.settings.autoMaintenance && this.overReserve(usage) && rounds < MAX_ROUNDS_PER_CHECK) {
       const removed = await this.round();
