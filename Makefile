@@ -43,5 +43,17 @@ ARCH ?=
 bundle: setup
 	./scripts/bundle.mjs $(if $(ARCH),--arch $(ARCH))
 
+# Runs the daemon under qemu on arm64 and 32-bit ARM root filesystems; see docs/image.md.
+ARM_CHECK_ARCHES ?= arm64 arm
+arm-check: setup
+	ARM_CHECK_ARCHES="$(ARM_CHECK_ARCHES)" ./scripts/arm-check
+
+# The box image: make image BOARD=rds|rdt BUILDROOT_DIR=... [SOC=qemu-aarch64-virt|file] [IMAGE_DIR=...]
+BUILDROOT_DIR ?=
+SOC ?= qemu-aarch64-virt
+IMAGE_DIR ?=
+image:
+	./scripts/image --board $(BOARD) --buildroot "$(BUILDROOT_DIR)" --soc $(SOC) $(if $(IMAGE_DIR),--output $(IMAGE_DIR))
+
 clean:
 	rm -rf var dist .bench
