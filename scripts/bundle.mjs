@@ -141,7 +141,10 @@ function installCompiled(name, src, dest) {
   if (!native) builtDir = crossCompile(name, src);
   const binaries = fs.readdirSync(builtDir).filter((f) => f.endsWith('.node'));
   if (binaries.length === 0) throw new Error(`bundle: ${name} has no compiled binary in ${builtDir}`);
-  for (const f of binaries) fs.copyFileSync(path.join(builtDir, f), path.join(release, f));
+  for (const f of binaries) {
+    fs.copyFileSync(path.join(builtDir, f), path.join(release, f));
+    execFileSync(`${crossPrefix}strip`, ['--strip-unneeded', path.join(release, f)]);
+  }
 }
 
 function crossCompile(name, src) {
