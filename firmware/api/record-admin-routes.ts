@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Router } from '@koa/router';
 import { z } from 'zod';
 import type { Daemon } from '../daemon.ts';
-import { RecorderError } from '../errors.ts';
+import { RecorderError, isRecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
 import { readJsonBody } from './json-body.ts';
 import { presentRecord } from './record-presenter.ts';
@@ -47,8 +47,14 @@ export function recordAdminRoutes(router: Router, daemon: Daemon): void {
     let actual: string;
     try {
       actual = await signatureOf(path.join(daemon.recorder.dataDir, e.file), daemon.storage.finisher.key);
-    } catch {
-      throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${e.id} cannot be read`);
+    } catch (err) {
+      // A sealed file that fails authentication has been altered: that is the answer, not an error.
+      if (isRecorderError(err) && (err.code === 'SEALED_FILE_DAMAGED' || err.code === 'SEALED_FILE_TRUNCATED')) {
+        ctx.body = { id: e.id, match: false, expected: e.sha256, actual: null, reason: err.code };
+        return;
+      }
+      if (isRecorderError(err) && err.code !== 'RECORD_FILE_MISSING') throw err;
+      throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${e.id} is missing`);
     }
     ctx.body = { id: e.id, match: actual === e.sha256, expected: e.sha256, actual };
   });

@@ -24,7 +24,7 @@ export const storageSchema = z.object({
   /** 录音编码格式 of history: today's files stay WAV in the recording codec and are transcoded when archived. */
   archiveFormat: z.enum(['alaw', 'ulaw', 'pcm16', 'ima-adpcm', 'mp3']).default('alaw'),
   /** MP3 bit rate of archived recordings (kbit/s). */
-  mp3Kbps: z.number().int().min(8).max(64).default(16),
+  mp3Kbps: z.number().int().refine((k) => [8, 16, 24, 32, 40, 48, 56, 64].includes(k), 'one of 8, 16, 24, 32, 40, 48, 56, 64').default(16),
 });
 
 /** Encryption at rest of finished recordings (docs/encryption.md). */

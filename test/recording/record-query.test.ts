@@ -69,9 +69,8 @@ function makeEntries(n: number, seed: number): RecordEntry[] {
 
 function like(pattern: string, n: string): boolean {
   const p = parseNumberPattern(pattern);
-  if (p.kind === 'exact') return n === p.text;
-  if (p.kind === 'prefix') return n.startsWith(p.text);
-  return p.re.test(n);
+  if ('re' in p) return p.re.test(n);
+  return p.kind === 'exact' ? n === p.text : n.startsWith(p.text);
 }
 
 function oracle(all: RecordEntry[], q: RecordQuery) {
