@@ -188,6 +188,39 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   };
 }
 
+/** Where the line and remote numbers' UTF-8 bytes lie in a value: [lineStart, lineEnd, remoteStart, remoteEnd]. */
+export function numberSpans(value: Uint8Array): [number, number, number, number] {
+  let o = 6;
+  const varint = () => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      if (o >= value.length) throw new RangeError('index entry truncated');
+      const x = value[o++]!;
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) return v;
+      scale *= 0x80;
+    }
+  };
+  varint(); // duration
+  varint(); // size
+  varint(); // folder day
+  if (varint() === 0) o += varint(); // call id string
+  const lineLength = varint();
+  const lineStart = o;
+  o += lineLength;
+  const remoteLength = varint();
+  const remoteStart = o;
+  if (remoteStart + remoteLength > value.length) throw new RangeError('index entry truncated');
+  return [lineStart, lineStart + lineLength, remoteStart, remoteStart + remoteLength];
+}
+
+/** The remote number of a value, without decoding the rest. */
+export function remoteNumberOf(value: Uint8Array): string {
+  const s = numberSpans(value);
+  return dec.decode(value.subarray(s[2], s[3]));
+}
+
 /** What a search filters on, read without decoding the whole value. */
 export interface RecordSummary {
   callType: CallType;

@@ -15,7 +15,7 @@
  */
 import type { CallType, PortType, RecordLevel } from '../calls/call-types.ts';
 import { countInCell, decodeCell, type CellFilter } from './call-stats.ts';
-import { decodeRecord, PORT_TYPES, summarizeRecord } from './record-codec.ts';
+import { decodeRecord, numberSpans, PORT_TYPES, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import {
   DELETED, LIVE, numberRange, numberTimeRange, partsOfKey, partsOfStatsKey, recordKey, statsRange,
@@ -56,6 +56,8 @@ export interface QueryResult {
 export const NUMBER_PLAN_LIMIT = 20_000;
 const TIME_MAX = 2 ** 48 - 2;
 const BATCH = 512;
+/** Statistics cells read per step (a month of one day per channel is 64 cells). */
+const STATS_BATCH = 1024;
 
 type NumberPattern = { kind: 'exact' | 'prefix'; text: string } | { kind: 'like'; re: RegExp };
 
@@ -97,20 +99,25 @@ function makePlan(q: RecordQuery): Plan {
   const fullTest = q.lineNumber !== undefined || pattern !== null;
   let valueTest: Plan['valueTest'] = null;
   if (summaryTest || fullTest) {
-    valueTest = (key, value) => {
-      const s = summarizeRecord(value);
-      if (q.callType !== undefined && s.callType !== q.callType) return false;
-      if (q.level !== undefined && s.level !== q.level) return false;
-      if (q.minDurationMs !== undefined && s.durationMs < q.minDurationMs) return false;
-      if (q.maxDurationMs !== undefined && s.durationMs > q.maxDurationMs) return false;
-      if (q.store !== undefined && s.archived !== (q.store === 'history')) return false;
+    // Numbers are compared as the UTF-8 bytes the value holds, without decoding the entry.
+    const line = q.lineNumber !== undefined ? Buffer.from(q.lineNumber, 'utf8') : null;
+    const number = pattern && pattern.kind !== 'like' ? Buffer.from(pattern.text, 'utf8') : null;
+    valueTest = (_key, value) => {
+      if (summaryTest) {
+        const s = summarizeRecord(value);
+        if (q.callType !== undefined && s.callType !== q.callType) return false;
+        if (q.level !== undefined && s.level !== q.level) return false;
+        if (q.minDurationMs !== undefined && s.durationMs < q.minDurationMs) return false;
+        if (q.maxDurationMs !== undefined && s.durationMs > q.maxDurationMs) return false;
+        if (q.store !== undefined && s.archived !== (q.store === 'history')) return false;
+      }
       if (!fullTest) return true;
-      const e = decodeRecord(value, { ...partsOfKey(key), deleted: false });
-      if (q.lineNumber !== undefined && e.lineNumber !== q.lineNumber) return false;
+      const [l0, l1, r0, r1] = numberSpans(value);
+      if (line && !bytesEqual(value, l0, l1, line)) return false;
       if (pattern) {
-        if (pattern.kind === 'exact' && e.remoteNumber !== pattern.text) return false;
-        if (pattern.kind === 'prefix' && !e.remoteNumber.startsWith(pattern.text)) return false;
-        if (pattern.kind === 'like' && !pattern.re.test(e.remoteNumber)) return false;
+        if (pattern.kind === 'exact' && !bytesEqual(value, r0, r1, number!)) return false;
+        if (pattern.kind === 'prefix' && (r1 - r0 < number!.length || !bytesEqual(value, r0, r0 + number!.length, number!))) return false;
+        if (pattern.kind === 'like' && !pattern.re.test(utf8.decode(value.subarray(r0, r1)))) return false;
       }
       return true;
     };
@@ -125,6 +132,15 @@ function makePlan(q: RecordQuery): Plan {
     valueTest,
     portIdx: q.portType === undefined ? null : PORT_TYPES.indexOf(q.portType),
   };
+}
+
+const utf8 = new TextDecoder();
+
+/** value[start..end) holds exactly the bytes of b. */
+function bytesEqual(value: Uint8Array, start: number, end: number, b: Uint8Array): boolean {
+  if (end - start !== b.length) return false;
+  for (let i = 0; i < b.length; i++) if (value[start + i] !== b[i]) return false;
+  return true;
 }
 
 /** Port and channel, read from a key's last bytes. */
@@ -235,12 +251,21 @@ async function countScan(db: IndexDb, plan: Plan, lo: number, hi: number): Promi
 async function countCells(db: IndexDb, plan: Plan, unit: StatsUnit, from: number, to: number): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (from > to) return out;
-  for await (const [k, v] of db.iterator(statsRange(unit, from, to))) {
-    const p = partsOfStatsKey(k);
-    if (plan.portIdx !== null && PORT_TYPES.indexOf(p.portType) !== plan.portIdx) continue;
-    if (plan.q.channel !== undefined && p.channel !== plan.q.channel) continue;
-    const n = countInCell(decodeCell(v), plan.cellFilter!);
-    if (n) out.set(p.period, (out.get(p.period) ?? 0) + n);
+  const it = db.iterator(statsRange(unit, from, to));
+  try {
+    for (let cells = await it.nextv(STATS_BATCH); cells.length; cells = await it.nextv(STATS_BATCH)) {
+      for (const [k, v] of cells) {
+        // Port and channel are the key's last two bytes.
+        if (plan.portIdx !== null && k[5] !== plan.portIdx) continue;
+        if (plan.q.channel !== undefined && k[6] !== plan.q.channel) continue;
+        const n = countInCell(decodeCell(v), plan.cellFilter!);
+        if (!n) continue;
+        const period = partsOfStatsKey(k).period;
+        out.set(period, (out.get(period) ?? 0) + n);
+      }
+    }
+  } finally {
+    await it.close();
   }
   return out;
 }
@@ -291,13 +316,16 @@ async function byTime(db: IndexDb, plan: Plan): Promise<QueryResult> {
   const firstDay = localDay(lo);
   let counts = new Map<number, number>();
   let countedFrom = Infinity;
+  let window = 1;
   for (let day = localDay(hi); day >= firstDay && items.length < limit; day--) {
     const s = Math.max(lo, dayStart(day));
     const e = Math.min(hi, dayStart(day + 1) - 1);
     if (s === dayStart(day) && e === dayStart(day + 1) - 1) {
       if (day < countedFrom) {
-        // Day statistics are read a month at a time.
-        countedFrom = Math.max(firstDay, day - 31);
+        // Day statistics are read in growing windows (1, 4, 16, then 32 days): a first page
+        // usually needs only the newest day, a deep page skips many.
+        countedFrom = Math.max(firstDay, day - window + 1);
+        window = Math.min(window * 4, 32);
         counts = await countCells(db, plan, 'day', countedFrom, day);
       }
       const n = counts.get(day) ?? 0;
