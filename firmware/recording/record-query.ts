@@ -22,7 +22,7 @@ import {
   timeKey, timeOfNumberKey, type StatsUnit,
 } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
-import { dayStart, localDay } from './local-day.ts';
+import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
 
 export interface RecordQuery {
@@ -311,7 +311,7 @@ async function byTime(db: IndexDb, plan: Plan): Promise<QueryResult> {
     return { total, items, plan: 'time-scan' };
   }
 
-  // Page: walk days newest first, skipping days without matches and whole days before the offset.
+  // Page: walk days newest first, skipping days without matches and whole days and months before the offset.
   let skip = offset;
   const firstDay = localDay(lo);
   let counts = new Map<number, number>();
@@ -321,6 +321,17 @@ async function byTime(db: IndexDb, plan: Plan): Promise<QueryResult> {
     const s = Math.max(lo, dayStart(day));
     const e = Math.min(hi, dayStart(day + 1) - 1);
     if (s === dayStart(day) && e === dayStart(day + 1) - 1) {
+      const month = monthOfDay(day);
+      const monthFirst = monthFirstDay(month);
+      if (skip > 0 && monthFirstDay(month + 1) - 1 === day && monthFirst >= firstDay && dayStart(monthFirst) >= lo) {
+        // A whole month before the offset is skipped from its month statistics.
+        const n = (await countCells(db, plan, 'month', month, month)).get(month) ?? 0;
+        if (skip >= n) {
+          skip -= n;
+          day = monthFirst;
+          continue;
+        }
+      }
       if (day < countedFrom) {
         // Day statistics are read in growing windows (1, 4, 16, then 32 days): a first page
         // usually needs only the newest day, a deep page skips many.
