@@ -48,7 +48,7 @@ test('search, verify, level, delete, purge, stats, archive and format through th
       body: raw ?? (body ? JSON.stringify(body) : undefined),
     });
     const type = res.headers.get('content-type') ?? '';
-    return { status: res.status, type, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
+    return { status: res.status, type, body: (type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer())) as any };
   };
   try {
     await box.run(40_000);
