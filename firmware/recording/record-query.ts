@@ -54,6 +54,8 @@ export interface QueryResult {
 }
 
 export const NUMBER_PLAN_LIMIT = 20_000;
+/** Number keys under a prefix worth comparing with a time range (about 40,000 keys). */
+const TIME_PLAN_MIN_KEY_BYTES = 1 << 20;
 const TIME_MAX = 2 ** 48 - 2;
 const BATCH = 512;
 /** Statistics cells read per step (a month of one day per channel is 64 cells). */
@@ -84,11 +86,30 @@ interface Plan {
 export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<QueryResult> {
   const plan = makePlan(q);
   if (plan.from > plan.to) return { total: 0, items: [], plan: 'time-scan' };
-  if (!q.deleted && plan.pattern && plan.pattern.kind !== 'like') {
+  if (!q.deleted && plan.pattern && plan.pattern.kind !== 'like' && !(await timeRangeIsSmaller(index.db, plan, plan.pattern))) {
     const r = await byNumber(index.db, plan, plan.pattern);
     if (r) return r;
   }
   return byTime(index.db, plan);
+}
+
+/**
+ * A short prefix (`138%`) has number keys all through the years, which the
+ * number plan reads whatever the time range; when the range's entries take
+ * clearly less room than those keys, reading the range is cheaper. Sizes are
+ * LevelDB's estimates from its table files (recent writes still in memory
+ * count as nothing), so small or fresh indexes keep the number plan.
+ */
+async function timeRangeIsSmaller(db: IndexDb, plan: Plan, pattern: { kind: 'exact' | 'prefix'; text: string }): Promise<boolean> {
+  // An exact number's keys are read from the range's first time on.
+  if (pattern.kind === 'exact') return false;
+  const numbers = numberRange(pattern.text, false);
+  const keyBytes = await db.approximateSize(numbers.gte, numbers.lt);
+  if (keyBytes < TIME_PLAN_MIN_KEY_BYTES) return false;
+  const entryBytes = await db.approximateSize(timeKey(plan.from, plan.prefix), timeKey(plan.to + 1, plan.prefix));
+  // An entry takes about 3.5 times the room of a number key on disk (72 against 21 bytes) and
+  // costs about twice as much to read and test (10 million records: 2.8 against 1.3 µs).
+  return entryBytes < 1.5 * keyBytes;
 }
 
 function makePlan(q: RecordQuery): Plan {
