@@ -8,15 +8,15 @@
 import { ClassicLevel } from 'classic-level';
 import type { PortType, RecordLevel } from '../calls/call-types.ts';
 import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
-import { decodeRecord, encodeRecord } from './record-codec.ts';
+import { decodeRecord, encodeRecord, numberSpans } from './record-codec.ts';
 import { parseRecordId, type RecordEntry } from './record-entry.ts';
 import {
-  DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, idOfKey, keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey, type StatsUnit,
+  DELETED, LIVE, NUMBER, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, idOfKey, keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey, type StatsUnit,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
 
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
-const FORMAT_VERSION = '2';
+const FORMAT_VERSION = '3';
 
 type Batch = ReturnType<IndexDb['batch']>;
 
@@ -45,8 +45,28 @@ export class RecordIndex {
       await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
       return true;
     }
-    if (version.toString() !== FORMAT_VERSION) throw new Error(`index format ${version.toString()} is not supported`);
+    if (version.toString() === '2') await this.regroupNumberKeys();
+    else if (version.toString() !== FORMAT_VERSION) throw new Error(`index format ${version.toString()} is not supported`);
     return false;
+  }
+
+  /** Format 2 to 3: number keys grouped by month; rewritten from the entries, then the version. */
+  private async regroupNumberKeys(): Promise<void> {
+    await this.db.clear(prefixRange(NUMBER));
+    const it = this.db.iterator(prefixRange(LIVE));
+    try {
+      for (let entries = await it.nextv(2000); entries.length; entries = await it.nextv(2000)) {
+        const batch = this.db.batch();
+        for (const [k, v] of entries) {
+          const [, , r0, r1] = numberSpans(v);
+          if (r1 > r0) batch.put(numberKey(Buffer.from(v.subarray(r0, r1)).toString('latin1'), partsOfKey(k)), Buffer.alloc(0));
+        }
+        await batch.write();
+      }
+    } finally {
+      await it.close();
+    }
+    await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
   }
 
   async close(): Promise<void> {

@@ -4,7 +4,8 @@
  *
  *   t <time:6> <port:1> <channel:1> <part:1>            a recording (value: record-codec)
  *   d <time:6> <port:1> <channel:1> <part:1>            a recording marked deleted
- *   n <remote number> 00 <time:6> <port> <channel> <part>  by remote number (empty value)
+ *   n <month:2> <remote number> 00 <time:6> <port> <channel> <part>
+ *                                                      by remote number within a calendar month (empty value)
  *   s <day:4> <port:1> <channel:1>                     statistics of a channel's day (call-stats)
  *   m <month:4> <port:1> <channel:1>                   the same for a calendar month
  *   p <time:6> <port> <channel> <part>                 a purge in progress (value: file path)
@@ -70,34 +71,48 @@ export function timeKey(t: number, prefix = LIVE): Buffer {
   return b;
 }
 
-export function numberKey(remoteNumber: string, p: RecordIdParts): Buffer {
-  const num = Buffer.from(remoteNumber, 'latin1');
-  const b = Buffer.alloc(1 + num.length + 1 + 9);
+/**
+ * Calendar month (UTC, months since January 1970) that groups number keys:
+ * a prefix search over a few weeks reads one or two months of keys, not
+ * every key of the prefix over the years.
+ */
+export function numberMonth(t: number): number {
+  const d = new Date(t);
+  return (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
+}
+
+function numberHead(month: number, number: Buffer, tail: number[]): Buffer {
+  const b = Buffer.alloc(3 + number.length + tail.length);
   b[0] = NUMBER;
-  num.copy(b, 1);
-  b[1 + num.length] = 0;
-  writeTail(b, 2 + num.length, p);
+  b.writeUInt16BE(Math.min(Math.max(month, 0), 0xffff), 1);
+  number.copy(b, 3);
+  b.set(tail, 3 + number.length);
   return b;
 }
 
-/** Range of number keys whose number starts with `prefix` (or equals it when exact). */
-export function numberRange(prefix: string, exact: boolean): { gte: Buffer; lt: Buffer } {
-  const num = Buffer.from(prefix, 'latin1');
-  const gte = Buffer.concat([Buffer.from([NUMBER]), num, exact ? Buffer.from([0]) : Buffer.alloc(0)]);
-  const lt = Buffer.concat([Buffer.from([NUMBER]), num, Buffer.from([exact ? 1 : 0xff])]);
-  return { gte, lt };
+export function numberKey(remoteNumber: string, p: RecordIdParts): Buffer {
+  const num = Buffer.from(remoteNumber, 'latin1');
+  const b = Buffer.alloc(3 + num.length + 1 + 9);
+  numberHead(numberMonth(p.startedAt), num, [0]).copy(b);
+  writeTail(b, 4 + num.length, p);
+  return b;
 }
 
-/** Range of number keys of one exact number between two times. */
-export function numberTimeRange(number: string, from: number, toExclusive: number): { gte: Buffer; lt: Buffer } {
+/** Number keys of a month whose number starts with `prefix` (or equals it when exact). */
+export function numberRange(prefix: string, exact: boolean, month: number): { gte: Buffer; lt: Buffer } {
+  const num = Buffer.from(prefix, 'latin1');
+  return { gte: numberHead(month, num, exact ? [0] : []), lt: numberHead(month, num, [exact ? 1 : 0xff]) };
+}
+
+/** Number keys of one exact number in a month, between two times. */
+export function numberTimeRange(number: string, month: number, from: number, toExclusive: number): { gte: Buffer; lt: Buffer } {
   const num = Buffer.from(number, 'latin1');
-  const head = Buffer.concat([Buffer.from([NUMBER]), num, Buffer.from([0])]);
   const t = (v: number) => {
     const b = Buffer.alloc(6);
     b.writeUIntBE(Math.min(Math.max(v, 0), TIME_MAX), 0, 6);
-    return b;
+    return [0, ...b];
   };
-  return { gte: Buffer.concat([head, t(from)]), lt: Buffer.concat([head, t(toExclusive)]) };
+  return { gte: numberHead(month, num, t(from)), lt: numberHead(month, num, t(toExclusive)) };
 }
 
 /** Start time in a number key. */

@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { ClassicLevel } from 'classic-level';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { queryRecords, parseNumberPattern, type RecordQuery } from '../../firmware/recording/record-query.ts';
 import { channelStats } from '../../firmware/recording/stats-query.ts';
@@ -221,6 +222,27 @@ test('changes (level, delete, restore, replace, purge) keep searches, counts and
   assert.is(rows.reduce((s, x) => s + x.recordings, 0), now.filter((e) => !e.deleted && e.file).length);
   assert.equal(await index.pendingPurges(), []);
   await index.close();
+});
+
+test('an index of format 2 gets its number keys regrouped by month when opened', async () => {
+  const all = makeEntries(1500, 17);
+  const index = await fixture(all);
+  const location = index.location;
+  await index.close();
+  const raw = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  await raw.open();
+  await raw.clear({ gte: Buffer.from('n'), lt: Buffer.from('o') });
+  await raw.put(Buffer.from('v'), Buffer.from('2'));
+  await raw.close();
+  const reopened = new RecordIndex(location);
+  assert.is(await reopened.open(), false);
+  const r = rng(8);
+  for (let i = 0; i < 60; i++) {
+    const q = randomQuery(r);
+    q.remoteNumber = ['5588%', '138%', '13800138000', '0755%', '1%'][i % 5]!;
+    await compare(reopened, all, q, `regrouped ${i}`);
+  }
+  await reopened.close();
 });
 
 test.run();
