@@ -19,15 +19,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { transcodeFile } from '../audio/transcode.ts';
 import { durationMatches, probeDuration } from '../audio/probe-duration.ts';
-import type { RecordEntry, RecordFormat } from './record-entry.ts';
+import { parseRecordId, type RecordEntry, type RecordFormat } from './record-entry.ts';
 import type { RecordIndex } from './record-index.ts';
 import { folderDayOf } from './record-index.ts';
 import { OPEN_MARKER_DIR, recordingFilePath, SIDECAR_NAME, TODAY_DIR } from './recording-paths.ts';
 import { appendEntry } from './sidecar.ts';
 import { signatureOf } from './file-signature.ts';
 import { isSealedFile, sealFile, unsealFile } from './sealed-file.ts';
-import { syncDir } from './file-finisher.ts';
-import { parseRecordId } from './record-entry.ts';
+import { removeTempFiles, syncFolder } from './durable-files.ts';
 
 export interface ArchiveSettings {
   format: RecordFormat;
@@ -123,6 +122,7 @@ export class Archiver {
     const tmp = `${dst}.tmp`;
     const plain = `${dst}.src.tmp`;
     fs.mkdirSync(path.dirname(dst), { recursive: true });
+    await removeTempFiles(dst); // left by a run cut short
     const key = this.key();
     let sizeBytes: number;
     let sha256: string;
@@ -147,7 +147,7 @@ export class Archiver {
         sealed = true;
       } else sha256 = await signatureOf(tmp, null);
       await fs.promises.rename(tmp, dst);
-      await syncDir(path.dirname(dst));
+      await syncFolder(path.dirname(dst));
     } finally {
       fs.rmSync(plain, { force: true });
       fs.rmSync(tmp, { force: true });
@@ -184,7 +184,7 @@ export class Archiver {
           continue;
         }
         if (d.name === SIDECAR_NAME) continue;
-        const id = d.name.replace(/\.(wav|mp3)(\.seal\.tmp)?$/, '');
+        const id = d.name.replace(/\.(wav|mp3)$/, '');
         const e = parseRecordId(id) ? await this.index.get(id) : null;
         const live = isOpen(id) || (e !== null && !e.archived && e.file !== null && path.join(this.dataDir, e.file) === p);
         if (live) {

@@ -4,7 +4,6 @@
  * at rest is on, sealing it in place. Each step can safely run again after a
  * power loss: a file already sealed is not sealed twice.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import type { RecordEntry } from './record-entry.ts';
 import { signatureOf } from './file-signature.ts';
@@ -27,14 +26,5 @@ export class FileFinisher {
       return { ...entry, sha256, sealed: true };
     }
     return { ...entry, sha256: await signatureOf(file, sealed ? this.key : null), sealed };
-  }
-}
-
-export async function syncDir(dir: string): Promise<void> {
-  const fd = await fs.promises.open(dir, 'r');
-  try {
-    await fd.sync();
-  } finally {
-    await fd.close();
   }
 }

@@ -79,8 +79,13 @@ class Writer {
 }
 
 class Reader {
-  private o = 0;
-  constructor(private readonly b: Uint8Array) {}
+  constructor(
+    private readonly b: Uint8Array,
+    private o = 0,
+  ) {}
+  get offset(): number {
+    return this.o;
+  }
   u8(): number {
     if (this.o >= this.b.length) throw new RangeError('index entry truncated');
     return this.b[this.o++]!;
@@ -190,28 +195,17 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
 
 /** Where the line and remote numbers' UTF-8 bytes lie in a value: [lineStart, lineEnd, remoteStart, remoteEnd]. */
 export function numberSpans(value: Uint8Array): [number, number, number, number] {
-  let o = 6;
-  const varint = () => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      if (o >= value.length) throw new RangeError('index entry truncated');
-      const x = value[o++]!;
-      v += (x & 0x7f) * scale;
-      if (x < 0x80) return v;
-      scale *= 0x80;
-    }
-  };
-  varint(); // duration
-  varint(); // size
-  varint(); // folder day
-  if (varint() === 0) o += varint(); // call id string
-  const lineLength = varint();
-  const lineStart = o;
-  o += lineLength;
-  const remoteLength = varint();
-  const remoteStart = o;
-  if (remoteStart + remoteLength > value.length) throw new RangeError('index entry truncated');
+  const r = new Reader(value, 6);
+  r.varint(); // duration
+  r.varint(); // size
+  r.varint(); // folder day
+  if (r.varint() === 0) r.take(r.varint()); // call id string
+  const lineLength = r.varint();
+  const lineStart = r.offset;
+  r.take(lineLength);
+  const remoteLength = r.varint();
+  const remoteStart = r.offset;
+  r.take(remoteLength);
   return [lineStart, lineStart + lineLength, remoteStart, remoteStart + remoteLength];
 }
 
@@ -231,14 +225,7 @@ export interface RecordSummary {
 
 export function summarizeRecord(value: Uint8Array): RecordSummary {
   const flags = value[1]!;
-  let durationMs = 0;
-  let scale = 1;
-  for (let o = 6; o < value.length; o++) {
-    const x = value[o]!;
-    durationMs += (x & 0x7f) * scale;
-    if (x < 0x80) break;
-    scale *= 0x80;
-  }
+  const durationMs = new Reader(value, 6).varint();
   return {
     callType: CALL_TYPES[value[2]!]!,
     level: flags & F_IMPORTANT ? 'important' : 'normal',

@@ -6,12 +6,11 @@
  * Writes are applied one batch at a time, in the order they were asked for.
  */
 import { ClassicLevel } from 'classic-level';
-import type { PortType, RecordLevel } from '../calls/call-types.ts';
 import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
 import { decodeRecord, encodeRecord, numberSpans } from './record-codec.ts';
 import { parseRecordId, type RecordEntry } from './record-entry.ts';
 import {
-  DELETED, LIVE, NUMBER, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, idOfKey, keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey, type StatsUnit,
+  DELETED, LIVE, NUMBER, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, idOfKey, keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
 
@@ -119,14 +118,6 @@ export class RecordIndex {
     });
   }
 
-  setLevel(id: string, level: RecordLevel): Promise<RecordEntry | null> {
-    return this.update(id, (e) => ({ ...e, level }));
-  }
-
-  markDeleted(id: string, deleted: boolean): Promise<RecordEntry | null> {
-    return this.update(id, (e) => ({ ...e, deleted }));
-  }
-
   /**
    * First step of removing recordings for good: a pending-purge key per
    * entry, so a purge interrupted by a power loss is finished at the next start.
@@ -176,10 +167,6 @@ export class RecordIndex {
   async notArchived(limit: number): Promise<string[]> {
     const keys = await this.db.keys({ ...prefixRange(PENDING_ARCHIVE), limit }).all();
     return keys.map(idOfKey);
-  }
-
-  async statsCell(unit: StatsUnit, period: number, portType: PortType, channel: number): Promise<StatsCell> {
-    return decodeCell(await this.db.get(statsKey(unit, period, portType, channel)));
   }
 
   /** Serialises a step with the index's writes (maintenance uses it to read a consistent snapshot). */

@@ -15,7 +15,7 @@ import type { RecordEntry } from './record-entry.ts';
 import type { RecordIndex } from './record-index.ts';
 import { queryRecords } from './record-query.ts';
 import { appendEntry, appendPurge } from './sidecar.ts';
-import { syncDir } from './file-finisher.ts';
+import { syncFolder } from './durable-files.ts';
 
 const PURGE_BATCH = 500;
 
@@ -67,7 +67,7 @@ export class RecordStore {
       }
       appendPurge(this.dataDir, e);
     }
-    for (const dir of folders) await syncDir(dir).catch(() => undefined);
+    for (const dir of folders) await syncFolder(dir).catch(() => undefined);
     await this.index.finishPurge(entries.map((e) => e.id));
   }
 

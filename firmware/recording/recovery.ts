@@ -15,6 +15,7 @@ import { OPEN_MARKER_DIR } from './recording-paths.ts';
 import type { RecorderLogger } from './recorder.ts';
 import type { FileFinisher } from './file-finisher.ts';
 import { appendEntry } from './sidecar.ts';
+import { removeTempFiles } from './durable-files.ts';
 
 export interface RecoveryResult {
   recovered: RecordEntry[];
@@ -45,7 +46,7 @@ export async function recoverOpenRecordings(
       fs.rmSync(marker, { force: true });
       continue;
     }
-    if (entry.file) fs.rmSync(path.join(dataDir, `${entry.file}.seal.tmp`), { force: true });
+    if (entry.file) await removeTempFiles(path.join(dataDir, entry.file));
     const finished = entry.stopMode !== null && entry.file !== null && fs.existsSync(path.join(dataDir, entry.file));
     const closed = finished ? entry : entry.file ? closeWav(path.join(dataDir, entry.file), entry, log) : null;
     if (!closed || (!finished && entry.part <= 1 && closed.durationMs < minFileS * 1000)) {

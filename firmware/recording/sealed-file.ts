@@ -15,6 +15,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { RecorderError } from '../errors.ts';
+import { syncFolder } from './durable-files.ts';
 
 export const SEAL_MAGIC = Buffer.from('RDXSEAL1', 'latin1');
 export const SEAL_VERSION = 1;
@@ -335,14 +336,5 @@ async function writeDurably<T>(dst: string, fill: (out: fs.FileHandle) => Promis
     await out.close().catch(() => {});
     await fs.rm(tmp, { force: true });
     throw e;
-  }
-}
-
-async function syncFolder(folder: string): Promise<void> {
-  const dir = await fs.open(folder, 'r');
-  try {
-    await dir.sync();
-  } finally {
-    await dir.close();
   }
 }

@@ -75,6 +75,7 @@ test('an archive interrupted at any step is finished by the next run: no orphans
   const dst1 = path.join(f.dataDir, 'history/2026/11/20/ch01', `${recs[1]!.id}.wav.tmp`);
   fs.mkdirSync(path.dirname(dst1), { recursive: true });
   fs.writeFileSync(dst1, 'partial');
+  fs.writeFileSync(`${dst1}.5f0e1a.tmp`, 'a seal cut short');
   fs.writeFileSync(path.join(f.dataDir, ARCHIVE_JOURNAL), '{}');
   assert.ok(archiver.interrupted());
   const report = await archiver.run();

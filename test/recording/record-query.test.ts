@@ -204,8 +204,8 @@ test('changes (level, delete, restore, replace, purge) keep searches, counts and
     const e = all[Math.floor(r() * all.length)]!;
     if (!byId.has(e.id)) continue;
     const action = r();
-    if (action < 0.3) byId.set(e.id, (await index.setLevel(e.id, r() < 0.5 ? 'important' : 'normal'))!);
-    else if (action < 0.6) byId.set(e.id, (await index.markDeleted(e.id, r() < 0.6))!);
+    if (action < 0.3) byId.set(e.id, (await index.update(e.id, (x) => ({ ...x, level: r() < 0.5 ? 'important' : 'normal' })))!);
+    else if (action < 0.6) byId.set(e.id, (await index.update(e.id, (x) => ({ ...x, deleted: r() < 0.6 })))!);
     else if (action < 0.8) {
       const next = { ...byId.get(e.id)!, remoteNumber: '5588' + i, durationMs: i * 1000, archived: true, callType: 'outgoing' as const };
       await index.put(next);
