@@ -36,7 +36,8 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { CallType, StartMode, StopMode } from '../firmware/calls/call-types.ts';
 import { dayLabel, dayStart, localDay, monthFirstDay, monthOfDay, parseDayLabel } from '../firmware/recording/local-day.ts';
-import { recordId, type RecordEntry } from '../firmware/recording/record-entry.ts';
+import { directionOf, recordId, type RecordEntry } from '../firmware/recording/record-entry.ts';
+import { analogRef } from '../firmware/ports/channel-ref.ts';
 import { RecordIndex } from '../firmware/recording/record-index.ts';
 import { queryRecords, type QueryResult, type RecordQuery } from '../firmware/recording/record-query.ts';
 import { recordingFile } from '../firmware/recording/recording-paths.ts';
@@ -308,12 +309,13 @@ function makeGenerator(): Generator {
     const level = rng.next() < 0.01 ? 'important' : 'normal';
     const callId = `${channel}-${at}`;
     const base = {
-      callId, channel, portType: 'analog' as const, lineNumber: String(8000 + channel), remoteNumber, callerName: '',
+      callId, channel, portType: 'analog' as const, port: 0, lineNumber: String(8000 + channel), remoteNumber, callerName: '',
+      localName: '', direction: directionOf(type), participants: '', stereo: false,
       callType: type, level: level as RecordEntry['level'], sealed: false, deleted: false, archived,
     };
     if (type === 'incoming-missed') {
       out.push({
-        ...base, id: recordId(at, channel, 'm'), part: 0, startedAt: at, durationMs, startMode: 'ring', stopMode: null,
+        ...base, id: recordId(at, analogRef(channel), 'm'), part: 0, startedAt: at, durationMs, startMode: 'ring', stopMode: null,
         file: null, sizeBytes: 0, codec: null, sha256: null,
       });
       return;
@@ -324,10 +326,10 @@ function makeGenerator(): Generator {
     for (let part = 1, left = durationMs; left > 0; part++, left -= 3_600_000) {
       const startedAt = at + (part - 1) * 3_600_000;
       const partMs = Math.min(left, 3_600_000);
-      const id = recordId(startedAt, channel, part);
+      const id = recordId(startedAt, analogRef(channel), part);
       out.push({
         ...base, id, part, startedAt, durationMs: partMs, startMode, stopMode: left > 3_600_000 ? 'max-length' : lastStop,
-        file: recordingFile(startedAt, channel, id, archived, 'alaw'), sizeBytes: partMs * 8 + 46, codec: 'alaw', sha256: rng.hex32(),
+        file: recordingFile(startedAt, analogRef(channel), id, archived, 'alaw'), sizeBytes: partMs * 8 + 46, codec: 'alaw', sha256: rng.hex32(),
       });
     }
   }

@@ -20,7 +20,8 @@ export const CALL_TYPE_LABEL: Record<CallType, string> = {
   idle: '空闲',
 };
 
-export type StartMode = 'voltage' | 'voice' | 'dtmf' | 'polarity' | 'ring' | 'continuous' | 'forced';
+/** What opened a recording: a control mode of an analog line, forced recording, or call signalling (VoIP, E1). */
+export type StartMode = 'voltage' | 'voice' | 'dtmf' | 'polarity' | 'ring' | 'continuous' | 'forced' | 'signalling';
 
 export const START_MODE_LABEL: Record<StartMode, string> = {
   voltage: '压控录音',
@@ -30,6 +31,7 @@ export const START_MODE_LABEL: Record<StartMode, string> = {
   ring: '铃流控录音',
   continuous: '持续录音',
   forced: '手控录音',
+  signalling: '信令录音',
 };
 
 export type StopMode =
@@ -45,7 +47,8 @@ export type StopMode =
   | 'switch-off' // 关闭停止: the channel's recording switch was turned off
   | 'linecard-fault' // 故障停止: the line card stopped answering
   | 'shutdown' // 系统停止
-  | 'power-loss'; // 断电停止: closed at start-up after the recorder was killed
+  | 'power-loss' // 断电停止: closed at start-up after the recorder was killed
+  | 'superseded'; // 新录音停止: a new recording started on the channel while this one was open
 
 export const STOP_MODE_LABEL: Record<StopMode, string> = {
   hangup: '挂机停止',
@@ -61,8 +64,12 @@ export const STOP_MODE_LABEL: Record<StopMode, string> = {
   'linecard-fault': '故障停止',
   shutdown: '系统停止',
   'power-loss': '断电停止',
+  superseded: '新录音停止',
 };
 
-export type PortType = 'analog' | 'e1' | 'voip';
+/** Which way a call went, as seen from the recorded side (VoIP and E1 calls can be internal). */
+export type CallDirection = 'incoming' | 'outgoing' | 'internal' | 'unknown';
+
+export type { PortType } from '../ports/channel-ref.ts';
 
 export type RecordLevel = 'normal' | 'important';

@@ -117,7 +117,7 @@ export class Archiver {
     }
     const { format, mp3Kbps, mp3Encoder } = this.settings();
     const src = path.join(this.dataDir, e.file);
-    const rel = recordingFilePath(true, folderDayOf(e), e.channel, e.id, format);
+    const rel = recordingFilePath(true, folderDayOf(e), e, e.id, format);
     const dst = path.join(this.dataDir, rel);
     const tmp = `${dst}.tmp`;
     const plain = `${dst}.src.tmp`;

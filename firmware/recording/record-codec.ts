@@ -11,15 +11,15 @@
  *   32 bytes SHA-256 when flagged
  */
 import type { CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
-import { RECORD_FORMATS, type RecordEntry, type RecordFormat, recordId } from './record-entry.ts';
+import { RECORD_FORMATS, type RecordEntry, type RecordFormat, directionOf, recordId } from './record-entry.ts';
 import { recordingFilePath } from './recording-paths.ts';
 
 const VERSION = 1;
 const CALL_TYPES: readonly CallType[] = ['incoming-answered', 'incoming-missed', 'outgoing', 'idle'];
-const START_MODES: readonly StartMode[] = ['voltage', 'voice', 'dtmf', 'polarity', 'ring', 'continuous', 'forced'];
+const START_MODES: readonly StartMode[] = ['voltage', 'voice', 'dtmf', 'polarity', 'ring', 'continuous', 'forced', 'signalling'];
 const STOP_MODES: readonly StopMode[] = [
   'hangup', 'disconnect', 'busy-tone', 'polarity', 'dtmf', 'silence', 'ring-timeout',
-  'manual', 'max-length', 'switch-off', 'linecard-fault', 'shutdown', 'power-loss',
+  'manual', 'max-length', 'switch-off', 'linecard-fault', 'shutdown', 'power-loss', 'superseded',
 ];
 export const PORT_TYPES: readonly PortType[] = ['analog', 'e1', 'voip'];
 
@@ -34,6 +34,7 @@ const DAY_MS = 86_400_000;
 export interface KeyFields {
   startedAt: number;
   portType: PortType;
+  port: number;
   channel: number;
   part: number;
   deleted: boolean;
@@ -167,14 +168,19 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const sha256 = flags & F_SHA ? Buffer.from(r.take(32)).toString('hex') : null;
   const codec: RecordFormat | null = codecIdx === 0 ? null : RECORD_FORMATS[codecIdx - 1]!;
   const archived = (flags & F_ARCHIVED) !== 0;
-  const id = recordId(k.startedAt, k.channel, k.part === 0 ? 'm' : k.part, k.portType);
+  const id = recordId(k.startedAt, k, k.part === 0 ? 'm' : k.part);
   return {
     id,
     callId,
     part: k.part,
     channel: k.channel,
     portType: k.portType,
+    port: k.port,
     lineNumber,
+    localName: '',
+    direction: directionOf(callType),
+    participants: '',
+    stereo: false,
     remoteNumber,
     callerName,
     callType,
@@ -183,7 +189,7 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
     startMode,
     stopMode: stopIdx === 0 ? null : STOP_MODES[stopIdx - 1]!,
     level: flags & F_IMPORTANT ? 'important' : 'normal',
-    file: flags & F_FILE ? recordingFilePath(archived, folderDay, k.channel, id, codec ?? 'alaw') : null,
+    file: flags & F_FILE ? recordingFilePath(archived, folderDay, k, id, codec ?? 'alaw') : null,
     sizeBytes,
     codec,
     archived,

@@ -1,22 +1,29 @@
 /** One row of the recording index (manual 3.9 / 3.10 search results). */
-import type { CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
+import type { CallDirection, CallType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
+import { parseRefTag, refTag, type ChannelRef } from '../ports/channel-ref.ts';
 
 /** How a recording's audio is stored: today's files are WAV in the recording codec; history may be transcoded. */
 export type RecordFormat = 'alaw' | 'ulaw' | 'pcm16' | 'ima-adpcm' | 'mp3';
 
 export const RECORD_FORMATS: readonly RecordFormat[] = ['alaw', 'ulaw', 'pcm16', 'ima-adpcm', 'mp3'];
 
-export interface RecordEntry {
+/** An entry is also the reference of the channel it was recorded on (portType, port, channel). */
+export interface RecordEntry extends ChannelRef {
   id: string;
   /** Parts of one call (split at the maximum file length or a line-card fault) share the callId. */
   callId: string;
   part: number;
-  channel: number;
-  portType: PortType;
+  /** Local number: the analog line's number (线路号码), the extension, the trunk's called number. */
   lineNumber: string;
+  /** Local party's name (VoIP display name, E1 trunk name); empty when unknown. */
+  localName: string;
   remoteNumber: string;
+  /** Remote party's name (caller ID name, VoIP display name). */
   callerName: string;
   callType: CallType;
+  direction: CallDirection;
+  /** Free text naming every participant (SIPREC participants, conference members); empty for two-party calls. */
+  participants: string;
   /** Start of this file (ms since the epoch); for a missed call, the first ring. */
   startedAt: number;
   /** Audio length; for a missed call, how long it rang. */
@@ -28,6 +35,8 @@ export interface RecordEntry {
   file: string | null;
   sizeBytes: number;
   codec: RecordFormat | null;
+  /** Two parties in a stereo file, one per channel (left: leg A, right: leg B). */
+  stereo: boolean;
   /** Moved from today's recordings to history (归档). */
   archived: boolean;
   /** Encrypted at rest (AES-256-GCM sealed file); playback decrypts. */
@@ -38,30 +47,52 @@ export interface RecordEntry {
   deleted: boolean;
 }
 
-const PORT_LETTER: Record<PortType, string> = { analog: '', e1: 'E', voip: 'V' };
-
-/**
- * Sortable id: start time, port, channel and part, e.g. `1763706000123-07-1`
- * (analog), `1763706000123-E07-1` (E1), `…-07-m` for a missed call.
- */
-export function recordId(startedAt: number, channel: number, part: number | 'm', portType: PortType = 'analog'): string {
-  return `${String(startedAt).padStart(13, '0')}-${PORT_LETTER[portType]}${String(channel).padStart(2, '0')}-${part}`;
+/** Defaults of the fields added for VoIP and E1, for entries written before them (markers, sidecars). */
+export function withEntryDefaults(e: Partial<RecordEntry> & Omit<RecordEntry, 'port' | 'localName' | 'direction' | 'participants' | 'stereo'>): RecordEntry {
+  return {
+    ...e,
+    port: e.port ?? 0,
+    localName: e.localName ?? '',
+    direction: e.direction ?? directionOf(e.callType),
+    participants: e.participants ?? '',
+    stereo: e.stereo ?? false,
+  };
 }
 
-export interface RecordIdParts {
+/** The direction an analog call type implies. */
+export function directionOf(callType: CallType): CallDirection {
+  if (callType === 'outgoing') return 'outgoing';
+  if (callType === 'incoming-answered' || callType === 'incoming-missed') return 'incoming';
+  return 'unknown';
+}
+
+/**
+ * Sortable id: start time, channel and part, e.g. `1763706000123-07-1`
+ * (analog line 7), `1763706000123-E1.16-1` (E1 trunk 1, timeslot 16),
+ * `1763706000123-V0.8001-1` (VoIP), `…-07-m` for a missed call.
+ */
+export function recordId(startedAt: number, ref: ChannelRef, part: number | 'm'): string {
+  return `${String(startedAt).padStart(13, '0')}-${refTag(ref)}-${part}`;
+}
+
+export interface RecordIdParts extends ChannelRef {
   startedAt: number;
-  portType: PortType;
-  channel: number;
   /** 0 for a missed call. */
   part: number;
 }
 
 /** The parts of a record id, or null when the text is not one. */
 export function parseRecordId(id: string): RecordIdParts | null {
-  const m = /^(\d{13})-([EV]?)(\d{2,3})-(\d{1,3}|m)$/.exec(id);
+  const m = /^(\d{13})-([AEV]?\d{1,2}\.\d{2,5}|\d{2,3})-(\d{1,3}|m)$/.exec(id);
   if (!m) return null;
-  const part = m[4] === 'm' ? 0 : Number(m[4]);
-  const channel = Number(m[3]);
-  if (channel > 255 || part > 255) return null;
-  return { startedAt: Number(m[1]), portType: m[2] === 'E' ? 'e1' : m[2] === 'V' ? 'voip' : 'analog', channel, part };
+  const ref = parseRefTag(m[2]!);
+  if (!ref) return null;
+  const part = m[3] === 'm' ? 0 : Number(m[3]);
+  if (part > 255) return null;
+  return { startedAt: Number(m[1]), ...ref, part };
+}
+
+/** The id of the parts of an id (`part` 0: a missed call). */
+export function idOfParts(p: RecordIdParts): string {
+  return recordId(p.startedAt, p, p.part === 0 ? 'm' : p.part);
 }

@@ -14,7 +14,7 @@
  */
 import type { PortType } from '../calls/call-types.ts';
 import { PORT_TYPES } from './record-codec.ts';
-import { parseRecordId, recordId, type RecordIdParts } from './record-entry.ts';
+import { idOfParts, parseRecordId, type RecordIdParts } from './record-entry.ts';
 
 export const LIVE = 0x74; // 't'
 export const DELETED = 0x64; // 'd'
@@ -37,7 +37,7 @@ function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
 
 function readTail(b: Uint8Array, o: number): RecordIdParts {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  return { startedAt: buf.readUIntBE(o, 6), portType: PORT_TYPES[b[o + 6]!] ?? 'analog', channel: b[o + 7]!, part: b[o + 8]! };
+  return { startedAt: buf.readUIntBE(o, 6), portType: PORT_TYPES[b[o + 6]!] ?? 'analog', port: 0, channel: b[o + 7]!, part: b[o + 8]! };
 }
 
 /** The primary key of a recording (live or deleted). */
@@ -59,8 +59,7 @@ export function partsOfKey(key: Uint8Array): RecordIdParts {
 }
 
 export function idOfKey(key: Uint8Array): string {
-  const p = partsOfKey(key);
-  return recordId(p.startedAt, p.channel, p.part === 0 ? 'm' : p.part, p.portType);
+  return idOfParts(partsOfKey(key));
 }
 
 /** Time bound of a primary key range: every key of [from, to] lies in [timeKey(from), timeKey(to + 1)). */

@@ -12,7 +12,8 @@ import type { Decision } from '../calls/call-machine.ts';
 import type { RecordLevel } from '../calls/call-types.ts';
 import { wavHeaderSize, type WavCodec } from '../audio/wav.ts';
 import type { RecordIndex } from './record-index.ts';
-import { recordId, type RecordEntry } from './record-entry.ts';
+import { recordId, withEntryDefaults, type RecordEntry } from './record-entry.ts';
+import { analogRef } from '../ports/channel-ref.ts';
 import { OPEN_MARKER_DIR, recordingFile } from './recording-paths.ts';
 import { WavWriter } from './wav-writer.ts';
 import type { FileFinisher } from './file-finisher.ts';
@@ -72,9 +73,9 @@ export class Recorder {
 
   start(channel: number, d: StartDecision, meta: ChannelMeta): void {
     if (this.open.has(channel)) this.stop(channel, { kind: 'stop', stopMode: 'hangup', keep: true, at: d.at });
-    const id = recordId(d.at, channel, d.part);
-    const file = recordingFile(d.at, channel, id);
-    const entry: RecordEntry = {
+    const id = recordId(d.at, analogRef(channel), d.part);
+    const file = recordingFile(d.at, analogRef(channel), id);
+    const entry: RecordEntry = withEntryDefaults({
       id,
       callId: d.call.callId,
       part: d.part,
@@ -96,7 +97,7 @@ export class Recorder {
       sealed: false,
       sha256: null,
       deleted: false,
-    };
+    });
     try {
       this.writeMarker(entry);
       const writer = new WavWriter(path.join(this.dataDir, file), this.codec, this.sampleRate, d.at);
@@ -170,8 +171,8 @@ export class Recorder {
   }
 
   missed(channel: number, d: MissedDecision, meta: ChannelMeta): void {
-    const entry: RecordEntry = {
-      id: recordId(d.ringStartedAt, channel, 'm'),
+    const entry: RecordEntry = withEntryDefaults({
+      id: recordId(d.ringStartedAt, analogRef(channel), 'm'),
       callId: `${channel}-${d.ringStartedAt}`,
       part: 0,
       channel,
@@ -192,7 +193,7 @@ export class Recorder {
       sealed: false,
       sha256: null,
       deleted: false,
-    };
+    });
     this.stats.missed++;
     this.enqueue(async () => {
       appendEntry(this.dataDir, entry);

@@ -1,9 +1,8 @@
-/** Where recordings live under the data directory: a dated tree per channel. */
+/** Where recordings live under the data directory: a dated tree per channel (port-qualified). */
 import path from 'node:path';
 import type { RecordFormat } from './record-entry.ts';
 import { dayFolder, localDay } from './local-day.ts';
-
-const two = (n: number) => String(n).padStart(2, '0');
+import { refFolder, type ChannelRef } from '../ports/channel-ref.ts';
 
 /** Today's recordings (当日录音), written live as WAV. */
 export const TODAY_DIR = 'recordings';
@@ -18,16 +17,19 @@ export function fileExtension(format: RecordFormat): string {
   return format === 'mp3' ? 'mp3' : 'wav';
 }
 
-/** The folder of a channel's recordings of one day, e.g. `recordings/2026/11/20/ch07`. */
-export function recordingFolder(archived: boolean, day: number, channel: number): string {
-  return path.join(archived ? HISTORY_DIR : TODAY_DIR, dayFolder(day), `ch${two(channel)}`);
+/**
+ * The folder of a channel's recordings of one day, e.g. `recordings/2026/11/20/ch07`
+ * (analog line 7), `…/e1-1-ts16`, `…/voip-0-8001`: ports never share a folder.
+ */
+export function recordingFolder(archived: boolean, day: number, ref: ChannelRef): string {
+  return path.join(archived ? HISTORY_DIR : TODAY_DIR, dayFolder(day), refFolder(ref));
 }
 
 /** `recordings/YYYY/MM/DD/chNN/<id>.wav` (or under `history/`), dated by the day the recording started. */
-export function recordingFile(startedAt: number, channel: number, id: string, archived = false, format: RecordFormat = 'alaw'): string {
-  return recordingFilePath(archived, localDay(startedAt), channel, id, format);
+export function recordingFile(startedAt: number, ref: ChannelRef, id: string, archived = false, format: RecordFormat = 'alaw'): string {
+  return recordingFilePath(archived, localDay(startedAt), ref, id, format);
 }
 
-export function recordingFilePath(archived: boolean, day: number, channel: number, id: string, format: RecordFormat): string {
-  return path.join(recordingFolder(archived, day, channel), `${id}.${fileExtension(format)}`);
+export function recordingFilePath(archived: boolean, day: number, ref: ChannelRef, id: string, format: RecordFormat): string {
+  return path.join(recordingFolder(archived, day, ref), `${id}.${fileExtension(format)}`);
 }

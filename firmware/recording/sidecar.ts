@@ -20,8 +20,8 @@ function stamp(): number {
 }
 
 /** The sidecar of the folder an entry's file lives in (missed calls: their day's channel folder). */
-export function sidecarOf(dataDir: string, e: Pick<RecordEntry, 'file' | 'startedAt' | 'channel' | 'archived'>): string {
-  const folder = e.file ? path.dirname(e.file) : recordingFolder(e.archived, localDay(e.startedAt), e.channel);
+export function sidecarOf(dataDir: string, e: Pick<RecordEntry, 'file' | 'startedAt' | 'portType' | 'port' | 'channel' | 'archived'>): string {
+  const folder = e.file ? path.dirname(e.file) : recordingFolder(e.archived, localDay(e.startedAt), e);
   return path.join(dataDir, folder, SIDECAR_NAME);
 }
 

@@ -12,7 +12,7 @@ import { ClassicLevel } from 'classic-level';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { queryRecords, parseNumberPattern, type RecordQuery } from '../../firmware/recording/record-query.ts';
 import { channelStats } from '../../firmware/recording/stats-query.ts';
-import { recordId, type RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { recordId, withEntryDefaults, type RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { recordingFile } from '../../firmware/recording/recording-paths.ts';
 import { dayStart, localDay } from '../../firmware/recording/local-day.ts';
 import type { CallType } from '../../firmware/calls/call-types.ts';
@@ -39,9 +39,10 @@ function makeEntries(n: number, seed: number): RecordEntry[] {
     const channel = Math.floor(r() * 12);
     const callType = TYPES[Math.floor(r() * 4)]!;
     const part = callType === 'incoming-missed' ? 0 : r() < 0.9 ? 1 : 2;
-    const id = recordId(startedAt, channel, part === 0 ? 'm' : part, portType);
-    const file = part === 0 ? null : recordingFile(startedAt, channel, id, r() < 0.5, r() < 0.3 ? 'mp3' : 'alaw');
-    out.set(id, {
+    const ref = { portType, port: 0, channel } as const;
+    const id = recordId(startedAt, ref, part === 0 ? 'm' : part);
+    const file = part === 0 ? null : recordingFile(startedAt, ref, id, r() < 0.5, r() < 0.3 ? 'mp3' : 'alaw');
+    out.set(id, withEntryDefaults({
       id,
       callId: `${channel}-${startedAt - (part === 2 ? 1_800_000 : 0)}`,
       part,
@@ -63,7 +64,7 @@ function makeEntries(n: number, seed: number): RecordEntry[] {
       sealed: r() < 0.2,
       sha256: file ? Buffer.from(Array.from({ length: 32 }, () => Math.floor(r() * 256))).toString('hex') : null,
       deleted: r() < 0.05,
-    });
+    }));
   }
   return [...out.values()];
 }

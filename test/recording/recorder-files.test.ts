@@ -9,7 +9,8 @@ import { Recorder } from '../../firmware/recording/recorder.ts';
 import { recoverOpenRecordings } from '../../firmware/recording/recovery.ts';
 import { decodeWav, parseWavHeader } from '../../firmware/audio/wav.ts';
 import { alawEncode } from '../../firmware/dsp/g711.ts';
-import { recordId, type RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { recordId, withEntryDefaults, type RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { FileFinisher } from '../../firmware/recording/file-finisher.ts';
 
@@ -50,8 +51,8 @@ test('a closed writer holds exactly the audio appended, decodable to the same sa
 function entry(over: Partial<RecordEntry>): RecordEntry {
   const startedAt = over.startedAt ?? 1_700_000_000_000;
   const channel = over.channel ?? 0;
-  return {
-    id: recordId(startedAt, channel, 1),
+  return withEntryDefaults({
+    id: recordId(startedAt, analogRef(channel), 1),
     callId: `${channel}-${startedAt}`,
     part: 1,
     channel,
@@ -73,7 +74,7 @@ function entry(over: Partial<RecordEntry>): RecordEntry {
     sha256: null,
     deleted: false,
     ...over,
-  };
+  });
 }
 
 test('index queries are newest first, filtered by time and channel, paged with a total', async () => {
