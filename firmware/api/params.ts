@@ -1,7 +1,6 @@
 /** Schemas shared by the API's resources: channel references in paths, moments, flags, dates. */
+import { parseRefKey, dayStart, parseDayLabel, type ChannelRef } from '../app/vocabulary.ts';
 import { z } from 'zod';
-import { parseRefKey, type ChannelRef } from '../ports/channel-ref.ts';
-import { dayStart, parseDayLabel } from '../recording/local-day.ts';
 
 /** A channel in a path or query: `7` (analog line 7), `e1-1-16`, `voip-0-8001`. */
 export const channelRefParam = z.string().transform((s, ctx): ChannelRef => {

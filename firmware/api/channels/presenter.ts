@@ -1,7 +1,5 @@
 /** What a client sees of a channel: its reference, state with the manual's label, numbers, recording. */
-import type { ChannelView } from '../../channels/channel-pipeline.ts';
-import { CHANNEL_STATE_LABEL, START_MODE_LABEL } from '../../calls/call-types.ts';
-import { refKey } from '../../ports/channel-ref.ts';
+import { CHANNEL_STATE_LABEL, START_MODE_LABEL, refKey, type ChannelView } from '../../app/vocabulary.ts';
 import { iso } from '../params.ts';
 
 export function presentChannel(v: ChannelView) {

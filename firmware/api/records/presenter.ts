@@ -1,7 +1,4 @@
 /** What a client sees of an index entry: times in ISO 8601, durations in seconds, labels from the manual. */
-import type { RecordEntry } from '../../recording/record-entry.ts';
-import { CALL_TYPE_LABEL, START_MODE_LABEL, STOP_MODE_LABEL } from '../../calls/call-types.ts';
-import { refKey } from '../../ports/channel-ref.ts';
 
 export function presentRecord(e: RecordEntry) {
   return {
@@ -37,4 +34,5 @@ export function presentRecord(e: RecordEntry) {
     deleted: e.deleted,
     audioUrl: e.file ? `/api/v1/records/${encodeURIComponent(e.id)}/audio` : null,
   };
-}
+}import { CALL_TYPE_LABEL, START_MODE_LABEL, STOP_MODE_LABEL, refKey, type RecordEntry } from '../../app/vocabulary.ts';
+

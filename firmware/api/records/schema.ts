@@ -1,6 +1,5 @@
+import { CALL_TYPES, RECORD_LEVELS, MAX_CHANNEL, MAX_PORT, PORT_TYPES } from '../../app/vocabulary.ts';
 import { z } from 'zod';
-import { CALL_TYPES, RECORD_LEVELS } from '../../calls/call-types.ts';
-import { MAX_CHANNEL, MAX_PORT, PORT_TYPES } from '../../ports/channel-ref.ts';
 import { flag, moment } from '../params.ts';
 
 /** Every condition of the manual's search page (录音查询). */

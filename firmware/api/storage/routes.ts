@@ -2,10 +2,9 @@
  * Statistics (录音统计), the data disk (usage, 约可录…小时), archive on demand
  * (录音归档), a maintenance round and formatting the disk.
  */
+import { dayLabel, refKey } from '../../app/vocabulary.ts';
 import type { Router } from '@koa/router';
 import type { Services } from '../../app/services.ts';
-import { dayLabel } from '../../recording/local-day.ts';
-import { refKey } from '../../ports/channel-ref.ts';
 import { RecorderError } from '../../errors.ts';
 import { readJsonBody } from '../middleware/json-body.ts';
 import { validate, inputOf } from '../middleware/validate.ts';

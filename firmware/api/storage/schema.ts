@@ -1,5 +1,5 @@
+import { MAX_CHANNEL, MAX_PORT, PORT_TYPES } from '../../app/vocabulary.ts';
 import { z } from 'zod';
-import { MAX_CHANNEL, MAX_PORT, PORT_TYPES } from '../../ports/channel-ref.ts';
 import { dateParam } from '../params.ts';
 
 export const statsQuery = z
