@@ -234,8 +234,11 @@ export class AlarmHistory {
   }
 
   private async writeCleared(alarm: Alarm, at: number): Promise<void> {
-    this.pending.delete(alarm.id);
-    this.lastWrite.delete(alarm.id);
+    // Repeats held back belong to this occurrence unless it was raised again since.
+    if (this.pending.get(alarm.id)?.raisedAt === alarm.raisedAt) {
+      this.pending.delete(alarm.id);
+      this.lastWrite.delete(alarm.id);
+    }
     const open = await this.openEntry(alarm.id);
     const batch = this.store.db.batch();
     const deltas = new CounterDeltas();
