@@ -97,16 +97,16 @@ export function encodeFacets(facets: readonly Facet[]): Buffer {
   return Buffer.concat(facets.map(facetBytes));
 }
 
-/** True when the encoded facets hold every required facet (each as `code len value`). */
-export function hasFacets(encoded: Buffer, required: readonly Facet[]): boolean {
-  return required.every((f) => {
-    const want = facetBytes(f);
-    for (let i = 0; i + 2 <= encoded.length; i += 2 + encoded[i + 1]!) {
-      const len = encoded[i + 1]!;
-      if (len + 2 === want.length && encoded.subarray(i, i + 2 + len).equals(want)) return true;
-    }
-    return false;
-  });
+/** A test of encoded facets (a facet key's value): true when they hold every required facet. */
+export function facetMatcher(required: readonly Facet[]): (encoded: Buffer) => boolean {
+  const wanted = required.map(facetBytes);
+  return (encoded) =>
+    wanted.every((want) => {
+      for (let i = 0; i + 2 <= encoded.length; i += 2 + encoded[i + 1]!) {
+        if (encoded[i] === want[0] && encoded[i + 1]! + 2 === want.length && encoded.compare(want, 0, want.length, i, i + want.length) === 0) return true;
+      }
+      return false;
+    });
 }
 
 export function hourOf(t: number): number {

@@ -93,29 +93,24 @@ export class JournalStore {
    */
   trimStep(all: Buffer, facetKind: number, facetsOf: (value: Buffer) => Facet[] | null, t: TrimStep): Promise<TrimStepResult> {
     return this.serial(async () => {
-      const it = this.db.iterator(t.after ? { gt: streamKey(all, t.after), lt: streamEnd(all) } : { gte: all, lt: streamEnd(all) });
+      const range = t.after ? { gt: streamKey(all, t.after), lt: streamEnd(all) } : { gte: all, lt: streamEnd(all) };
+      const rows = await this.db.iterator({ ...range, limit: t.batchSize }).all();
       const batch = this.db.batch();
       const deltas = new CounterDeltas();
       let removed = 0;
       let last: Buffer | null = t.after;
-      let done = false;
-      try {
-        const rows = await it.nextv(t.batchSize);
-        if (rows.length < t.batchSize) done = true;
-        for (const [k, v] of rows) {
-          const p = posOfKey(k);
-          if (removed >= t.excess && posTime(p) >= t.cutoff) {
-            done = true;
-            break;
-          }
-          last = Buffer.from(p);
-          const facets = facetsOf(v);
-          if (!facets) continue;
-          this.removeEntry(batch, deltas, all, facetKind, p, facets);
-          removed++;
+      let done = rows.length < t.batchSize;
+      for (const [k, v] of rows) {
+        const p = posOfKey(k);
+        if (removed >= t.excess && posTime(p) >= t.cutoff) {
+          done = true;
+          break;
         }
-      } finally {
-        await it.close();
+        last = Buffer.from(p);
+        const facets = facetsOf(v);
+        if (!facets) continue;
+        this.removeEntry(batch, deltas, all, facetKind, p, facets);
+        removed++;
       }
       await deltas.apply(this.db, batch);
       await batch.write();

@@ -9,7 +9,7 @@
  */
 import type { ClassicLevel, Snapshot } from 'classic-level';
 import {
-  END_OF_TIME, HOUR_MS, clampTime, counterKey, cursorOf, facetStream, hasFacets, hourOf, hourOfCounterKey, posOfKey, streamKey,
+  END_OF_TIME, HOUR_MS, clampTime, counterKey, cursorOf, facetMatcher, facetStream, hourOf, hourOfCounterKey, posOfKey, streamKey,
   timeBound, type Facet,
 } from './journal-keys.ts';
 
@@ -57,11 +57,11 @@ export interface TimeRange {
   to: number;
 }
 
-interface Segment {
-  gte: Buffer;
-  lt: Buffer;
-  count: number;
-}
+/**
+ * Called for each piece of a stream's range, newest first, with its number
+ * of keys and its upper key bound; returns true to stop.
+ */
+type SegmentVisitor = (count: number, upper: () => Buffer) => boolean;
 
 export async function countKeys(db: JournalLevel, gte: Buffer, lt: Buffer, ro: ReadOptions = {}): Promise<number> {
   const it = db.keys({ ...ro, gte, lt });
@@ -78,42 +78,43 @@ function normalize(r: TimeRange): TimeRange {
   return { from: clampTime(r.from), to: Math.min(Math.max(0, Math.ceil(r.to)), END_OF_TIME) };
 }
 
-/** The stream's keys in the range as pieces, newest first: partial hours counted by keys, whole hours by counters. */
-async function* segments(db: JournalLevel, stream: Buffer, range: TimeRange, ro: ReadOptions): AsyncGenerator<Segment> {
+/** Visits the stream's keys in the range in pieces, newest first: partial hours counted by keys, whole hours by counters. */
+async function walkSegments(db: JournalLevel, stream: Buffer, range: TimeRange, ro: ReadOptions, visit: SegmentVisitor): Promise<void> {
   const { from, to } = normalize(range);
   if (to <= from) return;
-  const piece = async (a: number, b: number): Promise<Segment> => {
-    const gte = timeBound(stream, a);
+  const piece = async (a: number, b: number): Promise<boolean> => {
     const lt = timeBound(stream, b);
-    return { gte, lt, count: await countKeys(db, gte, lt, ro) };
+    return visit(await countKeys(db, timeBound(stream, a), lt, ro), () => lt);
   };
   const firstHour = Math.floor(from / HOUR_MS);
   const lastHour = Math.ceil(to / HOUR_MS) - 1;
   const firstFull = from % HOUR_MS === 0 ? firstHour : firstHour + 1;
   const lastFull = to % HOUR_MS === 0 ? lastHour : lastHour - 1;
   if (firstFull > lastFull) {
-    yield await piece(from, to);
+    await piece(from, to);
     return;
   }
-  if (lastFull < lastHour) yield await piece((lastFull + 1) * HOUR_MS, to);
+  if (lastFull < lastHour && (await piece((lastFull + 1) * HOUR_MS, to))) return;
   const it = db.iterator({ ...ro, gte: counterKey(stream, firstFull), lte: counterKey(stream, lastFull), reverse: true });
   try {
     for (let rows = await it.nextv(READ_BATCH); rows.length; rows = await it.nextv(READ_BATCH)) {
       for (const [k, v] of rows) {
-        const h = hourOfCounterKey(k);
-        yield { gte: timeBound(stream, h * HOUR_MS), lt: timeBound(stream, (h + 1) * HOUR_MS), count: v.readUInt32BE(0) };
+        if (visit(v.readUInt32BE(0), () => timeBound(stream, (hourOfCounterKey(k) + 1) * HOUR_MS))) return;
       }
     }
   } finally {
     await it.close();
   }
-  if (firstFull > firstHour) yield await piece(from, firstFull * HOUR_MS);
+  if (firstFull > firstHour) await piece(from, firstFull * HOUR_MS);
 }
 
 /** Number of keys of a stream in a time range. */
 export async function countStream(db: JournalLevel, stream: Buffer, range: TimeRange, ro: ReadOptions = {}): Promise<number> {
   let n = 0;
-  for await (const s of segments(db, stream, range, ro)) n += s.count;
+  await walkSegments(db, stream, range, ro, (count) => {
+    n += count;
+    return false;
+  });
   return n;
 }
 
@@ -144,7 +145,7 @@ export async function queryPage(
   const counts = await Promise.all(streams.map((s) => countStream(db, s, req, ro)));
   const smallest = counts.indexOf(Math.min(...counts));
   if (counts[smallest] === 0) return { total: 0, positions: [], next: null };
-  return scanPage(db, streams[smallest]!, (v) => hasFacets(v, facets), req, ro);
+  return scanPage(db, streams[smallest]!, facetMatcher(facets), req, ro);
 }
 
 async function singleStreamPage(db: JournalLevel, stream: Buffer, req: PageRequest, ro: ReadOptions): Promise<PositionPage> {
@@ -159,14 +160,15 @@ async function singleStreamPage(db: JournalLevel, stream: Buffer, req: PageReque
   } else if (req.offset > 0) {
     let left = req.offset;
     let found = false;
-    for await (const s of segments(db, stream, req, ro)) {
-      if (left < s.count) {
-        lt = s.lt;
+    await walkSegments(db, stream, req, ro, (count, upper) => {
+      if (left < count) {
+        lt = upper();
         found = true;
-        break;
+        return true;
       }
-      left -= s.count;
-    }
+      left -= count;
+      return false;
+    });
     if (!found) return { total, positions: [], next: null };
     skip = left;
   }
