@@ -30,6 +30,15 @@ test('by count: the oldest entries beyond the bound go, and every filter still c
   await journal.close();
 });
 
+test('by count with full-size steps of long entries: every step removes its whole batch', async () => {
+  const entries = randomEntries(1500, 6).map((e) => ({ ...e, detail: `${e.detail} ${'x'.repeat(900)}` }));
+  const { journal } = await tmpJournal({ retention: { operations: { maxEntries: 200, maxAgeDays: 3650 } } });
+  for (const e of entries) await journal.operations.append(e);
+  assert.equal(await journal.trim(T0 + 11 * DAY), { operations: 1300, alarms: 0 });
+  assert.equal((await journal.operations.query({ limit: 500 })).items.map(indexOf), oracle(entries, {}).slice(0, 200));
+  await journal.close();
+});
+
 test('by age: entries older than the bound go, newer ones stay', async () => {
   const entries = randomEntries(800, 4, 40);
   const { journal } = await tmpJournal({ retention: { operations: { maxAgeDays: 30 }, batchSize: 50 } });
