@@ -69,7 +69,10 @@ export class Journal {
     this.now = opts.now ?? Date.now;
     this.log = opts.log ?? null;
     this.retention = journalRetentionSchema.parse(opts.retention ?? {});
-    this.operations = new OperationLog(store);
+    this.operations = new OperationLog(store, {
+      now: this.now,
+      onWriteError: (err, entry) => this.log?.error({ err: err.message, item: entry.item, operation: entry.operation }, 'operation log entry not written'),
+    });
     this.alarms = new AlarmHistory(store, opts.alarmUpdateIntervalMs);
   }
 

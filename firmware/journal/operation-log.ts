@@ -3,19 +3,59 @@
  * its principal. `append` writes one atomic batch; `query` pages newest
  * first with filters, and its `total` comes from counters and key counts.
  */
-import { RecorderError } from '../errors.ts';
+import { RecorderError, isRecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
 import { END_OF_TIME, OPS_STREAM, OP_FACETS, cursorOf, encodeFacets, parseCursor, pos, posTime, streamKey, type Facet } from './journal-keys.ts';
 import {
   decodeOperation, encodeOperation, operationFacets, operationInputSchema, operationQuerySchema, queryFacets,
-  type OperationInput, type OperationQuery, type OperationRecord,
+  type OperationInput, type OperationQuery, type OperationRecord, type OperationResult,
 } from './operation-entry.ts';
 import { pageRequest, type Page } from './paging.ts';
 import { CounterDeltas, countStream, queryPage } from './streams.ts';
 import type { JournalStore, TrimStep, TrimStepResult } from './journal-store.ts';
 
+/** An operation to run and log: everything but its time and result, which `track` fills in. */
+export type TrackedOperation<T> = Omit<OperationInput, 'time' | 'result' | 'detail'> & {
+  /** Detail text, or made from the operation's result when it succeeds. */
+  detail?: string | ((result: T) => string);
+};
+
+export interface OperationLogOptions {
+  /** The box's clock, for `track`. */
+  now?: () => number;
+  /** Told when `track` could not write its entry (the operation's own outcome stands). */
+  onWriteError?: (err: Error, entry: OperationInput) => void;
+}
+
 export class OperationLog {
-  constructor(private readonly store: JournalStore) {}
+  private readonly now: () => number;
+
+  constructor(private readonly store: JournalStore, private readonly opts: OperationLogOptions = {}) {
+    this.now = opts.now ?? Date.now;
+  }
+
+  /**
+   * Runs an operation and logs it: `ok`, or `failed` with the error's code
+   * (`INTERNAL` for an error without one), the error then rethrown. A log
+   * entry that cannot be written never changes the operation's outcome.
+   */
+  async track<T>(op: TrackedOperation<T>, run: () => Promise<T>): Promise<T> {
+    const { detail, ...rest } = op;
+    const write = async (result: OperationResult, text: string) => {
+      const entry: OperationInput = { ...rest, time: this.now(), result, detail: text };
+      await this.append(entry).catch((e: unknown) => this.opts.onWriteError?.(e as Error, entry));
+    };
+    let value: T;
+    try {
+      value = await run();
+    } catch (e) {
+      const text = typeof detail === 'string' ? detail : '';
+      await write({ ok: false, code: isRecorderError(e) ? e.code : 'INTERNAL' }, e instanceof Error && !text ? e.message : text);
+      throw e;
+    }
+    await write({ ok: true }, typeof detail === 'function' ? detail(value) : detail ?? '');
+    return value;
+  }
 
   /** Logs one operation; throws on an invalid entry (a programming error, never user input). */
   async append(input: OperationInput): Promise<OperationRecord> {

@@ -6,7 +6,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { OPERATION_ITEMS, OPERATIONS, type OperationQuery } from '../../firmware/journal/operation-entry.ts';
-import { isRecorderError } from '../../firmware/errors.ts';
+import { RecorderError, isRecorderError } from '../../firmware/errors.ts';
 import { ACCOUNTS, CHANNELS, DAY, HOUR, T0, indexOf, oracle, pick, randomEntries, rejection, rng, tmpJournal, type OracleFilter } from './helpers.ts';
 
 const N = 2500;
@@ -100,6 +100,44 @@ test('an invalid query or cursor fails with BAD_REQUEST', async () => {
     const e = await rejection(() => journal.operations.query(q));
     assert.ok(isRecorderError(e) && e.code === 'BAD_REQUEST', `${JSON.stringify(q)}: ${String(e)}`);
   }
+});
+
+test('a tracked operation is logged with its principal and result, and its error still reaches the caller', async () => {
+  let clock = T0;
+  const { journal: j } = await tmpJournal({ now: () => clock });
+  const who = { kind: 'user' as const, account: 'admin', ip: '192.168.123.111' };
+  const channel = CHANNELS[2]!;
+  const done = await j.operations.track(
+    { principal: who, item: 'channel-settings', channel, parameter: 'recordingEnabled', operation: 'set', detail: (v: number) => `now ${v}` },
+    async () => 42,
+  );
+  assert.is(done, 42);
+  clock += 1000;
+  const failed = await rejection(() => j.operations.track({ principal: who, item: 'storage', operation: 'format' }, async () => {
+    throw new RecorderError('LINECARD_DOWN');
+  }));
+  assert.ok(isRecorderError(failed) && failed.code === 'LINECARD_DOWN');
+  clock += 1000;
+  await rejection(() => j.operations.track({ principal: { kind: 'system' }, item: 'system', operation: 'recover' }, async () => {
+    throw new Error('disk gone');
+  }));
+  const { items } = await j.operations.query();
+  assert.equal(items.map((i) => [i.time, i.principal, i.item, i.operation, i.result, i.detail]), [
+    [T0 + 2000, { kind: 'system' }, 'system', 'recover', { ok: false, code: 'INTERNAL' }, 'disk gone'],
+    [T0 + 1000, who, 'storage', 'format', { ok: false, code: 'LINECARD_DOWN' }, 'The line card link is down'],
+    [T0, who, 'channel-settings', 'set', { ok: true }, 'now 42'],
+  ]);
+  assert.equal(items[2]!.channel, channel);
+  await j.close();
+});
+
+test('an entry that cannot be written never changes the outcome of the tracked operation', async () => {
+  const errors: string[] = [];
+  const { journal: j } = await tmpJournal({ log: { info() {}, warn() {}, error: (_o: object, msg: string) => void errors.push(msg) } });
+  const v = await j.operations.track({ principal: { kind: 'system' }, item: 'nonsense' as never, operation: 'start' }, async () => 'started');
+  assert.is(v, 'started');
+  assert.equal(errors, ['operation log entry not written']);
+  await j.close();
 });
 
 test.after(() => journal.close());
