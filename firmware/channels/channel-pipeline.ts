@@ -156,6 +156,7 @@ export class ChannelPipeline {
 
   private configureVoice(c: ChannelConfig): void {
     this.detector.configureVoice({ speechThreshold: c.speechThreshold, silenceThreshold: c.silenceThreshold, silenceMs: c.silenceMs });
+    this.detector.configureCallerId(c.callerIdMode);
   }
 
   private onState(state: ChannelState, at: number): void {

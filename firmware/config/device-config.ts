@@ -36,10 +36,17 @@ export const encryptionSchema = z
   })
   .refine((e) => !e.enabled || e.key !== undefined, { message: 'encryption is enabled but no key is set', path: ['key'] });
 
+/**
+ * The recording parameters as this file has always read them: a box whose
+ * file does not say otherwise strips '*' and '#' from dialled numbers, as the
+ * first release did (the manual's factory value, kept, is recordingParamsSchema's).
+ */
+const legacyRecordingSchema = recordingParamsSchema.extend({ keepStarHash: z.boolean().default(false) });
+
 export const deviceConfigSchema = z.object({
   storage: storageSchema.default(storageSchema.parse({})),
   encryption: encryptionSchema.default({ enabled: false }),
-  recording: recordingParamsSchema.default(recordingParamsSchema.parse({})),
+  recording: legacyRecordingSchema.default(legacyRecordingSchema.parse({})),
   /** First line number; channel N defaults to lineNumberBase + N as in the manual (8000, 8001 ...). */
   lineNumberBase: z.number().int().min(0).default(8000),
   /** Per-channel overrides keyed by channel number. */
