@@ -1,17 +1,11 @@
 /**
  * The live settings of the box: loaded at start-up, changed by validated
  * updates that are saved atomically before they count, and announced to
- * listeners so the recorder applies them at once.
- *
- * Loading: `settings.json`; if it is missing or damaged, the last good copy
- * (reported as damaged, to raise an alarm; the damaged file is set aside and
- * replaced by the good copy); if both are, factory values (reported). A box
- * with neither file but the first release's `recorder.json` gets its settings
- * migrated. Updates run one at a time, each on the settings the previous one
+ * listeners so the recorder applies them at once (loading: settings-load.ts).
+ * Updates run one at a time, each on the settings the previous one
  * left, so concurrent updates compose; an invalid update changes nothing and
  * fails with BAD_REQUEST, a failed save with SETTINGS_WRITE_FAILED.
  */
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { z } from 'zod';
 import type { ChannelConfig } from '../calls/channel-config.ts';
@@ -19,25 +13,16 @@ import { RecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
 import { isValidRef, parseRefKey, refKey, type ChannelRef } from '../ports/channel-ref.ts';
 import { DoNotRecordList, doNotRecordEntrySchema, doNotRecordListSchema, type DoNotRecordEntry, type DoNotRecordInput } from './do-not-record.ts';
-import { migrateLegacy } from './migrate.ts';
 import { definedOnly } from './patch-schema.ts';
-import { LAST_GOOD_FILE, readSettingsFile, saveSettings, setAside, SETTINGS_FILE, sweepTemporaries } from './settings-file.ts';
+import { saveSettings, SETTINGS_FILE } from './settings-file.ts';
+import { loadSettings, type SettingsLoadReport } from './settings-load.ts';
 import {
-  channelDifferences, channelOf, channelPatchSchema, channelRuleBroken, defaultSettings, MAX_CONFIGURED_CHANNELS,
+  channelDifferences, channelOf, channelPatchSchema, channelRuleBroken, MAX_CONFIGURED_CHANNELS,
   recordingPatchSchema, recordingRuleBroken, recordingSettingsSchema,
   type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
 } from './settings-schema.ts';
 
-export type SettingsSource = 'file' | 'last-good' | 'migrated' | 'defaults';
-
-export interface SettingsLoadReport {
-  /** Where the settings in force came from. */
-  source: SettingsSource;
-  /** A settings file was damaged or unreadable: raise the SETTINGS_DAMAGED alarm. */
-  damaged: boolean;
-  /** What went wrong, one line each, naming the file. */
-  problems: string[];
-}
+export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
 
 /** What an update changed; empty lists and false when it changed nothing. */
 export interface SettingsChange {
@@ -90,7 +75,7 @@ export class SettingsStore {
   }
 
   static async open(opts: SettingsStoreOptions): Promise<SettingsStore> {
-    const loaded = await load(opts.dir, opts.legacyFile ?? path.join(opts.dir, 'recorder.json'));
+    const loaded = await loadSettings(opts.dir, opts.legacyFile ?? path.join(opts.dir, 'recorder.json'));
     return new SettingsStore(opts, loaded.settings, loaded.text, loaded.report);
   }
 
@@ -256,66 +241,6 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
   }
   const doNotRecord = JSON.stringify(before.doNotRecord) !== JSON.stringify(after.doNotRecord);
   return { recording, channels, doNotRecord };
-}
-
-interface Loaded {
-  settings: Settings;
-  text: string | null;
-  report: SettingsLoadReport;
-}
-
-async function load(dir: string, legacyFile: string): Promise<Loaded> {
-  await sweepTemporaries(dir).catch(() => undefined);
-  const mainFile = path.join(dir, SETTINGS_FILE);
-  const main = await readSettingsFile(mainFile);
-  if (main.ok) return { settings: main.settings, text: main.text, report: { source: 'file', damaged: false, problems: [] } };
-  const backupFile = path.join(dir, LAST_GOOD_FILE);
-  const backup = await readSettingsFile(backupFile);
-  if (main.missing && !backup.ok && backup.missing) return fromLegacy(dir, legacyFile);
-
-  const problems = [`${mainFile}: ${main.reason}`];
-  if (!main.missing) await setAside(mainFile).catch((e: Error) => problems.push(`${mainFile}: could not be set aside (${e.message})`));
-  let settings: Settings;
-  let source: SettingsSource;
-  if (backup.ok) {
-    settings = backup.settings;
-    source = 'last-good';
-  } else {
-    problems.push(`${backupFile}: ${backup.reason}`);
-    settings = defaultSettings();
-    source = 'defaults';
-  }
-  // The settings in force are saved again, so the next start finds them.
-  const text = await saveSettings(dir, settings, null).catch((e: Error) => {
-    problems.push(`${mainFile}: could not be written (${e.message})`);
-    return null;
-  });
-  return { settings, text, report: { source, damaged: true, problems } };
-}
-
-async function fromLegacy(dir: string, legacyFile: string): Promise<Loaded> {
-  let raw: string;
-  try {
-    raw = await fs.readFile(legacyFile, 'utf8');
-  } catch {
-    return { settings: defaultSettings(), text: null, report: { source: 'defaults', damaged: false, problems: [] } };
-  }
-  let migrated: ReturnType<typeof migrateLegacy>;
-  try {
-    migrated = migrateLegacy(JSON.parse(raw));
-  } catch (e) {
-    migrated = { ok: false, reason: `not JSON (${(e as Error).message})` };
-  }
-  if (!migrated.ok) {
-    const problems = [`${legacyFile}: ${migrated.reason}; factory settings are in use`];
-    return { settings: defaultSettings(), text: null, report: { source: 'defaults', damaged: true, problems } };
-  }
-  const problems: string[] = [];
-  const text = await saveSettings(dir, migrated.settings, null).catch((e: Error) => {
-    problems.push(`${path.join(dir, SETTINGS_FILE)}: could not be written (${e.message})`);
-    return null;
-  });
-  return { settings: migrated.settings, text, report: { source: 'migrated', damaged: false, problems } };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
