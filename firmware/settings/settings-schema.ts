@@ -42,9 +42,9 @@ export const settingsSchema = z.object({
   encryption: encryptionSchema.default({ enabled: false }),
   /** First line number: analog channel N is line lineNumberBase + N unless set (8000, 8001 ...). */
   lineNumberBase: z.number().int().min(0).max(99_999_999).default(8000),
-  /** What each channel sets apart from its factory values, by `refKey`. */
+  /** What each channel sets apart from its factory values, by `refKey` (fields this firmware does not know are dropped). */
   channels: z
-    .record(refKeyText, channelPatchSchema)
+    .record(refKeyText, patchSchema(channelConfigSchema, false))
     .refine((c) => Object.keys(c).length <= MAX_CONFIGURED_CHANNELS, `at most ${MAX_CONFIGURED_CHANNELS} channels`)
     .default({}),
   /** 免录名单 */

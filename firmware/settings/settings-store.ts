@@ -141,6 +141,7 @@ export class SettingsStore {
   updateChannels(refs: readonly ChannelRef[], patch: ChannelPatch): Promise<SettingsUpdate<ChannelConfig[]>> {
     return this.commit((s) => {
       if (!refs.length) throw badRequest('no channel given');
+      if (refs.length > MAX_CONFIGURED_CHANNELS) throw badRequest(`at most ${MAX_CONFIGURED_CHANNELS} channels at once`);
       return { next: this.withChannels(s, refs, patch), value: () => refs.map((r) => this.channel(r)) };
     });
   }
@@ -179,7 +180,7 @@ export class SettingsStore {
     const set = parsePatch(channelPatchSchema, patch, 'channel parameters');
     const channels = { ...s.channels };
     for (const ref of refs) {
-      if (!isValidRef(ref)) throw badRequest(`not a channel reference: ${JSON.stringify(ref)}`);
+      if (typeof ref !== 'object' || ref === null || !isValidRef(ref)) throw badRequest(`not a channel reference: ${JSON.stringify(ref)}`);
       const key = refKey(ref);
       if (this.opts.hasChannel && !this.opts.hasChannel(ref)) throw badRequest(`there is no channel ${key} on this box`);
       const config = { ...channelOf(s, ref), ...set };

@@ -59,6 +59,17 @@ test('the reason names the field of a file that is JSON but not valid settings',
   assert.match(store.loadReport.problems[0]!, /channels\.analog-0-3\.offhookVoltage/);
 });
 
+test('fields this firmware does not know are dropped, not taken for damage', async () => {
+  const dir = await configDir();
+  await fs.writeFile(
+    path.join(dir, 'settings.json'),
+    JSON.stringify({ version: 2, recording: { maxFileS: 900, volume: 5 }, channels: { 'analog-0-3': { name: 'x', transcribe: true } }, cloud: {} }),
+  );
+  const store = await SettingsStore.open({ dir });
+  assert.equal(store.loadReport, { source: 'file', damaged: false, problems: [] });
+  assert.equal([store.recording.maxFileS, store.recording.minFileS, store.channel(analogRef(3)).name], [900, 3, 'x']);
+});
+
 test('a missing settings file with a last good copy uses the copy, reported', async () => {
   const dir = await savedTwice();
   await fs.rm(path.join(dir, 'settings.json'));
