@@ -24,6 +24,31 @@ export const recordingSettingsSchema = recordingParamsSchema.extend(storageSchem
 export type RecordingSettings = z.infer<typeof recordingSettingsSchema>;
 export const DEFAULT_RECORDING_SETTINGS: Readonly<RecordingSettings> = Object.freeze(recordingSettingsSchema.parse({}));
 
+/** Which parts of the box a change of recording-page fields concerns. */
+export interface RecordingAreas {
+  /** The channels' call machines (RecordingParams): lengths, keys, digits, codec of new files. */
+  calls: boolean;
+  /** The codec of new files (the recorder). */
+  codec: boolean;
+  /** Disk maintenance (MaintenanceSettings): thresholds, automatic maintenance, round size. */
+  disk: boolean;
+  /** The archive: its daily time, format and MP3 bit rate. */
+  archive: boolean;
+}
+
+const CALL_FIELDS = new Set<string>(Object.keys(recordingParamsSchema.shape));
+const DISK_FIELDS = new Set<string>(['diskAlarmPercent', 'reservePercent', 'autoMaintenance', 'deletePerRound']);
+const ARCHIVE_FIELDS = new Set<string>(['archiveTime', 'archiveFormat', 'mp3Kbps']);
+
+export function recordingAreas(fields: ReadonlyArray<keyof RecordingSettings>): RecordingAreas {
+  return {
+    calls: fields.some((f) => CALL_FIELDS.has(f)),
+    codec: fields.includes('codec'),
+    disk: fields.some((f) => DISK_FIELDS.has(f)),
+    archive: fields.some((f) => ARCHIVE_FIELDS.has(f)),
+  };
+}
+
 export const recordingPatchSchema = patchSchema(recordingSettingsSchema);
 export type RecordingPatch = Partial<RecordingSettings>;
 

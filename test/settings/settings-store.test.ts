@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { analogRef, type ChannelRef } from '../../firmware/ports/channel-ref.ts';
-import { DEFAULT_RECORDING_SETTINGS } from '../../firmware/settings/settings-schema.ts';
+import { DEFAULT_RECORDING_SETTINGS, recordingAreas } from '../../firmware/settings/settings-schema.ts';
 import { SettingsStore, type SettingsChange } from '../../firmware/settings/settings-store.ts';
 import { configDir, readJson, rejects } from './helpers.ts';
 
@@ -128,6 +128,13 @@ test('the listener hears what changed, after it is saved; a no-op update saves a
   stop();
   await store.updateRecording({ stopAtMaxFile: false });
   assert.is(events.length, 3, 'unsubscribed');
+});
+
+test('recordingAreas tells which parts of the box a recording-page change concerns', () => {
+  assert.equal(recordingAreas(['minFileS', 'digitGapS']), { calls: true, codec: false, disk: false, archive: false });
+  assert.equal(recordingAreas(['codec']), { calls: true, codec: true, disk: false, archive: false });
+  assert.equal(recordingAreas(['reservePercent', 'archiveTime']), { calls: false, codec: false, disk: true, archive: true });
+  assert.equal(recordingAreas([]), { calls: false, codec: false, disk: false, archive: false });
 });
 
 test('concurrent updates are applied one after the other and all of them are kept', async () => {
