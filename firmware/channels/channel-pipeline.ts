@@ -57,7 +57,7 @@ export class ChannelPipeline {
       onTone: (tone) => this.apply(this.machine.onTone(tone, this.now)),
       onVoice: (active) => this.apply(this.machine.onVoice(active, this.now)),
     });
-    this.configureVoice(config);
+    this.configureDetector(config);
   }
 
   onLineStatus(voltage: number, ringing: boolean, now: number): void {
@@ -89,7 +89,7 @@ export class ChannelPipeline {
 
   configure(config: ChannelConfig, params: RecordingParams, now: number): void {
     this.config = config;
-    this.configureVoice(config);
+    this.configureDetector(config);
     this.apply(this.machine.configure(config, params, now));
   }
 
@@ -154,7 +154,8 @@ export class ChannelPipeline {
     }
   }
 
-  private configureVoice(c: ChannelConfig): void {
+  /** Voice-control thresholds and 收号模式. */
+  private configureDetector(c: ChannelConfig): void {
     this.detector.configureVoice({ speechThreshold: c.speechThreshold, silenceThreshold: c.silenceThreshold, silenceMs: c.silenceMs });
     this.detector.configureCallerId(c.callerIdMode);
   }

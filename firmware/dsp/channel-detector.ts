@@ -44,8 +44,7 @@ export interface DetectorEvents {
 }
 
 /** 收号模式: which caller-ID signalling a channel listens for. */
-export const CALLER_ID_MODES = ['fsk-dtmf', 'fsk', 'dtmf'] as const;
-export type CallerIdMode = (typeof CALLER_ID_MODES)[number];
+export type CallerIdMode = 'fsk-dtmf' | 'fsk' | 'dtmf';
 
 const CID_DIGIT_GAP_MS = 1000;
 const CID_MAX_MS = 3000;
