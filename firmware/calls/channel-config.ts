@@ -50,6 +50,8 @@ export const recordingParamsSchema = z.object({
   keepStarHash: z.boolean().default(true),
   /** Recording codec of today's files. */
   codec: z.enum(['alaw', 'ulaw', 'pcm16']).default('alaw'),
+  /** Two-party calls (E1 trunks, VoIP): a stereo file with one party per channel, or both mixed to mono. */
+  twoPartyLayout: z.enum(['stereo', 'mono']).default('stereo'),
 });
 
 export type RecordingParams = z.infer<typeof recordingParamsSchema>;
