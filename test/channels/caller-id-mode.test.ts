@@ -15,15 +15,16 @@ const OFFHOOK = 8;
 
 /** Records what the channel asks the recorder; keeps no file. */
 function recorderStub(numbers: string[]): Recorder {
+  const session = { write() {}, update() {}, close() {}, entry: {}, durationMs: 0, closed: false };
   return {
     recordingCodec: 'alaw',
-    audio() {},
-    start(_channel: number, d: { call: { remoteNumber: string } }) {
-      numbers.push(d.call.remoteNumber);
+    open(_ref: unknown, s: { remoteNumber: string }) {
+      numbers.push(s.remoteNumber);
+      return session;
     },
-    stop() {},
-    update() {},
-    missed() {},
+    missed() {
+      return null;
+    },
     current: () => null,
   } as unknown as Recorder;
 }
