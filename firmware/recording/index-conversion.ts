@@ -1,0 +1,123 @@
+/**
+ * Conversion of an index of format 2 or 3 to format 4, run once at start-up.
+ *
+ * The entries are streamed in bounded batches from the old index into a
+ * sibling LevelDB (`<index>.converting`), whose every batch also records how
+ * far the conversion got, so a conversion cut short (power loss, kill)
+ * resumes where it stopped. When every entry and pending purge is in, the new
+ * index gets its version and the directories are swapped:
+ *
+ *   1. `<index>` → `<index>.previous`   2. `<index>.converting` → `<index>`
+ *   3. `<index>.previous` removed
+ *
+ * At the next open, `finishInterruptedSwap` completes a swap cut short at
+ * any of these steps. The old index is never written to, so no record can
+ * be lost: until step 2 it is where it was, complete.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { syncFolder } from './durable-files.ts';
+import { decodeFormat3Entry, F3_DELETED, F3_LIVE, F3_PENDING_PURGE, partsOfFormat3Key } from './index-format3.ts';
+import { FORMAT_VERSION, RecordIndex, type IndexOptions } from './record-index.ts';
+import { PENDING_PURGE, VERSION_KEY, prefixRange, recordKey } from './record-keys.ts';
+
+/** Progress of a conversion in the new index: phase byte, then the last old key converted. */
+const PROGRESS_KEY = Buffer.from('z');
+/** Old key spaces converted, in this order. */
+const PHASES = [F3_LIVE, F3_DELETED, F3_PENDING_PURGE];
+/** Entries per batch: bounds the memory of the conversion whatever the index's size. */
+export const CONVERSION_BATCH = 1000;
+
+export const convertingDir = (location: string) => `${location}.converting`;
+export const previousDir = (location: string) => `${location}.previous`;
+
+export interface ConversionProgress {
+  converted: number;
+}
+
+/** Completes a directory swap cut short; a no-op when none was under way. */
+export async function finishInterruptedSwap(location: string): Promise<void> {
+  const parent = path.dirname(location);
+  if (!fs.existsSync(location)) {
+    // Between steps 1 and 2: the new index is complete. (Without it, the old one goes back.)
+    const from = fs.existsSync(convertingDir(location)) ? convertingDir(location) : previousDir(location);
+    if (!fs.existsSync(from)) return;
+    fs.renameSync(from, location);
+    await syncFolder(parent);
+  }
+  if (fs.existsSync(previousDir(location))) {
+    fs.rmSync(previousDir(location), { recursive: true, force: true });
+    await syncFolder(parent);
+  }
+}
+
+/**
+ * Converts the index at `location` when it is of format 2 or 3 (closed);
+ * returns the number of entries converted by this call (0: nothing to do).
+ */
+export async function convertIfNeeded(location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void): Promise<number> {
+  const source = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: 4 << 20, maxOpenFiles: 100 });
+  await source.open();
+  let converted = 0;
+  try {
+    const version = (await source.get(VERSION_KEY))?.toString();
+    if (version !== '2' && version !== '3') return 0;
+    const target = new RecordIndex(convertingDir(location), options);
+    await target.db.open();
+    try {
+      converted = await copyEntries(source, target, onBatch);
+    } finally {
+      await target.db.close();
+    }
+  } finally {
+    await source.close();
+  }
+  const parent = path.dirname(location);
+  await syncFolder(convertingDir(location));
+  fs.renameSync(location, previousDir(location));
+  await syncFolder(parent);
+  fs.renameSync(convertingDir(location), location);
+  await syncFolder(parent);
+  fs.rmSync(previousDir(location), { recursive: true, force: true });
+  await syncFolder(parent);
+  return converted;
+}
+
+async function copyEntries(source: ClassicLevel<Buffer, Buffer>, target: RecordIndex, onBatch?: (p: ConversionProgress) => void): Promise<number> {
+  const db = target.db;
+  if ((await db.get(VERSION_KEY))?.toString() === FORMAT_VERSION) return 0;
+  const progress = await db.get(PROGRESS_KEY);
+  let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
+  let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
+  let converted = 0;
+  for (; phase < PHASES.length; phase++, after = null) {
+    const prefix = PHASES[phase]!;
+    const range = prefixRange(prefix);
+    const it = source.iterator(after ? { gt: after, lt: range.lt } : range);
+    try {
+      for (let rows = await it.nextv(CONVERSION_BATCH); rows.length; rows = await it.nextv(CONVERSION_BATCH)) {
+        const lastKey = rows[rows.length - 1]![0];
+        const mark = Buffer.concat([Buffer.from([prefix]), lastKey]);
+        if (prefix === F3_PENDING_PURGE) {
+          const batch = db.batch();
+          for (const [k, v] of rows) {
+            const parts = partsOfFormat3Key(k);
+            if (parts) batch.put(recordKey(parts, PENDING_PURGE), v);
+          }
+          batch.put(PROGRESS_KEY, mark);
+          await batch.write();
+        } else {
+          const entries = rows.flatMap(([k, v]) => (partsOfFormat3Key(k) ? [decodeFormat3Entry(k, v)] : []));
+          await target.appendNew(entries, (batch) => batch.put(PROGRESS_KEY, mark));
+          converted += entries.length;
+        }
+        onBatch?.({ converted });
+      }
+    } finally {
+      await it.close();
+    }
+  }
+  await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_VERSION)).del(PROGRESS_KEY).write();
+  return converted;
+}
