@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Host, TimerHandle } from './host/host.ts';
-import type { Board } from './board/board-schema.ts';
+import { indexOptionsOf, type Board } from './board/board-schema.ts';
 import { LineCardLink } from './linecard/linecard-link.ts';
 import { ChannelPipeline } from './channels/channel-pipeline.ts';
 import { AlarmList } from './alarms/alarm-list.ts';
@@ -63,7 +63,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   fs.mkdirSync(host.paths.data, { recursive: true });
   const alarms = new AlarmList(log);
   const storage = await openRecordingStorage({
-    dataDir: host.paths.data, config, disk: host.disk, panel, alarms, log, now: () => clock.now(),
+    dataDir: host.paths.data, config, disk: host.disk, panel, alarms, log, now: () => clock.now(), index: indexOptionsOf(board),
   });
   const { index } = storage;
   const recorder = new Recorder(host.paths.data, index, config.recording.codec, storage.finisher, log);

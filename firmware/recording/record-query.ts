@@ -79,7 +79,7 @@ const BATCH = 512;
 const STATS_BATCH = 1024;
 /** Relative cost of reading a key, and of fetching an entry by its key, against reading entries in order. */
 const KEY_COST = 0.3;
-const FETCH_COST = 2.5;
+const FETCH_COST = 4;
 /** Ties (equal estimates, such as an index still in memory) go to the usually most selective driver. */
 const PRIORITY: DriverName[] = ['number', 'important', 'channel', 'line', 'today', 'port', 'calltype', 'time'];
 
