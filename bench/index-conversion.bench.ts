@@ -33,17 +33,19 @@ if (process.argv[2] === '--convert') {
   await index.open();
   await index.close();
   const hwm = /VmHWM:\s+(\d+) kB/.exec(fs.readFileSync('/proc/self/status', 'utf8'));
-  process.stdout.write(`${JSON.stringify({ peakRssKiB: hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS })}\n`);
+  const cpu = process.cpuUsage();
+  process.stdout.write(`${JSON.stringify({ peakRssKiB: hwm ? Number(hwm[1]) : process.resourceUsage().maxRSS, cpuSeconds: (cpu.user + cpu.system) / 1e6 })}\n`);
   process.exit(0);
 }
 
 const RECORDS = Math.max(1000, Math.round(Number(process.env.BENCH_RECORDS ?? 10_000_000) || 10_000_000));
 const CHANNELS = 64;
-const DAYS = 1096;
+/** Days the records spread over (fewer days: the density of a large index in a small one). */
+const DAYS = Math.max(1, Math.round(Number(process.env.BENCH_DAYS ?? 1096) || 1096));
 const FIRST = Date.parse('2022-11-20T00:00:00+08:00');
 const BATCH = 2000;
 const GENERATOR = 1;
-const dir = path.join(root, '.bench', `index-conversion-${RECORDS}`);
+const dir = path.join(root, '.bench', `index-conversion-${RECORDS}${DAYS === 1096 ? '' : `-${DAYS}d`}`);
 const source = path.join(dir, 'format3');
 const work = path.join(dir, 'index');
 const marker = path.join(dir, 'marker.json');
@@ -133,11 +135,12 @@ child.stdout.on('data', (d: Buffer) => (out += d.toString()));
 const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
 const seconds = (performance.now() - t0) / 1000;
 if (code !== 0) throw new Error(`the conversion failed (exit ${code}): ${out}`);
-const { peakRssKiB } = JSON.parse(out.trim().split('\n').pop()!) as { peakRssKiB: number };
+const { peakRssKiB, cpuSeconds } = JSON.parse(out.trim().split('\n').pop()!) as { peakRssKiB: number; cpuSeconds: number };
 
 console.log(`BENCH index_conversion_seconds ${seconds.toFixed(1)} s (${RECORDS} records)`);
 console.log(`BENCH index_conversion_peak_rss ${(peakRssKiB / 1024).toFixed(0)} MiB`);
 console.log(`BENCH index_conversion_records_per_s ${Math.round(RECORDS / seconds)}`);
+console.log(`BENCH index_conversion_cpu_seconds ${cpuSeconds.toFixed(1)} s (the converting process; the machine's load shows in the difference)`);
 
 const index = new RecordIndex(work);
 await index.open();

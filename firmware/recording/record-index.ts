@@ -1,7 +1,7 @@
 /**
  * The recording index in LevelDB (keys: record-keys.ts, values:
  * record-codec.ts). Every change of an entry also updates its search keys
- * (channel, port, call type, level, line and remote number, not archived)
+ * (channel, important, remote number, not archived)
  * and the day and month statistics of its channel and of the box in the same
  * atomic batch, so counts and keys never disagree with the entries, whatever
  * moment the power fails. Writes are applied one batch at a time, in the
@@ -13,8 +13,8 @@ import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stat
 import { CALL_TYPES, decodeRecord, encodeRecord } from './record-codec.ts';
 import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
-  DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, boxStatsKey, callTypeHead, channelKey, headKey, idOfKey, importantHead,
-  keyOfId, lineHead, numberKey, partsOfKey, portByte, portHead, prefixRange, recordKey, statsKey,
+  DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, boxStatsKey, channelKey, channelSummary, headKey, idOfKey, importantHead,
+  keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
 import { convertIfNeeded, finishInterruptedSwap } from './index-conversion.ts';
@@ -226,8 +226,7 @@ export class RecordIndex {
     if (!p) throw new RangeError(`invalid record id ${e.id}`);
     batch.put(recordKey(p, e.deleted ? DELETED : LIVE), encodeRecord(e, folderDayOf(e)));
     if (e.deleted) return;
-    const empty = Buffer.alloc(0);
-    for (const k of searchKeys(e, p)) batch.put(k, empty);
+    for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
     for (const c of await this.cellsOf(e, cells)) c.cell = applyToCell(c.cell, e, 1, c.box);
   }
 
@@ -235,7 +234,7 @@ export class RecordIndex {
     const p = parseRecordId(old.id)!;
     if (removeKey) batch.del(recordKey(p, old.deleted ? DELETED : LIVE));
     if (old.deleted) return;
-    for (const k of searchKeys(old, p)) batch.del(k);
+    for (const [k] of searchKeys(old, p)) batch.del(k);
     for (const c of await this.cellsOf(old, cells)) c.cell = applyToCell(c.cell, old, -1, c.box);
   }
 
@@ -261,17 +260,14 @@ export class RecordIndex {
   }
 }
 
-/** The search keys of a live entry (empty values). */
-export function searchKeys(e: RecordEntry, p: RecordIdParts): Buffer[] {
-  const keys = [
-    channelKey(p),
-    headKey(portHead(portByte(p.portType, p.port)), p),
-    headKey(callTypeHead(CALL_TYPES.indexOf(e.callType)), p),
-  ];
-  if (e.level === 'important') keys.push(headKey(importantHead(), p));
-  if (e.lineNumber) keys.push(headKey(lineHead(e.lineNumber), p));
-  if (e.remoteNumber) keys.push(numberKey(e.remoteNumber, p));
-  if (!e.archived) keys.push(recordKey(p, PENDING_ARCHIVE));
+const EMPTY = Buffer.alloc(0);
+
+/** The search keys of a live entry, with their values. */
+export function searchKeys(e: RecordEntry, p: RecordIdParts): [Buffer, Buffer][] {
+  const keys: [Buffer, Buffer][] = [[channelKey(p), channelSummary(CALL_TYPES.indexOf(e.callType), e.level === 'important')]];
+  if (e.level === 'important') keys.push([headKey(importantHead(), p), EMPTY]);
+  if (e.remoteNumber) keys.push([numberKey(e.remoteNumber, p), EMPTY]);
+  if (!e.archived) keys.push([recordKey(p, PENDING_ARCHIVE), EMPTY]);
   return keys;
 }
 

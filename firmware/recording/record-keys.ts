@@ -8,10 +8,8 @@
  *   t tail                                   a recording (value: record-codec)
  *   d tail                                   a recording marked deleted (value: record-codec)
  *   c <channel:2> <type|port:1> <time:6> <part:1>   by channel (then port), time
- *   y <type|port:1> tail                     by port
- *   k <call type:1> tail                     by call type
+ *                                            (value: one byte, call type << 1 | important)
  *   i tail                                   important recordings
- *   l <line number> 00 tail                  by line number
  *   n <month:2> <remote number> 00 tail      by remote number within a calendar month (UTC)
  *   a tail                                   not archived yet (today's recordings)
  *   p tail                                   a purge in progress (value: file path)
@@ -19,9 +17,9 @@
  *   S <day:4>           M <month:4>          statistics of the whole box's day / month
  *   v                                        index format version
  *
- * Secondary keys (c y k i l n a) exist for live recordings only and have
- * empty values. Keys sharing a condition share their leading bytes, which
- * LevelDB stores once per block run.
+ * Search keys (c i n a) exist for live recordings only. Keys sharing a
+ * condition share their leading bytes, which LevelDB stores once per run of
+ * keys in a block.
  */
 import { PORT_TYPES, type ChannelRef, type PortType } from '../ports/channel-ref.ts';
 import { idOfParts, parseRecordId, type RecordIdParts } from './record-entry.ts';
@@ -29,10 +27,7 @@ import { idOfParts, parseRecordId, type RecordIdParts } from './record-entry.ts'
 export const LIVE = 0x74; // 't'
 export const DELETED = 0x64; // 'd'
 export const BY_CHANNEL = 0x63; // 'c'
-export const BY_PORT = 0x79; // 'y'
-export const BY_CALL_TYPE = 0x6b; // 'k'
 export const IMPORTANT = 0x69; // 'i'
-export const BY_LINE = 0x6c; // 'l'
 export const NUMBER = 0x6e; // 'n'
 export const PENDING_ARCHIVE = 0x61; // 'a'
 export const PENDING_PURGE = 0x70; // 'p'
@@ -150,15 +145,11 @@ export function headKey(head: Uint8Array, p: RecordIdParts): Buffer {
   return b;
 }
 
-export const portHead = (portB: number) => Buffer.from([BY_PORT, portB]);
-export const callTypeHead = (callTypeIdx: number) => Buffer.from([BY_CALL_TYPE, callTypeIdx]);
 export const importantHead = () => Buffer.from([IMPORTANT]);
-export function lineHead(lineNumber: string): Buffer {
-  const l = Buffer.from(lineNumber, 'utf8');
-  const b = Buffer.alloc(l.length + 2);
-  b[0] = BY_LINE;
-  l.copy(b, 1);
-  return b;
+
+/** The value of a channel key: what a search on the channel most often also tests. */
+export function channelSummary(callTypeIdx: number, important: boolean): Buffer {
+  return Buffer.from([(callTypeIdx << 1) | (important ? 1 : 0)]);
 }
 
 /** Keys of a head between two times: [from, to] inclusive. */

@@ -34,7 +34,9 @@ import {
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
-import { candidateDrivers, driverHits, estimateKeys, portTest, type Condition, type Driver, type DriverName, type Hit } from './query-drivers.ts';
+import {
+  candidateDrivers, driverHits, estimateKeys, portTest, summaryCallType, summaryImportant, type Condition, type Driver, type DriverName, type Hit,
+} from './query-drivers.ts';
 
 export interface RecordQuery {
   /** Start time bounds, inclusive (ms since the epoch). */
@@ -81,7 +83,7 @@ const STATS_BATCH = 1024;
 const KEY_COST = 0.3;
 const FETCH_COST = 4;
 /** Ties (equal estimates, such as an index still in memory) go to the usually most selective driver. */
-const PRIORITY: DriverName[] = ['number', 'important', 'channel', 'line', 'today', 'port', 'calltype', 'time'];
+const PRIORITY: DriverName[] = ['number', 'important', 'channel', 'line', 'today', 'time'];
 
 type NumberPattern = { kind: 'exact' | 'prefix'; text: string } | { kind: 'like'; re: RegExp };
 
@@ -104,9 +106,10 @@ interface Plan {
   ports: ((b: number) => boolean) | null;
 }
 
-/** What is left to test of a driver's hits: the reference from the tail, the rest from the entry. */
+/** What is left to test of a driver's hits: the reference from the tail, call type and level from a channel key's summary, the rest from the entry. */
 interface Residual {
   ref: ((tail: Buffer) => boolean) | null;
+  summary: ((s: number) => boolean) | null;
   value: ((value: Uint8Array) => boolean) | null;
 }
 
@@ -161,22 +164,29 @@ async function pickDriver(db: IndexDb, plan: Plan, drivers: Driver[], lo: number
 
 function residualOf(plan: Plan, d: Driver): Residual {
   const q = plan.q;
-  const has = (c: Condition) => d.satisfies.has(c);
   let ref: Residual['ref'] = null;
-  if (!has('ref') && (plan.ports || q.channel !== undefined)) {
+  if (!d.satisfies.has('ref') && (plan.ports || q.channel !== undefined)) {
     const ports = plan.ports;
     const channel = q.channel;
     ref = (tail) => (!ports || ports(tail[6]!)) && (channel === undefined || tail.readUInt16BE(7) === channel);
   }
-  return { ref, value: valueTest(q, plan.pattern, d.satisfies) };
+  const level = q.level === 'important' && d.satisfies.has('important') ? undefined : q.level;
+  let summary: Residual['summary'] = null;
+  let rest = { ...q, level };
+  if (d.summaries && (q.callType !== undefined || level !== undefined)) {
+    const type = q.callType;
+    summary = (b) => (type === undefined || summaryCallType(b) === type) && (level === undefined || summaryImportant(b) === (level === 'important'));
+    rest = { ...rest, callType: undefined, level: undefined };
+  }
+  return { ref, summary, value: valueTest(rest, plan.pattern, d.satisfies) };
 }
 
 /** A test of the conditions an entry's value must answer, reading only the bytes needed; null when none. */
 function valueTest(q: RecordQuery, pattern: NumberPattern | null, satisfied: ReadonlySet<Condition>): Residual['value'] {
-  const callType = satisfied.has('callType') ? undefined : q.callType;
-  const level = q.level === 'important' && satisfied.has('important') ? undefined : q.level;
+  const callType = q.callType;
+  const level = q.level;
   const store = q.store === 'today' && satisfied.has('today') ? undefined : q.store;
-  const lineNumber = satisfied.has('line') ? undefined : q.lineNumber;
+  const lineNumber = q.lineNumber;
   const number = pattern && !(pattern.kind === 'exact' && satisfied.has('number')) ? pattern : null;
   const summaryTest = callType !== undefined || level !== undefined || q.minDurationMs !== undefined || q.maxDurationMs !== undefined || store !== undefined;
   const fullTest = lineNumber !== undefined || number !== null;
@@ -228,6 +238,7 @@ async function* matches(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: n
   const values = needValues || res.value !== null;
   for await (const batch of driverHits(db, d, lo, hi, reverse, values, firstBatch)) {
     let hits = res.ref ? batch.filter((h) => res.ref!(h.tail)) : batch;
+    if (res.summary) hits = hits.filter((h) => res.summary!(h.summary!));
     if (values && !d.primary && hits.length) {
       const got = await db.getMany(hits.map((h) => primaryOfTail(h.tail, plan.prefix)));
       hits = hits.flatMap((h, i) => (got[i] ? [{ tail: h.tail, value: got[i] }] : []));
@@ -243,15 +254,15 @@ async function countMatches(db: IndexDb, plan: Plan, d: Driver, res: Residual, l
   return n;
 }
 
-/** The page: `limit` matches newest first in [lo, hi] after skipping `skip`. */
-async function readPage(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number): Promise<RecordEntry[]> {
-  const { limit } = plan.q;
+/** A page: up to `limit` matches newest first in [lo, hi] after skipping `skip`; also how many were skipped. */
+async function readPage(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit): Promise<{ items: RecordEntry[]; skipped: number }> {
   const page: Hit[] = [];
-  if (limit <= 0 || lo > hi) return [];
+  let skipped = 0;
+  if (limit <= 0 || lo > hi) return { items: [], skipped };
   // Values are read with the hits only when they are tested anyway; a page fetches its own.
   for await (const hits of matches(db, plan, d, res, lo, hi, true, d.primary && res.value !== null, Math.min(BATCH, limit + skip + 8))) {
     for (const h of hits) {
-      if (skip > 0) skip--;
+      if (skipped < skip) skipped++;
       else page.push(h);
       if (page.length >= limit) break;
     }
@@ -262,7 +273,7 @@ async function readPage(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: n
     const got = await db.getMany(missing.map((h) => primaryOfTail(h.tail, plan.prefix)));
     missing.forEach((h, i) => (h.value = got[i]));
   }
-  return page.flatMap((h) => (h.value ? [decodeHit(plan, h.tail, h.value)] : []));
+  return { items: page.flatMap((h) => (h.value ? [decodeHit(plan, h.tail, h.value)] : [])), skipped };
 }
 
 async function edgeTime(db: IndexDb, plan: Plan, reverse: boolean): Promise<number | null> {
@@ -274,7 +285,7 @@ async function edgeTime(db: IndexDb, plan: Plan, reverse: boolean): Promise<numb
 
 async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { limit, offset } = plan.q;
-  const items = await readPage(db, plan, d, res, lo, hi, offset);
+  const { items } = await readPage(db, plan, d, res, lo, hi, offset);
   // A short result holds everything: no second pass.
   const total = items.length < limit && (items.length > 0 || offset === 0) ? offset + items.length : await countMatches(db, plan, d, res, lo, hi);
   return { total, items, plan: `${d.name}-scan` };
@@ -333,25 +344,30 @@ async function statsTotal(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo:
 }
 
 /**
- * Where a deep page starts: walking days newest first, whole months and days
- * before the offset are skipped from their statistics; the page then starts
- * in the day returned, after `skip` more matches.
+ * The page, walking days newest first: whole months and days before the
+ * offset, and whole days without a match, are skipped from their statistics;
+ * a driver of one condition reads from the day where the page starts on, the
+ * entries in time order (which hold every condition) only the days with
+ * matches.
  */
-async function pageStart(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<{ end: number; skip: number }> {
+async function pageByDays(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<RecordEntry[]> {
+  const { limit } = plan.q;
   let skip = plan.q.offset;
-  if (skip === 0) return { end: hi, skip };
+  const items: RecordEntry[] = [];
+  // Reading the entries in order past days without matches costs more than the statistics of those days.
+  const dayByDay = d.primary && (res.ref !== null || res.value !== null);
+  if (skip === 0 && !dayByDay) return (await readPage(db, plan, d, res, lo, hi, 0)).items;
   const firstDay = localDay(lo);
   let counts = new Map<number, number>();
   let countedFrom = Infinity;
   let window = 1;
-  for (let day = localDay(hi); day >= firstDay; day--) {
+  for (let day = localDay(hi); day >= firstDay && items.length < limit; day--) {
     const s = Math.max(lo, dayStart(day));
     const e = Math.min(hi, dayStart(day + 1) - 1);
-    let n: number;
     if (s === dayStart(day) && e === dayStart(day + 1) - 1) {
       const month = monthOfDay(day);
       const monthFirst = monthFirstDay(month);
-      if (monthFirstDay(month + 1) - 1 === day && monthFirst >= firstDay && dayStart(monthFirst) >= lo) {
+      if (skip > 0 && monthFirstDay(month + 1) - 1 === day && monthFirst >= firstDay && dayStart(monthFirst) >= lo) {
         // A whole month before the offset is skipped from its month statistics.
         const m = (await countCells(db, plan, 'month', month, month)).get(month) ?? 0;
         if (skip >= m) {
@@ -361,25 +377,28 @@ async function pageStart(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: 
         }
       }
       if (day < countedFrom) {
-        // Day statistics are read in growing windows (1, 4, 16, then 32 days).
+        // Day statistics are read in growing windows (1, 4, 16, then 32 days): a first page usually needs only the newest day.
         countedFrom = Math.max(firstDay, day - window + 1);
         window = Math.min(window * 4, 32);
         counts = await countCells(db, plan, 'day', countedFrom, day);
       }
-      n = counts.get(day) ?? 0;
-    } else n = await countMatches(db, plan, d, res, s, e);
-    if (skip >= n) {
-      skip -= n;
-      continue;
+      const n = counts.get(day) ?? 0;
+      if (n === 0) continue;
+      if (skip >= n) {
+        skip -= n;
+        continue;
+      }
     }
-    return { end: e, skip };
+    const page = await readPage(db, plan, d, res, dayByDay ? s : lo, e, skip, limit - items.length);
+    if (!dayByDay) return page.items;
+    skip -= page.skipped;
+    items.push(...page.items);
   }
-  return { end: lo - 1, skip };
+  return items;
 }
 
 async function byStats(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
-  const start = await pageStart(db, plan, d, res, lo, hi);
-  const items = await readPage(db, plan, d, res, lo, start.end, start.skip);
+  const items = await pageByDays(db, plan, d, res, lo, hi);
   return { total: await statsTotal(db, plan, d, res, lo, hi), items, plan: `${d.name}-stats` };
 }
 
@@ -414,7 +433,7 @@ async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string): Promise<
   const lo = Math.max(plan.from, first);
   const hi = Math.min(plan.to, last);
   const { limit, offset } = plan.q;
-  const ref = residualOf(plan, { name: 'number', groups: [], primary: false, satisfies: new Set(), keyBytes: 0 }).ref;
+  const ref = residualOf(plan, { name: 'number', groups: [], primary: false, summaries: false, satisfies: new Set(), keyBytes: 0 }).ref;
   // The prefix matched by its keys; what is left to test is in the entries.
   const residual = valueTest({ ...plan.q, remoteNumber: undefined }, null, new Set());
   let total = 0;
