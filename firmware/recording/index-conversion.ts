@@ -19,7 +19,7 @@ import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { syncFolder } from './durable-files.ts';
 import { decodeFormat3Entry, F3_DELETED, F3_LIVE, F3_PENDING_PURGE, partsOfFormat3Key } from './index-format3.ts';
-import { FORMAT_VERSION, RecordIndex, type IndexOptions } from './record-index.ts';
+import { Batch, FORMAT_VERSION, RecordIndex, type Cells, type IndexOptions } from './record-index.ts';
 import { PENDING_PURGE, VERSION_KEY, prefixRange, recordKey } from './record-keys.ts';
 
 /** Progress of a conversion in the new index: phase byte, then the last old key converted. */
@@ -28,6 +28,8 @@ const PROGRESS_KEY = Buffer.from('z');
 const PHASES = [F3_LIVE, F3_DELETED, F3_PENDING_PURGE];
 /** Entries per batch: bounds the memory of the conversion whatever the index's size. */
 export const CONVERSION_BATCH = 1000;
+/** Statistics cells kept between batches (a day of 64 channels needs about 130). */
+const CELL_CACHE = 2048;
 
 export const convertingDir = (location: string) => `${location}.converting`;
 export const previousDir = (location: string) => `${location}.previous`;
@@ -91,6 +93,8 @@ async function copyEntries(source: ClassicLevel<Buffer, Buffer>, target: RecordI
   let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
   let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
   let converted = 0;
+  // This conversion is the new index's only writer: its statistics cells stay in memory between batches.
+  const cells: Cells = new Map();
   for (; phase < PHASES.length; phase++, after = null) {
     const prefix = PHASES[phase]!;
     const range = prefixRange(prefix);
@@ -100,17 +104,19 @@ async function copyEntries(source: ClassicLevel<Buffer, Buffer>, target: RecordI
         const lastKey = rows[rows.length - 1]![0];
         const mark = Buffer.concat([Buffer.from([prefix]), lastKey]);
         if (prefix === F3_PENDING_PURGE) {
-          const batch = db.batch();
+          const batch = new Batch();
           for (const [k, v] of rows) {
             const parts = partsOfFormat3Key(k);
             if (parts) batch.put(recordKey(parts, PENDING_PURGE), v);
           }
           batch.put(PROGRESS_KEY, mark);
-          await batch.write();
+          await batch.write(db);
         } else {
           const entries = rows.flatMap(([k, v]) => (partsOfFormat3Key(k) ? [decodeFormat3Entry(k, v)] : []));
-          await target.appendNew(entries, (batch) => batch.put(PROGRESS_KEY, mark));
+          await target.appendNew(entries, (batch) => batch.put(PROGRESS_KEY, mark), cells);
           converted += entries.length;
+          // Entries come in time order: cells of past days are done. Keep the recent ones, bounded.
+          if (cells.size > CELL_CACHE) cells.clear();
         }
         onBatch?.({ converted });
       }

@@ -22,8 +22,24 @@ import { convertIfNeeded, finishInterruptedSwap } from './index-conversion.ts';
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
 export const FORMAT_VERSION = '4';
 
-type Batch = ReturnType<IndexDb['batch']>;
-export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean }>;
+/** Writes gathered for one atomic batch (applied in one call). */
+export class Batch {
+  readonly ops: ({ type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer })[] = [];
+  put(key: Buffer, value: Buffer): this {
+    this.ops.push({ type: 'put', key, value });
+    return this;
+  }
+  del(key: Buffer): this {
+    this.ops.push({ type: 'del', key });
+    return this;
+  }
+  write(db: IndexDb): Promise<void> {
+    return this.ops.length ? db.batch(this.ops) : Promise.resolve();
+  }
+}
+
+/** Statistics cells being changed, by key; `dirty` ones are written with the batch. */
+export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; dirty: boolean }>;
 
 /** LevelDB resources of the index, sized per board (board-schema `index`). */
 export interface IndexOptions {
@@ -96,7 +112,7 @@ export class RecordIndex {
 
   private async write(entries: readonly RecordEntry[]): Promise<void> {
     {
-      const batch = this.db.batch();
+      const batch = new Batch();
       const cells: Cells = new Map();
       const existing = await this.lookup(entries.map((e) => e.id));
       for (const e of entries) {
@@ -106,22 +122,23 @@ export class RecordIndex {
         existing.set(e.id, e);
       }
       writeCells(batch, cells);
-      await batch.write();
+      await batch.write(this.db);
     }
   }
 
   /**
    * Writes entries known not to be in the index (a conversion, a fresh
-   * build), without looking them up, in one batch with `more`.
+   * build), without looking them up, in one batch with `more`. A caller
+   * that is the index's only writer may keep `cells` from one call to the
+   * next: only the cells changed are written.
    */
-  appendNew(entries: readonly RecordEntry[], more: (batch: Batch) => void = () => undefined): Promise<void> {
+  appendNew(entries: readonly RecordEntry[], more: (batch: Batch) => void = () => undefined, cells: Cells = new Map()): Promise<void> {
     return this.serial(async () => {
-      const batch = this.db.batch();
-      const cells: Cells = new Map();
+      const batch = new Batch();
       for (const e of entries) await this.link(batch, e, cells);
       writeCells(batch, cells);
       more(batch);
-      await batch.write();
+      await batch.write(this.db);
     });
   }
 
@@ -147,19 +164,19 @@ export class RecordIndex {
    */
   beginPurge(entries: readonly RecordEntry[]): Promise<void> {
     return this.serial(async () => {
-      const batch = this.db.batch();
+      const batch = new Batch();
       for (const e of entries) {
         const p = parseRecordId(e.id);
         if (p) batch.put(recordKey(p, PENDING_PURGE), Buffer.from(e.file ?? ''));
       }
-      await batch.write();
+      await batch.write(this.db);
     });
   }
 
   /** Last step of a purge: the entries, their keys and statistics go. */
   finishPurge(ids: readonly string[]): Promise<void> {
     return this.serial(async () => {
-      const batch = this.db.batch();
+      const batch = new Batch();
       const cells: Cells = new Map();
       const existing = await this.lookup(ids);
       for (const id of ids) {
@@ -169,7 +186,7 @@ export class RecordIndex {
         if (k) batch.del(k);
       }
       writeCells(batch, cells);
-      await batch.write();
+      await batch.write(this.db);
     });
   }
 
@@ -227,7 +244,10 @@ export class RecordIndex {
     batch.put(recordKey(p, e.deleted ? DELETED : LIVE), encodeRecord(e, folderDayOf(e)));
     if (e.deleted) return;
     for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
-    for (const c of await this.cellsOf(e, cells)) c.cell = applyToCell(c.cell, e, 1, c.box);
+    for (const c of await this.cellsOf(e, cells)) {
+      c.cell = applyToCell(c.cell, e, 1, c.box);
+      c.dirty = true;
+    }
   }
 
   private async unlink(batch: Batch, old: RecordEntry, cells: Cells, removeKey: boolean): Promise<void> {
@@ -235,7 +255,10 @@ export class RecordIndex {
     if (removeKey) batch.del(recordKey(p, old.deleted ? DELETED : LIVE));
     if (old.deleted) return;
     for (const [k] of searchKeys(old, p)) batch.del(k);
-    for (const c of await this.cellsOf(old, cells)) c.cell = applyToCell(c.cell, old, -1, c.box);
+    for (const c of await this.cellsOf(old, cells)) {
+      c.cell = applyToCell(c.cell, old, -1, c.box);
+      c.dirty = true;
+    }
   }
 
   private async cellsOf(e: RecordEntry, cells: Cells) {
@@ -253,7 +276,7 @@ export class RecordIndex {
     const hex = key.toString('hex');
     let c = cells.get(hex);
     if (!c) {
-      c = { key, cell: decodeCell(await this.db.get(key), box), box };
+      c = { key, cell: decodeCell(await this.db.get(key), box), box, dirty: false };
       cells.set(hex, c);
     }
     return c;
@@ -272,9 +295,11 @@ export function searchKeys(e: RecordEntry, p: RecordIdParts): [Buffer, Buffer][]
 }
 
 export function writeCells(batch: Batch, cells: Cells): void {
-  for (const { key, cell } of cells.values()) {
-    if (cell.length) batch.put(key, encodeCell(cell));
-    else batch.del(key);
+  for (const c of cells.values()) {
+    if (!c.dirty) continue;
+    if (c.cell.length) batch.put(c.key, encodeCell(c.cell));
+    else batch.del(c.key);
+    c.dirty = false;
   }
 }
 
