@@ -28,7 +28,7 @@ import { countInCell, decodeCell, type CellFilter } from './call-stats.ts';
 import { decodeRecord, numberSpans, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import {
-  DELETED, LIVE, numberMonth, numberRange, partsOfTail, periodOfStatsKey, primaryOfTail, statsRange, tailOfKey, timeKey,
+  DELETED, LIVE, numberMonth, numberRange, partsOfTail, periodOfStatsKey, primaryOfTail, statsKey, statsRange, tailOfKey, timeKey,
   timeOfKey, type StatsUnit,
 } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
@@ -79,6 +79,9 @@ const TIME_MAX = 2 ** 48 - 2;
 const BATCH = 512;
 /** Statistics cells read per step. */
 const STATS_BATCH = 1024;
+/** Statistics cells read by key rather than by range, at most. */
+const EXACT_CELLS = 4096;
+const NO_REF = { portType: 'analog', port: 0, channel: 0 } as const;
 /** Relative cost of reading a key, and of fetching an entry by its key, against reading entries in order. */
 const KEY_COST = 0.3;
 const FETCH_COST = 4;
@@ -104,6 +107,8 @@ interface Plan {
   /** Every condition is one the statistics cells answer. */
   cellAnswerable: boolean;
   ports: ((b: number) => boolean) | null;
+  /** The channel references (port byte, channel) a channel or line number condition narrows the search to, once known. */
+  refs: Buffer[] | null;
 }
 
 /** What is left to test of a driver's hits: the reference from the tail, call type and level from a channel key's summary, the rest from the entry. */
@@ -128,7 +133,10 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   const lo = Math.max(plan.from, dayStart(localDay(first)));
   const hi = Math.min(plan.to, dayStart(localDay(last) + 1) - 1);
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
-  const driver = await pickDriver(db, plan, await candidateDrivers(db, q, exact, lo, hi), lo, hi);
+  const drivers = await candidateDrivers(db, q, exact, lo, hi);
+  const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
+  if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
+  const driver = await pickDriver(db, plan, drivers, lo, hi);
   const residual = residualOf(plan, driver);
   return plan.cellAnswerable ? byStats(db, plan, driver, residual, lo, hi) : byScan(db, plan, driver, residual, lo, hi);
 }
@@ -144,6 +152,7 @@ function makePlan(q: RecordQuery): Plan {
     pattern,
     cellAnswerable,
     ports: portTest(q),
+    refs: null,
   };
 }
 
@@ -303,6 +312,17 @@ async function countCells(db: IndexDb, plan: Plan, unit: StatsUnit, from: number
   const filter: CellFilter = box
     ? { ports: plan.ports ?? undefined, callType: q.callType, level: q.level }
     : { lineNumber: q.lineNumber, callType: q.callType, level: q.level };
+  if (!box && plan.refs && (to - from + 1) * plan.refs.length <= EXACT_CELLS) {
+    // Few channels: their cells by key.
+    const keys: Buffer[] = [];
+    for (let period = from; period <= to; period++) for (const ref of plan.refs) keys.push(Buffer.concat([statsKey(unit, period, NO_REF).subarray(0, 5), ref]));
+    const values = await db.getMany(keys);
+    values.forEach((v, i) => {
+      const n = v ? countInCell(decodeCell(v), filter) : 0;
+      if (n) out.set(periodOfStatsKey(keys[i]!), (out.get(periodOfStatsKey(keys[i]!)) ?? 0) + n);
+    });
+    return out;
+  }
   const it = db.iterator(statsRange(unit, from, to, box));
   try {
     for (let cells = await it.nextv(STATS_BATCH); cells.length; cells = await it.nextv(STATS_BATCH)) {
