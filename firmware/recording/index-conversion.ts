@@ -30,6 +30,8 @@ const PHASES = [F3_LIVE, F3_DELETED, F3_PENDING_PURGE];
 export const CONVERSION_BATCH = 1000;
 /** Statistics cells kept between batches (a day of 64 channels needs about 130). */
 const CELL_CACHE = 2048;
+/** Entries converted between reopenings of both indexes. */
+const CONVERSION_ROUND = 100_000;
 
 export const convertingDir = (location: string) => `${location}.converting`;
 export const previousDir = (location: string) => `${location}.previous`;
@@ -58,22 +60,31 @@ export async function finishInterruptedSwap(location: string): Promise<void> {
  * Converts the index at `location` when it is of format 2 or 3 (closed);
  * returns the number of entries converted by this call (0: nothing to do).
  */
-export async function convertIfNeeded(location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void): Promise<number> {
-  const source = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: 4 << 20, maxOpenFiles: 100 });
-  await source.open();
+export async function convertIfNeeded(
+  location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void, round = CONVERSION_ROUND,
+): Promise<number> {
   let converted = 0;
-  try {
-    const version = (await source.get(VERSION_KEY))?.toString();
-    if (version !== '2' && version !== '3') return 0;
-    const target = new RecordIndex(convertingDir(location), options);
-    await target.db.open();
+  // In rounds of CONVERSION_ROUND entries, both indexes closed in between: LevelDB maps the
+  // table files it reads into memory and keeps them while open, which over a whole index
+  // would count gigabytes against the process.
+  for (let more = true; more; ) {
+    const source = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', cacheSize: 4 << 20, maxOpenFiles: 100 });
+    await source.open();
     try {
-      converted = await copyEntries(source, target, onBatch);
+      const version = (await source.get(VERSION_KEY))?.toString();
+      if (version !== '2' && version !== '3') return converted;
+      const target = new RecordIndex(convertingDir(location), options);
+      await target.db.open();
+      try {
+        const done = await copyEntries(source, target, converted, round, onBatch);
+        converted += done.converted;
+        more = !done.finished;
+      } finally {
+        await target.db.close();
+      }
     } finally {
-      await target.db.close();
+      await source.close();
     }
-  } finally {
-    await source.close();
   }
   const parent = path.dirname(location);
   await syncFolder(convertingDir(location));
@@ -86,9 +97,12 @@ export async function convertIfNeeded(location: string, options: IndexOptions = 
   return converted;
 }
 
-async function copyEntries(source: ClassicLevel<Buffer, Buffer>, target: RecordIndex, onBatch?: (p: ConversionProgress) => void): Promise<number> {
+/** One round of the conversion: about `round` entries, or the rest and the version. */
+async function copyEntries(
+  source: ClassicLevel<Buffer, Buffer>, target: RecordIndex, before: number, round: number, onBatch?: (p: ConversionProgress) => void,
+): Promise<{ converted: number; finished: boolean }> {
   const db = target.db;
-  if ((await db.get(VERSION_KEY))?.toString() === FORMAT_VERSION) return 0;
+  if ((await db.get(VERSION_KEY))?.toString() === FORMAT_VERSION) return { converted: 0, finished: true };
   const progress = await db.get(PROGRESS_KEY);
   let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
   let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
@@ -118,12 +132,13 @@ async function copyEntries(source: ClassicLevel<Buffer, Buffer>, target: RecordI
           // Entries come in time order: cells of past days are done. Keep the recent ones, bounded.
           if (cells.size > CELL_CACHE) cells.clear();
         }
-        onBatch?.({ converted });
+        onBatch?.({ converted: before + converted });
+        if (converted >= round) return { converted, finished: false };
       }
     } finally {
       await it.close();
     }
   }
   await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_VERSION)).del(PROGRESS_KEY).write();
-  return converted;
+  return { converted, finished: true };
 }

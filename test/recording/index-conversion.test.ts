@@ -88,13 +88,17 @@ test('a format-2 index converts the same way', async () => {
   await index.close();
 });
 
-test('a conversion stopped half-way by an error resumes at the next open', async () => {
+test('a conversion in rounds, stopped half-way by an error, resumes at the next open', async () => {
   const s = await format3Store(3500, 41);
   let batches = 0;
   const stop = new Error('stopped');
-  await convertIfNeeded(s.location, {}, () => {
-    if (++batches === 2) throw stop;
-  }).then(() => assert.unreachable('the conversion went on'), (e) => assert.is(e, stop));
+  let last = 0;
+  // Rounds of 500 entries, both indexes reopened between them.
+  await convertIfNeeded(s.location, {}, (p) => {
+    last = p.converted;
+    if (++batches === 5) throw stop;
+  }, 500).then(() => assert.unreachable('the conversion went on'), (e) => assert.is(e, stop));
+  assert.ok(last > 500 && last < 3500, `stopped after more than one round (${last})`);
   assert.ok(fs.existsSync(convertingDir(s.location)), 'the conversion was under way');
   const index = new RecordIndex(s.location);
   await index.open();
