@@ -138,7 +138,24 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(db, plan, drivers, lo, hi);
   const residual = residualOf(plan, driver);
-  return plan.cellAnswerable ? byStats(db, plan, driver, residual, lo, hi) : byScan(db, plan, driver, residual, lo, hi);
+  if (plan.cellAnswerable) return byStats(db, plan, driver, residual, lo, hi);
+  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, plan, driver, residual, lo, hi);
+  return byScan(db, plan, driver, residual, lo, hi);
+}
+
+/**
+ * History (历史录音) with conditions the statistics answer: the total is
+ * every match from the statistics less today's, counted from the keys of the
+ * recordings not archived yet.
+ */
+async function byHistory(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+  const { items } = await readPage(db, plan, d, res, lo, hi, plan.q.offset);
+  const all = { ...makePlan({ ...plan.q, store: undefined }), refs: plan.refs };
+  const today = makePlan({ ...plan.q, store: 'today' });
+  const todayDriver = (await candidateDrivers(db, today.q, null, lo, hi)).find((x) => x.name === 'today')!;
+  const allDriver = d.name === 'today' ? (await candidateDrivers(db, all.q, null, lo, hi))[0]! : d;
+  const total = (await statsTotal(db, all, allDriver, residualOf(all, allDriver), lo, hi)) - (await countMatches(db, today, todayDriver, residualOf(today, todayDriver), lo, hi));
+  return { total, items, plan: `${d.name}-stats` };
 }
 
 function makePlan(q: RecordQuery): Plan {

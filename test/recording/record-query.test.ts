@@ -20,6 +20,18 @@ const EVERY_PLAN = [
   'number-scan', 'today-scan',
 ];
 
+test('history searches count from the statistics less today\'s recordings', async () => {
+  const all = makeEntries(2500, 19);
+  const index = await fixture(all);
+  const r = rng(23);
+  for (let i = 0; i < 80; i++) {
+    const q = { ...randomQuery(r), store: 'history' as const, remoteNumber: undefined, minDurationMs: undefined, maxDurationMs: undefined, deleted: undefined };
+    const plan = await compare(index, all, q, `history ${i}`);
+    assert.ok(plan.endsWith('-stats'), `${plan} counts from the statistics`);
+  }
+  await index.close();
+});
+
 test('random searches match a brute-force filter: totals, order and pages, with every plan', async () => {
   const all = makeEntries(4000, 7);
   const index = await fixture(all);
