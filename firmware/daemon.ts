@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Host, TimerHandle } from './host/host.ts';
-import type { Board } from './board/board-schema.ts';
+import { indexOptionsOf, type Board } from './board/board-schema.ts';
 import { LineCardLink } from './linecard/linecard-link.ts';
 import { ChannelPipeline } from './channels/channel-pipeline.ts';
 import { AlarmList } from './alarms/alarm-list.ts';
@@ -89,7 +89,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   fs.mkdirSync(host.paths.data, { recursive: true });
   const storage = await openRecordingStorage({
     dataDir: host.paths.data, settings: () => settings.recording, encryptionKey: encryption.enabled && encryption.key ? encryption.key : null,
-    disk: host.disk, panel, alarms, log, now,
+    disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board),
   });
   const { index } = storage;
   const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });

@@ -9,7 +9,7 @@ import type { Disk } from '../host/host.ts';
 import type { AlarmList } from '../alarms/alarm-list.ts';
 import type { FrontPanel } from '../panel/front-panel.ts';
 import type { RecordingSettings } from '../settings/settings-schema.ts';
-import { RecordIndex } from './record-index.ts';
+import { RecordIndex, type IndexOptions } from './record-index.ts';
 import { openOrRebuildIndex } from './index-rebuild.ts';
 import { recoverOpenRecordings } from './recovery.ts';
 import { FileFinisher } from './file-finisher.ts';
@@ -59,9 +59,11 @@ export async function openRecordingStorage(opts: {
   alarms: AlarmList;
   log: Logger;
   now: () => number;
+  /** LevelDB resources of the index (the board's `index`); defaults when left out. */
+  index?: IndexOptions;
 }): Promise<RecordingStorage> {
   const { dataDir, settings, log } = opts;
-  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l), log);
+  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index), log);
   const key = opts.encryptionKey ? parseKey(opts.encryptionKey) : null;
   const finisher = new FileFinisher(dataDir, key);
   const store = new RecordStore(dataDir, index);
