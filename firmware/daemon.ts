@@ -210,6 +210,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   journal.startRetention(clock);
   link.start();
   panel.setRunMode('running');
+  const { startup } = storage;
+  if (startup.recovered || startup.discarded || startup.purgesFinished) {
+    auditor.note(SYSTEM, {
+      item: 'system', operation: 'recover',
+      detail: `after a power loss: ${startup.recovered} recordings closed and indexed, ${startup.discarded} too short discarded, ${startup.purgesFinished} purges finished`,
+    });
+  }
   auditor.note(SYSTEM, { item: 'system', operation: 'start', detail: `${board.model}, ${channelCount} analog channels` });
   log.info({ board: board.model, channels: channelCount, data: host.paths.data }, 'recorder started');
 

@@ -24,6 +24,8 @@ export interface RecordingStorage {
   finisher: FileFinisher;
   maintenance: DiskMaintenance;
   archiver: Archiver;
+  /** What start-up found after a power loss: recordings closed and indexed, markers discarded, purges finished. */
+  startup: { recovered: number; discarded: number; purgesFinished: number };
   /** The next scheduled archive (ms since the epoch). */
   nextArchiveAt: number;
   /** Runs an archive now (归档), after any maintenance round in progress. */
@@ -92,6 +94,7 @@ export async function openRecordingStorage(opts: {
     finisher,
     maintenance,
     archiver,
+    startup: { recovered: recovery.recovered.length, discarded: recovery.discarded.length, purgesFinished: purged },
     nextArchiveAt: nextDailyTime(opts.now(), settings().archiveTime),
     archiveNow: () => inTurn(() => archiver.run()),
     checkDisk: () => inTurn(async () => void (await maintenance.check())),
