@@ -14,6 +14,7 @@ import { storageRoutes } from './storage/routes.ts';
 import { alarmRoutes } from './alarms/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { journalRoutes } from './journal/routes.ts';
+import { eventRoutes } from './events/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -32,6 +33,7 @@ export function createApp(services: Services, options: AppOptions): Koa {
   recordRoutes(router, services);
   storageRoutes(router, services);
   journalRoutes(router, services);
+  eventRoutes(router, services);
   alarmRoutes(router, services);
   app.use(router.routes());
   app.use(router.allowedMethods());
