@@ -13,7 +13,7 @@ test('a client receives the events it asked for, as they happen, and a bad filte
   try {
     const bad = await fetch(`${base}/events?types=channel.state,nonsense`);
     assert.is(bad.status, 400);
-    assert.match((await bad.json()).error.message, /nonsense/);
+    assert.match(((await bad.json()) as { error: { message: string } }).error.message, /nonsense/);
 
     const res = await fetch(`${base}/events?types=recording.started,recording.stopped,recording.indexed&channel=3`, { signal: controller.signal });
     assert.is(res.status, 200);
