@@ -161,9 +161,10 @@ const digest = (r: SearchResult, d: SearchResult | null) =>
 /**
  * Runs every query kind (or those of BENCH_QUERIES) RUNS times through search,
  * after one untimed run, and a page half-way through the results of each run
- * that has more than a page. Throws on the first wrong answer.
+ * that has more than a page. Throws on the first wrong answer. `side` starts
+ * each progress line.
  */
-export async function runQueries(search: Search, m: GeneratedCounts, log = true): Promise<QueryTimes[]> {
+export async function runQueries(search: Search, m: GeneratedCounts, side = ''): Promise<QueryTimes[]> {
   const out: QueryTimes[] = [];
   for (const c of cases(m)) {
     if (ONLY && !ONLY.has(c.name)) continue;
@@ -203,9 +204,9 @@ export async function runQueries(search: Search, m: GeneratedCounts, log = true)
     }
     const plan = [...plans].join('+');
     out.push({ name: c.name, plan, first, deep, totals, checked, answers });
-    if (log) {
+    {
       const f = (xs: number[]) => (xs.length ? `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)} ms` : '-');
-      note(`${c.name.padEnd(18)} plan ${plan.padEnd(10)} first page ${f(first).padEnd(20)} deep page ${f(deep).padEnd(20)} total median ${pct(totals, 50)}${checked ? `, ${checked} totals checked` : ''}`);
+      note(`${side}${c.name.padEnd(18)} plan ${plan.padEnd(10)} first page ${f(first).padEnd(20)} deep page ${f(deep).padEnd(20)} total median ${pct(totals, 50)}${checked ? `, ${checked} totals checked` : ''}`);
     }
   }
   return out;
