@@ -424,23 +424,25 @@ export class SqliteSearch {
     return p;
   }
 
+  /** The first page (ORDER BY started_at DESC LIMIT/OFFSET) and the total; plan: `<rows' indexes> | <total's>`. */
   search(q: RecordQuery): SearchResult {
     const { where, args } = conditions(q);
     let items: RecordEntry[] = [];
-    let plan = '';
+    let rowsPlan = '';
     if (q.limit > 0) {
       const sql = `SELECT * FROM records WHERE ${where} ORDER BY started_at DESC LIMIT ? OFFSET ?`;
       const rows = this.statement(sql).all(...args, q.limit, q.offset) as Row[];
       items = rows.map(toEntry);
-      plan = this.plan(sql, [...args, q.limit, q.offset]);
+      rowsPlan = this.plan(sql, [...args, q.limit, q.offset]);
     }
     let total = this.counts ? this.countFromTables(q) : null;
+    let totalPlan = 'counts';
     if (total === null) {
       const sql = `SELECT COUNT(*) AS n FROM records WHERE ${where}`;
       total = (this.statement(sql).get(...args) as { n: number }).n;
-      if (q.limit === 0) plan = this.plan(sql, args);
-    } else plan = plan ? `${plan}, counts` : 'counts';
-    return { total, items, plan };
+      totalPlan = this.plan(sql, args);
+    }
+    return { total, items, plan: rowsPlan ? `${rowsPlan} | ${totalPlan}` : totalPlan };
   }
 
   private count(q: RecordQuery, from: number, to: number): number {
