@@ -5,7 +5,7 @@ PORT ?= 8080
 SCENARIO ?=
 NPM := npm --no-fund --no-audit --loglevel=error
 
-.PHONY: setup deps run test typecheck unit bench bundle arm-check image clean
+.PHONY: setup deps run test typecheck arch unit bench bundle arm-check image clean
 
 # Debian packages the tools need (installed only when missing): a command, or
 # command:package when the package is named otherwise.
@@ -30,10 +30,14 @@ run: setup
 typecheck: setup
 	npx tsc --noEmit -p tsconfig.json
 
+# Architecture rules (.dependency-cruiser.cjs): pure layers, API over the services only, no sim/ in production, no cycles.
+arch: setup
+	npx depcruise firmware --config .dependency-cruiser.cjs
+
 unit: setup
 	node --import tsx node_modules/uvu/bin.js test '\.test\.ts$$'
 
-test: typecheck unit
+test: typecheck arch unit
 
 bench: setup
 	./scripts/bench

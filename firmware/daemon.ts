@@ -1,11 +1,12 @@
 /**
- * The recorder daemon: wires the line-card link, one pipeline per analog
- * channel, the recorder and index, the front panel and the HTTP API together.
- * Every hardware and OS access goes through the injected host.
+ * The recorder daemon's wiring: the line-card link, one pipeline per analog
+ * channel, the recorder and index, the front panel, alarms, live events and
+ * the application services built on them. Every hardware and OS access goes
+ * through the injected host. Interfaces (HTTP, console) are opened by the
+ * entry point on `daemon.services`.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Server } from 'node:http';
 import type { Logger } from 'pino';
 import type { Host, TimerHandle } from './host/host.ts';
 import type { Board } from './board/board-schema.ts';
@@ -13,39 +14,35 @@ import { LineCardLink } from './linecard/linecard-link.ts';
 import { ChannelPipeline } from './channels/channel-pipeline.ts';
 import { AlarmList } from './alarms/alarm-list.ts';
 import { FrontPanel } from './panel/front-panel.ts';
-import type { RecordIndex } from './recording/record-index.ts';
 import { Recorder } from './recording/recorder.ts';
-import { openRecordingStorage, type RecordingStorage } from './recording/recording-storage.ts';
-import { channelConfigOf, loadDeviceConfig, type DeviceConfig } from './config/device-config.ts';
-import { createApp } from './api/app.ts';
-import { VERSION } from './version.ts';
+import { openRecordingStorage } from './recording/recording-storage.ts';
+import { channelConfigOf, loadDeviceConfig } from './config/device-config.ts';
+import { EventBus } from './events/event-bus.ts';
+import { AudioTap } from './events/audio-tap.ts';
+import type { BoxEvent } from './events/box-events.ts';
+import type { RecordEntry } from './recording/record-entry.ts';
+import { BUILD_INFO, VERSION } from './version.ts';
+import { Auditor, type OperationRecord } from './app/audit.ts';
+import { SYSTEM } from './app/principal.ts';
+import { ChannelService } from './app/channel-service.ts';
+import { RecordService } from './app/record-service.ts';
+import { StorageService } from './app/storage-service.ts';
+import { AlarmService } from './app/alarm-service.ts';
+import { DeviceService } from './app/device-service.ts';
+import type { Services } from './app/services.ts';
 
 export interface DaemonOptions {
   host: Host;
   board: Board;
   log: Logger;
-  /** HTTP port; 0 picks a free one. */
-  port: number;
-  /** Bind address of the HTTP API. */
-  listenHost?: string;
 }
 
 export interface Daemon {
-  readonly port: number;
   readonly board: Board;
-  readonly config: DeviceConfig;
-  readonly link: LineCardLink;
-  readonly channels: readonly ChannelPipeline[];
-  readonly recorder: Recorder;
-  readonly index: RecordIndex;
-  readonly storage: RecordingStorage;
-  readonly alarms: AlarmList;
-  readonly panel: FrontPanel;
-  readonly startedAt: number;
-  /** The daemon's clock (virtual in tests). */
-  now(): number;
-  /** Ends the recordings in progress and erases the data disk. */
-  formatDataDisk(): Promise<void>;
+  readonly services: Services;
+  /** Resolves once every recording closed so far is indexed. */
+  drain(): Promise<void>;
+  /** Ends the recordings in progress and closes the index; the entry point closes its interfaces first. */
   stop(): Promise<void>;
 }
 
@@ -55,22 +52,35 @@ const DISK_CHECK_MS = 5000;
 export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const { host, board, log } = opts;
   const { clock } = host;
-  const startedAt = clock.now();
+  const now = () => clock.now();
+  const startedAt = now();
   const panel = new FrontPanel(host.gpio, clock);
   panel.powerOn();
+  const events = new EventBus();
+  const tap = new AudioTap();
+  const auditor = new Auditor({ record: (op: OperationRecord) => logOperation(log, op) }, now);
 
   const config = loadDeviceConfig(path.join(host.paths.config, 'recorder.json'));
   fs.mkdirSync(host.paths.data, { recursive: true });
   const alarms = new AlarmList(log);
   const storage = await openRecordingStorage({
-    dataDir: host.paths.data, config, disk: host.disk, panel, alarms, log, now: () => clock.now(),
+    dataDir: host.paths.data, config, disk: host.disk, panel, alarms, log, now,
   });
   const { index } = storage;
-  const recorder = new Recorder(host.paths.data, index, config.recording.codec, storage.finisher, log);
+  const publish = (e: BoxEvent) => events.publish(e);
+  const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });
+  const recorder = new Recorder(host.paths.data, index, () => config.recording.codec, storage.finisher, log, {
+    events: {
+      started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
+      updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
+      stopped: (e, kept) => publish({ type: 'recording.stopped', ref: refOf(e), id: e.id, stopMode: e.stopMode!, durationMs: e.durationMs, kept, at: now() }),
+      indexed: (e) => publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() }),
+    },
+  });
   const channelCount = board.channels.analog;
   const channels = Array.from(
     { length: channelCount },
-    (_, ch) => new ChannelPipeline(ch, channelConfigOf(config, ch), config.recording, recorder, alarms),
+    (_, ch) => new ChannelPipeline(ch, channelConfigOf(config, ch), config.recording, recorder, alarms, { events, tap }),
   );
 
   const link = new LineCardLink(
@@ -79,17 +89,19 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     {
       onUp: (hello) => {
         alarms.clear('linecard-down');
+        publish({ type: 'linecard.up', detail: `${hello.model} ${hello.firmwareVersion}`, at: now() });
         if (hello.channelCount < channelCount) {
-          alarms.raise('linecard-channels', 'major', 'device', `line card reports ${hello.channelCount} of ${channelCount} channels`, clock.now());
+          alarms.raise('linecard-channels', 'major', 'device', `line card reports ${hello.channelCount} of ${channelCount} channels`, now());
         }
       },
       onDown: (reason) => {
-        const now = clock.now();
-        alarms.raise('linecard-down', 'critical', 'device', `line card not answering: ${reason}`, now);
-        for (const ch of channels) ch.onLinkDown(now);
+        const t = now();
+        alarms.raise('linecard-down', 'critical', 'device', `line card not answering: ${reason}`, t);
+        publish({ type: 'linecard.down', detail: reason, at: t });
+        for (const ch of channels) ch.onLinkDown(t);
       },
-      onLineStatus: (e) => channels[e.channel]?.onLineStatus(e.voltage, e.ringing, clock.now()),
-      onAudio: (ch, codec, samples, missing) => channels[ch]?.onAudio(codec, samples, missing, clock.now()),
+      onLineStatus: (e) => channels[e.channel]?.onLineStatus(e.voltage, e.ringing, now()),
+      onAudio: (ch, codec, samples, missing) => channels[ch]?.onAudio(codec, samples, missing, now()),
     },
     log.child({ part: 'linecard' }),
     { channelCount },
@@ -97,24 +109,31 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const timers: TimerHandle[] = [];
   let lastLinkErrors = 0;
+  let lastDiskLevel: string | null = null;
   timers.push(
     clock.setInterval(() => {
-      const now = clock.now();
-      for (const ch of channels) ch.tick(now);
-      recorder.flushAll(now);
+      const t = now();
+      for (const ch of channels) ch.tick(t);
+      recorder.flushAll(t);
     }, TICK_MS),
   );
   const checkDisk = async () => {
     await storage.checkDisk();
-    const present = storage.maintenance.report?.present ?? false;
+    const report = storage.maintenance.report;
+    const present = report?.present ?? false;
     panel.setDiskPresent(present);
-    if (!present) alarms.raise('disk-missing', 'critical', 'disk', 'data disk not present', clock.now());
+    if (!present) alarms.raise('disk-missing', 'critical', 'disk', 'data disk not present', now());
     else alarms.clear('disk-missing');
-    storage.tick(clock.now());
+    const level = present ? report!.level : 'missing';
+    if (level !== lastDiskLevel) {
+      lastDiskLevel = level;
+      publish({ type: 'disk.level', level, usedPercent: present ? report!.usedPercent : null, at: now() });
+    }
+    storage.tick(now());
     const s = link.stats;
     const errors = s.crcErrors + s.malformedFrames + s.unknownFrames;
     if (errors > lastLinkErrors) {
-      alarms.raise('linecard-errors', 'minor', 'device', `line card link errors: ${errors} bad frames so far`, clock.now());
+      alarms.raise('linecard-errors', 'minor', 'device', `line card link errors: ${errors} bad frames so far`, now());
     }
     lastLinkErrors = errors;
   };
@@ -132,32 +151,41 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   );
   await checkDisk();
 
-  const daemon: Daemon = {
-    port: 0,
+  const formatDataDisk = async () => {
+    const t = now();
+    for (const ch of channels) ch.shutdown(t);
+    await recorder.drain();
+    await storage.format(host.disk);
+    recorder.prepareFolders();
+  };
+
+  const services: Services = {
+    events,
+    audio: tap,
+    channels: new ChannelService(() => channels, auditor, now),
+    records: new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor),
+    storage: new StorageService(storage, formatDataDisk, auditor, now),
+    alarms: new AlarmService(alarms),
+    device: new DeviceService({
+      board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
+    }),
+    now,
+  };
+
+  link.start();
+  panel.setRunMode('running');
+  auditor.note(SYSTEM, { item: 'system', operation: 'start', detail: `${board.model}, ${channelCount} analog channels` });
+  log.info({ board: board.model, channels: channelCount, data: host.paths.data }, 'recorder started');
+
+  return {
     board,
-    config,
-    link,
-    channels,
-    recorder,
-    index,
-    storage,
-    alarms,
-    panel,
-    startedAt,
-    now: () => clock.now(),
-    formatDataDisk: async () => {
-      const now = clock.now();
-      for (const ch of channels) ch.shutdown(now);
-      await recorder.drain();
-      await storage.format(host.disk);
-      recorder.prepareFolders();
-    },
+    services,
+    drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
       await link.stop();
-      const now = clock.now();
-      for (const ch of channels) ch.shutdown(now);
+      const t = now();
+      for (const ch of channels) ch.shutdown(t);
       await recorder.drain();
       await storage.close();
       panel.shutdown();
@@ -166,17 +194,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       log.info('recorder stopped');
     },
   };
+}
 
-  const app = createApp(daemon, VERSION, log);
-  const server: Server = await new Promise((resolve, reject) => {
-    const s = app.listen(opts.port, opts.listenHost ?? '0.0.0.0', () => resolve(s));
-    s.on('error', reject);
-  });
-  const address = server.address();
-  (daemon as { port: number }).port = typeof address === 'object' && address ? address.port : opts.port;
-
-  link.start();
-  panel.setRunMode('running');
-  log.info({ board: board.model, channels: channelCount, port: daemon.port, data: host.paths.data }, 'recorder running');
-  return daemon;
+function logOperation(log: Logger, op: OperationRecord): void {
+  const who = op.principal.kind === 'user' ? `${op.principal.account}@${op.principal.ip}` : 'system';
+  log.info({ op: op.operation, item: op.item, who, result: op.result, error: op.error, detail: op.detail }, 'operation');
 }

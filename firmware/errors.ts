@@ -11,6 +11,8 @@ export const ERROR_CODES = {
   LINECARD_TIMEOUT: { http: 504, message: 'The line card did not answer' },
   LINECARD_REJECTED: { http: 502, message: 'The line card rejected the command' },
   LINECARD_DOWN: { http: 503, message: 'The line card link is down' },
+  // channels
+  CHANNEL_NOT_FOUND: { http: 404, message: 'No such channel' },
   // records
   RECORD_NOT_FOUND: { http: 404, message: 'No such recording' },
   RECORD_FILE_MISSING: { http: 410, message: 'The recording file is missing from the disk' },

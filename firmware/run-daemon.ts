@@ -1,12 +1,24 @@
-/** Starts a daemon from an entry point and stops it cleanly on SIGTERM/SIGINT. */
+/** Starts a daemon and its HTTP API from an entry point, and stops both cleanly on SIGTERM/SIGINT. */
 import type { Logger } from 'pino';
 import { startDaemon, type DaemonOptions } from './daemon.ts';
 import { isRecorderError } from './errors.ts';
+import { createApp } from './api/app.ts';
+import { listenHttp } from './api/http-server.ts';
 
-export async function runUntilSignalled(options: DaemonOptions, log: Logger): Promise<void> {
+export interface RunOptions extends DaemonOptions {
+  /** HTTP port; 0 picks a free one. */
+  port: number;
+  /** Bind address of the HTTP API. */
+  listenHost?: string;
+}
+
+export async function runUntilSignalled(options: RunOptions, log: Logger): Promise<void> {
   let daemon;
+  let http;
   try {
     daemon = await startDaemon(options);
+    http = await listenHttp(createApp(daemon.services, { log }), options.port, options.listenHost);
+    log.info({ board: options.board.model, port: http.port, data: options.host.paths.data }, 'recorder running');
   } catch (e) {
     log.fatal({ err: isRecorderError(e) ? e.message : e }, 'recorder failed to start');
     process.exitCode = 1;
@@ -25,13 +37,16 @@ export async function runUntilSignalled(options: DaemonOptions, log: Logger): Pr
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    daemon.stop().then(
-      () => process.exit(0),
-      (e: unknown) => {
-        log.error({ err: e }, 'unclean stop');
-        process.exit(1);
-      },
-    );
+    http
+      .close()
+      .then(() => daemon.stop())
+      .then(
+        () => process.exit(0),
+        (e: unknown) => {
+          log.error({ err: e }, 'unclean stop');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));

@@ -21,8 +21,8 @@ export function wavHeaderSize(codec: WavCodec): number {
   return codec === 'pcm16' ? 44 : 46;
 }
 
-/** A header for `dataBytes` bytes of audio. */
-export function wavHeader(codec: WavCodec, sampleRate: number, dataBytes: number): Buffer {
+/** A header for `dataBytes` bytes of audio; stereo files interleave one party per channel. */
+export function wavHeader(codec: WavCodec, sampleRate: number, dataBytes: number, channels = 1): Buffer {
   const fmtSize = codec === 'pcm16' ? 16 : 18;
   const size = wavHeaderSize(codec);
   const bps = bytesPerSample(codec);
@@ -33,10 +33,10 @@ export function wavHeader(codec: WavCodec, sampleRate: number, dataBytes: number
   h.write('fmt ', 12, 'latin1');
   h.writeUInt32LE(fmtSize, 16);
   h.writeUInt16LE(FORMAT_TAG[codec], 20);
-  h.writeUInt16LE(1, 22);
+  h.writeUInt16LE(channels, 22);
   h.writeUInt32LE(sampleRate, 24);
-  h.writeUInt32LE(sampleRate * bps, 28);
-  h.writeUInt16LE(bps, 32);
+  h.writeUInt32LE(sampleRate * bps * channels, 28);
+  h.writeUInt16LE(bps * channels, 32);
   h.writeUInt16LE(bps * 8, 34);
   let o = 36;
   if (fmtSize === 18) {
@@ -155,22 +155,28 @@ export interface DecodedWav {
   sampleRate: number;
   /** Mono 16-bit samples (the first channel of a multi-channel file). */
   samples: Int16Array;
+  /** Every channel's 16-bit samples (one entry for a mono file). */
+  channels: Int16Array[];
 }
 
 /** Decodes a whole WAV file held in memory into 16-bit samples. */
 export function decodeWav(file: Buffer): DecodedWav {
   const info = parseWavHeader(file.subarray(0, Math.min(file.length, 4096)), file.length);
   const data = file.subarray(info.dataOffset, info.dataOffset + info.dataBytes);
-  let samples: Int16Array;
-  if (info.codec === 'pcm16') {
-    const frames = Math.floor(data.length / (2 * info.channels));
-    samples = new Int16Array(frames);
-    for (let i = 0; i < frames; i++) samples[i] = data.readInt16LE(i * 2 * info.channels);
-  } else {
-    const mono = info.channels === 1 ? data : data.filter((_, i) => i % info.channels === 0);
-    samples = info.codec === 'alaw' ? alawDecode(mono) : ulawDecode(mono);
+  const n = Math.max(1, info.channels);
+  const channels: Int16Array[] = [];
+  for (let c = 0; c < n; c++) {
+    if (info.codec === 'pcm16') {
+      const frames = Math.floor(data.length / (2 * n));
+      const out = new Int16Array(frames);
+      for (let i = 0; i < frames; i++) out[i] = data.readInt16LE((i * n + c) * 2);
+      channels.push(out);
+    } else {
+      const one = n === 1 ? data : data.filter((_, i) => i % n === c);
+      channels.push(info.codec === 'alaw' ? alawDecode(one) : ulawDecode(one));
+    }
   }
-  return { info, sampleRate: info.sampleRate, samples };
+  return { info, sampleRate: info.sampleRate, samples: channels[0]!, channels };
 }
 
 /** Encodes 16-bit mono samples as a complete PCM WAV file. */

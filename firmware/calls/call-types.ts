@@ -1,7 +1,8 @@
 /** Vocabulary of calls and recordings, shared by the call machine, recorder, index and API. */
 
 /** Channel states as the manual names them: 断线, 空闲, 呼入, 呼出. */
-export type ChannelState = 'disconnected' | 'idle' | 'incoming' | 'outgoing';
+export const CHANNEL_STATES = ['disconnected', 'idle', 'incoming', 'outgoing'] as const;
+export type ChannelState = (typeof CHANNEL_STATES)[number];
 
 export const CHANNEL_STATE_LABEL: Record<ChannelState, string> = {
   disconnected: '断线',
@@ -11,7 +12,8 @@ export const CHANNEL_STATE_LABEL: Record<ChannelState, string> = {
 };
 
 /** What a recording holds; 'idle' (空闲) is a recording made outside any call (continuous, voice or forced). */
-export type CallType = 'incoming-answered' | 'incoming-missed' | 'outgoing' | 'idle';
+export const CALL_TYPES = ['incoming-answered', 'incoming-missed', 'outgoing', 'idle'] as const;
+export type CallType = (typeof CALL_TYPES)[number];
 
 export const CALL_TYPE_LABEL: Record<CallType, string> = {
   'incoming-answered': '呼入',
@@ -72,4 +74,6 @@ export type CallDirection = 'incoming' | 'outgoing' | 'internal' | 'unknown';
 
 export type { PortType } from '../ports/channel-ref.ts';
 
-export type RecordLevel = 'normal' | 'important';
+/** 录音级别: important recordings are never deleted by disk maintenance. */
+export const RECORD_LEVELS = ['normal', 'important'] as const;
+export type RecordLevel = (typeof RECORD_LEVELS)[number];

@@ -1,19 +1,25 @@
 /**
  * One analog channel from the line card to the recorder: line status into the
  * call machine, audio through G.711 decoding into the signal detector (digits,
- * caller ID, level) and, while a call is recorded, into its WAV file.
+ * caller ID, level), to live listeners, and, while a call is recorded, into
+ * its recording session. Publishes the channel's state and level.
  */
-import { ALAW_SILENCE, ULAW_SILENCE, alawDecode, alawEncode, ulawDecode, ulawEncode } from '../dsp/g711.ts';
 import { ChannelSignalDetector } from '../dsp/channel-detector.ts';
 import type { CallerIdMessage } from '../dsp/callerid-message.ts';
+import { alawDecode, ulawDecode } from '../dsp/g711.ts';
 import { AudioCodec, type AudioCodecId } from '../linecard/messages.ts';
 import { CallMachine, type Decision } from '../calls/call-machine.ts';
 import type { ChannelConfig, RecordingParams } from '../calls/channel-config.ts';
 import type { ChannelState, StartMode } from '../calls/call-types.ts';
-import type { Recorder } from '../recording/recorder.ts';
+import { analogRef, refKey, type ChannelRef } from '../ports/channel-ref.ts';
+import type { Recorder, RecordingSession } from '../recording/recorder.ts';
+import { silenceBlock, type SampleCodec } from '../recording/sample-codec.ts';
 import type { AlarmList } from '../alarms/alarm-list.ts';
+import type { EventBus } from '../events/event-bus.ts';
+import type { AudioTap } from '../events/audio-tap.ts';
 
 export interface ChannelView {
+  ref: ChannelRef;
   channel: number;
   name: string;
   state: ChannelState;
@@ -25,6 +31,7 @@ export interface ChannelView {
   lineNumber: string;
   remoteNumber: string;
   callerName: string;
+  recordingId: string | null;
   recordingSince: number | null;
   recordingMs: number;
   /** What opened the current file (压控录音, 声控录音 ...), null while not recording. */
@@ -32,16 +39,32 @@ export interface ChannelView {
   forcedRecording: boolean;
   controlMode: ChannelConfig['controlMode'];
   level: number;
+  config: ChannelConfig;
 }
 
+/** Where a channel publishes what it sees; both optional (tests run channels alone). */
+export interface ChannelOutputs {
+  events?: EventBus;
+  tap?: AudioTap;
+}
+
+/** Level events per channel: at most one per this many ms. */
+export const LEVEL_EVENT_MS = 250;
+/** A voltage change this large (V) is a state event even without a state change. */
+const VOLTAGE_EVENT_STEP = 1;
+
 export class ChannelPipeline {
+  readonly ref: ChannelRef;
+  private readonly key: string;
   private readonly machine: CallMachine;
   private readonly detector: ChannelSignalDetector;
+  private session: RecordingSession | null = null;
   private pcm = new Int16Array(160);
-  private encoded = new Uint8Array(160);
   private voltage = 0;
   private ringing = false;
   private now = 0;
+  private lastLevelAt = 0;
+  private published: { state: ChannelState; voltage: number; ringing: boolean; reversed: boolean; remote: string; name: string; recording: boolean } | null = null;
 
   constructor(
     readonly channel: number,
@@ -49,7 +72,10 @@ export class ChannelPipeline {
     params: RecordingParams,
     private readonly recorder: Recorder,
     private readonly alarms: AlarmList,
+    private readonly outputs: ChannelOutputs = {},
   ) {
+    this.ref = analogRef(channel);
+    this.key = refKey(this.ref);
     this.machine = new CallMachine(channel, config, params);
     this.detector = new ChannelSignalDetector({
       onDigit: (digit) => this.apply(this.machine.onDigit(digit, this.now)),
@@ -57,45 +83,60 @@ export class ChannelPipeline {
       onTone: (tone) => this.apply(this.machine.onTone(tone, this.now)),
       onVoice: (active) => this.apply(this.machine.onVoice(active, this.now)),
     });
-    this.configureVoice(config);
+    this.configureDetector(config);
   }
 
   onLineStatus(voltage: number, ringing: boolean, now: number): void {
     this.voltage = voltage;
     this.ringing = ringing;
+    this.now = now;
     this.apply(this.machine.onLineStatus(voltage, ringing, now));
+    this.publishState(now);
   }
 
   onAudio(codec: AudioCodecId, samples: Buffer, missing: number, now: number): void {
     this.now = now;
     const pcm = this.decode(codec, samples);
-    if (this.machine.recording) {
+    const s = this.session;
+    if (s) {
       const recCodec = this.recorder.recordingCodec;
-      for (let i = 0; i < missing; i++) this.recorder.audio(this.channel, silenceBlock(recCodec, pcm.length), now);
-      if (recCodec === 'alaw' && codec === AudioCodec.Alaw) this.recorder.audio(this.channel, samples, now);
-      else if (recCodec === 'ulaw' && codec === AudioCodec.Ulaw) this.recorder.audio(this.channel, samples, now);
-      else this.recorder.audio(this.channel, this.encode(recCodec, pcm), now);
+      for (let i = 0; i < missing; i++) s.write(0, silenceBlock(recCodec, pcm.length), recCodec, now);
+      if (codec === AudioCodec.Alaw) s.write(0, samples, 'alaw', now);
+      else if (codec === AudioCodec.Ulaw) s.write(0, samples, 'ulaw', now);
+      else s.write(0, new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength), 'pcm16', now);
     }
-    this.detector.process(pcm, now - (pcm.length * 1000) / 8000);
+    const blockStart = now - (pcm.length * 1000) / 8000;
+    const { tap, events } = this.outputs;
+    if (tap?.listening(this.key)) tap.publish(this.key, this.ref, 0, blockStart, pcm);
+    this.detector.process(pcm, blockStart);
+    if (events?.wants('channel.level') && now - this.lastLevelAt >= LEVEL_EVENT_MS) {
+      this.lastLevelAt = now;
+      events.publish({ type: 'channel.level', ref: this.ref, level: this.detector.level, at: now });
+    }
   }
 
   onLinkDown(now: number): void {
     this.apply(this.machine.onLinkDown(now));
+    this.publishState(now);
   }
 
   tick(now: number): void {
     this.apply(this.machine.tick(now));
+    this.publishState(now);
   }
 
+  /** Applies new settings at once: thresholds and modes for what follows, the switch and mode changes to a call in progress. */
   configure(config: ChannelConfig, params: RecordingParams, now: number): void {
     this.config = config;
-    this.configureVoice(config);
+    this.configureDetector(config);
     this.apply(this.machine.configure(config, params, now));
+    this.publishState(now);
   }
 
   /** Forced recording (强制录音) on or off. */
   setForced(on: boolean, now: number): void {
     this.apply(this.machine.setForced(on, now));
+    this.publishState(now);
   }
 
   shutdown(now: number): void {
@@ -104,8 +145,9 @@ export class ChannelPipeline {
 
   view(): ChannelView {
     const call = this.machine.activeCall;
-    const rec = this.recorder.current(this.channel);
+    const rec = this.session;
     return {
+      ref: this.ref,
       channel: this.channel,
       name: this.config.name,
       state: this.machine.channelState,
@@ -117,32 +159,59 @@ export class ChannelPipeline {
       lineNumber: this.config.lineNumber,
       remoteNumber: call?.remoteNumber ?? '',
       callerName: call?.callerName ?? '',
+      recordingId: rec?.entry.id ?? null,
       recordingSince: rec?.entry.startedAt ?? null,
       recordingMs: rec?.durationMs ?? 0,
       recordingMode: this.machine.recordingMode,
       forcedRecording: this.machine.forcedRecording,
       controlMode: this.config.controlMode,
       level: this.detector.level,
+      config: this.config,
     };
   }
 
   private apply(decisions: Decision[]): void {
+    if (!decisions.length) return;
+    // Subscribers see the channel's new state before what it causes (a recording starting or stopping).
+    const state = decisions.find((d) => d.kind === 'state');
+    if (state) {
+      this.onState(state.state, state.at);
+      this.publishState(state.at);
+    }
     for (const d of decisions) {
       switch (d.kind) {
         case 'state':
-          this.onState(d.state, d.at);
           break;
         case 'start':
-          this.recorder.start(this.channel, d, { lineNumber: this.config.lineNumber, level: this.config.level });
+          this.session = this.recorder.open(this.ref, {
+            callId: d.call.callId,
+            part: d.part,
+            callType: d.callType,
+            startMode: d.startMode,
+            lineNumber: this.config.lineNumber,
+            remoteNumber: d.call.remoteNumber,
+            callerName: d.call.callerName,
+            level: this.config.level,
+            at: d.at,
+          });
           break;
         case 'stop':
-          this.recorder.stop(this.channel, d);
+          this.session?.close(d.stopMode, d.keep, d.at, d.callType);
+          this.session = null;
           break;
         case 'update':
-          this.recorder.update(this.channel, d.remoteNumber, d.callerName);
+          this.session?.update({ remoteNumber: d.remoteNumber, callerName: d.callerName });
           break;
         case 'missed':
-          this.recorder.missed(this.channel, d, { lineNumber: this.config.lineNumber, level: this.config.level });
+          this.recorder.missed(this.ref, {
+            callId: `${this.channel}-${d.ringStartedAt}`,
+            lineNumber: this.config.lineNumber,
+            remoteNumber: d.remoteNumber,
+            callerName: d.callerName,
+            level: this.config.level,
+            at: d.ringStartedAt,
+            endedAt: d.ringEndedAt,
+          });
           break;
         case 'digits':
           break;
@@ -154,7 +223,32 @@ export class ChannelPipeline {
     }
   }
 
-  private configureVoice(c: ChannelConfig): void {
+  private publishState(now: number): void {
+    const events = this.outputs.events;
+    if (!events?.wants('channel.state')) return;
+    const call = this.machine.activeCall;
+    const next = {
+      state: this.machine.channelState,
+      voltage: this.voltage,
+      ringing: this.ringing,
+      reversed: this.machine.polarityReversed,
+      remote: call?.remoteNumber ?? '',
+      name: call?.callerName ?? '',
+      recording: this.session !== null,
+    };
+    const p = this.published;
+    if (
+      p && p.state === next.state && p.ringing === next.ringing && p.reversed === next.reversed && p.remote === next.remote &&
+      p.name === next.name && p.recording === next.recording && Math.abs(p.voltage - next.voltage) < VOLTAGE_EVENT_STEP
+    ) return;
+    this.published = next;
+    events.publish({
+      type: 'channel.state', ref: this.ref, state: next.state, voltage: next.voltage, ringing: next.ringing,
+      polarityReversed: next.reversed, remoteNumber: next.remote, callerName: next.name, recording: next.recording, at: now,
+    });
+  }
+
+  private configureDetector(c: ChannelConfig): void {
     this.detector.configureVoice({ speechThreshold: c.speechThreshold, silenceThreshold: c.silenceThreshold, silenceMs: c.silenceMs });
   }
 
@@ -173,12 +267,6 @@ export class ChannelPipeline {
     for (let i = 0; i < n; i++) this.pcm[i] = samples.readInt16LE(i * 2);
     return this.pcm;
   }
-
-  private encode(codec: 'alaw' | 'ulaw' | 'pcm16', pcm: Int16Array): Uint8Array {
-    if (codec === 'pcm16') return new Uint8Array(pcm.buffer, pcm.byteOffset, pcm.byteLength);
-    if (this.encoded.length !== pcm.length) this.encoded = new Uint8Array(pcm.length);
-    return codec === 'alaw' ? alawEncode(pcm, this.encoded) : ulawEncode(pcm, this.encoded);
-  }
 }
 
 function callerNumber(m: CallerIdMessage): string {
@@ -188,16 +276,4 @@ function callerNumber(m: CallerIdMessage): string {
   return '';
 }
 
-const silenceCache = new Map<string, Uint8Array>();
-function silenceBlock(codec: 'alaw' | 'ulaw' | 'pcm16', samples: number): Uint8Array {
-  const key = `${codec}:${samples}`;
-  let block = silenceCache.get(key);
-  if (!block) {
-    block =
-      codec === 'pcm16'
-        ? new Uint8Array(samples * 2)
-        : new Uint8Array(samples).fill(codec === 'alaw' ? ALAW_SILENCE : ULAW_SILENCE);
-    silenceCache.set(key, block);
-  }
-  return block;
-}
+export type { SampleCodec };

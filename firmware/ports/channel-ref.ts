@@ -5,9 +5,9 @@
  * channel up to 65535). Index entries and keys, record ids, folders, events
  * and the API all use it.
  */
-export type PortType = 'analog' | 'e1' | 'voip';
+export const PORT_TYPES = ['analog', 'e1', 'voip'] as const;
 
-export const PORT_TYPES: readonly PortType[] = ['analog', 'e1', 'voip'];
+export type PortType = (typeof PORT_TYPES)[number];
 
 export interface ChannelRef {
   portType: PortType;

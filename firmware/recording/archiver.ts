@@ -115,7 +115,10 @@ export class Archiver {
       await this.index.put(done);
       return done;
     }
-    const { format, mp3Kbps, mp3Encoder } = this.settings();
+    const settings = this.settings();
+    // A two-party stereo file keeps its codec: the archive formats are mono.
+    const format: RecordFormat = e.stereo && e.codec ? e.codec : settings.format;
+    const { mp3Kbps, mp3Encoder } = settings;
     const src = path.join(this.dataDir, e.file);
     const rel = recordingFilePath(true, folderDayOf(e), e, e.id, format);
     const dst = path.join(this.dataDir, rel);
@@ -136,7 +139,8 @@ export class Archiver {
         input = plain;
       }
       const before = await probeDuration(input);
-      await transcodeFile(input, tmp, format, { mp3Kbps, mp3Encoder });
+      if (e.stereo) await fs.promises.copyFile(input, tmp);
+      else await transcodeFile(input, tmp, format, { mp3Kbps, mp3Encoder });
       const after = await probeDuration(tmp);
       if (!durationMatches(before, after, format)) {
         throw new Error(`transcoded duration ${after} ms does not match the original ${before} ms`);

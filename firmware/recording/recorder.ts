@@ -1,58 +1,108 @@
 /**
- * Turns the call machines' start/stop decisions into WAV files and index
- * entries. While a file is open, a marker in `<data>/open/` holds its entry.
- * Closing a file goes, in order: the WAV synced to disk; the marker rewritten
- * with the final entry; signature and sealing (file-finisher.ts); a line in
- * the folder's sidecar; the index entry; the marker removed. A recorder
- * killed at any step is recovered at the next start (recovery.ts).
+ * Records calls from any port. A caller opens a session for a call on a
+ * channel reference — `open(ref, start) → {write(leg, samples), update(meta),
+ * close(stopMode, keep)}` — with one leg (an analog line) or two (a trunk's
+ * two directions, a VoIP call's two parties), written as a stereo WAV with
+ * one party per channel or mixed to mono. Input blocks may be A-law, µ-law
+ * or 16-bit PCM; the file is in the recording codec.
+ *
+ * While a file is open, a marker in `<data>/open/` holds its entry. Closing
+ * a file goes, in order: the WAV synced to disk; the marker rewritten with the
+ * final entry; signature and sealing (file-finisher.ts); a line in the
+ * folder's sidecar; the index entry; the marker removed. A recorder killed at
+ * any step is recovered at the next start (recovery.ts).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Decision } from '../calls/call-machine.ts';
-import type { RecordLevel } from '../calls/call-types.ts';
+import type { CallDirection, CallType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
 import { wavHeaderSize, type WavCodec } from '../audio/wav.ts';
+import { refKey, type ChannelRef } from '../ports/channel-ref.ts';
 import type { RecordIndex } from './record-index.ts';
-import { recordId, withEntryDefaults, type RecordEntry } from './record-entry.ts';
-import { analogRef } from '../ports/channel-ref.ts';
+import { directionOf, recordId, type RecordEntry } from './record-entry.ts';
 import { OPEN_MARKER_DIR, recordingFile } from './recording-paths.ts';
 import { WavWriter } from './wav-writer.ts';
 import type { FileFinisher } from './file-finisher.ts';
 import { appendEntry } from './sidecar.ts';
+import { LegAligner, interleave, mix } from './leg-aligner.ts';
+import { fromPcm, toPcm, type SampleCodec } from './sample-codec.ts';
 
 export interface RecorderLogger {
   info(obj: object, msg: string): void;
   error(obj: object, msg: string): void;
 }
 
-export interface ChannelMeta {
+/** What a recording starts with. */
+export interface SessionStart {
+  callId: string;
+  /** 1 for a call's first file; linked files of a long call count on. */
+  part: number;
+  callType: CallType;
+  direction?: CallDirection;
+  startMode: StartMode;
   lineNumber: string;
+  localName?: string;
+  remoteNumber: string;
+  callerName: string;
+  participants?: string;
   level: RecordLevel;
+  at: number;
+  /** 1: one party (an analog line); 2: two legs, leg 0 and leg 1. */
+  legs?: 1 | 2;
 }
 
-interface OpenRecording {
-  entry: RecordEntry;
-  writer: WavWriter;
-  /** The entry changed since the marker was written (numbers arrive digit by digit). */
-  markerStale: boolean;
+/** What can change while a recording is open (numbers arrive digit by digit, SIP updates names). */
+export type SessionUpdate = Partial<
+  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level'>
+>;
+
+export interface RecordingSession {
+  readonly ref: ChannelRef;
+  /** The entry as it stands (numbers so far, no duration). */
+  readonly entry: Readonly<RecordEntry>;
+  readonly durationMs: number;
+  readonly closed: boolean;
+  /** Appends a block of one leg's audio. */
+  write(leg: 0 | 1, data: Uint8Array, codec: SampleCodec, now: number): void;
+  update(change: SessionUpdate): void;
+  /** Ends the file; `keep` false discards it (shorter than the minimum length). */
+  close(stopMode: StopMode, keep: boolean, at: number, finalCallType?: CallType): void;
 }
 
-type StartDecision = Extract<Decision, { kind: 'start' }>;
-type StopDecision = Extract<Decision, { kind: 'stop' }>;
-type MissedDecision = Extract<Decision, { kind: 'missed' }>;
+/** What the recorder tells the rest of the box (the application's event bus listens). */
+export interface RecorderEvents {
+  started(entry: RecordEntry): void;
+  updated(entry: RecordEntry): void;
+  stopped(entry: RecordEntry, kept: boolean): void;
+  indexed(entry: RecordEntry): void;
+}
+
+export interface RecorderOptions {
+  /** Two-leg calls: a stereo file (one party per channel) or mixed to mono. */
+  twoLegLayout?: () => 'stereo' | 'mono';
+  /** 免录名单: calls with these remote numbers are not kept. */
+  doNotRecord?: (remoteNumber: string) => boolean;
+  events?: Partial<RecorderEvents>;
+  sampleRate?: number;
+}
 
 export class Recorder {
-  private readonly open = new Map<number, OpenRecording>();
+  private readonly open_ = new Map<string, Session>();
   private writes: Promise<void> = Promise.resolve();
-  readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, writeErrors: 0 };
+  private readonly codecOf: () => WavCodec;
+  readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0 };
+  readonly sampleRate: number;
 
   constructor(
     readonly dataDir: string,
     private readonly index: RecordIndex,
-    private readonly codec: WavCodec,
+    /** Codec of new files (a getter follows live settings). */
+    codec: WavCodec | (() => WavCodec),
     private readonly finisher: FileFinisher,
-    private readonly log: RecorderLogger,
-    private readonly sampleRate = 8000,
+    readonly log: RecorderLogger,
+    readonly options: RecorderOptions = {},
   ) {
+    this.codecOf = typeof codec === 'function' ? codec : () => codec;
+    this.sampleRate = options.sampleRate ?? 8000;
     this.prepareFolders();
   }
 
@@ -61,165 +111,161 @@ export class Recorder {
     fs.mkdirSync(path.join(this.dataDir, OPEN_MARKER_DIR), { recursive: true });
   }
 
-  /** The open recording of a channel, if any. */
-  current(channel: number): { entry: RecordEntry; durationMs: number } | null {
-    const r = this.open.get(channel);
-    return r ? { entry: r.entry, durationMs: r.writer.durationMs } : null;
-  }
-
+  /** Codec of the files opened now. */
   get recordingCodec(): WavCodec {
-    return this.codec;
+    return this.codecOf();
   }
 
-  start(channel: number, d: StartDecision, meta: ChannelMeta): void {
-    if (this.open.has(channel)) this.stop(channel, { kind: 'stop', stopMode: 'hangup', keep: true, at: d.at });
-    const id = recordId(d.at, analogRef(channel), d.part);
-    const file = recordingFile(d.at, analogRef(channel), id);
-    const entry: RecordEntry = withEntryDefaults({
+  /** The open recording of a channel, if any. */
+  current(ref: ChannelRef): RecordingSession | null {
+    return this.open_.get(refKey(ref)) ?? null;
+  }
+
+  /** Every open recording. */
+  openSessions(): RecordingSession[] {
+    return [...this.open_.values()];
+  }
+
+  /**
+   * Opens a recording on a channel. A recording still open there is closed
+   * first with the stop mode 'superseded' (新录音停止).
+   */
+  open(ref: ChannelRef, s: SessionStart): RecordingSession {
+    const key = refKey(ref);
+    const previous = this.open_.get(key);
+    if (previous) {
+      this.stats.superseded++;
+      previous.close('superseded', true, s.at);
+    }
+    const id = recordId(s.at, ref, s.part);
+    const codec = this.codecOf();
+    const legs = s.legs ?? 1;
+    const stereo = legs === 2 && (this.options.twoLegLayout?.() ?? 'stereo') === 'stereo';
+    const entry: RecordEntry = {
       id,
-      callId: d.call.callId,
-      part: d.part,
-      channel,
-      portType: 'analog',
-      lineNumber: meta.lineNumber,
-      remoteNumber: d.call.remoteNumber,
-      callerName: d.call.callerName,
-      callType: d.callType,
-      startedAt: d.at,
+      callId: s.callId,
+      part: s.part,
+      portType: ref.portType,
+      port: ref.port,
+      channel: ref.channel,
+      lineNumber: s.lineNumber,
+      localName: s.localName ?? '',
+      remoteNumber: s.remoteNumber,
+      callerName: s.callerName,
+      callType: s.callType,
+      direction: s.direction ?? directionOf(s.callType),
+      participants: s.participants ?? '',
+      startedAt: s.at,
       durationMs: 0,
-      startMode: d.startMode,
+      startMode: s.startMode,
       stopMode: null,
-      level: meta.level,
-      file,
+      level: s.level,
+      file: recordingFile(s.at, ref, id),
       sizeBytes: 0,
-      codec: this.codec,
+      codec,
+      stereo,
       archived: false,
       sealed: false,
       sha256: null,
       deleted: false,
-    });
+    };
+    const session = new Session(this, { ...ref }, entry, legs, codec);
     try {
       this.writeMarker(entry);
-      const writer = new WavWriter(path.join(this.dataDir, file), this.codec, this.sampleRate, d.at);
-      this.open.set(channel, { entry, writer, markerStale: false });
+      session.writer = new WavWriter(path.join(this.dataDir, entry.file!), codec, this.sampleRate, s.at, stereo ? 2 : 1);
       this.stats.started++;
-      this.log.info({ channel, id, callType: d.callType, part: d.part }, 'recording started');
+      this.log.info({ ref: key, id, callType: s.callType, part: s.part }, 'recording started');
     } catch (e) {
       this.stats.writeErrors++;
-      this.log.error({ channel, id, err: (e as Error).message }, 'cannot start recording');
+      this.removeMarker(id);
+      this.log.error({ ref: key, id, err: (e as Error).message }, 'cannot start recording');
     }
+    this.open_.set(key, session);
+    this.options.events?.started?.({ ...entry });
+    return session;
   }
 
-  /** Appends audio already in the recording codec. */
-  audio(channel: number, data: Uint8Array, now: number): void {
-    const r = this.open.get(channel);
-    if (!r) return;
-    try {
-      r.writer.append(data, now);
-    } catch (e) {
-      this.stats.writeErrors++;
-      if ((this.stats.writeErrors & (this.stats.writeErrors - 1)) === 0) {
-        this.log.error({ channel, id: r.entry.id, err: (e as Error).message }, 'recording write failed');
-      }
-    }
-  }
-
-  /** Updates the numbers; the marker is rewritten at the next flush, not per digit. */
-  update(channel: number, remoteNumber: string, callerName: string): void {
-    const r = this.open.get(channel);
-    if (!r) return;
-    r.entry.remoteNumber = remoteNumber;
-    r.entry.callerName = callerName;
-    r.markerStale = true;
-  }
-
-  /** Closes the channel's file; the index entry is written in the background (see drain()). */
-  stop(channel: number, d: StopDecision): void {
-    const r = this.open.get(channel);
-    if (!r) return;
-    this.open.delete(channel);
-    const { entry, writer } = r;
-    if (!d.keep) {
-      writer.discard();
-      this.removeMarker(entry.id);
-      this.stats.discarded++;
-      this.log.info({ channel, id: entry.id }, 'recording shorter than the minimum length discarded');
-      return;
-    }
-    let closing: Promise<number>;
-    try {
-      closing = writer.close(d.at);
-      closing.catch(() => undefined); // awaited in order below; failures are handled there
-    } catch (e) {
-      this.stats.writeErrors++;
-      this.log.error({ channel, id: entry.id, err: (e as Error).message }, 'cannot close recording; it is recovered at the next start');
-      return;
-    }
-    this.stats.kept++;
-    const stopped = { ...entry, stopMode: d.stopMode, durationMs: writer.durationMs, callType: d.callType ?? entry.callType };
-    this.enqueue(async () => {
-      // The file is durable before its index entry exists, and the marker goes last.
-      const dataBytes = await closing;
-      const closed: RecordEntry = { ...stopped, sizeBytes: dataBytes + wavHeaderSize(writer.codec) };
-      this.writeMarker(closed);
-      const final = await this.finisher.finish(closed);
-      appendEntry(this.dataDir, final);
-      await this.index.put(final);
-      this.removeMarker(final.id);
-      this.log.info({ channel, id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
-    });
-  }
-
-  missed(channel: number, d: MissedDecision, meta: ChannelMeta): void {
-    const entry: RecordEntry = withEntryDefaults({
-      id: recordId(d.ringStartedAt, analogRef(channel), 'm'),
-      callId: `${channel}-${d.ringStartedAt}`,
+  /** An incoming call that rang unanswered (未接): an entry without audio. */
+  missed(ref: ChannelRef, s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs'> & { endedAt: number }): RecordEntry | null {
+    const entry: RecordEntry = {
+      id: recordId(s.at, ref, 'm'),
+      callId: s.callId,
       part: 0,
-      channel,
-      portType: 'analog',
-      lineNumber: meta.lineNumber,
-      remoteNumber: d.remoteNumber,
-      callerName: d.callerName,
+      portType: ref.portType,
+      port: ref.port,
+      channel: ref.channel,
+      lineNumber: s.lineNumber,
+      localName: s.localName ?? '',
+      remoteNumber: s.remoteNumber,
+      callerName: s.callerName,
       callType: 'incoming-missed',
-      startedAt: d.ringStartedAt,
-      durationMs: Math.max(0, d.ringEndedAt - d.ringStartedAt),
+      direction: s.direction ?? 'incoming',
+      participants: s.participants ?? '',
+      startedAt: s.at,
+      durationMs: Math.max(0, s.endedAt - s.at),
       startMode: 'ring',
       stopMode: null,
-      level: meta.level,
+      level: s.level,
       file: null,
       sizeBytes: 0,
       codec: null,
+      stereo: false,
       archived: false,
       sealed: false,
       sha256: null,
       deleted: false,
-    });
+    };
+    if (this.options.doNotRecord?.(entry.remoteNumber)) {
+      this.stats.notRecorded++;
+      return null;
+    }
     this.stats.missed++;
     this.enqueue(async () => {
       appendEntry(this.dataDir, entry);
       await this.index.put(entry);
+      this.options.events?.indexed?.(entry);
     });
+    return entry;
   }
 
   /** Flushes open files whose last flush is due (so a channel whose audio paused still reaches the disk). */
   flushAll(now: number): void {
-    for (const [channel, r] of this.open) {
-      try {
-        r.writer.flushIfDue(now);
-        if (r.markerStale) {
-          r.markerStale = false;
-          this.writeMarker(r.entry);
-        }
-      } catch (e) {
-        this.stats.writeErrors++;
-        this.log.error({ channel, err: (e as Error).message }, 'recording flush failed');
-      }
-    }
+    for (const s of this.open_.values()) s.flushIfDue(now);
   }
 
   /** Resolves when every queued index write has completed. */
   drain(): Promise<void> {
     return this.writes;
+  }
+
+  // ------------------------------------------------------------ for sessions
+
+  /** @internal */
+  sessionClosed(s: Session): void {
+    const key = refKey(s.ref);
+    if (this.open_.get(key) === s) this.open_.delete(key);
+  }
+
+  /** @internal */
+  finish(stopped: RecordEntry, closing: Promise<number>, headerBytes: number): void {
+    this.enqueue(async () => {
+      // The file is durable before its index entry exists, and the marker goes last.
+      const dataBytes = await closing;
+      const closed: RecordEntry = { ...stopped, sizeBytes: dataBytes + headerBytes };
+      this.writeMarker(closed);
+      const final = await this.finisher.finish(closed);
+      appendEntry(this.dataDir, final);
+      await this.index.put(final);
+      this.removeMarker(final.id);
+      this.log.info({ id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
+      this.options.events?.indexed?.(final);
+    });
+  }
+
+  /** @internal */
+  writeError(id: string, e: unknown, what: string): void {
+    this.stats.writeErrors++;
+    if ((this.stats.writeErrors & (this.stats.writeErrors - 1)) === 0) this.log.error({ id, err: (e as Error).message }, what);
   }
 
   private enqueue(job: () => Promise<void>): void {
@@ -229,13 +275,130 @@ export class Recorder {
     });
   }
 
-  private writeMarker(entry: RecordEntry): void {
+  /** @internal */
+  writeMarker(entry: RecordEntry): void {
     const file = path.join(this.dataDir, OPEN_MARKER_DIR, `${entry.id}.json`);
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(entry));
     fs.renameSync(`${file}.tmp`, file);
   }
 
-  private removeMarker(id: string): void {
+  /** @internal */
+  removeMarker(id: string): void {
     fs.rmSync(path.join(this.dataDir, OPEN_MARKER_DIR, `${id}.json`), { force: true });
+  }
+}
+
+class Session implements RecordingSession {
+  writer: WavWriter | null = null;
+  private readonly aligner: LegAligner | null;
+  private markerStale = false;
+  private isClosed = false;
+
+  constructor(
+    private readonly recorder: Recorder,
+    readonly ref: ChannelRef,
+    readonly entry: RecordEntry,
+    legs: 1 | 2,
+    private readonly codec: WavCodec,
+  ) {
+    this.aligner = legs === 2 ? new LegAligner() : null;
+  }
+
+  get durationMs(): number {
+    return this.writer?.durationMs ?? 0;
+  }
+
+  get closed(): boolean {
+    return this.isClosed;
+  }
+
+  write(leg: 0 | 1, data: Uint8Array, codec: SampleCodec, now: number): void {
+    if (this.isClosed || !this.writer) return;
+    try {
+      if (!this.aligner) {
+        this.writer.append(codec === this.codec ? data : fromPcm(toPcm(data, codec), this.codec), now);
+        return;
+      }
+      this.aligner.push(leg, toPcm(data, codec));
+      const frames = this.aligner.take();
+      if (frames) this.writeFrames(frames.a, frames.b, now);
+    } catch (e) {
+      this.recorder.writeError(this.entry.id, e, 'recording write failed');
+    }
+  }
+
+  private writeFrames(a: Int16Array, b: Int16Array, now: number): void {
+    this.writer!.append(fromPcm(this.entry.stereo ? interleave(a, b) : mix(a, b), this.codec), now);
+  }
+
+  update(change: SessionUpdate): void {
+    if (this.isClosed) return;
+    let changed = false;
+    for (const [k, v] of Object.entries(change) as [keyof SessionUpdate, string][]) {
+      if (v === undefined || this.entry[k] === v) continue;
+      (this.entry as unknown as Record<string, unknown>)[k] = v;
+      changed = true;
+    }
+    if (!changed) return;
+    // The marker is rewritten at the next flush, not per digit.
+    this.markerStale = true;
+    this.recorder.options.events?.updated?.({ ...this.entry });
+  }
+
+  flushIfDue(now: number): void {
+    if (!this.writer) return;
+    try {
+      this.writer.flushIfDue(now);
+      if (this.markerStale) {
+        this.markerStale = false;
+        this.recorder.writeMarker(this.entry);
+      }
+    } catch (e) {
+      this.recorder.writeError(this.entry.id, e, 'recording flush failed');
+    }
+  }
+
+  close(stopMode: StopMode, keep: boolean, at: number, finalCallType?: CallType): void {
+    if (this.isClosed) return;
+    this.isClosed = true;
+    this.recorder.sessionClosed(this);
+    const { entry, writer } = this;
+    const rec = this.recorder;
+    if (!writer) return; // never opened: the error was logged at the start
+    if (this.aligner) {
+      try {
+        const rest = this.aligner.drain();
+        if (rest) this.writeFrames(rest.a, rest.b, at);
+      } catch (e) {
+        rec.writeError(entry.id, e, 'recording write failed');
+      }
+    }
+    const stopped: RecordEntry = { ...entry, stopMode, durationMs: writer.durationMs, callType: finalCallType ?? entry.callType };
+    const unwanted = rec.options.doNotRecord?.(entry.remoteNumber) ?? false;
+    if (!keep || unwanted) {
+      writer.discard();
+      rec.removeMarker(entry.id);
+      if (unwanted) {
+        rec.stats.notRecorded++;
+        rec.log.info({ id: entry.id }, 'recording of a number on the do-not-record list discarded');
+      } else {
+        rec.stats.discarded++;
+        rec.log.info({ id: entry.id }, 'recording shorter than the minimum length discarded');
+      }
+      rec.options.events?.stopped?.(stopped, false);
+      return;
+    }
+    let closing: Promise<number>;
+    try {
+      closing = writer.close(at);
+      closing.catch(() => undefined); // awaited in order by finish(); failures are handled there
+    } catch (e) {
+      rec.stats.writeErrors++;
+      rec.log.error({ id: entry.id, err: (e as Error).message }, 'cannot close recording; it is recovered at the next start');
+      return;
+    }
+    rec.stats.kept++;
+    rec.options.events?.stopped?.(stopped, true);
+    rec.finish(stopped, closing, wavHeaderSize(writer.codec));
   }
 }

@@ -77,10 +77,10 @@ function closeWav(file: string, entry: RecordEntry, log: RecorderLogger): Record
     fs.readSync(fd, head, 0, head.length, 0);
     const info = parseWavHeader(head, size);
     // Everything after the header is ours: the header may lag the audio by one flush.
-    const bps = bytesPerSample(info.codec);
+    const bps = bytesPerSample(info.codec) * info.channels;
     const present = size - info.dataOffset;
     const dataBytes = present - (present % bps);
-    fs.writeSync(fd, wavHeader(info.codec, info.sampleRate, dataBytes), 0, undefined, 0);
+    fs.writeSync(fd, wavHeader(info.codec, info.sampleRate, dataBytes, info.channels), 0, undefined, 0);
     fs.ftruncateSync(fd, info.dataOffset + dataBytes);
     fs.fdatasyncSync(fd);
     return {

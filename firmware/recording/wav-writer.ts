@@ -22,12 +22,14 @@ export class WavWriter {
     readonly codec: WavCodec,
     readonly sampleRate: number,
     now: number,
+    /** 1, or 2 for a stereo file with one party per channel. */
+    readonly channels = 1,
   ) {
     fs.mkdirSync(path.dirname(filePath), { recursive: true });
     this.fd = fs.openSync(filePath, 'w');
-    fs.writeSync(this.fd, wavHeader(codec, sampleRate, 0), 0, undefined, 0);
+    fs.writeSync(this.fd, wavHeader(codec, sampleRate, 0, channels), 0, undefined, 0);
     // One second of audio plus headroom; larger bursts are flushed at once.
-    this.pending = Buffer.allocUnsafe(sampleRate * bytesPerSample(codec) * 2);
+    this.pending = Buffer.allocUnsafe(sampleRate * bytesPerSample(codec) * channels * 2);
     this.lastFlushAt = now;
   }
 
@@ -36,7 +38,7 @@ export class WavWriter {
   }
 
   get durationMs(): number {
-    return Math.round((this.bytesWritten / bytesPerSample(this.codec) / this.sampleRate) * 1000);
+    return Math.round((this.bytesWritten / (bytesPerSample(this.codec) * this.channels) / this.sampleRate) * 1000);
   }
 
   append(data: Uint8Array, now: number): void {
@@ -68,7 +70,7 @@ export class WavWriter {
     writeAll(this.fd, this.pending, this.pendingLen, this.headerSize() + this.dataBytes);
     this.dataBytes += this.pendingLen;
     this.pendingLen = 0;
-    fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
+    fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes, this.channels), 0, undefined, 0);
   }
 
   /**
@@ -80,7 +82,7 @@ export class WavWriter {
   close(now: number): Promise<number> {
     if (this.closed) return Promise.resolve(this.dataBytes);
     this.flush(now);
-    fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes), 0, undefined, 0);
+    fs.writeSync(this.fd, wavHeader(this.codec, this.sampleRate, this.dataBytes, this.channels), 0, undefined, 0);
     this.closed = true;
     const fd = this.fd;
     const bytes = this.dataBytes;

@@ -4,6 +4,7 @@
  * oldest recordings, never the important ones; HALF, FULL, the buzzer and the
  * disk alarms follow the thresholds.
  */
+import { SYSTEM } from '../../firmware/app/principal.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
@@ -48,7 +49,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     for (const r of all) seen.set(r.id, { startedAt: Date.parse(r.startTime), level: r.level });
     return all;
   };
-  const recordingNow = () => box.daemon.channels.slice(0, CHANNELS).filter((c) => c.view().recording).length;
+  const recordingNow = () => box.services.channels.list().slice(0, CHANNELS).filter((c) => c.recording).length;
   const disk = async () => (await box.api('/api/v1/storage')).body.disk;
   try {
     await box.run(25_000);
@@ -56,7 +57,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     const first = (await poll()).sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime)).slice(0, 2);
     assert.is(first.length, 2);
     for (const r of first) {
-      const res = await fetch(`http://127.0.0.1:${box.daemon.port}/api/v1/records/${r.id}`, {
+      const res = await fetch(`http://127.0.0.1:${box.port}/api/v1/records/${r.id}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ level: 'important' }),
@@ -68,7 +69,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     for (let i = 0; i < 150 && roundsAfterFirstDeletion < 20; i++) {
       await box.run(5_000);
       // Let the check in progress finish: on a loaded machine it may outlast a step of virtual time.
-      await box.daemon.storage.checkDisk();
+      await box.services.storage.maintenanceNow(SYSTEM);
       if ((await disk()).deletedByMaintenance > 0) roundsAfterFirstDeletion++;
       await poll();
       assert.is(recordingNow(), CHANNELS, `every line still recording after ${25 + 5 * i} s`);
@@ -79,7 +80,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     assert.ok(maxUsed < 90, `usage stayed below the alarm threshold (${maxUsed} %)`);
     assert.ok(box.gpio.history.some((h) => h.line === 'half' && h.on), 'HALF lit above the reserve');
     assert.not.ok(box.gpio.history.some((h) => h.line === 'full' && h.on), 'FULL never lit');
-    assert.is(box.daemon.recorder.stats.writeErrors, 0, 'no write ever refused');
+    assert.is(box.services.device.status().recorder.writeErrors, 0, 'no write ever refused');
 
     // Oldest first: every recording deleted is older than every normal one kept; the important ones stay.
     const kept = new Set((await poll()).map((r) => r.id));
@@ -96,7 +97,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     box.daemon.storage.maintenance.configure({ diskAlarmPercent: 90, reservePercent: 15, autoMaintenance: false, deletePerRound: 4 });
     for (let i = 0; i < 60 && (await disk()).level !== 'full'; i++) {
       await box.run(5_000);
-      await box.daemon.storage.checkDisk();
+      await box.services.storage.maintenanceNow(SYSTEM);
     }
     assert.is((await disk()).level, 'full');
     assert.ok(box.gpio.get('full') && box.gpio.get('buzzer') && box.gpio.get('half'));
@@ -105,7 +106,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     // Back on: maintenance brings usage under the reserve and everything clears.
     box.daemon.storage.maintenance.configure({ diskAlarmPercent: 90, reservePercent: 15, autoMaintenance: true, deletePerRound: 4 });
     await box.run(10_000);
-    await box.daemon.storage.checkDisk();
+    await box.services.storage.maintenanceNow(SYSTEM);
     assert.is((await disk()).level, 'ok');
     assert.not.ok(box.gpio.get('full') || box.gpio.get('buzzer') || box.gpio.get('half'));
     const after = (await box.api('/api/v1/alarms')).body.items.map((a: any) => a.id);

@@ -3,6 +3,7 @@
  * MP3 archive: search conditions, signatures (on disk and uploaded), level,
  * delete/restore/purge, statistics, the daily archive and formatting.
  */
+import { SYSTEM } from '../../firmware/app/principal.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash } from 'node:crypto';
@@ -40,7 +41,7 @@ test('search, verify, level, delete, purge, stats, archive and format through th
       storage: { archiveFormat: 'mp3', archiveTime: hms(T0 + 120_000) },
     },
   });
-  const url = (p: string) => `http://127.0.0.1:${box.daemon.port}/api/v1${p}`;
+  const url = (p: string) => `http://127.0.0.1:${box.port}/api/v1${p}`;
   const call = async (method: string, p: string, body?: unknown, raw?: Buffer) => {
     const res = await fetch(url(p), {
       method,
@@ -115,7 +116,7 @@ test('search, verify, level, delete, purge, stats, archive and format through th
     const before = (await box.api('/api/v1/storage')).body;
     assert.is(before.archive.nextAt, new Date(T0 + 120_000).toISOString());
     await box.run(90_000);
-    await box.daemon.storage.archiveNow();
+    await box.services.storage.archiveNow(SYSTEM);
     const archived = (await q('store=history')).items;
     assert.is(archived.length, 2);
     for (const r of archived) {

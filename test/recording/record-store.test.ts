@@ -1,3 +1,4 @@
+import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
@@ -66,7 +67,7 @@ test('a lost or damaged index is rebuilt from the sidecars and files, with every
   const store = new RecordStore(f.dataDir, f.index);
   const recs = [];
   for (let i = 0; i < 6; i++) recs.push(await f.record(i % 3, T + i * 90_000, 3, `1380013800${i}`));
-  f.recorder.missed(2, { kind: 'missed', ringStartedAt: T + 1_000_000, ringEndedAt: T + 1_020_000, remoteNumber: '5588', callerName: '' } as never, { lineNumber: '8002', level: 'normal' });
+  f.recorder.missed(analogRef(2), { callId: `2-${T + 1_000_000}`, at: T + 1_000_000, endedAt: T + 1_020_000, remoteNumber: '5588', callerName: '', lineNumber: '8002', level: 'normal' });
   await f.recorder.drain();
   await store.setLevel(recs[0]!.id, 'important');
   await store.markDeleted(recs[1]!.id, true);

@@ -102,10 +102,9 @@ test('recovery closes recordings a killed recorder left open and indexes them on
   await index.open();
   const rec = new Recorder(data, index, 'alaw', new FileFinisher(data, null), quiet);
   const at = 1_700_000_100_000;
-  const call = { callId: '2-x', type: 'incoming' as const, remoteNumber: '555', callerName: '', startedAt: at };
-  rec.start(2, { kind: 'start', call, callType: 'incoming-answered', part: 1, startMode: 'voltage', at }, { lineNumber: '8002', level: 'important' });
-  for (let t = 0; t < 8000; t += 20) rec.audio(2, alawEncode(tone(160, t * 8)), at + t);
-  rec.update(2, '5550100', 'LI');
+  const s = rec.open(analogRef(2), { callId: '2-x', callType: 'incoming-answered', part: 1, startMode: 'voltage', at, lineNumber: '8002', remoteNumber: '555', callerName: '', level: 'important' });
+  for (let t = 0; t < 8000; t += 20) s.write(0, alawEncode(tone(160, t * 8)), 'alaw', at + t);
+  s.update({ remoteNumber: '5550100', callerName: 'LI' });
   rec.flushAll(at + 8100); // the periodic tick writes the new number into the marker
   // Killed: no stop(). A new recorder process starts and recovers.
   const first = await recoverOpenRecordings(data, index, 3, new FileFinisher(data, null), quiet);
@@ -129,11 +128,10 @@ test('a recording stopped short of the minimum length leaves neither file nor en
   await index.open();
   const rec = new Recorder(data, index, 'alaw', new FileFinisher(data, null), quiet);
   const at = 1_700_000_200_000;
-  const call = { callId: '0-y', type: 'outgoing' as const, remoteNumber: '', callerName: '', startedAt: at };
-  rec.start(0, { kind: 'start', call, callType: 'outgoing', part: 1, startMode: 'voltage', at }, { lineNumber: '8000', level: 'normal' });
-  const file = path.join(data, rec.current(0)!.entry.file!);
-  rec.audio(0, new Uint8Array(160), at);
-  rec.stop(0, { kind: 'stop', stopMode: 'hangup', keep: false, at: at + 1000 });
+  const s = rec.open(analogRef(0), { callId: '0-y', callType: 'outgoing', part: 1, startMode: 'voltage', at, lineNumber: '8000', remoteNumber: '', callerName: '', level: 'normal' });
+  const file = path.join(data, s.entry.file!);
+  s.write(0, new Uint8Array(160), 'alaw', at);
+  s.close('hangup', false, at + 1000);
   await rec.drain();
   assert.not.ok(fs.existsSync(file));
   assert.is((await queryRecords(index, { limit: 10, offset: 0 })).total, 0);

@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startDaemon, type Daemon } from '../../firmware/daemon.ts';
+import type { Services } from '../../firmware/app/services.ts';
+import { createApp } from '../../firmware/api/app.ts';
+import { listenHttp } from '../../firmware/api/http-server.ts';
 import { loadBoard } from '../../firmware/board/load-board.ts';
 import type { Host } from '../../firmware/host/host.ts';
 import { LinuxDisk } from '../../firmware/host/linux/disk.ts';
@@ -23,6 +26,9 @@ export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
 export interface SimBox {
   daemon: Daemon;
+  services: Services;
+  /** Port of the box's HTTP API on 127.0.0.1. */
+  port: number;
   clock: VirtualClock;
   card: SimulatedLineCard;
   gpio: SimGpio;
@@ -60,10 +66,13 @@ export async function startSimBox(options: {
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
-  const daemon = await startDaemon({ host, board, log, port: 0, listenHost: '127.0.0.1' });
+  const daemon = await startDaemon({ host, board, log });
+  const http = await listenHttp(createApp(daemon.services, { log }), 0, '127.0.0.1');
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const box: SimBox = {
     daemon,
+    services: daemon.services,
+    port: http.port,
     clock,
     card,
     gpio,
@@ -73,15 +82,16 @@ export async function startSimBox(options: {
         clock.advance(10);
         await settle();
       }
-      await daemon.recorder.drain();
+      await daemon.drain();
     },
     async api(pathname: string) {
-      const res = await fetch(`http://127.0.0.1:${daemon.port}${pathname}`);
+      const res = await fetch(`http://127.0.0.1:${http.port}${pathname}`);
       const type = res.headers.get('content-type') ?? '';
       return { status: res.status, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
     },
     async stop() {
       card.stop();
+      await http.close();
       await daemon.stop();
     },
   };

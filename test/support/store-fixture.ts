@@ -5,6 +5,7 @@ import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { Recorder } from '../../firmware/recording/recorder.ts';
 import { FileFinisher } from '../../firmware/recording/file-finisher.ts';
+import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { alawEncode } from '../../firmware/dsp/g711.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 
@@ -39,11 +40,13 @@ export async function storeFixture(key: Buffer | null = null, dataDir = fs.mkdte
     recorder,
     finisher,
     async record(channel, at, seconds, remoteNumber = '13800138000') {
-      const call = { callId: `${channel}-${at}`, type: 'outgoing' as const, remoteNumber, callerName: '', startedAt: at };
-      recorder.start(channel, { kind: 'start', call, callType: 'outgoing', part: 1, startMode: 'voltage', at }, { lineNumber: String(8000 + channel), level: 'normal' });
-      const id = recorder.current(channel)!.entry.id;
-      for (let t = 0; t < seconds * 1000; t += 20) recorder.audio(channel, alawEncode(speechLike(160, t * 8)), at + t);
-      recorder.stop(channel, { kind: 'stop', stopMode: 'hangup', keep: true, at: at + seconds * 1000 });
+      const s = recorder.open(analogRef(channel), {
+        callId: `${channel}-${at}`, callType: 'outgoing', part: 1, startMode: 'voltage', at,
+        lineNumber: String(8000 + channel), remoteNumber, callerName: '', level: 'normal',
+      });
+      const id = s.entry.id;
+      for (let t = 0; t < seconds * 1000; t += 20) s.write(0, alawEncode(speechLike(160, t * 8)), 'alaw', at + t);
+      s.close('hangup', true, at + seconds * 1000);
       await recorder.drain();
       return (await index.get(id))!;
     },

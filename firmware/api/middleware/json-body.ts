@@ -1,6 +1,6 @@
 /** Reads a small JSON request body: wrong content type, oversize or malformed JSON are clear 400s. */
 import type { Context } from 'koa';
-import { RecorderError } from '../errors.ts';
+import { RecorderError } from '../../errors.ts';
 
 export const MAX_JSON_BODY = 64 * 1024;
 

@@ -27,9 +27,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { decodeWav } from '../audio/wav.ts';
-import type { CallerIdMessage } from './callerid-message.ts';
-import { ChannelSignalDetector } from './channel-detector.ts';
+import { decodeWav } from './wav.ts';
+import type { CallerIdMessage } from '../dsp/callerid-message.ts';
+import { ChannelSignalDetector } from '../dsp/channel-detector.ts';
 
 const SAMPLE_RATE = 8000;
 const BLOCK = 160;

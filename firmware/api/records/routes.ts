@@ -1,0 +1,97 @@
+/**
+ * Recordings (manual 3.9 / 3.10): search with every condition of the
+ * manual's page, details, audio with Range support, level, delete / restore,
+ * purge of the deleted, and signature checks (录音验证).
+ */
+import type { Router } from '@koa/router';
+import type { Services } from '../../app/services.ts';
+import { isRecorderError } from '../../errors.ts';
+import { validate, inputOf } from '../middleware/validate.ts';
+import { principalOf } from '../middleware/principal.ts';
+import { presentRecord } from './presenter.ts';
+import { parseRangeHeader } from './range-header.ts';
+import { audioQuery, recordChange, recordPath, recordQuery } from './schema.ts';
+
+export function recordRoutes(router: Router, services: Services): void {
+  const { records } = services;
+
+  const search = { query: recordQuery };
+  router.get('/records', validate(search), async (ctx) => {
+    const q = inputOf(ctx, search).query;
+    const offset = q.offset ?? ((q.page ?? 1) - 1) * q.limit;
+    const { minDurationS, maxDurationS, page: _page, ...rest } = q;
+    const result = await records.search({
+      ...rest,
+      // 0 as the upper bound means no bound, as on the manual's search page.
+      minDurationMs: minDurationS ? minDurationS * 1000 : undefined,
+      maxDurationMs: maxDurationS ? maxDurationS * 1000 : undefined,
+      offset,
+    });
+    ctx.body = {
+      total: result.total,
+      page: Math.floor(offset / q.limit) + 1,
+      pages: Math.ceil(result.total / q.limit),
+      limit: q.limit,
+      items: result.items.map(presentRecord),
+    };
+  });
+
+  router.post('/records/purge-deleted', async (ctx) => {
+    ctx.body = await records.purgeDeleted(principalOf(ctx));
+  });
+
+  const one = { params: recordPath };
+  router.get('/records/:id', validate(one), async (ctx) => {
+    ctx.body = presentRecord(await records.get(inputOf(ctx, one).params.id));
+  });
+
+  const audio = { params: recordPath, query: audioQuery };
+  router.get('/records/:id/audio', validate(audio), async (ctx) => {
+    const { params, query } = inputOf(ctx, audio);
+    const header = ctx.get('range');
+    let opened;
+    try {
+      opened = await records.openAudio(params.id, (size) => parseRangeHeader(header, size));
+    } catch (e) {
+      if (isRecorderError(e) && e.code === 'RANGE_NOT_SATISFIABLE') {
+        ctx.status = 416;
+        ctx.set('Content-Range', `bytes */${String(e.detail?.size ?? '*')}`);
+        ctx.body = '';
+        return;
+      }
+      throw e;
+    }
+    const { range, size } = opened;
+    ctx.type = opened.contentType;
+    ctx.set('Accept-Ranges', 'bytes');
+    ctx.attachment(opened.fileName, { type: query.download ? 'attachment' : 'inline' });
+    if (opened.partial) {
+      ctx.status = 206;
+      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
+    }
+    ctx.length = range.end - range.start + 1;
+    ctx.body = opened.stream;
+  });
+
+  const change = { params: recordPath, body: recordChange };
+  router.patch('/records/:id', validate(change), async (ctx) => {
+    const { params, body } = inputOf(ctx, change);
+    ctx.body = presentRecord(await records.setLevel(principalOf(ctx), params.id, body.level));
+  });
+
+  router.delete('/records/:id', validate(one), async (ctx) => {
+    ctx.body = presentRecord(await records.remove(principalOf(ctx), inputOf(ctx, one).params.id));
+  });
+
+  router.post('/records/:id/restore', validate(one), async (ctx) => {
+    ctx.body = presentRecord(await records.restore(principalOf(ctx), inputOf(ctx, one).params.id));
+  });
+
+  router.get('/records/:id/verify', validate(one), async (ctx) => {
+    ctx.body = await records.verify(inputOf(ctx, one).params.id);
+  });
+
+  router.post('/records/:id/verify', validate(one), async (ctx) => {
+    ctx.body = await records.verifyUpload(inputOf(ctx, one).params.id, ctx.req);
+  });
+}

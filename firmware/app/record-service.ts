@@ -1,0 +1,160 @@
+/**
+ * Recordings (录音查询, 当日录音, 历史录音): search, details, audio with a
+ * byte range (decrypted on the fly when sealed), signature checks (录音验证),
+ * level, delete and restore, and purging the deleted.
+ */
+import path from 'node:path';
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { RecordLevel } from '../calls/call-types.ts';
+import { RecorderError, isRecorderError } from '../errors.ts';
+import type { RecordEntry } from '../recording/record-entry.ts';
+import type { RecordIndex } from '../recording/record-index.ts';
+import { queryRecords, type QueryResult, type RecordQuery } from '../recording/record-query.ts';
+import type { RecordStore } from '../recording/record-store.ts';
+import { openRecordingReader } from '../recording/sealed-file.ts';
+import { signatureOf } from '../recording/file-signature.ts';
+import type { Auditor } from './audit.ts';
+import type { Principal } from './principal.ts';
+
+export interface AudioRange {
+  start: number;
+  /** Inclusive. */
+  end: number;
+}
+
+export interface OpenedAudio {
+  contentType: 'audio/wav' | 'audio/mpeg';
+  fileName: string;
+  /** Size of the whole file as played (plaintext). */
+  size: number;
+  /** The range served; the whole file when none was asked for. */
+  range: AudioRange;
+  partial: boolean;
+  stream: Readable;
+}
+
+export interface VerifyResult {
+  id: string;
+  match: boolean;
+  expected: string;
+  actual: string | null;
+  /** Why a sealed file could not even be read back (altered or truncated). */
+  reason?: string;
+  sizeBytes?: number;
+}
+
+/** Largest upload checked against a signature: a 2-hour PCM recording. */
+export const MAX_VERIFY_UPLOAD = 256 * 1024 * 1024;
+
+export class RecordService {
+  constructor(
+    private readonly dataDir: string,
+    private readonly index: RecordIndex,
+    private readonly store: RecordStore,
+    private readonly key: () => Buffer | null,
+    private readonly audit: Auditor,
+  ) {}
+
+  search(q: RecordQuery): Promise<QueryResult> {
+    return queryRecords(this.index, q);
+  }
+
+  async get(id: string): Promise<RecordEntry> {
+    const entry = await this.index.get(id);
+    if (!entry) throw new RecorderError('RECORD_NOT_FOUND', `no recording ${id}`);
+    return entry;
+  }
+
+  /**
+   * The recording's audio, or a byte range of it (`range(size)` picks the
+   * range once the size is known; it returns null for the whole file and
+   * throws RANGE_NOT_SATISFIABLE for a range outside it).
+   */
+  async openAudio(id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
+    const entry = await this.get(id);
+    if (!entry.file) throw new RecorderError('RECORD_FILE_MISSING', `recording ${entry.id} is a missed call without audio`);
+    let reader;
+    try {
+      reader = await openRecordingReader(path.join(this.dataDir, entry.file), this.key());
+    } catch (e) {
+      if (isRecorderError(e)) throw e;
+      throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${entry.id} is missing`);
+    }
+    const size = reader.size;
+    let r: AudioRange | null;
+    try {
+      r = range ? range(size) : null;
+    } catch (e) {
+      await reader.close();
+      throw e;
+    }
+    const served = r ?? { start: 0, end: size - 1 };
+    const stream = reader.stream(served.start, served.end);
+    stream.once('close', () => void reader.close().catch(() => undefined));
+    return {
+      contentType: entry.codec === 'mp3' ? 'audio/mpeg' : 'audio/wav',
+      fileName: path.basename(entry.file),
+      size,
+      range: served,
+      partial: r !== null,
+      stream,
+    };
+  }
+
+  /** Whether the file on disk still matches the signature taken when it was finished. */
+  async verify(id: string): Promise<VerifyResult> {
+    const e = await this.get(id);
+    if (!e.file || !e.sha256) throw new RecorderError('BAD_REQUEST', `recording ${e.id} has no signed file`);
+    let actual: string;
+    try {
+      actual = await signatureOf(path.join(this.dataDir, e.file), this.key());
+    } catch (err) {
+      // A sealed file that fails authentication has been altered: that is the answer, not an error.
+      if (isRecorderError(err) && (err.code === 'SEALED_FILE_DAMAGED' || err.code === 'SEALED_FILE_TRUNCATED')) {
+        return { id: e.id, match: false, expected: e.sha256, actual: null, reason: err.code };
+      }
+      if (isRecorderError(err) && err.code !== 'RECORD_FILE_MISSING') throw err;
+      throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${e.id} is missing`);
+    }
+    return { id: e.id, match: actual === e.sha256, expected: e.sha256, actual };
+  }
+
+  /** Whether a file a user has (a download, a copy) is this recording, unaltered. */
+  async verifyUpload(id: string, body: AsyncIterable<Uint8Array>): Promise<VerifyResult> {
+    const e = await this.get(id);
+    if (!e.sha256) throw new RecorderError('BAD_REQUEST', `recording ${e.id} has no signature`);
+    const hash = createHash('sha256');
+    let size = 0;
+    for await (const chunk of body) {
+      size += chunk.length;
+      if (size > MAX_VERIFY_UPLOAD) throw new RecorderError('BAD_REQUEST', `the upload is larger than ${MAX_VERIFY_UPLOAD} bytes`);
+      hash.update(chunk);
+    }
+    if (size === 0) throw new RecorderError('BAD_REQUEST', 'send the file to check as the request body');
+    const actual = hash.digest('hex');
+    return { id: e.id, match: actual === e.sha256, expected: e.sha256, actual, sizeBytes: size };
+  }
+
+  setLevel(principal: Principal, id: string, level: RecordLevel): Promise<RecordEntry> {
+    return this.audit.run(principal, { item: 'record', operation: 'set-level', parameter: 'level', detail: `${id} → ${level}` }, () => this.store.setLevel(id, level));
+  }
+
+  /** Marks a recording deleted (删除): it leaves searches until restored or purged. */
+  remove(principal: Principal, id: string): Promise<RecordEntry> {
+    return this.audit.run(principal, { item: 'record', operation: 'delete', detail: id }, () => this.store.markDeleted(id, true));
+  }
+
+  restore(principal: Principal, id: string): Promise<RecordEntry> {
+    return this.audit.run(principal, { item: 'record', operation: 'restore', detail: id }, () => this.store.markDeleted(id, false));
+  }
+
+  /** 清空已删除录音: removes the recordings marked deleted, files and entries. */
+  purgeDeleted(principal: Principal): Promise<{ purged: number }> {
+    return this.audit.run(
+      principal, { item: 'record', operation: 'purge-deleted' },
+      async () => ({ purged: await this.store.purgeDeleted() }),
+      (r) => `${r.purged} recordings purged`,
+    );
+  }
+}

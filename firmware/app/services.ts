@@ -1,0 +1,27 @@
+/**
+ * The application services: one place that performs each operation of the
+ * box, with typed inputs and results. HTTP, the RS232 console, cloud seats
+ * and tests are thin adapters over these; none keeps its own copy of an
+ * operation or reaches past them.
+ */
+import type { EventBus } from '../events/event-bus.ts';
+import type { AudioTap } from '../events/audio-tap.ts';
+import type { ChannelService } from './channel-service.ts';
+import type { RecordService } from './record-service.ts';
+import type { StorageService } from './storage-service.ts';
+import type { AlarmService } from './alarm-service.ts';
+import type { DeviceService } from './device-service.ts';
+
+export interface Services {
+  /** Live events: channel state and level, recordings, alarms, link, disk. */
+  readonly events: EventBus;
+  /** Live audio of any channel. */
+  readonly audio: AudioTap;
+  readonly channels: ChannelService;
+  readonly records: RecordService;
+  readonly storage: StorageService;
+  readonly alarms: AlarmService;
+  readonly device: DeviceService;
+  /** The box's clock (virtual in tests). */
+  now(): number;
+}

@@ -1,0 +1,19 @@
+/**
+ * The domain vocabulary the interfaces (HTTP, console) speak: the types the
+ * services take and return, the manual's labels and enumerations, channel
+ * references and local days. Interfaces import these from here, never from
+ * the domain folders, so the services stay their only way in.
+ */
+export {
+  CALL_TYPES, CALL_TYPE_LABEL, CHANNEL_STATES, CHANNEL_STATE_LABEL, RECORD_LEVELS, START_MODE_LABEL, STOP_MODE_LABEL,
+  type CallType, type ChannelState, type RecordLevel, type StartMode, type StopMode, type CallDirection,
+} from '../calls/call-types.ts';
+export {
+  MAX_CHANNEL, MAX_PORT, PORT_TYPES, analogRef, parseRefKey, refKey, sameRef, type ChannelRef, type PortType,
+} from '../ports/channel-ref.ts';
+export type { RecordEntry, RecordFormat } from '../recording/record-entry.ts';
+export type { ChannelView } from '../channels/channel-pipeline.ts';
+export type { Alarm, AlarmSeverity } from '../alarms/alarm-list.ts';
+export type { BoxEvent, BoxEventType } from '../events/box-events.ts';
+export { BOX_EVENT_TYPES } from '../events/box-events.ts';
+export { dayLabel, dayStart, localDay, parseDayLabel } from '../recording/local-day.ts';

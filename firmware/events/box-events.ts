@@ -1,0 +1,119 @@
+/**
+ * What happens in the box, as the services publish it: channel state and
+ * level, recordings started / updated / stopped / indexed, alarms, the
+ * line-card link and the disk level. Every interface (web UI, console,
+ * cloud seats) subscribes to these instead of polling.
+ */
+import type { ChannelState, CallType, StartMode, StopMode } from '../calls/call-types.ts';
+import type { ChannelRef } from '../ports/channel-ref.ts';
+import type { RecordEntry } from '../recording/record-entry.ts';
+
+export interface ChannelStateEvent {
+  type: 'channel.state';
+  ref: ChannelRef;
+  state: ChannelState;
+  voltage: number;
+  ringing: boolean;
+  polarityReversed: boolean;
+  remoteNumber: string;
+  callerName: string;
+  recording: boolean;
+  at: number;
+}
+
+/** The channel's audio level (0..32767 peak-ish envelope), a few times a second while anyone listens. */
+export interface ChannelLevelEvent {
+  type: 'channel.level';
+  ref: ChannelRef;
+  level: number;
+  at: number;
+}
+
+export interface RecordingStartedEvent {
+  type: 'recording.started';
+  ref: ChannelRef;
+  id: string;
+  callId: string;
+  callType: CallType;
+  startMode: StartMode;
+  remoteNumber: string;
+  at: number;
+}
+
+export interface RecordingUpdatedEvent {
+  type: 'recording.updated';
+  ref: ChannelRef;
+  id: string;
+  lineNumber: string;
+  remoteNumber: string;
+  callerName: string;
+  at: number;
+}
+
+export interface RecordingStoppedEvent {
+  type: 'recording.stopped';
+  ref: ChannelRef;
+  id: string;
+  stopMode: StopMode;
+  durationMs: number;
+  /** False when the file was discarded (too short, or a number on the do-not-record list). */
+  kept: boolean;
+  at: number;
+}
+
+export interface RecordingIndexedEvent {
+  type: 'recording.indexed';
+  ref: ChannelRef;
+  id: string;
+  record: RecordEntry;
+  at: number;
+}
+
+export interface AlarmRaisedEvent {
+  type: 'alarm.raised';
+  id: string;
+  severity: 'critical' | 'major' | 'minor';
+  area: string;
+  message: string;
+  count: number;
+  at: number;
+}
+
+export interface AlarmClearedEvent {
+  type: 'alarm.cleared';
+  id: string;
+  at: number;
+}
+
+export interface LinkEvent {
+  type: 'linecard.up' | 'linecard.down';
+  detail: string;
+  at: number;
+}
+
+export interface DiskLevelEvent {
+  type: 'disk.level';
+  /** ok, HALF (below the reserve), FULL (above the alarm threshold), or no disk. */
+  level: 'ok' | 'half' | 'full' | 'missing';
+  usedPercent: number | null;
+  at: number;
+}
+
+export type BoxEvent =
+  | ChannelStateEvent
+  | ChannelLevelEvent
+  | RecordingStartedEvent
+  | RecordingUpdatedEvent
+  | RecordingStoppedEvent
+  | RecordingIndexedEvent
+  | AlarmRaisedEvent
+  | AlarmClearedEvent
+  | LinkEvent
+  | DiskLevelEvent;
+
+export type BoxEventType = BoxEvent['type'];
+
+export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
+  'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
+  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level',
+];

@@ -1,0 +1,96 @@
+/**
+ * Lines up the two legs of a call (a trunk's two directions, a VoIP call's
+ * two parties) sample by sample. Each leg arrives in its own blocks, with its
+ * own jitter; frames are released once both legs have them. A leg that stays
+ * silent (one RTP stream stopped, a direction without audio) does not hold
+ * the other back for more than `maxSkew` samples: its missing samples become
+ * silence. Pure: no I/O, no clock.
+ */
+class SampleQueue {
+  private buf = new Int16Array(1024);
+  private head = 0;
+  private tail = 0;
+
+  get length(): number {
+    return this.tail - this.head;
+  }
+
+  push(pcm: Int16Array): void {
+    if (this.tail + pcm.length > this.buf.length) {
+      const live = this.buf.subarray(this.head, this.tail);
+      const next = this.length + pcm.length > this.buf.length / 2 ? new Int16Array(Math.max(this.buf.length * 2, this.length + pcm.length)) : this.buf;
+      next.set(live, 0);
+      this.buf = next;
+      this.tail -= this.head;
+      this.head = 0;
+    }
+    this.buf.set(pcm, this.tail);
+    this.tail += pcm.length;
+  }
+
+  /** Moves n samples into out (zeros past what is queued). */
+  take(n: number, out: Int16Array): void {
+    const have = Math.min(n, this.length);
+    out.set(this.buf.subarray(this.head, this.head + have), 0);
+    out.fill(0, have, n);
+    this.head += have;
+    if (this.head === this.tail) this.head = this.tail = 0;
+  }
+}
+
+export interface AlignedFrames {
+  a: Int16Array;
+  b: Int16Array;
+}
+
+export class LegAligner {
+  private readonly legs = [new SampleQueue(), new SampleQueue()] as const;
+
+  /** @param maxSkew samples one leg may run ahead before the other is padded with silence (default 400 ms at 8 kHz). */
+  constructor(private readonly maxSkew = 3200) {}
+
+  push(leg: 0 | 1, pcm: Int16Array): void {
+    this.legs[leg].push(pcm);
+  }
+
+  /** Frames both legs have (and what a leg holds beyond the skew limit); null when there is nothing to release. */
+  take(): AlignedFrames | null {
+    const [a, b] = this.legs;
+    const n = Math.max(Math.min(a.length, b.length), Math.max(a.length, b.length) - this.maxSkew);
+    return n > 0 ? this.takeFrames(n) : null;
+  }
+
+  /** Everything queued, the shorter leg padded with silence (at the end of a call). */
+  drain(): AlignedFrames | null {
+    const n = Math.max(this.legs[0].length, this.legs[1].length);
+    return n > 0 ? this.takeFrames(n) : null;
+  }
+
+  private takeFrames(n: number): AlignedFrames {
+    const a = new Int16Array(n);
+    const b = new Int16Array(n);
+    this.legs[0].take(n, a);
+    this.legs[1].take(n, b);
+    return { a, b };
+  }
+}
+
+/** Interleaves two legs into stereo frames (left: a, right: b). */
+export function interleave(a: Int16Array, b: Int16Array): Int16Array {
+  const out = new Int16Array(a.length * 2);
+  for (let i = 0; i < a.length; i++) {
+    out[2 * i] = a[i]!;
+    out[2 * i + 1] = b[i]!;
+  }
+  return out;
+}
+
+/** Mixes two legs into one, clipped to 16 bits. */
+export function mix(a: Int16Array, b: Int16Array): Int16Array {
+  const out = new Int16Array(a.length);
+  for (let i = 0; i < a.length; i++) {
+    const s = a[i]! + b[i]!;
+    out[i] = s > 32767 ? 32767 : s < -32768 ? -32768 : s;
+  }
+  return out;
+}
