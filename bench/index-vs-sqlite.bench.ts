@@ -36,6 +36,10 @@
  *   BENCH_REBUILD         1: build both stores again; `index` or `sqlite`: only that one
  *   BENCH_BUILD_PARALLEL  1: build the two stores at the same time (faster on 2 cores,
  *                         but each build's time then includes the other's load)
+ *   BENCH_SIDES           comma-separated sides to search (default all three); the others'
+ *                         results come from the last run that searched them with the same
+ *                         records (.bench/compare-<records>/<side>.json), e.g. BENCH_SIDES=index
+ *                         after an engine change, SQLite's figures being the same
  */
 process.env.TZ = 'Asia/Shanghai';
 
@@ -45,10 +49,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../firmware/recording/record-index.ts';
 import { queryRecords } from '../firmware/recording/record-query.ts';
-import { buildIndex, dbDir, engineCommit, folderBytes, readMarker } from './index-build.ts';
+import { buildIndex, dbDir, engineCommit, folderBytes, readMarker, type Marker } from './index-build.ts';
 import { pct, runQueries, type QueryTimes } from './index-queries.ts';
-import { RECORDS, line, note, root } from './record-generator.ts';
-import { QUERY_CACHE_KIB, SqliteSearch, buildSqlite, countsFile, plainFile, readSqliteMarker } from './sqlite-store.ts';
+import { RECORDS, label, line, note, params, root } from './record-generator.ts';
+import { QUERY_CACHE_KIB, SqliteSearch, buildSqlite, countsFile, plainFile, readSqliteMarker, type SqliteMarker } from './sqlite-store.ts';
 
 const SIDES = ['index', 'sqlite', 'sqlite_counts'] as const;
 type Side = (typeof SIDES)[number];
@@ -61,6 +65,10 @@ interface SideResult {
   /** Size of the store on disk now (the index may have been converted when opened). */
   bytes: number;
   engine: string;
+  /** The generator's parameters: saved results are reused only with the same records. */
+  params: typeof params;
+  measuredAt: string;
+  loadAverage: string;
 }
 
 function statusMiB(key: 'VmRSS' | 'VmHWM'): number {
@@ -98,7 +106,7 @@ async function querySide(side: Side): Promise<void> {
     db.close();
     bytes = fs.statSync(file).size;
   }
-  const result: SideResult = { side, queries, rssMiB, peakRssMiB, bytes, engine: engineCommit() };
+  const result: SideResult = { side, queries, rssMiB, peakRssMiB, bytes, engine: engineCommit(), params, measuredAt: new Date().toISOString(), loadAverage: loadavg() };
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 
@@ -131,69 +139,111 @@ function child(args: string[]): Promise<SideResult | null> {
 const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 10 ? v.toFixed(1) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(3));
 const loadavg = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
 
+const resultsDir = path.join(root, '.bench', `compare-${label}`);
+const resultFile = (side: Side) => path.join(resultsDir, `${side}.json`);
+
+/** A side's saved results of an earlier run with the same records, or null. */
+function savedResult(side: Side): SideResult | null {
+  try {
+    const r = JSON.parse(fs.readFileSync(resultFile(side), 'utf8')) as SideResult;
+    return JSON.stringify(r.params) === JSON.stringify(params) ? r : null;
+  } catch {
+    return null;
+  }
+}
+
 async function compare(): Promise<void> {
+  const wanted = process.env.BENCH_SIDES ? process.env.BENCH_SIDES.split(',').map((x) => x.trim()) : [...SIDES];
+  for (const w of wanted) if (!(SIDES as readonly string[]).includes(w)) throw new Error(`BENCH_SIDES: no side ${w} (${SIDES.join(', ')})`);
+  const run = SIDES.filter((x) => wanted.includes(x));
   const rebuild = process.env.BENCH_REBUILD ?? '';
   let marker = rebuild === '1' || rebuild === 'index' ? null : readMarker();
   let smarker = rebuild === '1' || rebuild === 'sqlite' ? null : readSqliteMarker();
   const builds: string[][] = [];
-  if (!marker) builds.push(['--build-index']);
-  else note(`reusing the index in ${path.relative(root, dbDir)} built ${marker.builtAt} with engine ${marker.engine ?? 'unknown'}`);
-  if (!smarker) builds.push(['--build-sqlite']);
-  else note(`reusing the SQLite files in ${path.relative(root, path.dirname(plainFile))} built ${smarker.builtAt}`);
+  if (run.includes('index')) {
+    if (!marker) builds.push(['--build-index']);
+    else note(`reusing the index in ${path.relative(root, dbDir)} built ${marker.builtAt} with engine ${marker.engine ?? 'unknown'}`);
+  }
+  if (run.some((x) => x !== 'index')) {
+    if (!smarker) builds.push(['--build-sqlite']);
+    else note(`reusing the SQLite files in ${path.relative(root, path.dirname(plainFile))} built ${smarker.builtAt}`);
+  }
   if (builds.length) note(`building (load average ${loadavg()}, ${os.cpus().length} CPUs)`);
   if (process.env.BENCH_BUILD_PARALLEL === '1') await Promise.all(builds.map((b) => child(b)));
   else for (const b of builds) await child(b);
   if (builds.length) note(`built (load average ${loadavg()})`);
   marker = readMarker();
   smarker = readSqliteMarker();
-  if (!marker || !smarker) throw new Error('a store was not built');
   // The same records on both sides: the generator's counts must agree.
-  if (JSON.stringify(marker.truth) !== JSON.stringify(smarker.truth) || JSON.stringify(marker.customers) !== JSON.stringify(smarker.customers)) {
+  if (marker && smarker && (JSON.stringify(marker.truth) !== JSON.stringify(smarker.truth) || JSON.stringify(marker.customers) !== JSON.stringify(smarker.customers))) {
     throw new Error('the index and the SQLite files hold different records (generator counts differ): rebuild with BENCH_REBUILD=1');
   }
   const engineNow = engineCommit();
-  if (marker.engine && marker.engine !== engineNow) note(`the index was built with engine ${marker.engine}, the engine now is ${engineNow} (BENCH_REBUILD=index builds it again)`);
+  if (marker?.engine && marker.engine !== engineNow) note(`the index was built with engine ${marker.engine}, the engine now is ${engineNow} (BENCH_REBUILD=index builds it again)`);
 
-  const results = {} as Record<Side, SideResult>;
-  for (const side of SIDES) {
+  const results: Partial<Record<Side, SideResult>> = {};
+  fs.mkdirSync(resultsDir, { recursive: true });
+  for (const side of run) {
     note(`searching ${side} (load average ${loadavg()})`);
     const r = await child(['--query', side]);
     if (!r) throw new Error(`${side}: no result`);
     results[side] = r;
+    fs.writeFileSync(resultFile(side), JSON.stringify(r));
   }
-
-  // Every side gave the same answers: totals and the start times of each page.
-  for (const side of ['sqlite', 'sqlite_counts'] as const) {
-    for (const q of results[side].queries) {
-      const ours = results.index.queries.find((x) => x.name === q.name);
-      if (!ours) continue;
-      const i = q.answers.findIndex((a, k) => a !== ours.answers[k]);
-      if (i >= 0) throw new Error(`${q.name}: run ${i} answered differently by ${side} (total ${q.totals[i]}) and the index (total ${ours.totals[i]})`);
+  for (const side of SIDES) {
+    if (results[side]) continue;
+    const r = savedResult(side);
+    if (r) {
+      results[side] = r;
+      note(`${side}: results of ${r.measuredAt} (engine ${r.engine}) reused from ${path.relative(root, resultFile(side))}`);
     }
   }
-  note('every answer is the same on every side');
+  report(results, marker, smarker);
+}
+
+/** BENCH lines and the table of the sides there are results for; ratios where both sides are there. */
+function report(results: Partial<Record<Side, SideResult>>, marker: Marker | null, smarker: SqliteMarker | null): void {
+  const have = SIDES.filter((x) => results[x]);
+  const ours = results.index;
+  // Every side gave the same answers: totals and the start times of each page.
+  if (ours) {
+    for (const side of ['sqlite', 'sqlite_counts'] as const) {
+      for (const q of results[side]?.queries ?? []) {
+        const o = ours.queries.find((x) => x.name === q.name);
+        if (!o) continue;
+        const i = q.answers.findIndex((a, k) => k < o.answers.length && a !== o.answers[k]);
+        if (i >= 0) throw new Error(`${q.name}: run ${i} answered differently by ${side} (total ${q.totals[i]}) and the index (total ${o.totals[i]})`);
+      }
+    }
+    if (have.length > 1) note(`every answer is the same on ${have.join(', ')}`);
+  }
 
   // ---------------------------------------------------------------- BENCH lines
   const bpr = (b: number) => b / RECORDS;
-  line('index_build_seconds', marker.buildSeconds, 's');
-  line('index_insert_rate', marker.insertRate, 'records/s');
-  line('index_build_rss', marker.buildPeakRssMiB, 'MiB');
-  line('sqlite_build_seconds', smarker.plain.buildSeconds, 's');
-  line('sqlite_counts_build_seconds', smarker.counts.buildSeconds, 's');
-  line('sqlite_insert_rate', RECORDS / smarker.plain.buildSeconds, 'records/s');
-  line('sqlite_counts_insert_rate', RECORDS / smarker.counts.buildSeconds, 'records/s');
-  line('index_bytes_per_record', bpr(results.index.bytes), 'bytes');
-  line('sqlite_bytes_per_record', bpr(results.sqlite.bytes), 'bytes');
-  line('sqlite_counts_bytes_per_record', bpr(results.sqlite_counts.bytes), 'bytes');
-  for (const side of SIDES) {
-    line(`${side}_query_rss`, results[side].rssMiB, 'MiB');
-    line(`${side}_query_peak_rss`, results[side].peakRssMiB, 'MiB');
+  if (marker && ours) {
+    line('index_build_seconds', marker.buildSeconds, 's');
+    line('index_insert_rate', marker.insertRate, 'records/s');
+    line('index_build_rss', marker.buildPeakRssMiB, 'MiB');
   }
-  const times = (side: Side, name: string) => results[side].queries.find((x) => x.name === name)!;
-  const names = results.index.queries.map((x) => x.name);
+  if (smarker && (results.sqlite || results.sqlite_counts)) {
+    line('sqlite_build_seconds', smarker.plain.buildSeconds, 's');
+    line('sqlite_counts_build_seconds', smarker.counts.buildSeconds, 's');
+    line('sqlite_insert_rate', RECORDS / smarker.plain.buildSeconds, 'records/s');
+    line('sqlite_counts_insert_rate', RECORDS / smarker.counts.buildSeconds, 'records/s');
+  }
+  for (const side of have) line(`${side}_bytes_per_record`, bpr(results[side]!.bytes), 'bytes');
+  for (const side of have) {
+    line(`${side}_query_rss`, results[side]!.rssMiB, 'MiB');
+    line(`${side}_query_peak_rss`, results[side]!.peakRssMiB, 'MiB');
+  }
+  const times = (side: Side, name: string) => results[side]?.queries.find((x) => x.name === name);
+  const names = [...new Set(have.flatMap((x) => results[x]!.queries.map((q) => q.name)))];
+  const ratio = (t: QueryTimes | undefined, o: QueryTimes | undefined, which: 'first' | 'deep', p: number) =>
+    t && o && t[which].length && o[which].length ? pct(t[which], p) / pct(o[which], p) : null;
   for (const name of names) {
-    for (const side of SIDES) {
+    for (const side of have) {
       const t = times(side, name);
+      if (!t) continue;
       line(`${side}_${name}_p50`, pct(t.first, 50), 'ms');
       line(`${side}_${name}_p95`, pct(t.first, 95), 'ms');
       if (t.deep.length) {
@@ -201,38 +251,51 @@ async function compare(): Promise<void> {
         line(`${side}_${name}_deep_p95`, pct(t.deep, 95), 'ms');
       }
     }
-    const ours = times('index', name);
+    const o = times('index', name);
     for (const [prefix, side] of [['ratio', 'sqlite'], ['ratio_counts', 'sqlite_counts']] as const) {
       const t = times(side, name);
-      line(`${prefix}_${name}_p50`, pct(t.first, 50) / pct(ours.first, 50), 'x');
-      line(`${prefix}_${name}_p95`, pct(t.first, 95) / pct(ours.first, 95), 'x');
-      if (ours.deep.length) line(`${prefix}_${name}_deep_p50`, pct(t.deep, 50) / pct(ours.deep, 50), 'x');
+      for (const [suffix, which, p] of [['p50', 'first', 50], ['p95', 'first', 95], ['deep_p50', 'deep', 50]] as const) {
+        const r = ratio(t, o, which, p);
+        if (r !== null) line(`${prefix}_${name}_${suffix}`, r, 'x');
+      }
     }
   }
 
   // ---------------------------------------------------------------- the table
-  const p = (xs: number[]) => (xs.length ? `${fmt(pct(xs, 50))} / ${fmt(pct(xs, 95))}` : '-');
-  const rows: string[][] = [['query', 'ours p50/p95', 'sqlite p50/p95', 'ratio', '+counts p50/p95', 'ratio', 'deep: ours', 'sqlite', '+counts', 'total', 'sqlite plan']];
+  const p = (t: QueryTimes | undefined, which: 'first' | 'deep' = 'first') => (t && t[which].length ? `${fmt(pct(t[which], 50))} / ${fmt(pct(t[which], 95))}` : '-');
+  const r2 = (t: QueryTimes | undefined, o: QueryTimes | undefined) => {
+    const a = ratio(t, o, 'first', 50);
+    const b = ratio(t, o, 'first', 95);
+    return a === null || b === null ? '-' : `${a.toFixed(2)} / ${b.toFixed(2)}`;
+  };
+  const rows: string[][] = [['query', 'ours p50/p95', 'sqlite p50/p95', 'ratio', '+counts p50/p95', 'ratio', 'deep: ours', 'sqlite', '+counts', 'total', 'sqlite plan (rows | total)']];
   for (const name of names) {
     const o = times('index', name);
     const s = times('sqlite', name);
     const c = times('sqlite_counts', name);
-    const r = (t: QueryTimes) => `${(pct(t.first, 50) / pct(o.first, 50)).toFixed(2)} / ${(pct(t.first, 95) / pct(o.first, 95)).toFixed(2)}`;
-    rows.push([name, p(o.first), p(s.first), r(s), p(c.first), r(c), p(o.deep), p(s.deep), p(c.deep), String(pct(o.totals, 50)), `${s.plan}; ${c.plan}`]);
+    const any = o ?? s ?? c!;
+    rows.push([name, p(o), p(s), r2(s, o), p(c), r2(c, o), p(o, 'deep'), p(s, 'deep'), p(c, 'deep'), String(pct(any.totals, 50)), [s?.plan, c?.plan].filter(Boolean).join('; ')]);
   }
-  rows.push(['bytes/record', fmt(bpr(results.index.bytes)), fmt(bpr(results.sqlite.bytes)), '', fmt(bpr(results.sqlite_counts.bytes)), '', '', '', '', '', '']);
-  const mem = (s: Side) => `${fmt(results[s].rssMiB)} (${fmt(results[s].peakRssMiB)})`;
-  rows.push(['query RSS (peak) MiB', mem('index'), mem('sqlite'), '', mem('sqlite_counts'), '', '', '', '', '', '']);
+  const cell = (side: Side, f: (r: SideResult) => string) => (results[side] ? f(results[side]!) : '-');
+  const size = (r: SideResult) => fmt(bpr(r.bytes));
+  const mem = (r: SideResult) => `${fmt(r.rssMiB)} (${fmt(r.peakRssMiB)})`;
+  rows.push(['bytes/record', cell('index', size), cell('sqlite', size), '', cell('sqlite_counts', size), '', '', '', '', '', '']);
+  rows.push(['query RSS (peak) MiB', cell('index', mem), cell('sqlite', mem), '', cell('sqlite_counts', mem), '', '', '', '', '', '']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  console.log(`\nrecording index against SQLite ${smarker.sqliteVersion}, ${RECORDS.toLocaleString('en')} records, ms p50 / p95 of ${names.length ? results.index.queries[0]!.first.length : 0} runs; ratio: SQLite's time / ours (>= 1: ours at least as fast); engine ${results.index.engine}`);
+  const runs = results[have[0]!]?.queries[0]?.first.length ?? 0;
+  console.log(`\nrecording index against SQLite ${smarker?.sqliteVersion ?? ''}, ${RECORDS.toLocaleString('en')} records, ms p50 / p95 of ${runs} runs; ratio: SQLite's time / ours (>= 1: ours at least as fast); engine ${ours?.engine ?? '-'}`);
   for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
-  console.log(`  (SQLite page cache ${QUERY_CACHE_KIB / 1024} MiB per connection; SQLite build: rows + indexes + ANALYZE, ${fmt(smarker.generateSeconds)} s of generating excluded; index build: ${fmt(marker.buildSeconds)} s with generating)`);
+  console.log(`  (SQLite page cache ${QUERY_CACHE_KIB / 1024} MiB per connection${smarker ? `; SQLite build: rows + indexes + ANALYZE, ${fmt(smarker.generateSeconds)} s of generating excluded` : ''}${marker ? `; index build: ${fmt(marker.buildSeconds)} s with generating` : ''})`);
 
   // Where ours is not yet as fast: against plain SQLite at p50 and p95, within 2x of the count tables at p50.
-  const behind = names.filter((n) => pct(times('sqlite', n).first, 50) < pct(times('index', n).first, 50) || pct(times('sqlite', n).first, 95) < pct(times('index', n).first, 95));
-  const far = names.filter((n) => pct(times('sqlite_counts', n).first, 50) * 2 < pct(times('index', n).first, 50));
-  note(`slower than SQLite with composite indexes (p50 or p95): ${behind.length ? behind.join(', ') : 'none'}`);
-  note(`more than 2x slower than SQLite with count tables (p50): ${far.length ? far.join(', ') : 'none'}`);
+  if (ours && results.sqlite) {
+    const behind = names.filter((n) => (ratio(times('sqlite', n), times('index', n), 'first', 50) ?? 1) < 1 || (ratio(times('sqlite', n), times('index', n), 'first', 95) ?? 1) < 1);
+    note(`slower than SQLite with composite indexes (p50 or p95): ${behind.length ? behind.join(', ') : 'none'}`);
+  }
+  if (ours && results.sqlite_counts) {
+    const far = names.filter((n) => (ratio(times('sqlite_counts', n), times('index', n), 'first', 50) ?? 1) < 0.5);
+    note(`more than 2x slower than SQLite with count tables (p50): ${far.length ? far.join(', ') : 'none'}`);
+  }
 }
 
 // ------------------------------------------------------------------ main
