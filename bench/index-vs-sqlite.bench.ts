@@ -13,7 +13,9 @@
  *   node --import tsx bench/index-vs-sqlite.bench.ts
  *
  * Each store is built once and reused while its marker shows the generator's
- * parameters. Each side's searches run in a process of their own, so the
+ * parameters. The index is opened once in a process of its own before its
+ * searches: an index of an older format is converted (and compacted) there,
+ * with `index_conversion_seconds` and `index_conversion_peak_rss` printed. Each side's searches run in a process of their own, so the
  * memory figures are that side's alone. Every answer is checked against the
  * generator's counts and against the other sides (totals and the start times
  * of every page), so a wrong query fails the benchmark.
@@ -47,6 +49,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { RecordIndex } from '../firmware/recording/record-index.ts';
 import { queryRecords } from '../firmware/recording/record-query.ts';
 import { buildIndex, dbDir, engineCommit, folderBytes, readMarker, type Marker } from './index-build.ts';
@@ -77,6 +80,43 @@ function statusMiB(key: 'VmRSS' | 'VmHWM'): number {
 }
 
 // ------------------------------------------------------------------ child processes
+
+interface OpenResult {
+  seconds: number;
+  peakRssMiB: number;
+  /** The open rewrote the table files (an index of an older format converted). */
+  converted: boolean;
+  compactSeconds: number;
+}
+
+/**
+ * Opens and closes the index once, in this process: an index of an older
+ * format is converted by the open, so the search process's figures do not
+ * include it; a converted index is then compacted like a freshly built one.
+ */
+async function openIndexOnce(): Promise<void> {
+  const tables = () => fs.readdirSync(dbDir).filter((f) => f.endsWith('.ldb')).sort().join(',');
+  const before = tables();
+  const t0 = performance.now();
+  const index = new RecordIndex(dbDir);
+  await index.open();
+  const seconds = (performance.now() - t0) / 1000;
+  const peakRssMiB = statusMiB('VmHWM');
+  await index.close();
+  const converted = tables() !== before;
+  let compactSeconds = 0;
+  if (converted) {
+    const again = new RecordIndex(dbDir);
+    await again.open();
+    const c0 = performance.now();
+    const db = (again as unknown as { db?: { compactRange?: (a: Buffer, b: Buffer) => Promise<void> } }).db;
+    if (typeof db?.compactRange === 'function') await db.compactRange(Buffer.from([0x00]), Buffer.from([0xff]));
+    compactSeconds = (performance.now() - c0) / 1000;
+    await again.close();
+  }
+  const result: OpenResult = { seconds, peakRssMiB, converted, compactSeconds };
+  console.log(`RESULT ${JSON.stringify(result)}`);
+}
 
 /** One side's searches, in this process; the result goes to stdout as `RESULT <json>`. */
 async function querySide(side: Side): Promise<void> {
@@ -111,13 +151,13 @@ async function querySide(side: Side): Promise<void> {
 }
 
 /** Runs this file with args in a child process; passes its output on and returns its RESULT. */
-function child(args: string[]): Promise<SideResult | null> {
+function child<T = SideResult>(args: string[]): Promise<T | null> {
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, [...process.execArgv, import.meta.filename, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, TZ: 'Asia/Shanghai' },
     });
-    let result: SideResult | null = null;
+    let result: T | null = null;
     let buf = '';
     p.stdout.setEncoding('utf8');
     p.stdout.on('data', (d: string) => {
@@ -125,7 +165,7 @@ function child(args: string[]): Promise<SideResult | null> {
       for (let i = buf.indexOf('\n'); i >= 0; i = buf.indexOf('\n')) {
         const l = buf.slice(0, i);
         buf = buf.slice(i + 1);
-        if (l.startsWith('RESULT ')) result = JSON.parse(l.slice(7)) as SideResult;
+        if (l.startsWith('RESULT ')) result = JSON.parse(l.slice(7)) as T;
         else console.log(l);
       }
     });
@@ -183,6 +223,14 @@ async function compare(): Promise<void> {
 
   const results: Partial<Record<Side, SideResult>> = {};
   fs.mkdirSync(resultsDir, { recursive: true });
+  if (run.includes('index')) {
+    const o = await child<OpenResult>(['--open-index']);
+    if (o?.converted) {
+      note(`the index was converted to the engine's format when opened: ${o.seconds.toFixed(0)} s, peak RSS ${o.peakRssMiB.toFixed(0)} MiB; compacted in ${o.compactSeconds.toFixed(0)} s`);
+      line('index_conversion_seconds', o.seconds, 's');
+      line('index_conversion_peak_rss', o.peakRssMiB, 'MiB');
+    }
+  }
   for (const side of run) {
     note(`searching ${side} (load average ${loadavg()})`);
     const r = await child(['--query', side]);
@@ -307,11 +355,13 @@ if (mode === '--build-index') {
 } else if (mode === '--build-sqlite') {
   const m = buildSqlite();
   note(`SQLite built: ${m.wallSeconds.toFixed(0)} s in all (generator ${m.generateSeconds.toFixed(0)} s), peak RSS ${m.buildPeakRssMiB.toFixed(0)} MiB`);
+} else if (mode === '--open-index') {
+  await openIndexOnce();
 } else if (mode === '--query' && (SIDES as readonly string[]).includes(arg ?? '')) {
   await querySide(arg as Side);
 } else if (mode === undefined) {
   await compare();
 } else {
-  console.error('usage: index-vs-sqlite.bench.ts [--build-index | --build-sqlite | --query index|sqlite|sqlite_counts]');
+  console.error('usage: index-vs-sqlite.bench.ts [--build-index | --build-sqlite | --open-index | --query index|sqlite|sqlite_counts]');
   process.exit(2);
 }
