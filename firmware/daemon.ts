@@ -9,26 +9,31 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Host, TimerHandle } from './host/host.ts';
-import type { Board } from './board/board-schema.ts';
+import { indexOptionsOf, type Board } from './board/board-schema.ts';
 import { LineCardLink } from './linecard/linecard-link.ts';
 import { ChannelPipeline } from './channels/channel-pipeline.ts';
 import { AlarmList } from './alarms/alarm-list.ts';
 import { FrontPanel } from './panel/front-panel.ts';
 import { Recorder } from './recording/recorder.ts';
 import { openRecordingStorage } from './recording/recording-storage.ts';
-import { channelConfigOf, loadDeviceConfig } from './config/device-config.ts';
+import { SettingsStore, type SettingsChange } from './settings/settings-store.ts';
+import { recordingAreas } from './settings/settings-schema.ts';
+import { openJournal } from './journal/journal.ts';
+import { analogRef, type ChannelRef } from './ports/channel-ref.ts';
 import { EventBus } from './events/event-bus.ts';
 import { AudioTap } from './events/audio-tap.ts';
 import type { BoxEvent } from './events/box-events.ts';
 import type { RecordEntry } from './recording/record-entry.ts';
 import { BUILD_INFO, VERSION } from './version.ts';
-import { Auditor, type OperationRecord } from './app/audit.ts';
+import { Auditor } from './app/audit.ts';
 import { SYSTEM } from './app/principal.ts';
 import { ChannelService } from './app/channel-service.ts';
 import { RecordService } from './app/record-service.ts';
 import { StorageService } from './app/storage-service.ts';
 import { AlarmService } from './app/alarm-service.ts';
 import { DeviceService } from './app/device-service.ts';
+import { SettingsService } from './app/settings-service.ts';
+import { JournalService } from './app/journal-service.ts';
 import type { Services } from './app/services.ts';
 
 export interface DaemonOptions {
@@ -58,18 +63,39 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   panel.powerOn();
   const events = new EventBus();
   const tap = new AudioTap();
-  const auditor = new Auditor({ record: (op: OperationRecord) => logOperation(log, op) }, now);
+  const publish = (e: BoxEvent) => events.publish(e);
+  const channelCount = board.channels.analog;
+  const hasChannel = (r: ChannelRef) => r.portType === 'analog' && r.port === 0 && r.channel < channelCount;
 
-  const config = loadDeviceConfig(path.join(host.paths.config, 'recorder.json'));
+  const alarms = new AlarmList(log, { now });
+  alarms.onChange((c) => {
+    if (c.kind === 'raised') publish({ type: 'alarm.raised', id: c.alarm.id, severity: c.alarm.severity, area: c.alarm.area, message: c.alarm.message, count: c.alarm.count, at: c.at });
+    else if (c.kind === 'cleared') publish({ type: 'alarm.cleared', id: c.alarm.id, at: c.at });
+  });
+  const { journal, movedAside } = await openJournal(host.paths.config, log, { now });
+  journal.alarms.attach(alarms, log);
+  if (movedAside) alarms.raise('journal-damaged', 'minor', 'device', `operation log damaged; kept aside as ${path.basename(movedAside)}`, now());
+  const auditor = new Auditor(journal.operations, now, log);
+
+  const settings = await SettingsStore.open({
+    dir: host.paths.config,
+    hasChannel,
+    onListenerError: (e) => log.error({ err: e }, 'settings not applied'),
+  });
+  if (settings.loadReport.damaged) {
+    alarms.raise('settings-damaged', 'major', 'device', `settings file damaged (${settings.loadReport.problems.join('; ')}); ${settings.loadReport.source} in force`, now());
+  }
+  const encryption = settings.encryption;
   fs.mkdirSync(host.paths.data, { recursive: true });
-  const alarms = new AlarmList(log);
   const storage = await openRecordingStorage({
-    dataDir: host.paths.data, config, disk: host.disk, panel, alarms, log, now,
+    dataDir: host.paths.data, settings: () => settings.recording, encryptionKey: encryption.enabled && encryption.key ? encryption.key : null,
+    disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board),
   });
   const { index } = storage;
-  const publish = (e: BoxEvent) => events.publish(e);
   const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });
-  const recorder = new Recorder(host.paths.data, index, () => config.recording.codec, storage.finisher, log, {
+  const recorder = new Recorder(host.paths.data, index, () => settings.recording.codec, storage.finisher, log, {
+    twoLegLayout: () => settings.recording.twoPartyLayout,
+    doNotRecord: (n) => settings.doNotRecord.matches(n),
     events: {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
@@ -77,11 +103,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       indexed: (e) => publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() }),
     },
   });
-  const channelCount = board.channels.analog;
   const channels = Array.from(
     { length: channelCount },
-    (_, ch) => new ChannelPipeline(ch, channelConfigOf(config, ch), config.recording, recorder, alarms, { events, tap }),
+    (_, ch) => new ChannelPipeline(ch, settings.channel(analogRef(ch)), settings.recording, recorder, alarms, { events, tap }),
   );
+  // Settings apply at once: channel parameters to their channel, call parameters to every channel, disk and archive to storage.
+  settings.onChange((change: SettingsChange) => {
+    const t = now();
+    const areas = recordingAreas(change.recording);
+    if (areas.calls) for (const ch of channels) ch.configure(settings.channel(ch.ref), settings.recording, t);
+    else for (const c of change.channels) if (hasChannel(c.ref)) channels[c.ref.channel]!.configure(c.config, settings.recording, t);
+    if (areas.disk || areas.archive) storage.reconfigure(t);
+  });
 
   const link = new LineCardLink(
     host.linecard,
@@ -165,15 +198,25 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     channels: new ChannelService(() => channels, auditor, now),
     records: new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor),
     storage: new StorageService(storage, formatDataDisk, auditor, now),
-    alarms: new AlarmService(alarms),
+    alarms: new AlarmService(alarms, journal),
+    settings: new SettingsService(settings, hasChannel, auditor),
+    journal: new JournalService(journal),
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
     }),
     now,
   };
 
+  journal.startRetention(clock);
   link.start();
   panel.setRunMode('running');
+  const { startup } = storage;
+  if (startup.recovered || startup.discarded || startup.purgesFinished) {
+    auditor.note(SYSTEM, {
+      item: 'system', operation: 'recover',
+      detail: `after a power loss: ${startup.recovered} recordings closed and indexed, ${startup.discarded} too short discarded, ${startup.purgesFinished} purges finished`,
+    });
+  }
   auditor.note(SYSTEM, { item: 'system', operation: 'start', detail: `${board.model}, ${channelCount} analog channels` });
   log.info({ board: board.model, channels: channelCount, data: host.paths.data }, 'recorder started');
 
@@ -188,15 +231,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const ch of channels) ch.shutdown(t);
       await recorder.drain();
       await storage.close();
+      await settings.idle();
+      await journal.close();
       panel.shutdown();
       await host.gpio.close();
       await host.sensors.close();
       log.info('recorder stopped');
     },
   };
-}
-
-function logOperation(log: Logger, op: OperationRecord): void {
-  const who = op.principal.kind === 'user' ? `${op.principal.account}@${op.principal.ip}` : 'system';
-  log.info({ op: op.operation, item: op.item, who, result: op.result, error: op.error, detail: op.detail }, 'operation');
 }

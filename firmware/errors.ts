@@ -7,6 +7,9 @@ export const ERROR_CODES = {
   BOARD_FILE_INVALID: { http: 500, message: 'The board file is invalid' },
   CONFIG_INVALID: { http: 500, message: 'The configuration file is invalid' },
   SCENARIO_INVALID: { http: 400, message: 'The scenario file is invalid' },
+  // settings
+  SETTINGS_DAMAGED: { http: 500, message: 'The settings file was damaged; the last good settings are in use' },
+  SETTINGS_WRITE_FAILED: { http: 500, message: 'The settings could not be saved' },
   // line card
   LINECARD_TIMEOUT: { http: 504, message: 'The line card did not answer' },
   LINECARD_REJECTED: { http: 502, message: 'The line card rejected the command' },

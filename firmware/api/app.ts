@@ -12,6 +12,9 @@ import { channelRoutes } from './channels/routes.ts';
 import { recordRoutes } from './records/routes.ts';
 import { storageRoutes } from './storage/routes.ts';
 import { alarmRoutes } from './alarms/routes.ts';
+import { settingsRoutes } from './settings/routes.ts';
+import { journalRoutes } from './journal/routes.ts';
+import { eventRoutes } from './events/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -25,9 +28,12 @@ export function createApp(services: Services, options: AppOptions): Koa {
   app.use(errorResponses(options.log));
   const router = new Router({ prefix: '/api/v1' });
   deviceRoutes(router, services);
+  settingsRoutes(router, services);
   channelRoutes(router, services);
   recordRoutes(router, services);
   storageRoutes(router, services);
+  journalRoutes(router, services);
+  eventRoutes(router, services);
   alarmRoutes(router, services);
   app.use(router.routes());
   app.use(router.allowedMethods());

@@ -1,56 +1,44 @@
 /**
  * Every operation that changes something is written to the operation log
- * (操作日志) with its principal and its result, whether it succeeded or not.
+ * (操作日志) with its principal and its outcome, whether it succeeded or not.
  */
-import { isRecorderError } from '../errors.ts';
 import type { ChannelRef } from '../ports/channel-ref.ts';
+import type { OperationItem, OperationKind } from '../journal/operation-entry.ts';
+import type { OperationLog } from '../journal/operation-log.ts';
 import type { Principal } from './principal.ts';
 
-/** What the services tell the operation log about one operation. */
-export interface OperationRecord {
-  principal: Principal;
-  /** What was acted on: channel, recording-params, record, storage, alarm, system, account ... */
-  item: string;
-  operation: string;
+export interface AuditFields {
+  /** What was acted on (通道参数, 录音参数, 免录名单, 录音, 存储, 账户, 系统). */
+  item: OperationItem;
+  operation: OperationKind;
   ref?: ChannelRef | null;
   parameter?: string;
   detail?: string;
-  result: 'ok' | 'failed';
-  /** Stable error code when failed. */
-  error?: string;
-  at: number;
 }
 
-export interface OperationSink {
-  record(op: OperationRecord): void;
+export interface AuditLogger {
+  error(obj: object, msg: string): void;
 }
-
-export type AuditFields = Omit<OperationRecord, 'principal' | 'result' | 'error' | 'at'>;
 
 export class Auditor {
   constructor(
-    private readonly sink: OperationSink,
+    private readonly log: OperationLog,
     private readonly now: () => number,
+    private readonly errors: AuditLogger,
   ) {}
 
   /** Runs an operation and logs it with its outcome; the error, if any, is rethrown. */
-  async run<T>(principal: Principal, fields: AuditFields, op: () => Promise<T> | T, describe?: (result: T) => string): Promise<T> {
-    try {
-      const result = await op();
-      const detail = describe ? describe(result) : fields.detail;
-      this.sink.record({ ...fields, detail, principal, result: 'ok', at: this.now() });
-      return result;
-    } catch (e) {
-      this.sink.record({
-        ...fields, principal, result: 'failed', error: isRecorderError(e) ? e.code : 'INTERNAL',
-        detail: isRecorderError(e) ? e.message : fields.detail, at: this.now(),
-      });
-      throw e;
-    }
+  run<T>(principal: Principal, fields: AuditFields, op: () => Promise<T> | T, describe?: (result: T) => string): Promise<T> {
+    return this.log.track(
+      { principal, item: fields.item, operation: fields.operation, channel: fields.ref ?? null, parameter: fields.parameter ?? null, detail: describe ?? fields.detail },
+      async () => op(),
+    );
   }
 
-  /** Logs an event that is not an operation on a resource (start-up, recovery, login). */
+  /** Logs an event that is not an operation on a resource (start-up, recovery). */
   note(principal: Principal, fields: AuditFields): void {
-    this.sink.record({ ...fields, principal, result: 'ok', at: this.now() });
+    this.log
+      .append({ time: this.now(), principal, item: fields.item, operation: fields.operation, channel: fields.ref ?? null, parameter: fields.parameter ?? null, result: { ok: true }, detail: fields.detail ?? '' })
+      .catch((e: unknown) => this.errors.error({ err: (e as Error).message }, 'operation log entry not written'));
   }
 }

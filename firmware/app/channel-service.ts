@@ -40,7 +40,7 @@ export class ChannelService {
 
   /** 强制录音: starts or stops recording a channel now, whatever its control mode. */
   setForced(principal: Principal, ref: ChannelRef, on: boolean): Promise<ChannelView> {
-    return this.audit.run(principal, { item: 'channel', operation: on ? 'forced-recording-on' : 'forced-recording-off', ref, parameter: 'forcedRecording' }, () => {
+    return this.audit.run(principal, { item: 'recording', operation: on ? 'start' : 'stop', ref, parameter: 'forcedRecording' }, () => {
       const s = this.source(ref);
       s.setForced(on, this.now());
       return s.view();

@@ -137,22 +137,22 @@ export class RecordService {
   }
 
   setLevel(principal: Principal, id: string, level: RecordLevel): Promise<RecordEntry> {
-    return this.audit.run(principal, { item: 'record', operation: 'set-level', parameter: 'level', detail: `${id} → ${level}` }, () => this.store.setLevel(id, level));
+    return this.audit.run(principal, { item: 'recording', operation: 'set', parameter: 'level', detail: `${id} → ${level}` }, () => this.store.setLevel(id, level));
   }
 
   /** Marks a recording deleted (删除): it leaves searches until restored or purged. */
   remove(principal: Principal, id: string): Promise<RecordEntry> {
-    return this.audit.run(principal, { item: 'record', operation: 'delete', detail: id }, () => this.store.markDeleted(id, true));
+    return this.audit.run(principal, { item: 'recording', operation: 'delete', detail: id }, () => this.store.markDeleted(id, true));
   }
 
   restore(principal: Principal, id: string): Promise<RecordEntry> {
-    return this.audit.run(principal, { item: 'record', operation: 'restore', detail: id }, () => this.store.markDeleted(id, false));
+    return this.audit.run(principal, { item: 'recording', operation: 'restore', detail: id }, () => this.store.markDeleted(id, false));
   }
 
   /** 清空已删除录音: removes the recordings marked deleted, files and entries. */
   purgeDeleted(principal: Principal): Promise<{ purged: number }> {
     return this.audit.run(
-      principal, { item: 'record', operation: 'purge-deleted' },
+      principal, { item: 'recording', operation: 'purge', parameter: 'deleted' },
       async () => ({ purged: await this.store.purgeDeleted() }),
       (r) => `${r.purged} recordings purged`,
     );

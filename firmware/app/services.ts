@@ -11,6 +11,8 @@ import type { RecordService } from './record-service.ts';
 import type { StorageService } from './storage-service.ts';
 import type { AlarmService } from './alarm-service.ts';
 import type { DeviceService } from './device-service.ts';
+import type { SettingsService } from './settings-service.ts';
+import type { JournalService } from './journal-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -22,6 +24,10 @@ export interface Services {
   readonly storage: StorageService;
   readonly alarms: AlarmService;
   readonly device: DeviceService;
+  /** Recording parameters, channel parameters, the do-not-record list; applied at once. */
+  readonly settings: SettingsService;
+  /** The operation log. */
+  readonly journal: JournalService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

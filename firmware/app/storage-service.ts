@@ -54,7 +54,7 @@ export class StorageService {
   }
 
   maintenanceNow(principal: Principal): Promise<DiskReport | null> {
-    return this.audit.run(principal, { item: 'storage', operation: 'maintenance' }, async () => {
+    return this.audit.run(principal, { item: 'storage', operation: 'maintain' }, async () => {
       await this.storage.checkDisk();
       return this.storage.maintenance.report;
     });

@@ -17,3 +17,11 @@ export type { Alarm, AlarmSeverity } from '../alarms/alarm-list.ts';
 export type { BoxEvent, BoxEventType } from '../events/box-events.ts';
 export { BOX_EVENT_TYPES } from '../events/box-events.ts';
 export { dayLabel, dayStart, localDay, parseDayLabel } from '../recording/local-day.ts';
+export { ALARM_AREAS, ALARM_SEVERITIES } from '../alarms/alarm-list.ts';
+export { OPERATION_ITEMS, OPERATIONS, OPERATION_RESULTS, type OperationRecord } from '../journal/operation-entry.ts';
+export type { AlarmRecord } from '../journal/alarm-history.ts';
+export { principalText } from '../journal/principal.ts';
+/** Settings schemas, shared by the API's validation and the client. */
+export { recordingPatchSchema, channelPatchSchema, type RecordingSettings } from '../settings/settings-schema.ts';
+export { doNotRecordEntrySchema, MAX_DO_NOT_RECORD, type DoNotRecordEntry } from '../settings/do-not-record.ts';
+export type { ChannelConfig } from '../calls/channel-config.ts';

@@ -61,6 +61,17 @@ export const boardSchema = z.object({
     device: z.string().optional(),
   }),
   console: z.object({ device: z.string().min(1), baudRate: z.number().int().positive() }).optional(),
+  /** LevelDB resources of the recording index, sized for the board's memory (record-index.ts defaults when left out). */
+  index: z
+    .object({
+      /** Block cache, MiB. */
+      cacheMiB: z.number().int().min(1).max(256).optional(),
+      /** Table files kept open (each costs a file descriptor and its index block in memory). */
+      maxOpenFiles: z.number().int().min(20).max(5000).optional(),
+      /** Write buffer (memtable), MiB. */
+      writeBufferMiB: z.number().int().min(1).max(64).optional(),
+    })
+    .optional(),
   capabilities: z.object({
     analogRecording: z.number().int().min(0),
     e1Recording: z.boolean(),
@@ -70,4 +81,14 @@ export const boardSchema = z.object({
 });
 
 export type Board = z.infer<typeof boardSchema>;
+
+/** The index options of a board (bytes), for RecordIndex. */
+export function indexOptionsOf(board: Pick<Board, 'index'>): { cacheSize?: number; maxOpenFiles?: number; writeBufferSize?: number } {
+  const i = board.index ?? {};
+  return {
+    ...(i.cacheMiB !== undefined ? { cacheSize: i.cacheMiB << 20 } : {}),
+    ...(i.maxOpenFiles !== undefined ? { maxOpenFiles: i.maxOpenFiles } : {}),
+    ...(i.writeBufferMiB !== undefined ? { writeBufferSize: i.writeBufferMiB << 20 } : {}),
+  };
+}
 export type LinecardLink = z.infer<typeof linecardLinkSchema>;

@@ -32,11 +32,14 @@ interface ActiveCall extends CallInfo {
   type: 'incoming' | 'outgoing';
   answered: boolean;
   digits: string;
-  lastDigitAt: number;
+  /** When the last key was pressed (stripped `*` and `#` included); null before the first. */
+  lastDigitAt: number | null;
   collecting: boolean;
   suspendedAt: number | null;
   /** The far end hung up (busy tone): nothing more is recorded for this call. */
   farEndCleared: boolean;
+  /** Its file reached the maximum length with 到达最长录音文件停止录音 set: not reopened by the mode. */
+  maxReached: boolean;
 }
 
 export class CallMachine {
@@ -110,16 +113,22 @@ export class CallMachine {
     const out: Decision[] = [];
     if (this.config.controlMode === 'dtmf' && (digit === this.params.startKey || digit === this.params.stopKey)) {
       // The start and stop keys control recording; they are not part of the number.
-      if (digit === this.params.startKey) this.openForCall(c, 'dtmf', now, out);
-      else if (this.recordingMode === 'dtmf') this.files.close('dtmf', now, out);
+      // A start key pressed again is a new request to record, even after the maximum length stopped it.
+      if (digit === this.params.startKey) {
+        c.maxReached = false;
+        this.openForCall(c, 'dtmf', now, out);
+      } else if (this.recordingMode === 'dtmf') this.files.close('dtmf', now, out);
       return out;
     }
     if (c.type !== 'outgoing' || !c.collecting) return out;
-    if (this.params.digitGapS > 0 && c.digits.length > 0 && now - c.lastDigitAt > this.params.digitGapS * 1000) {
+    // 停止收号间隔时间: once a key has been pressed, a gap longer than this ends the number for good.
+    const gapMs = this.params.digitGapS * 1000;
+    if (gapMs > 0 && c.lastDigitAt !== null && now - c.lastDigitAt > gapMs) {
       c.collecting = false;
       return out;
     }
     c.lastDigitAt = now;
+    // 呼出号码全显: '*' and '#' are part of the number only when it is set.
     if (!this.params.keepStarHash && (digit === '*' || digit === '#')) return out;
     c.digits += digit;
     out.push({ kind: 'digits', digits: c.digits, at: now });
@@ -250,10 +259,11 @@ export class CallMachine {
       startedAt: type === 'incoming' && this.ring ? this.ring.startedAt : now,
       answered: false,
       digits: '',
-      lastDigitAt: now,
+      lastDigitAt: null,
       collecting: type === 'outgoing',
       suspendedAt: null,
       farEndCleared: false,
+      maxReached: false,
     };
     this.applyMode(now, out);
   }
@@ -293,7 +303,7 @@ export class CallMachine {
   }
 
   private openForCall(c: ActiveCall, startMode: StartMode, now: number, out: Decision[]): void {
-    if (!this.config.recordingEnabled || c.farEndCleared || c.suspendedAt !== null) return;
+    if (!this.config.recordingEnabled || c.farEndCleared || c.maxReached || c.suspendedAt !== null) return;
     const callType: CallType = c.type === 'incoming' ? 'incoming-answered' : 'outgoing';
     const info: CallInfo = { callId: c.callId, type: c.type, remoteNumber: c.remoteNumber, callerName: c.callerName, startedAt: c.startedAt };
     this.files.open(info, callType, startMode, true, now, out);
@@ -342,7 +352,8 @@ export class CallMachine {
     }
     const c = this.call;
     if (c?.suspendedAt != null && now - c.suspendedAt > RESUME_WINDOW_MS) this.call = null;
-    this.files.checkLength(now, out, this.config.controlMode === 'continuous');
+    const stopped = this.files.checkLength(now, out, this.config.controlMode === 'continuous');
+    if (stopped?.forCall && this.call) this.call.maxReached = true;
     this.updateState(now, out);
   }
 

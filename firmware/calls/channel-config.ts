@@ -4,6 +4,9 @@
  */
 import { z } from 'zod';
 
+/** 收号模式: FSK/DTMF, FSK, DTMF (the detector's CallerIdMode). */
+export const CALLER_ID_MODES = ['fsk-dtmf', 'fsk', 'dtmf'] as const;
+
 export const CONTROL_MODES = ['voltage', 'voice', 'dtmf', 'polarity', 'ring', 'continuous'] as const;
 
 export const channelConfigSchema = z.object({
@@ -15,8 +18,8 @@ export const channelConfigSchema = z.object({
   lineNumber: z.string().max(32).default(''),
   /** 控制方式; voltage control (压控) is the default. */
   controlMode: z.enum(CONTROL_MODES).default('voltage'),
-  /** 收号模式 */
-  callerIdMode: z.enum(['fsk-dtmf', 'fsk', 'dtmf']).default('fsk-dtmf'),
+  /** 收号模式: caller-ID signalling listened for (FSK/DTMF, FSK, DTMF); dialled digits are heard in every mode. */
+  callerIdMode: z.enum(CALLER_ID_MODES).default('fsk-dtmf'),
   /** 摘机电压: below this many volts the line is off-hook. */
   offhookVoltage: z.number().min(1).max(60).default(15),
   /** 断线电压: below this many volts the line is disconnected. */
@@ -43,10 +46,12 @@ export const recordingParamsSchema = z.object({
   /** 启动录音按键 / 停止录音按键: keys that start and stop recording under DTMF code control (码控). */
   startKey: z.string().regex(/^[0-9*#A-D]$/).default('*'),
   stopKey: z.string().regex(/^[0-9*#A-D]$/).default('#'),
-  /** 呼出号码全显: keep '*' and '#' in dialled numbers. */
-  keepStarHash: z.boolean().default(false),
+  /** 呼出号码全显: keep '*' and '#' in dialled numbers (the manual's default is 是, yes). */
+  keepStarHash: z.boolean().default(true),
   /** Recording codec of today's files. */
   codec: z.enum(['alaw', 'ulaw', 'pcm16']).default('alaw'),
+  /** Two-party calls (E1 trunks, VoIP): a stereo file with one party per channel, or both mixed to mono. */
+  twoPartyLayout: z.enum(['stereo', 'mono']).default('stereo'),
 });
 
 export type RecordingParams = z.infer<typeof recordingParamsSchema>;

@@ -58,13 +58,21 @@ export class FileControl {
     return true;
   }
 
-  /** Splits or stops a file that reached the maximum length. */
-  checkLength(now: number, out: Decision[], continuous: boolean): void {
+  /**
+   * Splits or stops a file that reached the maximum length; the file it
+   * stopped for good (到达最长录音文件停止录音), or null.
+   */
+  checkLength(now: number, out: Decision[], continuous: boolean): OpenFile | null {
     const f = this.file;
-    if (!f || now - f.startedAt < this.params.maxFileS * 1000) return;
+    if (!f || now - f.startedAt < this.params.maxFileS * 1000) return null;
     this.close('max-length', now, out);
-    // 到达最长录音文件停止录音 applies only to channels that do not record continuously.
-    if (!this.params.stopAtMaxFile || continuous) this.open(f.info, f.callType, f.startMode, f.forCall, now, out, f.part + 1);
+    // The setting applies only to channels that do not record continuously; forced
+    // recording (手控录音) also goes on until it is stopped by hand.
+    if (!this.params.stopAtMaxFile || continuous || f.startMode === 'forced') {
+      this.open(f.info, f.callType, f.startMode, f.forCall, now, out, f.part + 1);
+      return null;
+    }
+    return f;
   }
 
   updateNumbers(remoteNumber: string, callerName: string): void {

@@ -248,8 +248,10 @@ export class ChannelPipeline {
     });
   }
 
+  /** Voice-control thresholds and 收号模式. */
   private configureDetector(c: ChannelConfig): void {
     this.detector.configureVoice({ speechThreshold: c.speechThreshold, silenceThreshold: c.silenceThreshold, silenceMs: c.silenceMs });
+    this.detector.configureCallerId(c.callerIdMode);
   }
 
   private onState(state: ChannelState, at: number): void {

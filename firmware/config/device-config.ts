@@ -1,52 +1,17 @@
 /**
- * The device configuration file (`<config dir>/recorder.json`): recording
- * parameters and per-channel overrides of the manual's defaults. A missing
- * file means factory defaults; an invalid one is an error naming file and field.
+ * The first release's configuration file (`<config dir>/recorder.json`):
+ * recording parameters and per-channel overrides of the manual's defaults,
+ * read once at start-up. A missing file means factory defaults; an invalid
+ * one is an error naming file and field. The settings store
+ * (`settings/settings-store.ts`) migrates it and replaces it.
  */
 import fs from 'node:fs';
-import { z } from 'zod';
 import { RecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
-import { channelConfigSchema, recordingParamsSchema, type ChannelConfig } from '../calls/channel-config.ts';
+import { channelConfigSchema, type ChannelConfig } from '../calls/channel-config.ts';
+import { deviceConfigSchema, type DeviceConfig } from '../settings/legacy-config.ts';
 
-/** Disk and archive settings of the recording parameters page (manual 3.5). */
-export const storageSchema = z.object({
-  /** 磁盘告警阈值 (%): above it FULL lights, the buzzer sounds and an alarm is raised. */
-  diskAlarmPercent: z.number().int().min(50).max(99).default(90),
-  /** 磁盘保留容量 (%): free space kept; below it HALF lights and maintenance deletes the oldest recordings. */
-  reservePercent: z.number().int().min(1).max(50).default(15),
-  /** 磁盘自动维护 */
-  autoMaintenance: z.boolean().default(true),
-  /** 一次删除记录数 */
-  deletePerRound: z.number().int().min(1).max(100_000).default(1000),
-  /** 录音归档时间, HH:MM:SS local time. */
-  archiveTime: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d:[0-5]\d$/, 'HH:MM:SS').default('00:00:00'),
-  /** 录音编码格式 of history: today's files stay WAV in the recording codec and are transcoded when archived. */
-  archiveFormat: z.enum(['alaw', 'ulaw', 'pcm16', 'ima-adpcm', 'mp3']).default('alaw'),
-  /** MP3 bit rate of archived recordings (kbit/s). */
-  mp3Kbps: z.number().int().refine((k) => [8, 16, 24, 32, 40, 48, 56, 64].includes(k), 'one of 8, 16, 24, 32, 40, 48, 56, 64').default(16),
-});
-
-/** Encryption at rest of finished recordings (docs/encryption.md). */
-export const encryptionSchema = z
-  .object({
-    enabled: z.boolean().default(false),
-    /** AES-256 key, 64 hex digits. */
-    key: z.string().regex(/^[0-9a-fA-F]{64}$/, '64 hex digits').optional(),
-  })
-  .refine((e) => !e.enabled || e.key !== undefined, { message: 'encryption is enabled but no key is set', path: ['key'] });
-
-export const deviceConfigSchema = z.object({
-  storage: storageSchema.default(storageSchema.parse({})),
-  encryption: encryptionSchema.default({ enabled: false }),
-  recording: recordingParamsSchema.default(recordingParamsSchema.parse({})),
-  /** First line number; channel N defaults to lineNumberBase + N as in the manual (8000, 8001 ...). */
-  lineNumberBase: z.number().int().min(0).default(8000),
-  /** Per-channel overrides keyed by channel number. */
-  channels: z.record(z.string().regex(/^\d+$/), channelConfigSchema.partial()).default({}),
-});
-
-export type DeviceConfig = z.infer<typeof deviceConfigSchema>;
+export { deviceConfigSchema, encryptionSchema, storageSchema, type DeviceConfig } from '../settings/legacy-config.ts';
 
 export function loadDeviceConfig(file: string): DeviceConfig {
   if (!fs.existsSync(file)) return deviceConfigSchema.parse({});

@@ -19,6 +19,11 @@
  * silence duration); of a call-progress tone, when the first burst of its
  * recognised cadence began (reported three cycles later).
  * A message decoded by both FSK receivers is reported once.
+ *
+ * Caller-ID detection follows the channel's 收号模式 (configureCallerId):
+ * 'fsk-dtmf' (the default) listens for both kinds; 'fsk' leaves DTMF caller
+ * ID undetected, so A, B and D are plain digits at once; 'dtmf' runs no FSK
+ * receiver at all. Dialled digits are reported in every mode.
  */
 import type { CallerIdMessage } from './callerid-message.ts';
 import { parseDtmfCallerId, DTMF_CID_END, DTMF_CID_START } from './dtmf-callerid.ts';
@@ -37,6 +42,9 @@ export interface DetectorEvents {
   /** A busy, congestion or ring-back tone recognised (once per stretch of tone). */
   onTone?(tone: CallProgressTone, atMs: number): void;
 }
+
+/** 收号模式: which caller-ID signalling a channel listens for. */
+export type CallerIdMode = 'fsk-dtmf' | 'fsk' | 'dtmf';
 
 const CID_DIGIT_GAP_MS = 1000;
 const CID_MAX_MS = 3000;
@@ -62,6 +70,10 @@ export class ChannelSignalDetector {
   private cidTimes: number[] = [];
   private lastFsk: Uint8Array | null = null;
   private lastFskMs = 0;
+  private fskOn = true;
+  /** Channel sample at which the FSK receivers last started counting (they count from their reset). */
+  private fskBase = 0;
+  private dtmfCallerIdOn = true;
 
   constructor(
     private readonly events: DetectorEvents,
@@ -94,6 +106,25 @@ export class ChannelSignalDetector {
     this.vad.configure(settings);
   }
 
+  /** 收号模式: which caller-ID signalling to detect, from now on. */
+  configureCallerId(mode: CallerIdMode): void {
+    const fsk = mode !== 'dtmf';
+    const dtmf = mode !== 'fsk';
+    if (fsk && !this.fskOn) {
+      // The receivers start afresh rather than resume a burst heard only in part.
+      this.bell202.reset();
+      this.v23.reset();
+      this.fskBase = this.samples;
+    }
+    this.fskOn = fsk;
+    this.dtmfCallerIdOn = dtmf;
+    if (!dtmf && this.cidDigits) this.releaseDigits();
+  }
+
+  get callerIdMode(): CallerIdMode {
+    return this.fskOn ? (this.dtmfCallerIdOn ? 'fsk-dtmf' : 'fsk') : 'dtmf';
+  }
+
   reset(): void {
     this.dtmf.reset();
     this.bell202.reset();
@@ -101,6 +132,7 @@ export class ChannelSignalDetector {
     this.vad.reset();
     this.tones?.reset();
     this.samples = 0;
+    this.fskBase = 0;
     this.cidDigits = '';
     this.cidTimes.length = 0;
     this.lastFsk = null;
@@ -112,8 +144,10 @@ export class ChannelSignalDetector {
     this.blockMs = startMs;
     this.vad.process(pcm, this.onVad);
     this.dtmf.process(pcm, this.onDtmf);
-    this.bell202.process(pcm, this.onFsk);
-    this.v23.process(pcm, this.onFsk);
+    if (this.fskOn) {
+      this.bell202.process(pcm, this.onFsk);
+      this.v23.process(pcm, this.onFsk);
+    }
     this.tones?.process(pcm, this.onCallProgress);
     this.samples += pcm.length;
     const nowMs = this.toMs(this.samples);
@@ -125,7 +159,8 @@ export class ChannelSignalDetector {
     return this.blockMs + ((sample - this.blockSample) * 1000) / this.sampleRate;
   }
 
-  private fskMessage(m: CallerIdMessage): void {
+  private fskMessage(received: CallerIdMessage): void {
+    const m = this.fskBase ? { ...received, endSample: this.fskBase + received.endSample } : received;
     const atMs = this.toMs(m.endSample);
     if (this.lastFsk && atMs - this.lastFskMs < DUPLICATE_WINDOW_MS && sameBytes(this.lastFsk, m.raw)) return;
     this.lastFsk = m.raw;
@@ -167,7 +202,7 @@ export class ChannelSignalDetector {
       }
       this.releaseDigits();
     }
-    if (DTMF_CID_START.includes(d)) {
+    if (this.dtmfCallerIdOn && DTMF_CID_START.includes(d)) {
       this.cidDigits = d;
       this.cidTimes.push(atMs);
       return;

@@ -1,16 +1,22 @@
 /**
- * Statistics of one channel's day (manual 3.8 录音统计), kept in the index
- * and updated with every entry written or removed. A cell holds one row per
- * (line number, call type, level), so searches on those conditions can count
- * whole days without reading entries.
+ * Statistics of one channel's day or month (manual 3.8 录音统计), and of the
+ * whole box's, kept in the index and updated with every entry written or
+ * removed. A channel's cell holds one row per (line number, call type,
+ * level); the box's cell one row per (port, call type, level). Searches on
+ * those conditions count whole days and months from them without reading
+ * entries.
+ *
+ * Cells are binary: varint row count, then per row its group (a channel
+ * cell: the line number as varint length + UTF-8; a box cell: the port
+ * byte), one byte `call type << 1 | important`, and varints records, calls,
+ * recordings with audio, total duration ms.
  */
 import type { CallType, PortType, RecordLevel } from '../calls/call-types.ts';
 import type { RecordEntry } from './record-entry.ts';
+import { CALL_TYPES } from './record-codec.ts';
+import { portByte } from './record-keys.ts';
 
-export interface StatsRow {
-  lineNumber: string;
-  callType: CallType;
-  level: RecordLevel;
+export interface Counts {
   /** Index entries (each part of a split call counts). */
   records: number;
   /** Calls: first parts only. */
@@ -20,38 +26,104 @@ export interface StatsRow {
   durationMs: number;
 }
 
+export interface StatsRow extends Counts {
+  /** A channel cell: the line number; a box cell: the port byte (record-keys `portByte`). */
+  group: string | number;
+  callType: CallType;
+  level: RecordLevel;
+}
+
 export type StatsCell = StatsRow[];
 
-export function decodeCell(value: Uint8Array | undefined): StatsCell {
+const enc = new TextEncoder();
+const dec = new TextDecoder();
+
+function readVarint(b: Uint8Array, at: { o: number }): number {
+  let v = 0;
+  let scale = 1;
+  for (;;) {
+    if (at.o >= b.length) throw new RangeError('statistics cell truncated');
+    const x = b[at.o++]!;
+    v += (x & 0x7f) * scale;
+    if (x < 0x80) return v;
+    scale *= 0x80;
+  }
+}
+
+function pushVarint(out: number[], v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in a statistics cell`);
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+}
+
+/** A cell's rows; `box` tells a box cell (port groups) from a channel cell (line groups). */
+export function decodeCell(value: Uint8Array | undefined, box = false): StatsCell {
   if (!value || value.length === 0) return [];
-  return (JSON.parse(Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('utf8')) as unknown[][]).map(
-    ([lineNumber, callType, level, records, calls, withAudio, durationMs]) =>
-      ({ lineNumber, callType, level, records, calls, withAudio, durationMs }) as StatsRow,
-  );
+  const at = { o: 0 };
+  const n = readVarint(value, at);
+  const out: StatsCell = [];
+  for (let i = 0; i < n; i++) {
+    let group: string | number;
+    if (box) group = value[at.o++]!;
+    else {
+      const len = readVarint(value, at);
+      group = dec.decode(value.subarray(at.o, at.o + len));
+      at.o += len;
+    }
+    const code = value[at.o++]!;
+    const callType = CALL_TYPES[code >> 1];
+    if (!callType) throw new RangeError('statistics cell holds an unknown call type');
+    out.push({
+      group, callType, level: code & 1 ? 'important' : 'normal',
+      records: readVarint(value, at), calls: readVarint(value, at), withAudio: readVarint(value, at), durationMs: readVarint(value, at),
+    });
+  }
+  return out;
 }
 
 export function encodeCell(cell: StatsCell): Buffer {
-  return Buffer.from(JSON.stringify(cell.map((r) => [r.lineNumber, r.callType, r.level, r.records, r.calls, r.withAudio, r.durationMs])));
+  const out: number[] = [];
+  pushVarint(out, cell.length);
+  for (const r of cell) {
+    if (typeof r.group === 'number') out.push(r.group);
+    else {
+      const b = enc.encode(r.group);
+      pushVarint(out, b.length);
+      for (const x of b) out.push(x);
+    }
+    out.push((CALL_TYPES.indexOf(r.callType) << 1) | (r.level === 'important' ? 1 : 0));
+    pushVarint(out, r.records);
+    pushVarint(out, r.calls);
+    pushVarint(out, r.withAudio);
+    pushVarint(out, r.durationMs);
+  }
+  return Buffer.from(out);
 }
 
 /** Adds (sign 1) or removes (sign -1) an entry's contribution; rows that reach zero disappear. */
-export function applyToCell(cell: StatsCell, e: RecordEntry, sign: 1 | -1): StatsCell {
-  let row = cell.find((r) => r.lineNumber === e.lineNumber && r.callType === e.callType && r.level === e.level);
+export function applyToCell(cell: StatsCell, e: RecordEntry, sign: 1 | -1, box = false): StatsCell {
+  const group = box ? portByte(e.portType, e.port) : e.lineNumber;
+  let row = cell.find((r) => r.group === group && r.callType === e.callType && r.level === e.level);
   if (!row) {
     if (sign < 0) return cell;
-    row = { lineNumber: e.lineNumber, callType: e.callType, level: e.level, records: 0, calls: 0, withAudio: 0, durationMs: 0 };
+    row = { group, callType: e.callType, level: e.level, records: 0, calls: 0, withAudio: 0, durationMs: 0 };
     cell.push(row);
   }
   row.records += sign;
   if (e.part <= 1) row.calls += sign;
   if (e.file) row.withAudio += sign;
-  row.durationMs += sign * e.durationMs;
+  row.durationMs += sign * Math.max(0, Math.round(e.durationMs));
   return cell.filter((r) => r.records > 0);
 }
 
-/** Conditions a stats cell can answer on its own. */
+/** Conditions a stats cell can answer on its own (a box cell: ports; a channel cell: line numbers). */
 export interface CellFilter {
   lineNumber?: string;
+  /** Port bytes a box cell's rows must be one of. */
+  ports?: (b: number) => boolean;
   callType?: CallType;
   level?: RecordLevel;
 }
@@ -59,7 +131,8 @@ export interface CellFilter {
 export function countInCell(cell: StatsCell, f: CellFilter): number {
   let n = 0;
   for (const r of cell) {
-    if (f.lineNumber !== undefined && r.lineNumber !== f.lineNumber) continue;
+    if (f.lineNumber !== undefined && r.group !== f.lineNumber) continue;
+    if (f.ports !== undefined && !f.ports(r.group as number)) continue;
     if (f.callType !== undefined && r.callType !== f.callType) continue;
     if (f.level !== undefined && r.level !== f.level) continue;
     n += r.records;
@@ -70,6 +143,7 @@ export function countInCell(cell: StatsCell, f: CellFilter): number {
 /** One line of the statistics page: a channel over a date range. */
 export interface ChannelStats {
   portType: PortType;
+  port: number;
   channel: number;
   incoming: number;
   outgoing: number;

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { RecordEntry } from './record-entry.ts';
+import { withEntryDefaults, type RecordEntry } from './record-entry.ts';
 import { ClassicLevel } from 'classic-level';
 import { LegacyIndexError, type RecordIndex } from './record-index.ts';
 import { HISTORY_DIR, INDEX_DIR, SIDECAR_NAME, TODAY_DIR } from './recording-paths.ts';
@@ -48,7 +48,8 @@ export async function rebuildIndex(dataDir: string, index: RecordIndex, log: Reb
         const id = 'entry' in line ? line.entry.id : line.purged;
         const seen = latest.get(id);
         if (seen && seen.at > line.at) continue;
-        latest.set(id, { at: line.at, entry: 'entry' in line ? line.entry : null });
+        // Lines written before VoIP and E1 lack their fields.
+        latest.set(id, { at: line.at, entry: 'entry' in line ? withEntryDefaults(line.entry) : null });
       }
     }
   }
@@ -111,7 +112,7 @@ async function convertLegacy(location: string, index: RecordIndex): Promise<void
     let batch: RecordEntry[] = [];
     for await (const value of old.values({ gte: 'r!', lt: 'r"' })) {
       const e = JSON.parse(value) as RecordEntry;
-      batch.push({ ...e, archived: false, sealed: false, sha256: null, deleted: false });
+      batch.push(withEntryDefaults({ ...e, archived: false, sealed: false, sha256: null, deleted: false }));
       if (batch.length >= 1000) {
         await index.putMany(batch);
         batch = [];

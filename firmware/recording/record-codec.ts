@@ -1,33 +1,44 @@
 /**
  * Compact binary form of an index entry (about 60 bytes with a signature).
- * Fields that follow from the key (start time, port, channel, part) or from
- * other fields (the file path) are not stored; see record-keys.ts.
+ * Fields that follow from the key (start time, port type, port, channel,
+ * part) or from other fields (the file path) are not stored; see
+ * record-keys.ts.
  *
- *   u8  version (1)         u8 flags           u8 call type   u8 start mode
- *   u8  stop mode + 1       u8 format + 1      varint duration ms
+ *   u8  version (2)         u8 flags           u8 call type   u8 start mode
+ *   u8  stop mode + 1       u8 format + 1 | direction << 4    varint duration ms
  *   varint size bytes       zigzag folder-day offset
  *   varint call id (0: string follows; n: `<channel>-<startedAt - n + 1>`)
  *   str line number, str remote number, str caller name (varint length + UTF-8)
+ *   u8 more flags (stereo, local name, participants)
+ *   str local name, str participants, each when flagged
  *   32 bytes SHA-256 when flagged
+ *
+ * Version 1 (index format 3 and before) lacks the direction, the more-flags
+ * byte and what follows it but the signature; it is still read, for the
+ * conversion to format 4. Enumerations only ever grow at their end.
  */
-import type { CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
+import type { CallDirection, CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
 import { RECORD_FORMATS, type RecordEntry, type RecordFormat, directionOf, recordId } from './record-entry.ts';
 import { recordingFilePath } from './recording-paths.ts';
 
-const VERSION = 1;
-const CALL_TYPES: readonly CallType[] = ['incoming-answered', 'incoming-missed', 'outgoing', 'idle'];
+const VERSION = 2;
+const VERSION_1 = 1;
+export const CALL_TYPES: readonly CallType[] = ['incoming-answered', 'incoming-missed', 'outgoing', 'idle'];
 const START_MODES: readonly StartMode[] = ['voltage', 'voice', 'dtmf', 'polarity', 'ring', 'continuous', 'forced', 'signalling'];
 const STOP_MODES: readonly StopMode[] = [
   'hangup', 'disconnect', 'busy-tone', 'polarity', 'dtmf', 'silence', 'ring-timeout',
   'manual', 'max-length', 'switch-off', 'linecard-fault', 'shutdown', 'power-loss', 'superseded',
 ];
-export const PORT_TYPES: readonly PortType[] = ['analog', 'e1', 'voip'];
+const DIRECTIONS: readonly CallDirection[] = ['incoming', 'outgoing', 'internal', 'unknown'];
 
 const F_ARCHIVED = 1;
 const F_SEALED = 2;
 const F_SHA = 4;
 const F_FILE = 8;
 const F_IMPORTANT = 16;
+const M_STEREO = 1;
+const M_LOCAL_NAME = 2;
+const M_PARTICIPANTS = 4;
 const DAY_MS = 86_400_000;
 
 /** The fields a value does not hold: they come from the key. */
@@ -127,7 +138,7 @@ export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
   w.u8(CALL_TYPES.indexOf(e.callType));
   w.u8(START_MODES.indexOf(e.startMode));
   w.u8(e.stopMode === null ? 0 : STOP_MODES.indexOf(e.stopMode) + 1);
-  w.u8(e.codec === null ? 0 : RECORD_FORMATS.indexOf(e.codec) + 1);
+  w.u8((e.codec === null ? 0 : RECORD_FORMATS.indexOf(e.codec) + 1) | (DIRECTIONS.indexOf(e.direction) << 4));
   w.varint(Math.max(0, Math.round(e.durationMs)));
   w.varint(e.sizeBytes);
   w.varint(zigzag(folderDay - Math.floor(e.startedAt / DAY_MS)));
@@ -141,6 +152,9 @@ export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
   w.str(e.lineNumber);
   w.str(e.remoteNumber);
   w.str(e.callerName);
+  w.u8((e.stereo ? M_STEREO : 0) | (e.localName ? M_LOCAL_NAME : 0) | (e.participants ? M_PARTICIPANTS : 0));
+  if (e.localName) w.str(e.localName);
+  if (e.participants) w.str(e.participants);
   if (e.sha256) w.bytes(Buffer.from(e.sha256, 'hex'));
   return w.done();
 }
@@ -148,13 +162,15 @@ export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
 export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const r = new Reader(value);
   const version = r.u8();
-  if (version !== VERSION) throw new RangeError(`index entry version ${version} is not supported`);
+  if (version !== VERSION && version !== VERSION_1) throw new RangeError(`index entry version ${version} is not supported`);
   const flags = r.u8();
   const callType = CALL_TYPES[r.u8()];
   const startMode = START_MODES[r.u8()];
   const stopIdx = r.u8();
-  const codecIdx = r.u8();
-  if (!callType || !startMode || stopIdx > STOP_MODES.length || codecIdx > RECORD_FORMATS.length) {
+  const formatByte = r.u8();
+  const codecIdx = formatByte & 0x0f;
+  const direction = version === VERSION_1 ? directionOf(callType ?? 'idle') : DIRECTIONS[formatByte >> 4];
+  if (!callType || !startMode || !direction || stopIdx > STOP_MODES.length || codecIdx > RECORD_FORMATS.length) {
     throw new RangeError('index entry holds an unknown enumeration value');
   }
   const durationMs = r.varint();
@@ -165,6 +181,9 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const lineNumber = r.str();
   const remoteNumber = r.str();
   const callerName = r.str();
+  const more = version === VERSION_1 ? 0 : r.u8();
+  const localName = more & M_LOCAL_NAME ? r.str() : '';
+  const participants = more & M_PARTICIPANTS ? r.str() : '';
   const sha256 = flags & F_SHA ? Buffer.from(r.take(32)).toString('hex') : null;
   const codec: RecordFormat | null = codecIdx === 0 ? null : RECORD_FORMATS[codecIdx - 1]!;
   const archived = (flags & F_ARCHIVED) !== 0;
@@ -177,10 +196,10 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
     portType: k.portType,
     port: k.port,
     lineNumber,
-    localName: '',
-    direction: directionOf(callType),
-    participants: '',
-    stereo: false,
+    localName,
+    direction,
+    participants,
+    stereo: (more & M_STEREO) !== 0,
     remoteNumber,
     callerName,
     callType,

@@ -1,23 +1,57 @@
 /**
  * The recording index in LevelDB (keys: record-keys.ts, values:
- * record-codec.ts). Every change of an entry also updates the remote-number
- * keys and its channel's day statistics in the same atomic batch, so counts
- * and keys never disagree with the entries, whatever moment the power fails.
- * Writes are applied one batch at a time, in the order they were asked for.
+ * record-codec.ts). Every change of an entry also updates its search keys
+ * (channel, important, remote number, not archived)
+ * and the day and month statistics of its channel and of the box in the same
+ * atomic batch, so counts and keys never disagree with the entries, whatever
+ * moment the power fails. Writes are applied one batch at a time, in the
+ * order they were asked for. An index of an earlier format is converted when
+ * opened (index-conversion.ts).
  */
 import { ClassicLevel } from 'classic-level';
 import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
-import { decodeRecord, encodeRecord, numberSpans } from './record-codec.ts';
-import { parseRecordId, type RecordEntry } from './record-entry.ts';
+import { CALL_TYPES, decodeRecord, encodeRecord } from './record-codec.ts';
+import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
-  DELETED, LIVE, NUMBER, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, idOfKey, keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
+  DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, boxStatsKey, channelKey, channelSummary, headKey, idOfKey, importantHead,
+  keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
+import { convertIfNeeded, finishInterruptedSwap } from './index-conversion.ts';
 
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
-const FORMAT_VERSION = '3';
+export const FORMAT_VERSION = '4';
 
-type Batch = ReturnType<IndexDb['batch']>;
+/** Writes gathered for one atomic batch (applied in one call). */
+export class Batch {
+  readonly ops: ({ type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer })[] = [];
+  put(key: Buffer, value: Buffer): this {
+    this.ops.push({ type: 'put', key, value });
+    return this;
+  }
+  del(key: Buffer): this {
+    this.ops.push({ type: 'del', key });
+    return this;
+  }
+  write(db: IndexDb): Promise<void> {
+    return this.ops.length ? db.batch(this.ops) : Promise.resolve();
+  }
+}
+
+/** Statistics cells being changed, by key; `dirty` ones are written with the batch. */
+export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; dirty: boolean }>;
+
+/** LevelDB resources of the index, sized per board (board-schema `index`). */
+export interface IndexOptions {
+  /** Block cache, bytes. */
+  cacheSize?: number;
+  /** Table files kept open. */
+  maxOpenFiles?: number;
+  /** Memtable size, bytes. */
+  writeBufferSize?: number;
+}
+
+export const DEFAULT_INDEX_OPTIONS: Required<IndexOptions> = { cacheSize: 8 << 20, maxOpenFiles: 200, writeBufferSize: 4 << 20 };
 
 /** An index written by the first release (JSON entries under `r!<id>`). */
 export class LegacyIndexError extends Error {
@@ -30,42 +64,35 @@ export class RecordIndex {
   readonly db: IndexDb;
   private writes: Promise<unknown> = Promise.resolve();
 
-  constructor(readonly location: string) {
-    this.db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  readonly options: Required<IndexOptions>;
+
+  constructor(readonly location: string, options: IndexOptions = {}) {
+    this.options = { ...DEFAULT_INDEX_OPTIONS, ...options };
+    this.db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', ...this.options });
   }
 
-  /** Opens the index; true when it was created just now (empty). */
+  /**
+   * Opens the index; true when it was created just now (empty). An index of
+   * format 2 or 3 is converted first; a conversion cut short is resumed.
+   */
   async open(): Promise<boolean> {
+    await finishInterruptedSwap(this.location);
     await this.db.open();
-    const version = await this.db.get(VERSION_KEY);
+    let version = (await this.db.get(VERSION_KEY))?.toString();
     if (version === undefined) {
       const any = await this.db.keys({ limit: 1 }).all();
       if (any.length) throw new LegacyIndexError();
       await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
       return true;
     }
-    if (version.toString() === '2') await this.regroupNumberKeys();
-    else if (version.toString() !== FORMAT_VERSION) throw new Error(`index format ${version.toString()} is not supported`);
-    return false;
-  }
-
-  /** Format 2 to 3: number keys grouped by month; rewritten from the entries, then the version. */
-  private async regroupNumberKeys(): Promise<void> {
-    await this.db.clear(prefixRange(NUMBER));
-    const it = this.db.iterator(prefixRange(LIVE));
-    try {
-      for (let entries = await it.nextv(2000); entries.length; entries = await it.nextv(2000)) {
-        const batch = this.db.batch();
-        for (const [k, v] of entries) {
-          const [, , r0, r1] = numberSpans(v);
-          if (r1 > r0) batch.put(numberKey(Buffer.from(v.subarray(r0, r1)).toString('latin1'), partsOfKey(k)), Buffer.alloc(0));
-        }
-        await batch.write();
-      }
-    } finally {
-      await it.close();
+    if (version !== FORMAT_VERSION) {
+      await this.db.close();
+      await convertIfNeeded(this.location, this.options);
+      await this.db.open();
+      version = (await this.db.get(VERSION_KEY))?.toString();
     }
-    await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
+    if (version !== FORMAT_VERSION) throw new Error(`index format ${version} is not supported`);
+    return false;
   }
 
   async close(): Promise<void> {
@@ -85,8 +112,8 @@ export class RecordIndex {
 
   private async write(entries: readonly RecordEntry[]): Promise<void> {
     {
-      const batch = this.db.batch();
-      const cells = new Map<string, { key: Buffer; cell: StatsCell }>();
+      const batch = new Batch();
+      const cells: Cells = new Map();
       const existing = await this.lookup(entries.map((e) => e.id));
       for (const e of entries) {
         const old = existing.get(e.id);
@@ -94,12 +121,25 @@ export class RecordIndex {
         await this.link(batch, e, cells);
         existing.set(e.id, e);
       }
-      for (const { key, cell } of cells.values()) {
-        if (cell.length) batch.put(key, encodeCell(cell));
-        else batch.del(key);
-      }
-      await batch.write();
+      writeCells(batch, cells);
+      await batch.write(this.db);
     }
+  }
+
+  /**
+   * Writes entries known not to be in the index (a conversion, a fresh
+   * build), without looking them up, in one batch with `more`. A caller
+   * that is the index's only writer may keep `cells` from one call to the
+   * next: only the cells changed are written.
+   */
+  appendNew(entries: readonly RecordEntry[], more: (batch: Batch) => void = () => undefined, cells: Cells = new Map()): Promise<void> {
+    return this.serial(async () => {
+      const batch = new Batch();
+      for (const e of entries) await this.link(batch, e, cells);
+      writeCells(batch, cells);
+      more(batch);
+      await batch.write(this.db);
+    });
   }
 
   async get(id: string): Promise<RecordEntry | null> {
@@ -124,20 +164,20 @@ export class RecordIndex {
    */
   beginPurge(entries: readonly RecordEntry[]): Promise<void> {
     return this.serial(async () => {
-      const batch = this.db.batch();
+      const batch = new Batch();
       for (const e of entries) {
         const p = parseRecordId(e.id);
         if (p) batch.put(recordKey(p, PENDING_PURGE), Buffer.from(e.file ?? ''));
       }
-      await batch.write();
+      await batch.write(this.db);
     });
   }
 
   /** Last step of a purge: the entries, their keys and statistics go. */
   finishPurge(ids: readonly string[]): Promise<void> {
     return this.serial(async () => {
-      const batch = this.db.batch();
-      const cells = new Map<string, { key: Buffer; cell: StatsCell }>();
+      const batch = new Batch();
+      const cells: Cells = new Map();
       const existing = await this.lookup(ids);
       for (const id of ids) {
         const old = existing.get(id);
@@ -145,11 +185,8 @@ export class RecordIndex {
         const k = keyOfId(id, PENDING_PURGE);
         if (k) batch.del(k);
       }
-      for (const { key, cell } of cells.values()) {
-        if (cell.length) batch.put(key, encodeCell(cell));
-        else batch.del(key);
-      }
-      await batch.write();
+      writeCells(batch, cells);
+      await batch.write(this.db);
     });
   }
 
@@ -200,47 +237,75 @@ export class RecordIndex {
     return out;
   }
 
-  private async link(batch: Batch, e: RecordEntry, cells: Map<string, { key: Buffer; cell: StatsCell }>): Promise<void> {
+  /** Adds an entry, its search keys and statistics to a batch (the entry must not be in the index). */
+  private async link(batch: Batch, e: RecordEntry, cells: Cells): Promise<void> {
     const p = parseRecordId(e.id);
     if (!p) throw new RangeError(`invalid record id ${e.id}`);
     batch.put(recordKey(p, e.deleted ? DELETED : LIVE), encodeRecord(e, folderDayOf(e)));
     if (e.deleted) return;
-    if (e.remoteNumber) batch.put(numberKey(e.remoteNumber, p), Buffer.alloc(0));
-    if (!e.archived) batch.put(recordKey(p, PENDING_ARCHIVE), Buffer.alloc(0));
-    for (const c of await this.cellsOf(e, cells)) c.cell = applyToCell(c.cell, e, 1);
+    for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
+    for (const c of await this.cellsOf(e, cells)) {
+      c.cell = applyToCell(c.cell, e, 1, c.box);
+      c.dirty = true;
+    }
   }
 
-  private async unlink(batch: Batch, old: RecordEntry, cells: Map<string, { key: Buffer; cell: StatsCell }>, removeKey: boolean): Promise<void> {
+  private async unlink(batch: Batch, old: RecordEntry, cells: Cells, removeKey: boolean): Promise<void> {
     const p = parseRecordId(old.id)!;
     if (removeKey) batch.del(recordKey(p, old.deleted ? DELETED : LIVE));
     if (old.deleted) return;
-    if (old.remoteNumber) batch.del(numberKey(old.remoteNumber, p));
-    if (!old.archived) batch.del(recordKey(p, PENDING_ARCHIVE));
-    for (const c of await this.cellsOf(old, cells)) c.cell = applyToCell(c.cell, old, -1);
+    for (const [k] of searchKeys(old, p)) batch.del(k);
+    for (const c of await this.cellsOf(old, cells)) {
+      c.cell = applyToCell(c.cell, old, -1, c.box);
+      c.dirty = true;
+    }
   }
 
-  private async cellsOf(e: RecordEntry, cells: Map<string, { key: Buffer; cell: StatsCell }>) {
+  private async cellsOf(e: RecordEntry, cells: Cells) {
     const day = localDay(e.startedAt);
+    const month = monthOfDay(day);
     return [
-      await this.cellOf(statsKey('day', day, e.portType, e.channel), cells),
-      await this.cellOf(statsKey('month', monthOfDay(day), e.portType, e.channel), cells),
+      await this.cellOf(statsKey('day', day, e), false, cells),
+      await this.cellOf(statsKey('month', month, e), false, cells),
+      await this.cellOf(boxStatsKey('day', day), true, cells),
+      await this.cellOf(boxStatsKey('month', month), true, cells),
     ];
   }
 
-  private async cellOf(key: Buffer, cells: Map<string, { key: Buffer; cell: StatsCell }>) {
+  private async cellOf(key: Buffer, box: boolean, cells: Cells) {
     const hex = key.toString('hex');
     let c = cells.get(hex);
     if (!c) {
-      c = { key, cell: decodeCell(await this.db.get(key)) };
+      c = { key, cell: decodeCell(await this.db.get(key), box), box, dirty: false };
       cells.set(hex, c);
     }
     return c;
   }
 }
 
-/** The day folder of an entry's file (`…/YYYY/MM/DD/chNN/…`), else its local start day. */
+const EMPTY = Buffer.alloc(0);
+
+/** The search keys of a live entry, with their values. */
+export function searchKeys(e: RecordEntry, p: RecordIdParts): [Buffer, Buffer][] {
+  const keys: [Buffer, Buffer][] = [[channelKey(p), channelSummary(CALL_TYPES.indexOf(e.callType), e.level === 'important')]];
+  if (e.level === 'important') keys.push([headKey(importantHead(), p), EMPTY]);
+  if (e.remoteNumber) keys.push([numberKey(e.remoteNumber, p), EMPTY]);
+  if (!e.archived) keys.push([recordKey(p, PENDING_ARCHIVE), EMPTY]);
+  return keys;
+}
+
+export function writeCells(batch: Batch, cells: Cells): void {
+  for (const c of cells.values()) {
+    if (!c.dirty) continue;
+    if (c.cell.length) batch.put(c.key, encodeCell(c.cell));
+    else batch.del(c.key);
+    c.dirty = false;
+  }
+}
+
+/** The day folder of an entry's file (`…/YYYY/MM/DD/<channel folder>/…`), else its local start day. */
 export function folderDayOf(e: Pick<RecordEntry, 'file' | 'startedAt'>): number {
-  const m = e.file ? /(\d{4})[/\\](\d{2})[/\\](\d{2})[/\\]ch\d+/.exec(e.file) : null;
+  const m = e.file ? /(\d{4})[/\\](\d{2})[/\\](\d{2})[/\\][^/\\]+[/\\][^/\\]+$/.exec(e.file) : null;
   if (!m) return localDay(e.startedAt);
   return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
 }

@@ -1,50 +1,117 @@
 /**
- * Binary LevelDB keys of the recording index. All order newest-last, so
- * searches iterate in reverse for newest-first pages:
+ * Binary LevelDB keys of the recording index (format 4). Every key of a
+ * recording ends in its tail `<time:6> <ref:3> <part:1>` (start ms, channel
+ * reference, part), so any key space orders by time and "condition + time
+ * range, newest first" is one reverse range read. The channel reference is
+ * packed in three bytes: `<port type:2 bits | port:6 bits> <channel:16>`.
  *
- *   t <time:6> <port:1> <channel:1> <part:1>            a recording (value: record-codec)
- *   d <time:6> <port:1> <channel:1> <part:1>            a recording marked deleted
- *   n <month:2> <remote number> 00 <time:6> <port> <channel> <part>
- *                                                      by remote number within a calendar month (empty value)
- *   s <day:4> <port:1> <channel:1>                     statistics of a channel's day (call-stats)
- *   m <month:4> <port:1> <channel:1>                   the same for a calendar month
- *   p <time:6> <port> <channel> <part>                 a purge in progress (value: file path)
- *   a <time:6> <port> <channel> <part>                 a recording not archived yet (empty value)
- *   v                                                  index format version
+ *   t tail                                   a recording (value: record-codec)
+ *   d tail                                   a recording marked deleted (value: record-codec)
+ *   c <channel:2> <type|port:1> <time:6> <part:1>   by channel (then port), time
+ *                                            (value: one byte, call type << 1 | important)
+ *   i tail                                   important recordings
+ *   n <month:2> <remote number> 00 tail      by remote number within a calendar month (UTC)
+ *   a tail                                   not archived yet (today's recordings)
+ *   p tail                                   a purge in progress (value: file path)
+ *   s <day:4> <ref:3>   m <month:4> <ref:3>  statistics of a channel's day / month (call-stats)
+ *   S <day:4>           M <month:4>          statistics of the whole box's day / month
+ *   v                                        index format version
+ *
+ * Search keys (c i n a) exist for live recordings only. Keys sharing a
+ * condition share their leading bytes, which LevelDB stores once per run of
+ * keys in a block.
  */
-import type { PortType } from '../calls/call-types.ts';
-import { PORT_TYPES } from './record-codec.ts';
+import { PORT_TYPES, type ChannelRef, type PortType } from '../ports/channel-ref.ts';
 import { idOfParts, parseRecordId, type RecordIdParts } from './record-entry.ts';
 
 export const LIVE = 0x74; // 't'
 export const DELETED = 0x64; // 'd'
+export const BY_CHANNEL = 0x63; // 'c'
+export const IMPORTANT = 0x69; // 'i'
 export const NUMBER = 0x6e; // 'n'
+export const PENDING_ARCHIVE = 0x61; // 'a'
+export const PENDING_PURGE = 0x70; // 'p'
 export const DAY_STATS = 0x73; // 's'
 export const MONTH_STATS = 0x6d; // 'm'
-export const PENDING_PURGE = 0x70; // 'p'
-export const PENDING_ARCHIVE = 0x61; // 'a'
+export const BOX_DAY_STATS = 0x53; // 'S'
+export const BOX_MONTH_STATS = 0x4d; // 'M'
 export const VERSION_KEY = Buffer.from('v');
 
+export const TAIL = 10;
 const TIME_MAX = 2 ** 48 - 1;
 const DAY_BIAS = 2 ** 31; // days before 1970 stay ordered
 
+const clampTime = (t: number) => Math.min(Math.max(t, 0), TIME_MAX);
+
+/** The byte naming a port: port type in the top two bits, port number below. */
+export function portByte(portType: PortType, port: number): number {
+  return (PORT_TYPES.indexOf(portType) << 6) | (port & 0x3f);
+}
+
+export function refOfBytes(b: number, channel: number): ChannelRef {
+  return { portType: PORT_TYPES[b >> 6] ?? 'analog', port: b & 0x3f, channel };
+}
+
 function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
-  b.writeUIntBE(Math.min(Math.max(p.startedAt, 0), TIME_MAX), o, 6);
-  b[o + 6] = PORT_TYPES.indexOf(p.portType);
-  b[o + 7] = p.channel;
-  b[o + 8] = p.part;
+  b.writeUIntBE(clampTime(p.startedAt), o, 6);
+  b[o + 6] = portByte(p.portType, p.port);
+  b.writeUInt16BE(p.channel, o + 7);
+  b[o + 9] = p.part;
 }
 
-function readTail(b: Uint8Array, o: number): RecordIdParts {
+/** The tail of a record's parts. */
+export function tailOf(p: RecordIdParts): Buffer {
+  const b = Buffer.alloc(TAIL);
+  writeTail(b, 0, p);
+  return b;
+}
+
+export function partsOfTail(b: Uint8Array, o = 0): RecordIdParts {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  return { startedAt: buf.readUIntBE(o, 6), portType: PORT_TYPES[b[o + 6]!] ?? 'analog', port: 0, channel: b[o + 7]!, part: b[o + 8]! };
+  return { startedAt: buf.readUIntBE(o, 6), ...refOfBytes(b[o + 6]!, buf.readUInt16BE(o + 7)), part: b[o + 9]! };
 }
 
-/** The primary key of a recording (live or deleted). */
+/** The tail of any recording key (for a channel key, rearranged into the common order). */
+export function tailOfKey(key: Uint8Array): Buffer {
+  if (key[0] === BY_CHANNEL) {
+    const b = Buffer.alloc(TAIL);
+    b.set(key.subarray(4, 10), 0);
+    b[6] = key[3]!;
+    b[7] = key[1]!;
+    b[8] = key[2]!;
+    b[9] = key[10]!;
+    return b;
+  }
+  return Buffer.from(key.subarray(key.length - TAIL));
+}
+
+/** Key parts of any recording key. */
+export function partsOfKey(key: Uint8Array): RecordIdParts {
+  return key[0] === BY_CHANNEL ? partsOfTail(tailOfKey(key)) : partsOfTail(key, key.length - TAIL);
+}
+
+export function idOfKey(key: Uint8Array): string {
+  return idOfParts(partsOfKey(key));
+}
+
+/** Start time of any recording key. */
+export function timeOfKey(key: Uint8Array): number {
+  const buf = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
+  return key[0] === BY_CHANNEL ? buf.readUIntBE(4, 6) : buf.readUIntBE(key.length - TAIL, 6);
+}
+
+/** A key of a one-byte space followed by a tail (primary, deleted, pending, important). */
 export function recordKey(p: RecordIdParts, prefix = LIVE): Buffer {
-  const b = Buffer.alloc(10);
+  const b = Buffer.alloc(1 + TAIL);
   b[0] = prefix;
   writeTail(b, 1, p);
+  return b;
+}
+
+export function primaryOfTail(tail: Uint8Array, prefix = LIVE): Buffer {
+  const b = Buffer.alloc(1 + TAIL);
+  b[0] = prefix;
+  b.set(tail, 1);
   return b;
 }
 
@@ -53,20 +120,54 @@ export function keyOfId(id: string, prefix = LIVE): Buffer | null {
   return p ? recordKey(p, prefix) : null;
 }
 
-/** Key parts of a primary, pending-purge or number key. */
-export function partsOfKey(key: Uint8Array): RecordIdParts {
-  return readTail(key, key[0] === NUMBER ? key.length - 9 : 1);
+/** The bytes before the time in a channel key: all of one channel reference. */
+export function channelHead(channel: number, portB?: number): Buffer {
+  const b = Buffer.alloc(portB === undefined ? 3 : 4);
+  b[0] = BY_CHANNEL;
+  b.writeUInt16BE(channel, 1);
+  if (portB !== undefined) b[3] = portB;
+  return b;
 }
 
-export function idOfKey(key: Uint8Array): string {
-  return idOfParts(partsOfKey(key));
+export function channelKey(p: RecordIdParts): Buffer {
+  const b = Buffer.alloc(11);
+  channelHead(p.channel, portByte(p.portType, p.port)).copy(b);
+  b.writeUIntBE(clampTime(p.startedAt), 4, 6);
+  b[10] = p.part;
+  return b;
+}
+
+/** A key `<head> tail`. */
+export function headKey(head: Uint8Array, p: RecordIdParts): Buffer {
+  const b = Buffer.alloc(head.length + TAIL);
+  b.set(head, 0);
+  writeTail(b, head.length, p);
+  return b;
+}
+
+export const importantHead = () => Buffer.from([IMPORTANT]);
+
+/** The value of a channel key: what a search on the channel most often also tests. */
+export function channelSummary(callTypeIdx: number, important: boolean): Buffer {
+  return Buffer.from([(callTypeIdx << 1) | (important ? 1 : 0)]);
+}
+
+/** Keys of a head between two times: [from, to] inclusive. */
+export function timeRange(head: Uint8Array, from: number, to: number): { gte: Buffer; lt: Buffer } {
+  const k = (t: number) => {
+    const b = Buffer.alloc(head.length + 6);
+    b.set(head, 0);
+    b.writeUIntBE(clampTime(t), head.length, 6);
+    return b;
+  };
+  return { gte: k(from), lt: k(to + 1) };
 }
 
 /** Time bound of a primary key range: every key of [from, to] lies in [timeKey(from), timeKey(to + 1)). */
 export function timeKey(t: number, prefix = LIVE): Buffer {
   const b = Buffer.alloc(7);
   b[0] = prefix;
-  b.writeUIntBE(Math.min(Math.max(t, 0), TIME_MAX), 1, 6);
+  b.writeUIntBE(clampTime(t), 1, 6);
   return b;
 }
 
@@ -90,11 +191,7 @@ function numberHead(month: number, number: Buffer, tail: number[]): Buffer {
 }
 
 export function numberKey(remoteNumber: string, p: RecordIdParts): Buffer {
-  const num = Buffer.from(remoteNumber, 'latin1');
-  const b = Buffer.alloc(3 + num.length + 1 + 9);
-  numberHead(numberMonth(p.startedAt), num, [0]).copy(b);
-  writeTail(b, 4 + num.length, p);
-  return b;
+  return headKey(numberHead(numberMonth(p.startedAt), Buffer.from(remoteNumber, 'latin1'), [0]), p);
 }
 
 /** Number keys of a month whose number starts with `prefix` (or equals it when exact). */
@@ -103,52 +200,63 @@ export function numberRange(prefix: string, exact: boolean, month: number): { gt
   return { gte: numberHead(month, num, exact ? [0] : []), lt: numberHead(month, num, [exact ? 1 : 0xff]) };
 }
 
-/** Number keys of one exact number in a month, between two times. */
-export function numberTimeRange(number: string, month: number, from: number, toExclusive: number): { gte: Buffer; lt: Buffer } {
-  const num = Buffer.from(number, 'latin1');
-  const t = (v: number) => {
-    const b = Buffer.alloc(6);
-    b.writeUIntBE(Math.min(Math.max(v, 0), TIME_MAX), 0, 6);
-    return [0, ...b];
-  };
-  return { gte: numberHead(month, num, t(from)), lt: numberHead(month, num, t(toExclusive)) };
-}
-
-/** Start time in a number key. */
-export function timeOfNumberKey(key: Uint8Array): number {
-  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).readUIntBE(key.length - 9, 6);
+/** The head of one exact number's keys in a month (followed by the time). */
+export function exactNumberHead(number: string, month: number): Buffer {
+  return numberHead(month, Buffer.from(number, 'latin1'), [0]);
 }
 
 export type StatsUnit = 'day' | 'month';
-const statsPrefix = (unit: StatsUnit) => (unit === 'day' ? DAY_STATS : MONTH_STATS);
 
 /** Statistics of a channel for one day or month (period: day or month number). */
-export function statsKey(unit: StatsUnit, period: number, portType: PortType, channel: number): Buffer {
-  const b = Buffer.alloc(7);
-  b[0] = statsPrefix(unit);
+export function statsKey(unit: StatsUnit, period: number, ref: ChannelRef): Buffer {
+  const b = Buffer.alloc(8);
+  b[0] = unit === 'day' ? DAY_STATS : MONTH_STATS;
   b.writeUInt32BE(period + DAY_BIAS, 1);
-  b[5] = PORT_TYPES.indexOf(portType);
-  b[6] = channel;
+  b[5] = portByte(ref.portType, ref.port);
+  b.writeUInt16BE(ref.channel, 6);
   return b;
 }
 
-/** Statistics keys of every channel for periods from..to (inclusive). */
-export function statsRange(unit: StatsUnit, from: number, to: number): { gte: Buffer; lt: Buffer } {
+/** Statistics of the whole box for one day or month. */
+export function boxStatsKey(unit: StatsUnit, period: number): Buffer {
+  const b = Buffer.alloc(5);
+  b[0] = unit === 'day' ? BOX_DAY_STATS : BOX_MONTH_STATS;
+  b.writeUInt32BE(period + DAY_BIAS, 1);
+  return b;
+}
+
+/** Statistics keys of every channel (or of the box) for periods from..to (inclusive). */
+export function statsRange(unit: StatsUnit, from: number, to: number, box = false): { gte: Buffer; lt: Buffer } {
+  const prefix = box ? (unit === 'day' ? BOX_DAY_STATS : BOX_MONTH_STATS) : unit === 'day' ? DAY_STATS : MONTH_STATS;
   const k = (period: number) => {
     const b = Buffer.alloc(5);
-    b[0] = statsPrefix(unit);
+    b[0] = prefix;
     b.writeUInt32BE(period + DAY_BIAS, 1);
     return b;
   };
   return { gte: k(from), lt: k(to + 1) };
 }
 
-export function partsOfStatsKey(key: Uint8Array): { period: number; portType: PortType; channel: number } {
+export function periodOfStatsKey(key: Uint8Array): number {
+  return Buffer.from(key.buffer, key.byteOffset, key.byteLength).readUInt32BE(1) - DAY_BIAS;
+}
+
+export function partsOfStatsKey(key: Uint8Array): ChannelRef & { period: number } {
   const buf = Buffer.from(key.buffer, key.byteOffset, key.byteLength);
-  return { period: buf.readUInt32BE(1) - DAY_BIAS, portType: PORT_TYPES[key[5]!] ?? 'analog', channel: key[6]! };
+  return { period: periodOfStatsKey(key), ...refOfBytes(key[5]!, buf.readUInt16BE(6)) };
 }
 
 /** Every key with a one-byte prefix. */
 export function prefixRange(prefix: number): { gte: Buffer; lt: Buffer } {
   return { gte: Buffer.from([prefix]), lt: Buffer.from([prefix + 1]) };
+}
+
+/** Every key starting with `head`. */
+export function headRange(head: Uint8Array): { gte: Buffer; lt: Buffer } {
+  const lt = Buffer.from(head);
+  let i = lt.length - 1;
+  while (i >= 0 && lt[i] === 0xff) i--;
+  if (i < 0) return { gte: Buffer.from(head), lt: Buffer.from([0xff, 0xff, 0xff, 0xff]) };
+  lt[i]!++;
+  return { gte: Buffer.from(head), lt: lt.subarray(0, i + 1) };
 }

@@ -8,8 +8,8 @@ import type { Logger } from 'pino';
 import type { Disk } from '../host/host.ts';
 import type { AlarmList } from '../alarms/alarm-list.ts';
 import type { FrontPanel } from '../panel/front-panel.ts';
-import type { DeviceConfig } from '../config/device-config.ts';
-import { RecordIndex } from './record-index.ts';
+import type { RecordingSettings } from '../settings/settings-schema.ts';
+import { RecordIndex, type IndexOptions } from './record-index.ts';
 import { openOrRebuildIndex } from './index-rebuild.ts';
 import { recoverOpenRecordings } from './recovery.ts';
 import { FileFinisher } from './file-finisher.ts';
@@ -24,6 +24,8 @@ export interface RecordingStorage {
   finisher: FileFinisher;
   maintenance: DiskMaintenance;
   archiver: Archiver;
+  /** What start-up found after a power loss: recordings closed and indexed, markers discarded, purges finished. */
+  startup: { recovered: number; discarded: number; purgesFinished: number };
   /** The next scheduled archive (ms since the epoch). */
   nextArchiveAt: number;
   /** Runs an archive now (归档), after any maintenance round in progress. */
@@ -34,6 +36,8 @@ export interface RecordingStorage {
   format(disk: Disk): Promise<void>;
   /** Called every few seconds: starts the daily archive when its time has come. */
   tick(now: number): void;
+  /** Applies changed disk and archive settings (thresholds, maintenance, archive time). */
+  reconfigure(now: number): void;
   close(): Promise<void>;
 }
 
@@ -48,30 +52,34 @@ export function nextDailyTime(now: number, hms: string): number {
 
 export async function openRecordingStorage(opts: {
   dataDir: string;
-  config: DeviceConfig;
+  /** The recording page's settings in force (read again when they change). */
+  settings: () => Readonly<RecordingSettings>;
+  /** AES-256 key of encryption at rest (64 hex digits); null: recordings stay plain. */
+  encryptionKey: string | null;
   disk: Disk;
   panel: FrontPanel;
   alarms: AlarmList;
   log: Logger;
   now: () => number;
+  /** LevelDB resources of the index (the board's `index`); defaults when left out. */
+  index?: IndexOptions;
 }): Promise<RecordingStorage> {
-  const { dataDir, config, log } = opts;
-  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l), log);
-  const key = config.encryption.enabled && config.encryption.key ? parseKey(config.encryption.key) : null;
+  const { dataDir, settings, log } = opts;
+  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index), log);
+  const key = opts.encryptionKey ? parseKey(opts.encryptionKey) : null;
   const finisher = new FileFinisher(dataDir, key);
   const store = new RecordStore(dataDir, index);
   const purged = await store.finishPendingPurges();
   if (purged) log.info({ purged }, 'purge interrupted by a power loss finished');
-  const recovery = await recoverOpenRecordings(dataDir, index, config.recording.minFileS, finisher, log);
+  const recovery = await recoverOpenRecordings(dataDir, index, settings().minFileS, finisher, log);
   if (recovery.recovered.length || recovery.discarded.length) {
     log.info({ recovered: recovery.recovered.length, discarded: recovery.discarded.length }, 'recordings recovered after power loss');
   }
-  const s = config.storage;
   const maintenance = new DiskMaintenance(
-    dataDir, opts.disk, store, opts.panel, opts.alarms, s,
-    () => ({ format: config.recording.codec, mp3Kbps: s.mp3Kbps }), log.child({ part: 'disk' }), opts.now,
+    dataDir, opts.disk, store, opts.panel, opts.alarms, { ...settings() },
+    () => ({ format: settings().codec, mp3Kbps: settings().mp3Kbps }), log.child({ part: 'disk' }), opts.now,
   );
-  const archiver = new Archiver(dataDir, index, () => key, () => ({ format: s.archiveFormat, mp3Kbps: s.mp3Kbps }), log.child({ part: 'archive' }));
+  const archiver = new Archiver(dataDir, index, () => key, () => ({ format: settings().archiveFormat, mp3Kbps: settings().mp3Kbps }), log.child({ part: 'archive' }));
 
   // Archive and maintenance move and remove files: one at a time.
   let turn: Promise<unknown> = Promise.resolve();
@@ -86,13 +94,18 @@ export async function openRecordingStorage(opts: {
     finisher,
     maintenance,
     archiver,
-    nextArchiveAt: nextDailyTime(opts.now(), s.archiveTime),
+    startup: { recovered: recovery.recovered.length, discarded: recovery.discarded.length, purgesFinished: purged },
+    nextArchiveAt: nextDailyTime(opts.now(), settings().archiveTime),
     archiveNow: () => inTurn(() => archiver.run()),
     checkDisk: () => inTurn(async () => void (await maintenance.check())),
     tick(now) {
       if (now < storage.nextArchiveAt) return;
-      storage.nextArchiveAt = nextDailyTime(now, s.archiveTime);
+      storage.nextArchiveAt = nextDailyTime(now, settings().archiveTime);
       storage.archiveNow().catch((e: unknown) => log.error({ err: String(e) }, 'archive failed'));
+    },
+    reconfigure(now) {
+      maintenance.configure({ ...settings() });
+      storage.nextArchiveAt = nextDailyTime(now, settings().archiveTime);
     },
     format: (disk) =>
       inTurn(async () => {

@@ -14,6 +14,7 @@ export interface StatsQuery {
   fromDay: number;
   toDay: number;
   portType?: PortType;
+  port?: number;
   channel?: number;
 }
 
@@ -30,23 +31,24 @@ export function splitDays(fromDay: number, toDay: number): { unit: StatsUnit; fr
   ].filter((r) => r.from <= r.to) as { unit: StatsUnit; from: number; to: number }[];
 }
 
-/** One row per channel that has anything in the range, ordered by port and channel. */
+/** One row per channel reference that has anything in the range, ordered by port type, port and channel. */
 export async function channelStats(index: RecordIndex, q: StatsQuery): Promise<ChannelStats[]> {
   const rows = new Map<string, ChannelStats>();
   for (const r of splitDays(q.fromDay, q.toDay)) {
     for await (const [k, v] of index.db.iterator(statsRange(r.unit, r.from, r.to))) {
       const p = partsOfStatsKey(k);
       if (q.portType !== undefined && p.portType !== q.portType) continue;
+      if (q.port !== undefined && p.port !== q.port) continue;
       if (q.channel !== undefined && p.channel !== q.channel) continue;
-      const id = `${p.portType}:${p.channel}`;
+      const id = `${p.portType}:${p.port}:${p.channel}`;
       let row = rows.get(id);
       if (!row) {
-        row = { portType: p.portType, channel: p.channel, incoming: 0, outgoing: 0, missed: 0, recordings: 0, durationMs: 0 };
+        row = { portType: p.portType, port: p.port, channel: p.channel, incoming: 0, outgoing: 0, missed: 0, recordings: 0, durationMs: 0 };
         rows.set(id, row);
       }
       addCellToStats(row, decodeCell(v));
     }
   }
   const order: PortType[] = ['analog', 'e1', 'voip'];
-  return [...rows.values()].sort((a, b) => order.indexOf(a.portType) - order.indexOf(b.portType) || a.channel - b.channel);
+  return [...rows.values()].sort((a, b) => order.indexOf(a.portType) - order.indexOf(b.portType) || a.port - b.port || a.channel - b.channel);
 }

@@ -8,7 +8,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadDeviceConfig } from '../../firmware/config/device-config.ts';
+import { readSettingsFile } from '../../firmware/settings/settings-file.ts';
+import { defaultSettings } from '../../firmware/settings/settings-schema.ts';
 import { formatVersion, readBuildInfo } from '../../firmware/version.ts';
 import { ROOT } from '../support/processes.ts';
 
@@ -60,12 +61,12 @@ test('the post-build script stamps the version, build time and board, and points
   }
 });
 
-test('the factory network address and default configuration are the manual\'s', () => {
+test('the factory network address and default configuration are the manual\'s', async () => {
   const interfaces = fs.readFileSync(path.join(OVERLAY, 'etc/network/interfaces'), 'utf8');
   assert.match(interfaces, /iface eth0 inet static\s+address 192\.168\.123\.100\s+netmask 255\.255\.255\.0\s+gateway 192\.168\.123\.254/);
-  const config = loadDeviceConfig(path.join(OVERLAY, 'etc/recorder/recorder.json'));
-  assert.is(config.recording.maxFileS, 1800);
-  assert.is(config.lineNumberBase, 8000);
+  const read = await readSettingsFile(path.join(OVERLAY, 'etc/recorder/settings.json'));
+  assert.ok(read.ok, read.ok ? '' : read.reason);
+  if (read.ok) assert.equal(read.settings, defaultSettings(), 'the image ships the factory settings');
 });
 
 test('the external tree names itself, and every file its defconfigs name exists', () => {

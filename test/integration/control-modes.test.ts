@@ -47,7 +47,8 @@ test('voice, polarity, ring and forced recording each open and close files as th
       });
     const on = await put(true);
     assert.is(on.status, 200);
-    assert.equal(await on.json(), { channel: 3, forcedRecording: true, recording: true });
+    const shown = (await on.json()) as Record<string, unknown>;
+    assert.equal([shown.channel, shown.ref, shown.forcedRecording, shown.recording], [3, 'analog-0-3', true, true]);
     const ch = (await box.api('/api/v1/channels')).body.items[3];
     assert.equal([ch.recordingMode, ch.recordingModeLabel, ch.controlMode], ['forced', '手控录音', 'dtmf']);
     await box.run(6_000);

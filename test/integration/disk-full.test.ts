@@ -94,7 +94,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     for (const [id] of gone) assert.is((await box.api(`/api/v1/records/${id}`)).status, 404);
 
     // With maintenance off the disk fills past the alarm threshold: FULL, buzzer, alarm.
-    box.daemon.storage.maintenance.configure({ diskAlarmPercent: 90, reservePercent: 15, autoMaintenance: false, deletePerRound: 4 });
+    await box.services.settings.updateRecording(SYSTEM, { autoMaintenance: false });
     for (let i = 0; i < 60 && (await disk()).level !== 'full'; i++) {
       await box.run(5_000);
       await box.services.storage.maintenanceNow(SYSTEM);
@@ -104,7 +104,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     const alarms = (await box.api('/api/v1/alarms')).body.items.map((a: any) => a.id);
     assert.ok(alarms.includes('disk-full'), JSON.stringify(alarms));
     // Back on: maintenance brings usage under the reserve and everything clears.
-    box.daemon.storage.maintenance.configure({ diskAlarmPercent: 90, reservePercent: 15, autoMaintenance: true, deletePerRound: 4 });
+    await box.services.settings.updateRecording(SYSTEM, { autoMaintenance: true });
     await box.run(10_000);
     await box.services.storage.maintenanceNow(SYSTEM);
     assert.is((await disk()).level, 'ok');

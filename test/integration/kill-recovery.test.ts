@@ -66,6 +66,12 @@ test('a call interrupted by SIGKILL is recovered at the next start with its audi
   const match = locate(wav.samples, 2 * 8000, 8000, speech, 2.5 * 8000, 4 * 8000);
   assert.ok(match.correlation > 0.95, `correlation ${match.correlation.toFixed(3)}`);
 
+  // The operation log tells what start-up found.
+  const log = await getJson(daemon.url('/api/v1/operations?kind=system&operation=recover'));
+  assert.is(log.total, 1);
+  assert.match(log.items[0].detail, /1 recordings closed and indexed/);
+  assert.is(log.items[0].by, 'system');
+
   // The call is still going on the line: the restarted daemon records it again.
   await waitFor('recording to resume after the restart', async () => {
     const ch = (await getJson(daemon.url('/api/v1/channels'))).items[0];

@@ -26,6 +26,6 @@ export function presentChannel(v: ChannelView) {
     lineNumber: v.lineNumber,
     remoteNumber: v.remoteNumber,
     callerName: v.callerName,
-    level: v.level,
+    level: Math.round(v.level),
   };
 }

@@ -1,5 +1,6 @@
 /** Channels (通道状态) and forced recording (强制录音). */
 import type { Router } from '@koa/router';
+import type { Context, Next } from 'koa';
 import type { Services } from '../../app/services.ts';
 import { validate, inputOf } from '../middleware/validate.ts';
 import { principalOf } from '../middleware/principal.ts';
@@ -17,7 +18,12 @@ export function channelRoutes(router: Router, services: Services): void {
   });
 
   const forced = { params: channelPath, body: forcedBody };
-  router.put('/channels/:ref/forced-recording', validate(forced), async (ctx) => {
+  // An unknown channel is a 404 whatever the body.
+  const exists = async (ctx: Context, next: Next) => {
+    services.channels.get(inputOf(ctx, one).params.ref);
+    await next();
+  };
+  router.put('/channels/:ref/forced-recording', validate(one), exists, validate({ body: forcedBody }), async (ctx) => {
     const { params, body } = inputOf(ctx, forced);
     const v = await services.channels.setForced(principalOf(ctx), params.ref, body.on);
     ctx.body = presentChannel(v);

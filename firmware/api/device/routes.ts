@@ -1,20 +1,19 @@
 /** Health, status (LEDs, link, counters) and device information (设备信息). */
 import type { Router } from '@koa/router';
 import type { Services } from '../../app/services.ts';
-import { iso } from '../params.ts';
+import { presentDevice, presentHealth, presentStatus } from './presenter.ts';
 
 export function deviceRoutes(router: Router, services: Services): void {
   const { device } = services;
   router.get('/health', (ctx) => {
-    ctx.body = device.health();
+    ctx.body = presentHealth(device.health());
   });
 
   router.get('/status', (ctx) => {
-    ctx.body = device.status();
+    ctx.body = presentStatus(device.status());
   });
 
   router.get('/device', async (ctx) => {
-    const info = await device.info();
-    ctx.body = { ...info, startedAt: iso(info.startedAt) };
+    ctx.body = presentDevice(await device.info());
   });
 }

@@ -29,12 +29,11 @@ function parse(schema: z.ZodType, value: unknown, where: string): unknown {
 
 export function validate<S extends Schemas>(schemas: S) {
   return async (ctx: Context, next: Next): Promise<void> => {
-    const input = {
-      query: schemas.query ? parse(schemas.query, ctx.query, 'query') : undefined,
-      params: schemas.params ? parse(schemas.params, (ctx as unknown as { params: unknown }).params, 'path') : undefined,
-      body: schemas.body ? parse(schemas.body, await readJsonBody(ctx), 'body') : undefined,
-    };
-    ctx.state.input = input;
+    // Several validate steps may run on one route (path first, body after a check of the resource).
+    const input = (ctx.state.input ??= {}) as Record<string, unknown>;
+    if (schemas.params) input.params = parse(schemas.params, (ctx as unknown as { params: unknown }).params, 'path');
+    if (schemas.query) input.query = parse(schemas.query, ctx.query, 'query');
+    if (schemas.body) input.body = parse(schemas.body, await readJsonBody(ctx), 'body');
     await next();
   };
 }

@@ -17,11 +17,11 @@ export function storageRoutes(router: Router, services: Services): void {
   const stats = { query: statsQuery };
   router.get('/stats', validate(stats), async (ctx) => {
     const q = inputOf(ctx, stats).query;
-    const r = await storage.stats({ fromDay: q.from, toDay: q.to, portType: q.portType, channel: q.channel });
+    const r = await storage.stats({ fromDay: q.from, toDay: q.to, portType: q.portType, port: q.port, channel: q.channel });
     ctx.body = {
       from: dayLabel(q.from),
       to: dayLabel(q.to),
-      items: r.items.map((x) => ({ ref: refKey({ port: 0, ...x }), ...x, durationS: Math.round(x.durationMs / 1000) })),
+      items: r.items.map((x) => ({ ref: refKey(x), ...x, durationS: Math.round(x.durationMs / 1000) })),
       total: { ...r.total, durationS: Math.round(r.total.durationMs / 1000) },
     };
   });

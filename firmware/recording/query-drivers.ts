@@ -1,0 +1,221 @@
+/**
+ * The key ranges a search can be driven by (record-keys.ts): the entries in
+ * time order, or the search keys of a condition, each ordered by time within
+ * the condition's value. A driver yields the tails of its keys over a time
+ * range, newest first (or oldest first for counting); several ranges of one
+ * driver (a channel on several ports, a number over several months) are
+ * merged into one time order.
+ */
+import { decodeCell } from './call-stats.ts';
+import { CALL_TYPES } from './record-codec.ts';
+import {
+  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, headRange, numberMonth, portByte, statsRange,
+  tailOfKey, timeRange,
+} from './record-keys.ts';
+import type { IndexDb } from './record-index.ts';
+import type { RecordQuery } from './record-query.ts';
+import { PORT_TYPES } from '../ports/channel-ref.ts';
+import { localDay } from './local-day.ts';
+import { splitDays } from './stats-query.ts';
+
+export type DriverName = 'time' | 'channel' | 'line' | 'important' | 'number' | 'today';
+
+/** Conditions a driver's keys satisfy by themselves. */
+export type Condition = 'ref' | 'important' | 'number' | 'today';
+
+export interface Driver {
+  name: DriverName;
+  /** Key ranges, as heads followed by the time; groups lie in disjoint time spans, oldest first. */
+  groups: { heads: Buffer[]; from: number; to: number }[];
+  /** The keys are the entries themselves (values at hand). */
+  primary: boolean;
+  /** The keys' values hold the call type and level (channel keys). */
+  summaries: boolean;
+  satisfies: ReadonlySet<Condition>;
+  /** About how many bytes one key takes on disk, to turn size estimates into key counts. */
+  keyBytes: number;
+}
+
+const ALL_TIME = { from: 0, to: 2 ** 48 - 1 };
+
+/** Whether a port byte (port type and port) passes the query's port conditions. */
+export function portTest(q: Pick<RecordQuery, 'portType' | 'port'>): ((b: number) => boolean) | null {
+  if (q.portType === undefined && q.port === undefined) return null;
+  const type = q.portType === undefined ? -1 : PORT_TYPES.indexOf(q.portType);
+  return (b) => (type < 0 || b >> 6 === type) && (q.port === undefined || (b & 0x3f) === q.port);
+}
+
+/** The port bytes present under a channel's head (one seek per port found). */
+async function portsOfChannel(db: IndexDb, channel: number, test: ((b: number) => boolean) | null, q: RecordQuery): Promise<number[]> {
+  if (q.portType !== undefined && q.port !== undefined) return [portByte(q.portType, q.port)];
+  const head = channelHead(channel);
+  const out: number[] = [];
+  const start = q.portType === undefined ? 0 : PORT_TYPES.indexOf(q.portType) << 6;
+  const end = q.portType === undefined ? 255 : start | 0x3f;
+  const { lt } = headRange(head);
+  for (let b = start; b <= end; ) {
+    const [k] = await db.keys({ gte: Buffer.concat([head, Buffer.from([b])]), lt, limit: 1 }).all();
+    if (!k) break;
+    const found = k[head.length]!;
+    if (found > end) break;
+    if (!test || test(found)) out.push(found);
+    b = found + 1;
+  }
+  return out;
+}
+
+/** Channel references (port byte, channel) whose statistics show the line number between two times. */
+async function refsOfLine(db: IndexDb, line: string, from: number, to: number, test: ((b: number) => boolean) | null): Promise<Buffer[]> {
+  const found = new Map<string, Buffer>();
+  for (const r of splitDays(localDay(from), localDay(to))) {
+    for await (const [k, v] of db.iterator(statsRange(r.unit, r.from, r.to))) {
+      if (test && !test(k[5]!)) continue;
+      const id = k.subarray(5, 8).toString('hex');
+      if (found.has(id) || !decodeCell(v).some((row) => row.group === line)) continue;
+      found.set(id, channelHead(k.readUInt16BE(6), k[5]!));
+    }
+  }
+  return [...found.values()];
+}
+
+/** Every driver the query's conditions allow, the entries' own time order first. */
+export async function candidateDrivers(db: IndexDb, q: RecordQuery, exactNumber: string | null, from: number, to: number): Promise<Driver[]> {
+  const make = (name: DriverName, heads: Buffer[], satisfies: Condition[], keyBytes: number, summaries = false): Driver =>
+    ({ name, groups: [{ heads, ...ALL_TIME }], primary: false, summaries, satisfies: new Set(satisfies), keyBytes });
+  const time: Driver = { ...make('time', [Buffer.from([q.deleted ? DELETED : LIVE])], [], 60), primary: true };
+  if (q.deleted) return [time];
+  const out = [time];
+  const ports = portTest(q);
+  if (q.channel !== undefined) {
+    const bytes = await portsOfChannel(db, q.channel, ports, q);
+    out.push(make('channel', bytes.map((b) => channelHead(q.channel!, b)), ['ref'], 12, true));
+  } else if (q.lineNumber) {
+    // A line number is on one channel or a few: their channel keys, each entry's line tested.
+    out.push(make('line', await refsOfLine(db, q.lineNumber, from, to, ports), ['ref'], 12, true));
+  }
+  if (q.level === 'important') out.push(make('important', [Buffer.from([IMPORTANT])], ['important'], 12));
+  if (q.store === 'today') out.push(make('today', [Buffer.from([PENDING_ARCHIVE])], ['today'], 12));
+  if (exactNumber !== null) {
+    const groups: Driver['groups'] = [];
+    for (let m = numberMonth(from); m <= numberMonth(to); m++) {
+      const y = 1970 + Math.floor(m / 12);
+      groups.push({ heads: [exactNumberHead(exactNumber, m)], from: Date.UTC(y, m % 12, 1), to: Date.UTC(y, (m % 12) + 1, 1) - 1 });
+    }
+    out.push({ ...make('number', [], ['number'], 20), groups });
+  }
+  return out;
+}
+
+/** Estimated keys of a driver in [from, to] (LevelDB's table size estimates; memtable writes count as nothing). */
+export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: number): Promise<number> {
+  let bytes = 0;
+  for (const g of d.groups) {
+    const lo = Math.max(from, g.from);
+    const hi = Math.min(to, g.to);
+    if (lo > hi) continue;
+    for (const h of g.heads) {
+      const r = timeRange(h, lo, hi);
+      bytes += await db.approximateSize(r.gte, r.lt);
+    }
+  }
+  return bytes / d.keyBytes;
+}
+
+export interface Hit {
+  /** `<time:6> <ref:3> <part:1>` */
+  tail: Buffer;
+  /** The entry's value, when the driver's keys are the entries or it was fetched. */
+  value?: Buffer;
+  /** Call type << 1 | important, from a channel key. */
+  summary?: number;
+}
+
+/** The call type index and importance in a channel key's summary. */
+export const summaryCallType = (s: number) => CALL_TYPES[s >> 1];
+export const summaryImportant = (s: number) => (s & 1) === 1;
+
+/**
+ * Tails of a driver's keys in [from, to], in batches, newest first when
+ * `reverse`. Batches start small (a first page needs few) and grow.
+ */
+export async function* driverHits(db: IndexDb, d: Driver, from: number, to: number, reverse: boolean, withValues: boolean, firstBatch = 64): AsyncGenerator<Hit[]> {
+  const groups = reverse ? [...d.groups].reverse() : d.groups;
+  let size = firstBatch;
+  const mode = d.primary ? (withValues ? 'entries' : 'keys') : d.summaries ? 'summaries' : 'keys';
+  for (const g of groups) {
+    const lo = Math.max(from, g.from);
+    const hi = Math.min(to, g.to);
+    if (lo > hi || !g.heads.length) continue;
+    const streams = g.heads.map((h) => new HeadStream(db, h, lo, hi, reverse, mode));
+    try {
+      for (;;) {
+        const batch = streams.length === 1 ? await streams[0]!.take(size) : await merge(streams, size, reverse);
+        if (!batch.length) break;
+        yield batch;
+        size = Math.min(size * 4, 1024);
+      }
+    } finally {
+      for (const s of streams) await s.close();
+    }
+  }
+}
+
+class HeadStream {
+  private readonly it;
+  private buf: Hit[] = [];
+  private at = 0;
+  private done = false;
+  constructor(db: IndexDb, head: Buffer, lo: number, hi: number, reverse: boolean, private readonly mode: 'entries' | 'keys' | 'summaries') {
+    const r = timeRange(head, lo, hi);
+    this.it = mode === 'keys' ? db.keys({ ...r, reverse }) : db.iterator({ ...r, reverse });
+  }
+  /** The next hit without taking it; null at the end. */
+  async peek(size: number): Promise<Hit | null> {
+    if (this.at < this.buf.length) return this.buf[this.at]!;
+    if (this.done) return null;
+    const rows = await this.it.nextv(size);
+    if (!rows.length) {
+      this.done = true;
+      return null;
+    }
+    const tail = (k: Buffer) => (k[0] === BY_CHANNEL ? tailOfKey(k) : k.subarray(k.length - TAIL));
+    if (this.mode === 'keys') this.buf = (rows as Buffer[]).map((k) => ({ tail: tail(k) }));
+    else if (this.mode === 'entries') this.buf = (rows as [Buffer, Buffer][]).map(([k, v]) => ({ tail: k.subarray(1), value: v }));
+    else this.buf = (rows as [Buffer, Buffer][]).map(([k, v]) => ({ tail: tail(k), summary: v[0] }));
+    this.at = 0;
+    return this.buf[0]!;
+  }
+  shift(): void {
+    this.at++;
+  }
+  async take(size: number): Promise<Hit[]> {
+    if (!(await this.peek(size))) return [];
+    const out = this.buf.slice(this.at);
+    this.at = this.buf.length;
+    return out;
+  }
+  close(): Promise<void> {
+    return this.it.close();
+  }
+}
+
+async function merge(streams: HeadStream[], size: number, reverse: boolean): Promise<Hit[]> {
+  const out: Hit[] = [];
+  while (out.length < size) {
+    let best: Hit | null = null;
+    let bestAt = -1;
+    for (let i = 0; i < streams.length; i++) {
+      const h = await streams[i]!.peek(size);
+      if (!h) continue;
+      const c = best ? Buffer.compare(h.tail, best.tail) : 0;
+      if (!best || (reverse ? c > 0 : c < 0)) {
+        best = h;
+        bestAt = i;
+      }
+    }
+    if (!best) break;
+    streams[bestAt]!.shift();
+    out.push(best);
+  }
+  return out;
+}

@@ -1,0 +1,267 @@
+/**
+ * The live settings of the box: loaded at start-up, changed by validated
+ * updates that are saved atomically before they count, and announced to
+ * listeners so the recorder applies them at once (loading: settings-load.ts).
+ * Updates run one at a time, each on the settings the previous one
+ * left, so concurrent updates compose; an invalid update changes nothing and
+ * fails with BAD_REQUEST, a failed save with SETTINGS_WRITE_FAILED.
+ */
+import path from 'node:path';
+import type { z } from 'zod';
+import type { ChannelConfig } from '../calls/channel-config.ts';
+import { RecorderError } from '../errors.ts';
+import { describeZodError } from '../schema-error.ts';
+import { isValidRef, parseRefKey, refKey, type ChannelRef } from '../ports/channel-ref.ts';
+import { DoNotRecordList, doNotRecordEntrySchema, doNotRecordListSchema, type DoNotRecordEntry, type DoNotRecordInput } from './do-not-record.ts';
+import { definedOnly } from './patch-schema.ts';
+import { saveSettings, SETTINGS_FILE } from './settings-file.ts';
+import { loadSettings, type SettingsLoadReport } from './settings-load.ts';
+import {
+  channelDifferences, channelOf, channelPatchSchema, channelRuleBroken, MAX_CONFIGURED_CHANNELS,
+  recordingPatchSchema, recordingRuleBroken, recordingSettingsSchema,
+  type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
+} from './settings-schema.ts';
+
+export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
+
+/** What an update changed; empty lists and false when it changed nothing. */
+export interface SettingsChange {
+  /** Fields of the recording page that changed. */
+  recording: Array<keyof RecordingSettings>;
+  /** Channels whose parameters changed, with the fields and the parameters now in force. */
+  channels: Array<{ ref: ChannelRef; fields: Array<keyof ChannelConfig>; config: ChannelConfig }>;
+  /** The do-not-record list changed. */
+  doNotRecord: boolean;
+  /** The settings after the change. */
+  settings: Readonly<Settings>;
+}
+
+export interface SettingsUpdate<T> {
+  value: T;
+  change: SettingsChange;
+}
+
+export type SettingsListener = (change: SettingsChange) => void;
+
+export interface SettingsStoreOptions {
+  /** The configuration folder. */
+  dir: string;
+  /** Which channels the box has; updates to others are refused. Any valid reference by default. */
+  hasChannel?: (ref: ChannelRef) => boolean;
+  /** The first release's file to migrate from; `<dir>/recorder.json` by default. */
+  legacyFile?: string;
+  /** Where a listener's exception goes (the update itself has succeeded). */
+  onListenerError?: (error: unknown) => void;
+}
+
+export class SettingsStore {
+  private current: Readonly<Settings>;
+  /** The text of the saved settings in force, null while nothing was saved. */
+  private savedText: string | null;
+  private matcher: DoNotRecordList;
+  private readonly channelCache = new Map<string, ChannelConfig>();
+  private readonly listeners = new Set<SettingsListener>();
+  private turn: Promise<unknown> = Promise.resolve();
+
+  private constructor(
+    private readonly opts: SettingsStoreOptions,
+    settings: Settings,
+    savedText: string | null,
+    readonly loadReport: Readonly<SettingsLoadReport>,
+  ) {
+    this.current = deepFreeze(settings);
+    this.savedText = savedText;
+    this.matcher = new DoNotRecordList(settings.doNotRecord);
+  }
+
+  static async open(opts: SettingsStoreOptions): Promise<SettingsStore> {
+    const loaded = await loadSettings(opts.dir, opts.legacyFile ?? path.join(opts.dir, 'recorder.json'));
+    return new SettingsStore(opts, loaded.settings, loaded.text, loaded.report);
+  }
+
+  get settings(): Readonly<Settings> {
+    return this.current;
+  }
+
+  /** The recording page (3.5); RecordingParams for the call machines and MaintenanceSettings for the disk are parts of it. */
+  get recording(): Readonly<RecordingSettings> {
+    return this.current.recording;
+  }
+
+  get encryption(): Readonly<Settings['encryption']> {
+    return this.current.encryption;
+  }
+
+  /** A channel's parameters (3.6): its factory values with what was set. */
+  channel(ref: ChannelRef): ChannelConfig {
+    const key = refKey(ref);
+    let config = this.channelCache.get(key);
+    if (!config) {
+      config = Object.freeze(channelOf(this.current, ref));
+      this.channelCache.set(key, config);
+    }
+    return config;
+  }
+
+  /** The channels whose parameters differ from their factory values. */
+  get configuredChannels(): ChannelRef[] {
+    return Object.keys(this.current.channels).map((k) => parseRefKey(k)!);
+  }
+
+  /** The do-not-record list's matcher, rebuilt with every change of the list. */
+  get doNotRecord(): DoNotRecordList {
+    return this.matcher;
+  }
+
+  /** Calls `listener` after every saved change; returns the function that stops it. */
+  onChange(listener: SettingsListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Settles once every update asked for so far is done. */
+  async idle(): Promise<void> {
+    await this.turn.catch(() => undefined);
+  }
+
+  updateRecording(patch: RecordingPatch): Promise<SettingsUpdate<RecordingSettings>> {
+    return this.commit((s) => {
+      const recording = parse(recordingSettingsSchema, { ...s.recording, ...parsePatch(recordingPatchSchema, patch, 'recording parameters') }, 'recording parameters');
+      const broken = recordingRuleBroken(recording);
+      if (broken) throw badRequest(`recording parameters: ${broken}`);
+      return { next: { ...s, recording }, value: () => this.current.recording };
+    });
+  }
+
+  updateChannel(ref: ChannelRef, patch: ChannelPatch): Promise<SettingsUpdate<ChannelConfig>> {
+    return this.commit((s) => ({ next: this.withChannels(s, [ref], patch), value: () => this.channel(ref) }));
+  }
+
+  /** The same change to several channels at once (copy to channels, 复制到通道): all or none. */
+  updateChannels(refs: readonly ChannelRef[], patch: ChannelPatch): Promise<SettingsUpdate<ChannelConfig[]>> {
+    return this.commit((s) => {
+      if (!refs.length) throw badRequest('no channel given');
+      if (refs.length > MAX_CONFIGURED_CHANNELS) throw badRequest(`at most ${MAX_CONFIGURED_CHANNELS} channels at once`);
+      return { next: this.withChannels(s, refs, patch), value: () => refs.map((r) => this.channel(r)) };
+    });
+  }
+
+  /** Adds entries to the do-not-record list; a number already listed is refused. */
+  addDoNotRecord(entries: readonly DoNotRecordInput[]): Promise<SettingsUpdate<readonly DoNotRecordEntry[]>> {
+    return this.commit((s) => {
+      const added = entries.map((e, i) => parse(doNotRecordEntrySchema, e, `do-not-record entry ${i}`));
+      const listed = new Set(s.doNotRecord.map((e) => e.number));
+      const twice = added.find((e) => listed.has(e.number));
+      if (twice) throw badRequest(`do-not-record list: '${twice.number}' is already listed`);
+      return this.withList(s, [...s.doNotRecord, ...added]);
+    });
+  }
+
+  /** Removes the entries of these numbers (patterns as written); one not listed is refused. */
+  removeDoNotRecord(numbers: readonly string[]): Promise<SettingsUpdate<readonly DoNotRecordEntry[]>> {
+    return this.commit((s) => {
+      const gone = new Set(numbers);
+      const missing = numbers.find((n) => !s.doNotRecord.some((e) => e.number === n));
+      if (missing !== undefined) throw new RecorderError('NOT_FOUND', `do-not-record list: '${missing}' is not listed`);
+      return this.withList(s, s.doNotRecord.filter((e) => !gone.has(e.number)));
+    });
+  }
+
+  replaceDoNotRecord(entries: readonly DoNotRecordInput[]): Promise<SettingsUpdate<readonly DoNotRecordEntry[]>> {
+    return this.commit((s) => this.withList(s, entries));
+  }
+
+  private withList(s: Settings, list: readonly unknown[]) {
+    const doNotRecord = parse(doNotRecordListSchema, list, 'do-not-record list');
+    return { next: { ...s, doNotRecord }, value: () => this.current.doNotRecord };
+  }
+
+  private withChannels(s: Settings, refs: readonly ChannelRef[], patch: ChannelPatch): Settings {
+    const set = parsePatch(channelPatchSchema, patch, 'channel parameters');
+    const channels = { ...s.channels };
+    for (const ref of refs) {
+      if (typeof ref !== 'object' || ref === null || !isValidRef(ref)) throw badRequest(`not a channel reference: ${JSON.stringify(ref)}`);
+      const key = refKey(ref);
+      if (this.opts.hasChannel && !this.opts.hasChannel(ref)) throw badRequest(`there is no channel ${key} on this box`);
+      const config = { ...channelOf(s, ref), ...set };
+      const broken = channelRuleBroken(config);
+      if (broken) throw badRequest(`channel ${key}: ${broken}`);
+      const differences = channelDifferences(ref, config, s.lineNumberBase);
+      if (Object.keys(differences).length) channels[key] = differences;
+      else delete channels[key];
+    }
+    if (Object.keys(channels).length > MAX_CONFIGURED_CHANNELS) throw badRequest(`at most ${MAX_CONFIGURED_CHANNELS} channels can be configured`);
+    return { ...s, channels };
+  }
+
+  /** Runs one update in turn: compute, save, then make it the settings in force and tell the listeners. */
+  private commit<T>(compute: (s: Readonly<Settings>) => { next: Settings; value: () => T }): Promise<SettingsUpdate<T>> {
+    const run = this.turn.then(async () => {
+      const before = this.current;
+      const { next, value } = compute(before);
+      const change = describeChange(before, next);
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord) {
+        return { value: value(), change: { ...change, settings: before } };
+      }
+      try {
+        this.savedText = await saveSettings(this.opts.dir, next, this.savedText);
+      } catch (e) {
+        throw new RecorderError('SETTINGS_WRITE_FAILED', `saving ${path.join(this.opts.dir, SETTINGS_FILE)}: ${(e as Error).message}`);
+      }
+      this.current = deepFreeze(next);
+      this.channelCache.clear();
+      if (change.doNotRecord) this.matcher = new DoNotRecordList(next.doNotRecord);
+      const done: SettingsChange = {
+        ...change,
+        channels: change.channels.map((c) => ({ ...c, config: this.channel(c.ref) })),
+        settings: this.current,
+      };
+      for (const listener of this.listeners) {
+        try {
+          listener(done);
+        } catch (e) {
+          this.opts.onListenerError?.(e);
+        }
+      }
+      return { value: value(), change: done };
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
+  }
+}
+
+function describeChange(before: Settings, after: Settings): Omit<SettingsChange, 'settings'> {
+  const recording = (Object.keys(after.recording) as Array<keyof RecordingSettings>).filter((k) => before.recording[k] !== after.recording[k]);
+  const channels: SettingsChange['channels'] = [];
+  for (const key of new Set([...Object.keys(before.channels), ...Object.keys(after.channels)])) {
+    const ref = parseRefKey(key)!;
+    const was = channelOf(before, ref);
+    const now = channelOf(after, ref);
+    const fields = (Object.keys(now) as Array<keyof ChannelConfig>).filter((k) => was[k] !== now[k]);
+    if (fields.length) channels.push({ ref, fields, config: now });
+  }
+  const doNotRecord = JSON.stringify(before.doNotRecord) !== JSON.stringify(after.doNotRecord);
+  return { recording, channels, doNotRecord };
+}
+
+function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
+  const r = schema.safeParse(value);
+  if (!r.success) throw badRequest(`${what}: ${describeZodError(r.error)}`);
+  return r.data;
+}
+
+function parsePatch<T extends object>(schema: z.ZodType<T>, patch: unknown, what: string): T {
+  return definedOnly(parse(schema, patch, what));
+}
+
+function badRequest(message: string): RecorderError {
+  return new RecorderError('BAD_REQUEST', message);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}

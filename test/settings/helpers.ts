@@ -1,0 +1,33 @@
+/** A fresh configuration folder per test. */
+import fs from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import * as assert from 'uvu/assert';
+import { RecorderError } from '../../firmware/errors.ts';
+
+export async function configDir(): Promise<string> {
+  return fs.mkdtemp(path.join(os.tmpdir(), 'settings-'));
+}
+
+export async function readJson(file: string): Promise<any> {
+  return JSON.parse(await fs.readFile(file, 'utf8'));
+}
+
+export async function writeJson(file: string, value: unknown): Promise<void> {
+  await fs.writeFile(file, JSON.stringify(value, null, 2));
+}
+
+/** Awaits a promise that must fail with a RecorderError of `code` whose message matches `text`. */
+export async function rejects(p: Promise<unknown>, code: string, text: RegExp): Promise<RecorderError> {
+  let error: unknown = null;
+  try {
+    await p;
+  } catch (e) {
+    error = e;
+  }
+  assert.instance(error, RecorderError, 'expected a RecorderError');
+  const err = error as RecorderError;
+  assert.is(err.code, code, err.message);
+  assert.match(err.message, text);
+  return err;
+}
