@@ -28,7 +28,8 @@ export interface DeviceInfo {
   /** Per cent of one core used by the recorder since the last call (or since start). */
   cpuPercent: number;
   loadAverage: number[];
-  memory: { rssBytes: number; totalBytes: number; freeBytes: number };
+  /** The recorder's resident memory, its JavaScript heap and native buffers; the box's total and free memory. */
+  memory: { rssBytes: number; heapUsedBytes: number; externalBytes: number; totalBytes: number; freeBytes: number };
   temperatureC: number | null;
   disk: { present: boolean; totalBytes: number; freeBytes: number; usedPercent: number; remainingHours: number } | null;
   linecard: { up: boolean; model: string | null; firmware: string | null };
@@ -112,7 +113,7 @@ export class DeviceService {
       uptimeS: this.uptimeS(),
       cpuPercent: this.cpuPercent(),
       loadAverage: os.loadavg(),
-      memory: { rssBytes: process.memoryUsage.rss(), totalBytes: os.totalmem(), freeBytes: os.freemem() },
+      memory: memory(),
       temperatureC,
       disk: r ? { present: r.present, totalBytes: r.totalBytes, freeBytes: r.freeBytes, usedPercent: r.usedPercent, remainingHours: r.remainingHours } : null,
       linecard: { up: link.up, model: link.cardInfo?.model ?? null, firmware: link.cardInfo?.firmwareVersion ?? null },
@@ -132,4 +133,9 @@ export class DeviceService {
     if (elapsedMs <= 0) return 0;
     return Math.round(((used.user + used.system) / 1000 / elapsedMs) * 1000) / 10;
   }
+}
+
+function memory(): DeviceInfo['memory'] {
+  const m = process.memoryUsage();
+  return { rssBytes: m.rss, heapUsedBytes: m.heapUsed, externalBytes: m.external + m.arrayBuffers, totalBytes: os.totalmem(), freeBytes: os.freemem() };
 }
