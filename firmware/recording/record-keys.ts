@@ -59,13 +59,6 @@ function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
   b[o + 9] = p.part;
 }
 
-/** The tail of a record's parts. */
-export function tailOf(p: RecordIdParts): Buffer {
-  const b = Buffer.alloc(TAIL);
-  writeTail(b, 0, p);
-  return b;
-}
-
 export function partsOfTail(b: Uint8Array, o = 0): RecordIdParts {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   return { startedAt: buf.readUIntBE(o, 6), ...refOfBytes(b[o + 6]!, buf.readUInt16BE(o + 7)), part: b[o + 9]! };
