@@ -56,6 +56,13 @@ export async function finishInterruptedSwap(location: string): Promise<void> {
   }
 }
 
+/** Removes a conversion directory an index of the current format no longer needs (its index was rebuilt meanwhile). */
+export async function removeStaleConversion(location: string): Promise<void> {
+  if (!fs.existsSync(convertingDir(location))) return;
+  fs.rmSync(convertingDir(location), { recursive: true, force: true });
+  await syncFolder(path.dirname(location));
+}
+
 /**
  * Converts the index at `location` when it is of format 2 or 3 (closed);
  * returns the number of entries converted by this call (0: nothing to do).

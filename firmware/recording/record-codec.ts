@@ -51,17 +51,19 @@ export interface KeyFields {
   deleted: boolean;
 }
 
-const enc = new TextEncoder();
 const dec = new TextDecoder();
 
+/** Scratch space of the (synchronous) encoder, grown as needed; a value is copied out of it. */
+let scratch = Buffer.allocUnsafeSlow(1024);
+
 class Writer {
-  private buf = new Uint8Array(128);
+  private buf = scratch;
   length = 0;
   private room(n: number): void {
     if (this.length + n <= this.buf.length) return;
-    const next = new Uint8Array(Math.max(this.buf.length * 2, this.length + n));
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
+    const next = Buffer.allocUnsafeSlow(Math.max(this.buf.length * 2, this.length + n));
+    this.buf.copy(next, 0, 0, this.length);
+    this.buf = scratch = next;
   }
   u8(v: number): void {
     this.room(1);
@@ -76,9 +78,10 @@ class Writer {
     this.u8(v);
   }
   str(s: string): void {
-    const b = enc.encode(s);
-    this.varint(b.length);
-    this.bytes(b);
+    const n = Buffer.byteLength(s, 'utf8');
+    this.varint(n);
+    this.room(n);
+    this.length += this.buf.write(s, this.length, n, 'utf8');
   }
   bytes(b: Uint8Array): void {
     this.room(b.length);
@@ -86,7 +89,9 @@ class Writer {
     this.length += b.length;
   }
   done(): Buffer {
-    return Buffer.from(this.buf.buffer, 0, this.length);
+    const out = Buffer.allocUnsafe(this.length);
+    this.buf.copy(out, 0, 0, this.length);
+    return out;
   }
 }
 

@@ -17,7 +17,7 @@ import {
   keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
-import { convertIfNeeded, finishInterruptedSwap } from './index-conversion.ts';
+import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion } from './index-conversion.ts';
 
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
 export const FORMAT_VERSION = '4';
@@ -92,6 +92,7 @@ export class RecordIndex {
       version = (await this.db.get(VERSION_KEY))?.toString();
     }
     if (version !== FORMAT_VERSION) throw new Error(`index format ${version} is not supported`);
+    await removeStaleConversion(this.location);
     return false;
   }
 

@@ -59,13 +59,6 @@ function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
   b[o + 9] = p.part;
 }
 
-/** The tail of a record's parts. */
-export function tailOf(p: RecordIdParts): Buffer {
-  const b = Buffer.alloc(TAIL);
-  writeTail(b, 0, p);
-  return b;
-}
-
 export function partsOfTail(b: Uint8Array, o = 0): RecordIdParts {
   const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
   return { startedAt: buf.readUIntBE(o, 6), ...refOfBytes(b[o + 6]!, buf.readUInt16BE(o + 7)), part: b[o + 9]! };
@@ -74,7 +67,7 @@ export function partsOfTail(b: Uint8Array, o = 0): RecordIdParts {
 /** The tail of any recording key (for a channel key, rearranged into the common order). */
 export function tailOfKey(key: Uint8Array): Buffer {
   if (key[0] === BY_CHANNEL) {
-    const b = Buffer.alloc(TAIL);
+    const b = Buffer.allocUnsafe(TAIL);
     b.set(key.subarray(4, 10), 0);
     b[6] = key[3]!;
     b[7] = key[1]!;
@@ -102,14 +95,14 @@ export function timeOfKey(key: Uint8Array): number {
 
 /** A key of a one-byte space followed by a tail (primary, deleted, pending, important). */
 export function recordKey(p: RecordIdParts, prefix = LIVE): Buffer {
-  const b = Buffer.alloc(1 + TAIL);
+  const b = Buffer.allocUnsafe(1 + TAIL);
   b[0] = prefix;
   writeTail(b, 1, p);
   return b;
 }
 
 export function primaryOfTail(tail: Uint8Array, prefix = LIVE): Buffer {
-  const b = Buffer.alloc(1 + TAIL);
+  const b = Buffer.allocUnsafe(1 + TAIL);
   b[0] = prefix;
   b.set(tail, 1);
   return b;
@@ -122,7 +115,7 @@ export function keyOfId(id: string, prefix = LIVE): Buffer | null {
 
 /** The bytes before the time in a channel key: all of one channel reference. */
 export function channelHead(channel: number, portB?: number): Buffer {
-  const b = Buffer.alloc(portB === undefined ? 3 : 4);
+  const b = Buffer.allocUnsafe(portB === undefined ? 3 : 4);
   b[0] = BY_CHANNEL;
   b.writeUInt16BE(channel, 1);
   if (portB !== undefined) b[3] = portB;
@@ -130,7 +123,7 @@ export function channelHead(channel: number, portB?: number): Buffer {
 }
 
 export function channelKey(p: RecordIdParts): Buffer {
-  const b = Buffer.alloc(11);
+  const b = Buffer.allocUnsafe(11);
   channelHead(p.channel, portByte(p.portType, p.port)).copy(b);
   b.writeUIntBE(clampTime(p.startedAt), 4, 6);
   b[10] = p.part;
@@ -139,7 +132,7 @@ export function channelKey(p: RecordIdParts): Buffer {
 
 /** A key `<head> tail`. */
 export function headKey(head: Uint8Array, p: RecordIdParts): Buffer {
-  const b = Buffer.alloc(head.length + TAIL);
+  const b = Buffer.allocUnsafe(head.length + TAIL);
   b.set(head, 0);
   writeTail(b, head.length, p);
   return b;
@@ -155,7 +148,7 @@ export function channelSummary(callTypeIdx: number, important: boolean): Buffer 
 /** Keys of a head between two times: [from, to] inclusive. */
 export function timeRange(head: Uint8Array, from: number, to: number): { gte: Buffer; lt: Buffer } {
   const k = (t: number) => {
-    const b = Buffer.alloc(head.length + 6);
+    const b = Buffer.allocUnsafe(head.length + 6);
     b.set(head, 0);
     b.writeUIntBE(clampTime(t), head.length, 6);
     return b;
@@ -165,7 +158,7 @@ export function timeRange(head: Uint8Array, from: number, to: number): { gte: Bu
 
 /** Time bound of a primary key range: every key of [from, to] lies in [timeKey(from), timeKey(to + 1)). */
 export function timeKey(t: number, prefix = LIVE): Buffer {
-  const b = Buffer.alloc(7);
+  const b = Buffer.allocUnsafe(7);
   b[0] = prefix;
   b.writeUIntBE(clampTime(t), 1, 6);
   return b;
@@ -182,7 +175,7 @@ export function numberMonth(t: number): number {
 }
 
 function numberHead(month: number, number: Buffer, tail: number[]): Buffer {
-  const b = Buffer.alloc(3 + number.length + tail.length);
+  const b = Buffer.allocUnsafe(3 + number.length + tail.length);
   b[0] = NUMBER;
   b.writeUInt16BE(Math.min(Math.max(month, 0), 0xffff), 1);
   number.copy(b, 3);
@@ -209,7 +202,7 @@ export type StatsUnit = 'day' | 'month';
 
 /** Statistics of a channel for one day or month (period: day or month number). */
 export function statsKey(unit: StatsUnit, period: number, ref: ChannelRef): Buffer {
-  const b = Buffer.alloc(8);
+  const b = Buffer.allocUnsafe(8);
   b[0] = unit === 'day' ? DAY_STATS : MONTH_STATS;
   b.writeUInt32BE(period + DAY_BIAS, 1);
   b[5] = portByte(ref.portType, ref.port);
@@ -219,7 +212,7 @@ export function statsKey(unit: StatsUnit, period: number, ref: ChannelRef): Buff
 
 /** Statistics of the whole box for one day or month. */
 export function boxStatsKey(unit: StatsUnit, period: number): Buffer {
-  const b = Buffer.alloc(5);
+  const b = Buffer.allocUnsafe(5);
   b[0] = unit === 'day' ? BOX_DAY_STATS : BOX_MONTH_STATS;
   b.writeUInt32BE(period + DAY_BIAS, 1);
   return b;
@@ -229,7 +222,7 @@ export function boxStatsKey(unit: StatsUnit, period: number): Buffer {
 export function statsRange(unit: StatsUnit, from: number, to: number, box = false): { gte: Buffer; lt: Buffer } {
   const prefix = box ? (unit === 'day' ? BOX_DAY_STATS : BOX_MONTH_STATS) : unit === 'day' ? DAY_STATS : MONTH_STATS;
   const k = (period: number) => {
-    const b = Buffer.alloc(5);
+    const b = Buffer.allocUnsafe(5);
     b[0] = prefix;
     b.writeUInt32BE(period + DAY_BIAS, 1);
     return b;

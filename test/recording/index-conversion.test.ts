@@ -13,6 +13,7 @@ import { spawn } from 'node:child_process';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { convertIfNeeded, convertingDir, previousDir } from '../../firmware/recording/index-conversion.ts';
 import { channelStats } from '../../firmware/recording/stats-query.ts';
+import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { localDay } from '../../firmware/recording/local-day.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { compare, DAYS, makeEntries, randomQuery, rng, START, tempDir } from '../support/record-oracle.ts';
@@ -118,6 +119,21 @@ test('a power loss between the directory renames is completed at the next open',
   const reopened = new RecordIndex(s.location);
   assert.is(await reopened.open(), false);
   await checkConverted(reopened, s, 60, 5);
+  await reopened.close();
+});
+
+test('a conversion left behind by an index rebuilt meanwhile is removed', async () => {
+  const location = path.join(tempDir('convert-'), 'index');
+  const index = new RecordIndex(location);
+  assert.is(await index.open(), true);
+  await index.put(makeEntries(1, 3)[0]!);
+  await index.close();
+  fs.mkdirSync(convertingDir(location));
+  fs.writeFileSync(path.join(convertingDir(location), 'CURRENT'), 'MANIFEST-000001\n');
+  const reopened = new RecordIndex(location);
+  assert.is(await reopened.open(), false);
+  assert.not.ok(fs.existsSync(convertingDir(location)));
+  assert.is((await queryRecords(reopened, { limit: 5, offset: 0 })).total, 1);
   await reopened.close();
 });
 
