@@ -19,7 +19,16 @@ import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { syncFolder } from './durable-files.ts';
 import { decodeFormat3Entry, F3_DELETED, F3_LIVE, F3_PENDING_PURGE, partsOfFormat3Key } from './index-format3.ts';
-import { Batch, FORMAT_VERSION, RecordIndex, type Cells, type IndexOptions } from './record-index.ts';
+import { Batch, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
+import type { RecordEntry } from './record-entry.ts';
+
+/** What the conversion writes into: a new, empty index of the current format. */
+export interface ConversionTarget {
+  readonly db: IndexDb;
+  appendNew(entries: readonly RecordEntry[], more?: (batch: Batch) => void, cells?: Cells): Promise<void>;
+}
+
+export type TargetFactory = (location: string, options: IndexOptions) => ConversionTarget;
 import { PENDING_PURGE, VERSION_KEY, prefixRange, recordKey } from './record-keys.ts';
 
 /** Progress of a conversion in the new index: phase byte, then the last old key converted. */
@@ -68,7 +77,7 @@ export async function removeStaleConversion(location: string): Promise<void> {
  * returns the number of entries converted by this call (0: nothing to do).
  */
 export async function convertIfNeeded(
-  location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void, round = CONVERSION_ROUND,
+  location: string, options: IndexOptions, makeTarget: TargetFactory, onBatch?: (p: ConversionProgress) => void, round = CONVERSION_ROUND,
 ): Promise<number> {
   let converted = 0;
   // In rounds of CONVERSION_ROUND entries, both indexes closed in between: LevelDB maps the
@@ -80,7 +89,7 @@ export async function convertIfNeeded(
     try {
       const version = (await source.get(VERSION_KEY))?.toString();
       if (version !== '2' && version !== '3') return converted;
-      const target = new RecordIndex(convertingDir(location), options);
+      const target = makeTarget(convertingDir(location), options);
       await target.db.open();
       try {
         const done = await copyEntries(source, target, converted, round, onBatch);
@@ -106,7 +115,7 @@ export async function convertIfNeeded(
 
 /** One round of the conversion: about `round` entries, or the rest and the version. */
 async function copyEntries(
-  source: ClassicLevel<Buffer, Buffer>, target: RecordIndex, before: number, round: number, onBatch?: (p: ConversionProgress) => void,
+  source: ClassicLevel<Buffer, Buffer>, target: ConversionTarget, before: number, round: number, onBatch?: (p: ConversionProgress) => void,
 ): Promise<{ converted: number; finished: boolean }> {
   const db = target.db;
   if ((await db.get(VERSION_KEY))?.toString() === FORMAT_VERSION) return { converted: 0, finished: true };

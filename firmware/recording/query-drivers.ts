@@ -13,12 +13,13 @@ import {
   tailOfKey, timeRange,
 } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
-import type { RecordQuery } from './record-query.ts';
+import type { RecordQuery } from './record-query-types.ts';
 import { PORT_TYPES } from '../ports/channel-ref.ts';
 import { localDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
 
-export type DriverName = 'time' | 'channel' | 'line' | 'important' | 'number' | 'today';
+export type { DriverName } from './record-query-types.ts';
+import type { DriverName } from './record-query-types.ts';
 
 /** Conditions a driver's keys satisfy by themselves. */
 export type Condition = 'ref' | 'important' | 'number' | 'today';

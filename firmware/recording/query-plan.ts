@@ -10,7 +10,7 @@ import type { IndexDb } from './record-index.ts';
 import {
   driverHits, estimateKeys, portTest, summaryCallType, summaryImportant, type Condition, type Driver, type DriverName, type Hit,
 } from './query-drivers.ts';
-import type { RecordQuery } from './record-query.ts';
+import type { RecordQuery } from './record-query-types.ts';
 
 export const TIME_MAX = 2 ** 48 - 2;
 export const BATCH = 512;

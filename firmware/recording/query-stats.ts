@@ -11,7 +11,7 @@ import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
 import { candidateDrivers, type Driver } from './query-drivers.ts';
 import { countMatches, makePlan, readPage, residualOf, type Plan, type Residual } from './query-plan.ts';
-import type { QueryResult } from './record-query.ts';
+import type { QueryResult } from './record-query-types.ts';
 
 /** Statistics cells read per step. */
 const STATS_BATCH = 1024;

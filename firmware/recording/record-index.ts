@@ -9,7 +9,7 @@
  * opened (index-conversion.ts).
  */
 import { ClassicLevel } from 'classic-level';
-import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
+import { applyToCell, decodeCell, encodeCell } from './call-stats.ts';
 import { CALL_TYPES, decodeRecord, encodeRecord } from './record-codec.ts';
 import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
@@ -17,41 +17,11 @@ import {
   keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
-import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion } from './index-conversion.ts';
+import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
 
-export type IndexDb = ClassicLevel<Buffer, Buffer>;
-export const FORMAT_VERSION = '4';
+import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 
-/** Writes gathered for one atomic batch (applied in one call). */
-export class Batch {
-  readonly ops: ({ type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer })[] = [];
-  put(key: Buffer, value: Buffer): this {
-    this.ops.push({ type: 'put', key, value });
-    return this;
-  }
-  del(key: Buffer): this {
-    this.ops.push({ type: 'del', key });
-    return this;
-  }
-  write(db: IndexDb): Promise<void> {
-    return this.ops.length ? db.batch(this.ops) : Promise.resolve();
-  }
-}
-
-/** Statistics cells being changed, by key; `dirty` ones are written with the batch. */
-export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; dirty: boolean }>;
-
-/** LevelDB resources of the index, sized per board (board-schema `index`). */
-export interface IndexOptions {
-  /** Block cache, bytes. */
-  cacheSize?: number;
-  /** Table files kept open. */
-  maxOpenFiles?: number;
-  /** Memtable size, bytes. */
-  writeBufferSize?: number;
-}
-
-export const DEFAULT_INDEX_OPTIONS: Required<IndexOptions> = { cacheSize: 8 << 20, maxOpenFiles: 200, writeBufferSize: 4 << 20 };
+export { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions };
 
 /** An index written by the first release (JSON entries under `r!<id>`). */
 export class LegacyIndexError extends Error {
@@ -87,7 +57,7 @@ export class RecordIndex {
     }
     if (version !== FORMAT_VERSION) {
       await this.db.close();
-      await convertIfNeeded(this.location, this.options);
+      await convertIfNeeded(this.location, this.options, (location, options) => new RecordIndex(location, options));
       await this.db.open();
       version = (await this.db.get(VERSION_KEY))?.toString();
     }
@@ -309,4 +279,9 @@ export function folderDayOf(e: Pick<RecordEntry, 'file' | 'startedAt'>): number 
   const m = e.file ? /(\d{4})[/\\](\d{2})[/\\](\d{2})[/\\][^/\\]+[/\\][^/\\]+$/.exec(e.file) : null;
   if (!m) return localDay(e.startedAt);
   return Math.floor(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])) / 86_400_000);
+}
+
+/** Converts an index of an earlier format at `location` to the current one (what `open()` does first), reporting each batch. */
+export function convertIndex(location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void, round?: number): Promise<unknown> {
+  return convertIfNeeded(location, options, (l, o) => new RecordIndex(l, o), onBatch, round);
 }

@@ -26,13 +26,12 @@
  * Planning and reading a driver: query-plan.ts; totals from statistics:
  * query-stats.ts.
  */
-import type { CallType, PortType, RecordLevel } from '../calls/call-types.ts';
 import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay } from './local-day.ts';
-import { candidateDrivers, type Driver, type DriverName } from './query-drivers.ts';
+import { candidateDrivers, type Driver } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTime, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
@@ -40,39 +39,8 @@ import { byHistory, byStats } from './query-stats.ts';
 
 export { parseNumberPattern } from './query-plan.ts';
 
-export interface RecordQuery {
-  /** Start time bounds, inclusive (ms since the epoch). */
-  from?: number;
-  to?: number;
-  lineNumber?: string;
-  /** Exact number, or a pattern where `%` stands for any digits (`5588%`: starts with 5588). */
-  remoteNumber?: string;
-  portType?: PortType;
-  /** Port of its type (E1 trunk, VoIP interface); analog lines are on port 0. */
-  port?: number;
-  /** Channel within its port: analog line, E1 timeslot, VoIP extension (0..65535). */
-  channel?: number;
-  callType?: CallType;
-  level?: RecordLevel;
-  minDurationMs?: number;
-  maxDurationMs?: number;
-  /** Today's recordings (not archived yet) or history. */
-  store?: 'today' | 'history';
-  /** Search the recordings marked deleted instead of the others. */
-  deleted?: boolean;
-  limit: number;
-  offset: number;
-}
-
-/** `<driver>-stats`: total from statistics; `<driver>-scan`: total counted from the driver's range; `number`: a number prefix's keys. */
-export type QueryPlan = 'number' | `${DriverName}-stats` | `${DriverName}-scan`;
-
-export interface QueryResult {
-  total: number;
-  items: RecordEntry[];
-  /** Which plan answered (for diagnostics and benchmarks). */
-  plan: QueryPlan;
-}
+export type { QueryPlan, QueryResult, RecordQuery } from './record-query-types.ts';
+import type { QueryResult, RecordQuery } from './record-query-types.ts';
 
 export const NUMBER_PLAN_LIMIT = 20_000;
 /** Number keys under a prefix worth comparing with a time range (about 40,000 keys). */

@@ -10,8 +10,8 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
-import { RecordIndex } from '../../firmware/recording/record-index.ts';
-import { convertIfNeeded, convertingDir, previousDir } from '../../firmware/recording/index-conversion.ts';
+import { RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
+import { convertingDir, previousDir } from '../../firmware/recording/index-conversion.ts';
 import { channelStats } from '../../firmware/recording/stats-query.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { localDay } from '../../firmware/recording/local-day.ts';
@@ -95,7 +95,7 @@ test('a conversion in rounds, stopped half-way by an error, resumes at the next 
   const stop = new Error('stopped');
   let last = 0;
   // Rounds of 500 entries, both indexes reopened between them.
-  await convertIfNeeded(s.location, {}, (p) => {
+  await convertIndex(s.location, {}, (p) => {
     last = p.converted;
     if (++batches === 5) throw stop;
   }, 500).then(() => assert.unreachable('the conversion went on'), (e) => assert.is(e, stop));

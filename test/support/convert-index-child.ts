@@ -1,9 +1,8 @@
 /** Converts the index at argv[2] (format 3 to 4) and reports each batch on stdout: a process to kill half-way. */
-import { convertIfNeeded } from '../../firmware/recording/index-conversion.ts';
-import { RecordIndex } from '../../firmware/recording/record-index.ts';
+import { RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
 
 const location = process.argv[2]!;
-await convertIfNeeded(location, {}, (p) => process.stdout.write(`converted ${p.converted}\n`));
+await convertIndex(location, {}, (p) => process.stdout.write(`converted ${p.converted}\n`));
 const index = new RecordIndex(location);
 await index.open();
 await index.close();

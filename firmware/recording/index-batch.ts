@@ -1,0 +1,42 @@
+/**
+ * What the index and its conversion share: the LevelDB handle type, the
+ * format version, atomic write batches, statistics cells being changed and
+ * the LevelDB resources of the index.
+ */
+import type { ClassicLevel } from 'classic-level';
+import type { StatsCell } from './call-stats.ts';
+
+export type IndexDb = ClassicLevel<Buffer, Buffer>;
+export const FORMAT_VERSION = '4';
+
+/** Writes gathered for one atomic batch (applied in one call). */
+export class Batch {
+  readonly ops: ({ type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer })[] = [];
+  put(key: Buffer, value: Buffer): this {
+    this.ops.push({ type: 'put', key, value });
+    return this;
+  }
+  del(key: Buffer): this {
+    this.ops.push({ type: 'del', key });
+    return this;
+  }
+  write(db: IndexDb): Promise<void> {
+    return this.ops.length ? db.batch(this.ops) : Promise.resolve();
+  }
+}
+
+/** Statistics cells being changed, by key; `dirty` ones are written with the batch. */
+export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; dirty: boolean }>;
+
+/** LevelDB resources of the index, sized per board (board-schema `index`). */
+export interface IndexOptions {
+  /** Block cache, bytes. */
+  cacheSize?: number;
+  /** Table files kept open. */
+  maxOpenFiles?: number;
+  /** Memtable size, bytes. */
+  writeBufferSize?: number;
+}
+
+export const DEFAULT_INDEX_OPTIONS: Required<IndexOptions> = { cacheSize: 8 << 20, maxOpenFiles: 200, writeBufferSize: 4 << 20 };
+
