@@ -7,6 +7,7 @@
  * blocks are dropped and counted, and the channel never waits. Pure: no I/O.
  */
 import { refKey, type ChannelRef } from '../ports/channel-ref.ts';
+import { BoundedQueue } from './bounded-queue.ts';
 
 export interface AudioBlock {
   ref: ChannelRef;
@@ -29,60 +30,13 @@ export interface AudioListener extends AsyncIterable<AudioBlock> {
 /** 2 s of 20 ms blocks. */
 export const DEFAULT_AUDIO_QUEUE = 100;
 
-class Listener implements AudioListener {
-  private readonly queue: AudioBlock[] = [];
-  private waiter: ((b: AudioBlock | null) => void) | null = null;
-  private closedFlag = false;
-  dropped = 0;
-
+class Listener extends BoundedQueue<AudioBlock> implements AudioListener {
   constructor(
     readonly ref: ChannelRef,
-    private readonly max: number,
-    private readonly onClose: (l: Listener) => void,
-  ) {}
-
-  push(b: AudioBlock): void {
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = null;
-      w(b);
-      return;
-    }
-    if (this.queue.length >= this.max) {
-      this.queue.shift();
-      this.dropped++;
-    }
-    this.queue.push(b);
-  }
-
-  next(): Promise<AudioBlock | null> {
-    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
-    if (this.closedFlag) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
-  }
-
-  drain(): AudioBlock[] {
-    return this.queue.splice(0);
-  }
-
-  close(): void {
-    if (this.closedFlag) return;
-    this.closedFlag = true;
-    this.queue.length = 0;
-    this.onClose(this);
-    const w = this.waiter;
-    this.waiter = null;
-    w?.(null);
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<AudioBlock> {
-    for (;;) {
-      const b = await this.next();
-      if (b === null) return;
-      yield b;
-    }
+    max: number,
+    onClose: (l: Listener) => void,
+  ) {
+    super(max, () => onClose(this));
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import type { ChannelRef } from '../ports/channel-ref.ts';
 import { sameRef } from '../ports/channel-ref.ts';
+import { BoundedQueue } from './bounded-queue.ts';
 import { BOX_EVENT_TYPES, type BoxEvent, type BoxEventType } from './box-events.ts';
 
 export interface EventFilter {
@@ -27,17 +28,14 @@ export interface Subscription extends AsyncIterable<BoxEvent> {
 
 export const DEFAULT_QUEUE = 256;
 
-class QueueSubscription implements Subscription {
-  private readonly queue: BoxEvent[] = [];
-  private waiter: ((e: BoxEvent | null) => void) | null = null;
-  private closedFlag = false;
-  dropped = 0;
-
+class QueueSubscription extends BoundedQueue<BoxEvent> implements Subscription {
   constructor(
     readonly filter: EventFilter,
-    private readonly max: number,
-    private readonly onClose: (s: QueueSubscription) => void,
-  ) {}
+    max: number,
+    onClose: (s: QueueSubscription) => void,
+  ) {
+    super(max, () => onClose(this));
+  }
 
   accepts(e: BoxEvent): boolean {
     const f = this.filter;
@@ -47,51 +45,6 @@ class QueueSubscription implements Subscription {
       if (!ref || !sameRef(ref, f.ref)) return false;
     }
     return true;
-  }
-
-  push(e: BoxEvent): void {
-    if (this.closedFlag) return;
-    if (this.waiter) {
-      const w = this.waiter;
-      this.waiter = null;
-      w(e);
-      return;
-    }
-    if (this.queue.length >= this.max) {
-      this.queue.shift();
-      this.dropped++;
-    }
-    this.queue.push(e);
-  }
-
-  next(): Promise<BoxEvent | null> {
-    if (this.queue.length) return Promise.resolve(this.queue.shift()!);
-    if (this.closedFlag) return Promise.resolve(null);
-    return new Promise((resolve) => {
-      this.waiter = resolve;
-    });
-  }
-
-  drain(): BoxEvent[] {
-    return this.queue.splice(0);
-  }
-
-  close(): void {
-    if (this.closedFlag) return;
-    this.closedFlag = true;
-    this.queue.length = 0;
-    this.onClose(this);
-    const w = this.waiter;
-    this.waiter = null;
-    w?.(null);
-  }
-
-  async *[Symbol.asyncIterator](): AsyncIterator<BoxEvent> {
-    for (;;) {
-      const e = await this.next();
-      if (e === null) return;
-      yield e;
-    }
   }
 }
 
