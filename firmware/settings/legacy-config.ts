@@ -2,7 +2,7 @@
  * The first release's settings file, `<config dir>/recorder.json`: recording
  * parameters, disk and archive settings, encryption, the first line number
  * and per-channel overrides keyed by the bare analog channel number. The
- * settings store migrates it once; `config/device-config.ts` still reads it.
+ * settings store migrates it once (migrate.ts).
  */
 import { z } from 'zod';
 import { channelConfigSchema, recordingParamsSchema } from '../calls/channel-config.ts';

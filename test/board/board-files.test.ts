@@ -5,7 +5,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadBoard, parseBoard } from '../../firmware/board/load-board.ts';
-import { loadDeviceConfig, channelConfigOf } from '../../firmware/config/device-config.ts';
+import { SettingsStore } from '../../firmware/settings/settings-store.ts';
+import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { RecorderError } from '../../firmware/errors.ts';
 import { ROOT, TSX_LOADER } from '../support/processes.ts';
 
@@ -50,21 +51,24 @@ test('the daemon refuses an invalid board file with a clear message and a non-ze
   assert.match(r.stderr, 'channels.analog');
 });
 
-test('device configuration: defaults from the manual, overrides per channel, errors name the field', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
-  const defaults = loadDeviceConfig(path.join(dir, 'missing.json'));
+test('device settings: defaults from the manual, overrides per channel, errors name the field', async () => {
+  const fresh = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+  const defaults = await SettingsStore.open({ dir: fresh() });
   assert.equal(
     [defaults.recording.maxFileS, defaults.recording.minFileS, defaults.recording.codec],
     [1800, 3, 'alaw'],
   );
-  const ch5 = channelConfigOf(defaults, 5);
+  const ch5 = defaults.channel(analogRef(5));
   assert.equal([ch5.lineNumber, ch5.offhookVoltage, ch5.disconnectVoltage, ch5.controlMode, ch5.level], ['8005', 15, 4, 'voltage', 'normal']);
-  const file = path.join(dir, 'recorder.json');
-  fs.writeFileSync(file, JSON.stringify({ channels: { '2': { level: 'important', offhookVoltage: 18 } } }));
-  const cfg = loadDeviceConfig(file);
-  assert.equal([channelConfigOf(cfg, 2).level, channelConfigOf(cfg, 2).offhookVoltage, channelConfigOf(cfg, 3).level], ['important', 18, 'normal']);
-  fs.writeFileSync(file, JSON.stringify({ recording: { maxFileS: 99999 } }));
-  assert.throws(() => loadDeviceConfig(file), /recording\.maxFileS/);
+  let dir = fresh();
+  fs.writeFileSync(path.join(dir, 'recorder.json'), JSON.stringify({ channels: { '2': { level: 'important', offhookVoltage: 18 } } }));
+  const cfg = await SettingsStore.open({ dir });
+  assert.equal([cfg.channel(analogRef(2)).level, cfg.channel(analogRef(2)).offhookVoltage, cfg.channel(analogRef(3)).level], ['important', 18, 'normal']);
+  dir = fresh();
+  fs.writeFileSync(path.join(dir, 'recorder.json'), JSON.stringify({ recording: { maxFileS: 99999 } }));
+  const bad = await SettingsStore.open({ dir });
+  assert.ok(bad.loadReport.damaged);
+  assert.match(bad.loadReport.problems.join(' '), /recording\.maxFileS/);
 });
 
 test.run();

@@ -3,7 +3,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { channelConfigOf, loadDeviceConfig } from '../../firmware/config/device-config.ts';
 import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { SettingsStore } from '../../firmware/settings/settings-store.ts';
 import { configDir, readJson, writeJson } from './helpers.ts';
@@ -70,13 +69,13 @@ test('recorder.json is not read again once settings.json exists', async () => {
   assert.is(store.recording.maxFileS, 3600);
 });
 
-test('the first release reader gives a channel with overrides its line number', async () => {
+test('a migrated channel with overrides keeps its line number', async () => {
   const dir = await configDir();
   await writeJson(path.join(dir, 'recorder.json'), oldFile);
-  const config = loadDeviceConfig(path.join(dir, 'recorder.json'));
-  assert.equal([channelConfigOf(config, 0).lineNumber, channelConfigOf(config, 0).name], ['6000', '总机']);
-  assert.is(channelConfigOf(config, 12).lineNumber, '88886666');
-  assert.is(config.recording.keepStarHash, false);
+  const store = await SettingsStore.open({ dir });
+  assert.equal([store.channel(analogRef(0)).lineNumber, store.channel(analogRef(0)).name], ['6000', '总机']);
+  assert.is(store.channel(analogRef(12)).lineNumber, '88886666');
+  assert.is(store.recording.keepStarHash, false);
 });
 
 test.run();
