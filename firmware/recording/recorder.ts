@@ -141,34 +141,10 @@ export class Recorder {
     const codec = this.codecOf();
     const legs = s.legs ?? 1;
     const stereo = legs === 2 && (this.options.twoLegLayout?.() ?? 'stereo') === 'stereo';
-    const entry: RecordEntry = {
-      id,
-      callId: s.callId,
-      part: s.part,
-      portType: ref.portType,
-      port: ref.port,
-      channel: ref.channel,
-      lineNumber: s.lineNumber,
-      localName: s.localName ?? '',
-      remoteNumber: s.remoteNumber,
-      callerName: s.callerName,
-      callType: s.callType,
-      direction: s.direction ?? directionOf(s.callType),
-      participants: s.participants ?? '',
-      startedAt: s.at,
-      durationMs: 0,
-      startMode: s.startMode,
-      stopMode: null,
-      level: s.level,
-      file: recordingFile(s.at, ref, id),
-      sizeBytes: 0,
-      codec,
-      stereo,
-      archived: false,
-      sealed: false,
-      sha256: null,
-      deleted: false,
-    };
+    const entry = newEntry(ref, s, {
+      id, part: s.part, callType: s.callType, startMode: s.startMode, durationMs: 0,
+      file: recordingFile(s.at, ref, id), codec, stereo,
+    });
     const session = new Session(this, { ...ref }, entry, legs, codec);
     try {
       this.writeMarker(entry);
@@ -187,34 +163,10 @@ export class Recorder {
 
   /** An incoming call that rang unanswered (未接): an entry without audio. */
   missed(ref: ChannelRef, s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs'> & { endedAt: number }): RecordEntry | null {
-    const entry: RecordEntry = {
-      id: recordId(s.at, ref, 'm'),
-      callId: s.callId,
-      part: 0,
-      portType: ref.portType,
-      port: ref.port,
-      channel: ref.channel,
-      lineNumber: s.lineNumber,
-      localName: s.localName ?? '',
-      remoteNumber: s.remoteNumber,
-      callerName: s.callerName,
-      callType: 'incoming-missed',
-      direction: s.direction ?? 'incoming',
-      participants: s.participants ?? '',
-      startedAt: s.at,
-      durationMs: Math.max(0, s.endedAt - s.at),
-      startMode: 'ring',
-      stopMode: null,
-      level: s.level,
-      file: null,
-      sizeBytes: 0,
-      codec: null,
-      stereo: false,
-      archived: false,
-      sealed: false,
-      sha256: null,
-      deleted: false,
-    };
+    const entry = newEntry(ref, { ...s, direction: s.direction ?? 'incoming' }, {
+      id: recordId(s.at, ref, 'm'), part: 0, callType: 'incoming-missed', startMode: 'ring',
+      durationMs: Math.max(0, s.endedAt - s.at), file: null, codec: null, stereo: false,
+    });
     if (this.options.doNotRecord?.(entry.remoteNumber)) {
       this.stats.notRecorded++;
       return null;
@@ -288,11 +240,43 @@ export class Recorder {
   }
 }
 
+/** A new entry of a channel: what the start says, and what this recording is (id, file, codec...). */
+function newEntry(
+  ref: ChannelRef,
+  s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs'>,
+  own: Pick<RecordEntry, 'id' | 'part' | 'callType' | 'startMode' | 'durationMs' | 'file' | 'codec' | 'stereo'>,
+): RecordEntry {
+  return {
+    ...own,
+    callId: s.callId,
+    portType: ref.portType,
+    port: ref.port,
+    channel: ref.channel,
+    lineNumber: s.lineNumber,
+    localName: s.localName ?? '',
+    remoteNumber: s.remoteNumber,
+    callerName: s.callerName,
+    direction: s.direction ?? directionOf(own.callType),
+    participants: s.participants ?? '',
+    startedAt: s.at,
+    stopMode: null,
+    level: s.level,
+    sizeBytes: 0,
+    archived: false,
+    sealed: false,
+    sha256: null,
+    deleted: false,
+  };
+}
+
 class Session implements RecordingSession {
   writer: WavWriter | null = null;
   private readonly aligner: LegAligner | null;
   private markerStale = false;
   private isClosed = false;
+  /** Reused for codec conversion of one-leg blocks (no allocation per block). */
+  private pcm = new Int16Array(320);
+  private bytes = new Uint8Array(320);
 
   constructor(
     private readonly recorder: Recorder,
@@ -316,15 +300,27 @@ class Session implements RecordingSession {
     if (this.isClosed || !this.writer) return;
     try {
       if (!this.aligner) {
-        this.writer.append(codec === this.codec ? data : fromPcm(toPcm(data, codec), this.codec), now);
+        this.writer.append(codec === this.codec ? data : this.convert(data, codec), now);
         return;
       }
-      this.aligner.push(leg, toPcm(data, codec));
+      // The aligner copies what it is given.
+      this.aligner.push(leg, toPcm(data, codec, this.scratchPcm(data.length)));
       const frames = this.aligner.take();
       if (frames) this.writeFrames(frames.a, frames.b, now);
     } catch (e) {
       this.recorder.writeError(this.entry.id, e, 'recording write failed');
     }
+  }
+
+  private convert(data: Uint8Array, codec: SampleCodec): Uint8Array {
+    const pcm = toPcm(data, codec, this.scratchPcm(data.length));
+    if (this.bytes.length < pcm.length) this.bytes = new Uint8Array(pcm.length * 2);
+    return fromPcm(pcm, this.codec, this.bytes);
+  }
+
+  private scratchPcm(bytes: number): Int16Array {
+    if (this.pcm.length < bytes) this.pcm = new Int16Array(bytes * 2);
+    return this.pcm;
   }
 
   private writeFrames(a: Int16Array, b: Int16Array, now: number): void {
