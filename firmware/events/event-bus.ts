@@ -37,15 +37,13 @@ class QueueSubscription extends BoundedQueue<BoxEvent> implements Subscription {
     super(max, () => onClose(this));
   }
 
-  accepts(e: BoxEvent): boolean {
-    const f = this.filter;
-    if (f.types && !f.types.includes(e.type)) return false;
-    if (f.ref) {
-      const ref = 'ref' in e ? e.ref : null;
-      if (!ref || !sameRef(ref, f.ref)) return false;
-    }
-    return true;
-  }
+}
+
+/** Whether a filter lets an event through. */
+function accepts(f: EventFilter, e: BoxEvent): boolean {
+  if (f.types && !f.types.includes(e.type)) return false;
+  if (f.ref && !('ref' in e && sameRef(e.ref, f.ref))) return false;
+  return true;
 }
 
 export class EventBus {
@@ -84,10 +82,9 @@ export class EventBus {
   publish(e: BoxEvent): void {
     this.stats.published++;
     if (!this.wants(e.type)) return;
-    for (const s of this.subs) if (s.accepts(e)) s.push(e);
+    for (const s of this.subs) if (accepts(s.filter, e)) s.push(e);
     for (const l of this.listeners) {
-      if (l.filter.types && !l.filter.types.includes(e.type)) continue;
-      if (l.filter.ref && !('ref' in e && sameRef(e.ref, l.filter.ref))) continue;
+      if (!accepts(l.filter, e)) continue;
       try {
         l.fn(e);
       } catch {

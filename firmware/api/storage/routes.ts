@@ -5,8 +5,6 @@
 import { dayLabel, refKey } from '../../app/vocabulary.ts';
 import type { Router } from '@koa/router';
 import type { Services } from '../../app/services.ts';
-import { RecorderError } from '../../errors.ts';
-import { readJsonBody } from '../middleware/json-body.ts';
 import { validate, inputOf } from '../middleware/validate.ts';
 import { principalOf } from '../middleware/principal.ts';
 import { formatBody, statsQuery } from './schema.ts';
@@ -39,9 +37,7 @@ export function storageRoutes(router: Router, services: Services): void {
     ctx.body = await storage.maintenanceNow(principalOf(ctx));
   });
 
-  router.post('/storage/format', async (ctx) => {
-    const parsed = formatBody.safeParse(await readJsonBody(ctx));
-    if (!parsed.success) throw new RecorderError('BAD_REQUEST', 'formatting erases every recording: send {"confirm":"FORMAT"}');
+  router.post('/storage/format', validate({ body: formatBody }), async (ctx) => {
     await storage.format(principalOf(ctx));
     ctx.body = { formatted: true };
   });

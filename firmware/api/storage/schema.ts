@@ -13,4 +13,5 @@ export const statsQuery = z
   .strict()
   .refine((q) => q.from <= q.to, { message: 'from is after to', path: ['from'] });
 
-export const formatBody = z.object({ confirm: z.literal('FORMAT') }, { error: 'formatting erases every recording: send {"confirm":"FORMAT"}' }).strict();
+const FORMAT_HINT = 'formatting erases every recording: send {"confirm":"FORMAT"}';
+export const formatBody = z.object({ confirm: z.literal('FORMAT', { error: FORMAT_HINT }) }, { error: FORMAT_HINT }).strict();
