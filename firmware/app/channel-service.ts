@@ -33,11 +33,6 @@ export class ChannelService {
     return this.source(ref).view();
   }
 
-  /** Whether the box has this channel. */
-  has(ref: ChannelRef): boolean {
-    return this.find(ref) !== undefined;
-  }
-
   /** 强制录音: starts or stops recording a channel now, whatever its control mode. */
   setForced(principal: Principal, ref: ChannelRef, on: boolean): Promise<ChannelView> {
     return this.audit.run(principal, { item: 'recording', operation: on ? 'start' : 'stop', ref, parameter: 'forcedRecording' }, () => {

@@ -13,7 +13,7 @@ import type { ChannelConfig, RecordingParams } from '../calls/channel-config.ts'
 import type { ChannelState, StartMode } from '../calls/call-types.ts';
 import { analogRef, refKey, type ChannelRef } from '../ports/channel-ref.ts';
 import type { Recorder, RecordingSession } from '../recording/recorder.ts';
-import { silenceBlock, type SampleCodec } from '../recording/sample-codec.ts';
+import { silenceBlock } from '../recording/sample-codec.ts';
 import type { AlarmList } from '../alarms/alarm-list.ts';
 import type { EventBus } from '../events/event-bus.ts';
 import type { AudioTap } from '../events/audio-tap.ts';
@@ -278,4 +278,3 @@ function callerNumber(m: CallerIdMessage): string {
   return '';
 }
 
-export type { SampleCodec };

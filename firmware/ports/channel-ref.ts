@@ -86,14 +86,3 @@ export function refFolder(r: ChannelRef): string {
   if (r.portType === 'e1') return `e1-${r.port}-ts${two(r.channel)}`;
   return `${r.portType}-${r.port}-${r.channel}`;
 }
-
-/** The reference of a channel folder name; null when the name is not one. */
-export function parseRefFolder(name: string): ChannelRef | null {
-  let m = /^ch(\d{2,3})$/.exec(name);
-  if (m) return analogRef(Number(m[1]));
-  m = /^e1-(\d{1,2})-ts(\d{2})$/.exec(name);
-  if (m) return { portType: 'e1', port: Number(m[1]), channel: Number(m[2]) };
-  m = /^(analog|voip)-(\d{1,2})-(\d{1,5})$/.exec(name);
-  if (m) return { portType: m[1] as PortType, port: Number(m[2]), channel: Number(m[3]) };
-  return null;
-}

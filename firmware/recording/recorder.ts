@@ -121,11 +121,6 @@ export class Recorder {
     return this.open_.get(refKey(ref)) ?? null;
   }
 
-  /** Every open recording. */
-  openSessions(): RecordingSession[] {
-    return [...this.open_.values()];
-  }
-
   /**
    * Opens a recording on a channel. A recording still open there is closed
    * first with the stop mode 'superseded' (新录音停止).

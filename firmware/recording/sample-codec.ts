@@ -4,8 +4,6 @@ import type { WavCodec } from '../audio/wav.ts';
 
 export type SampleCodec = WavCodec;
 
-export const SAMPLE_CODECS: readonly SampleCodec[] = ['alaw', 'ulaw', 'pcm16'];
-
 /**
  * 16-bit samples of a block in any sample codec (PCM: little-endian bytes),
  * decoded into `out` when given (it must hold them). Aligned PCM comes back
