@@ -7,7 +7,7 @@
  * blocks are dropped and counted, and the channel never waits. Pure: no I/O.
  */
 import { refKey, type ChannelRef } from '../ports/channel-ref.ts';
-import { BoundedQueue } from './bounded-queue.ts';
+import { BoundedQueue, type QueueReader } from './bounded-queue.ts';
 
 export interface AudioBlock {
   ref: ChannelRef;
@@ -19,12 +19,8 @@ export interface AudioBlock {
   samples: Int16Array;
 }
 
-export interface AudioListener extends AsyncIterable<AudioBlock> {
+export interface AudioListener extends QueueReader<AudioBlock> {
   readonly ref: ChannelRef;
-  readonly dropped: number;
-  next(): Promise<AudioBlock | null>;
-  drain(): AudioBlock[];
-  close(): void;
 }
 
 /** 2 s of 20 ms blocks. */

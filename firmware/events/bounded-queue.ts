@@ -3,7 +3,18 @@
  * behind: when full, the oldest item is dropped and counted. The reader
  * awaits `next()` (null once closed) or iterates it. Pure: no I/O.
  */
-export class BoundedQueue<T> implements AsyncIterable<T> {
+/** The reading side of a bounded queue: what a subscriber holds. */
+export interface QueueReader<T> extends AsyncIterable<T> {
+  /** Items dropped because the reader fell behind. */
+  readonly dropped: number;
+  /** The next item; waits for one; null once closed. */
+  next(): Promise<T | null>;
+  /** What is queued, without waiting. */
+  drain(): T[];
+  close(): void;
+}
+
+export class BoundedQueue<T> implements QueueReader<T> {
   private readonly items: T[] = [];
   private waiter: ((item: T | null) => void) | null = null;
   private closedFlag = false;

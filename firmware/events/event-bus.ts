@@ -6,25 +6,17 @@
  */
 import type { ChannelRef } from '../ports/channel-ref.ts';
 import { sameRef } from '../ports/channel-ref.ts';
-import { BoundedQueue } from './bounded-queue.ts';
+import { BoundedQueue, type QueueReader } from './bounded-queue.ts';
 import { BOX_EVENT_TYPES, type BoxEvent, type BoxEventType } from './box-events.ts';
 
 export interface EventFilter {
   /** Only these event types (all when absent). */
   types?: readonly BoxEventType[];
-  /** Only events of this channel (and events without a channel when `withGlobal`). */
+  /** Only events of this channel (events without a channel are left out). */
   ref?: ChannelRef;
 }
 
-export interface Subscription extends AsyncIterable<BoxEvent> {
-  /** Events dropped because the reader fell behind. */
-  readonly dropped: number;
-  /** Waits for the next event; null once closed. */
-  next(): Promise<BoxEvent | null>;
-  /** Takes what is queued without waiting. */
-  drain(): BoxEvent[];
-  close(): void;
-}
+export type Subscription = QueueReader<BoxEvent>;
 
 export const DEFAULT_QUEUE = 256;
 
