@@ -9,7 +9,7 @@ NPM := npm --no-fund --no-audit --loglevel=error
 
 # Debian packages the tools need (installed only when missing): a command, or
 # command:package when the package is named otherwise.
-DEB_TOOLS := socat lame shellcheck busybox
+DEB_TOOLS := socat lame shellcheck busybox chromium sipp:sip-tester
 deps:
 	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	if [ -n "$$missing" ]; then \
