@@ -73,6 +73,11 @@ export class R2ToneDetector {
     R2_FREQUENCIES[group].forEach((f, k) => (this.coef[k] = 2 * Math.cos((2 * Math.PI * f) / 8000)));
   }
 
+  /** Samples processed since the detector started. */
+  get samplesSeen(): number {
+    return this.sample;
+  }
+
   /** The signal on now (0: none). */
   get signal(): number {
     return this.current;
