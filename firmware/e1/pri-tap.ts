@@ -11,6 +11,10 @@
  * the side. Calls survive a D-channel outage: a call whose clearing is never
  * heard is cleared by `tick` after `callTimeoutMs` without a message.
  *
+ * A frame's time is the time of its first bit: a response cannot start before
+ * the request has ended, so messages of both sides ordered by their first bit
+ * are in the order they were sent, however long each is.
+ *
  * The two sides are pushed separately, so a message heard on one side may be
  * pushed after a later one of the other side. Decoded messages wait until both
  * sides have been pushed past their time (a side silent for more than
@@ -119,10 +123,12 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
       const out: TrunkEvent[] = [];
       const s = sides[side];
       if (!s) return out;
-      order.advance(side, at - ts16.length * OCTET_MS, at);
       const first = s.deframer.position;
       const lastOctet = first + ts16.length - 1;
-      s.deframer.push(ts16, (frame) => frameIn(side, s, frame, at - (lastOctet - frame.closingFlagOctet) * OCTET_MS));
+      s.deframer.push(ts16, (frame) => frameIn(side, s, frame, at - (lastOctet - frame.firstOctet) * OCTET_MS));
+      // Every frame that began before a frame still being received is complete.
+      const open = s.deframer.openFrameOctet;
+      order.advance(side, at - ts16.length * OCTET_MS, open < 0 ? at : at - (lastOctet + 1 - open) * OCTET_MS);
       const flags = s.deframer.stats().flags;
       if (flags > s.flags) {
         s.flags = flags;

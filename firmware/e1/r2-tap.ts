@@ -20,6 +20,8 @@
  *
  * Alignment loss of either side's multiframe is a `signalling` down event;
  * calls stay and are cleared by `tick` after `callTimeoutMs` without a signal.
+ * Line changes and MF onsets of both sides reach the call logic in time
+ * order (time-order.ts), held back by the line debounce plus 20 ms.
  * `options.observer` sees every accepted ABCD change and MF tone.
  */
 import { ABCD_UNKNOWN, CasMultiframe, type AbcdChange } from './cas-multiframe.ts';
@@ -74,6 +76,10 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
   const obs = options.observer ?? {};
   const frames: Record<TrunkSide, CasMultiframe> = { a: new CasMultiframe(stableMultiframes), b: new CasMultiframe(stableMultiframes) };
   const order = new TimeOrderedQueue<Item>(['a', 'b'], options.reorderWindowMs ?? 500);
+  // Line changes are reported with the time they were first seen, up to the
+  // debounce later, and MF onsets up to 15 ms after they began: hold events
+  // that long so that both kinds reach the call logic in time order.
+  const holdMs = stableMultiframes * 2 + 20;
   const calls = new Map<number, CasCall>();
   const voice = new Map<string, VoiceState>();
   const counters = { lineSignals: 0, mfTones: 0, unexpectedSignals: 0, callsSeen: 0, timedOutCalls: 0 };
@@ -137,6 +143,15 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
     else if (code !== AB_ACK && code !== AB_IDLE) counters.unexpectedSignals++;
   }
 
+  /** The MF group to listen for on `side` of `timeslot`: while a call is seized and not answered (the seize counts at once, before it reaches the call logic). */
+  function registerGroup(side: TrunkSide, timeslot: number): R2Group | undefined {
+    const call = calls.get(timeslot);
+    if (call && !call.ended) return call.answered ? undefined : side === call.forward ? 'forward' : 'backward';
+    if (ab(side, timeslot) === AB_SEIZE) return 'forward';
+    if (ab(other(side), timeslot) === AB_SEIZE) return 'backward';
+    return undefined;
+  }
+
   function tone(item: Extract<Item, { kind: 'tone' }>, out: TrunkEvent[]): void {
     const call = calls.get(item.timeslot);
     if (!call || call.answered || call.ended) return;
@@ -170,7 +185,7 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
         },
         alignment: (aligned, t, reason) => out.push({ type: 'signalling', at: t, state: aligned ? 'up' : 'down', side, reason: `side ${side}: ${reason}` }),
       });
-      order.advance(side, at - ts16.length * OCTET_MS, at);
+      order.advance(side, at - ts16.length * OCTET_MS, at - holdMs);
       return run(order.release(), out);
     },
     pushVoice(side, timeslot, alaw, at) {
@@ -178,8 +193,7 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
       const key = `${side}:${timeslot}`;
       let v = voice.get(key);
       if (!v) voice.set(key, (v = { samples: 0 }));
-      const call = calls.get(timeslot);
-      const group: R2Group | undefined = call && !call.answered && !call.ended ? (side === call.forward ? 'forward' : 'backward') : undefined;
+      const group = registerGroup(side, timeslot);
       if (!group) v.detector = undefined;
       else {
         if (!v.detector || v.detector.group !== group) v.detector = new R2ToneDetector(group);

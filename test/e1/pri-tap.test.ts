@@ -108,4 +108,15 @@ test('a D-channel stopping mid-call: signalling down, the call cleared by timeou
   assert.equal([s.timedOutCalls, s.signallingLosses, s.activeCalls, s.callsSeen], [1, 1, 0, 1]);
 });
 
+test('a SETUP lost to a bit error: dropped and counted; the call is still picked up from the response naming its channel', () => {
+  const a = new Uint8Array(vector('pri_sim/ts16_hdlc_net2user.bin'));
+  a[40120]! ^= 0x10; // inside the SETUP of call 2 from the network side
+  const tap = createPriTap();
+  const got = calls(run(tap, a, vector('pri_sim/ts16_hdlc_user2net.bin')));
+  assert.is(tap.stats().fcsErrors, 1);
+  assert.is(got.length, 4);
+  const lost = got.find((c) => c.seized.callRef === 2 && c.seized.originatingSide === 'a')!;
+  assert.equal([lost.seized.timeslot, lost.seized.calling, lost.cleared?.outcome, lost.cleared?.clearedBy], [2, undefined, 'busy', 'b']);
+});
+
 test.run();
