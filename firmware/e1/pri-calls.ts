@@ -13,7 +13,8 @@
  * the call: its sender is the clearing side, its cause the call's cause. A
  * SETUP on a timeslot still held by an earlier call, or reusing the key of an
  * earlier call, clears the earlier one as 'timeout' (its clearing was missed).
- * A call whose SETUP was not heard (corrupted, or before the tap started) is
+ * A RESTART (global call reference) naming channels clears their calls as
+ * failed, cleared by its sender. A call whose SETUP was not heard (corrupted, or before the tap started) is
  * picked up, without numbers, from a response that names its channel.
  */
 import type { Q931Message } from './q931.ts';
@@ -61,7 +62,15 @@ export class PriCallTracker {
 
   /** One Q.931 message heard from `side`. */
   message(side: TrunkSide, msg: Q931Message, at: number): TrunkEvent[] {
-    if (msg.callRef <= 0) return []; // global or null call reference: RESTART and friends
+    if (msg.callRef <= 0) {
+      // Global call reference: a RESTART of named channels ends their calls (Q.931 §5.5).
+      if (msg.messageType !== 0x46 || !msg.channel) return [];
+      const out: TrunkEvent[] = [];
+      for (const c of [...this.calls.values()]) {
+        if (c.seized && msg.channel.channels.includes(c.timeslot!)) out.push(...this.clear(c, at, side, { value: 41, text: 'restart' }));
+      }
+      return out;
+    }
     const originatingSide = msg.callRefFlag ? other(side) : side;
     const key = `${originatingSide}:${msg.callRef}`;
     const fromCaller = side === originatingSide;

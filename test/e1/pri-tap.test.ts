@@ -94,6 +94,15 @@ test('overlap dialling: SETUP ACKNOWLEDGE names the channel, INFORMATION adds ca
   assert.is(tap.stats().retransmissions, 1);
 });
 
+test('a RESTART of a channel clears its call, cleared by the sender of the RESTART', () => {
+  const setup = iframe(0, '08020009' + '05' + '1803a98385' + '70038131' + '32');
+  const restart = iframe(0, '08020000' + '46' + '1803a98385' + '790180', 1);
+  const tap = createPriTap();
+  const ev = run(tap, hdlcEncode([setup], 40), hdlcEncode([restart], 200));
+  const cleared = ev.find((e) => e.type === 'cleared') as Extract<TrunkEvent, { type: 'cleared' }>;
+  assert.equal([cleared.timeslot, cleared.clearedBy, cleared.outcome], [5, 'b', 'failed']);
+});
+
 test('a D-channel stopping mid-call: signalling down, the call cleared by timeout, counters', () => {
   const setup = iframe(0, '08020009' + '05' + '1803a98385' + '70038131' + '32');
   const tap = createPriTap({ callTimeoutMs: 60_000, signallingTimeoutMs: 500 });
