@@ -39,7 +39,11 @@ export interface PriTapObserver {
 }
 
 export interface PriTapConfig extends PriTapOptions {
-  lineBitOrder?: HdlcDeframerOptions['lineBitOrder'];
+  /**
+   * How the line card delivers TS16 octets: 'msb-first' as sent (G.704), 'lsb-first' bit-reversed,
+   * or 'auto' (default): both are tried until one gives a frame with a good FCS.
+   */
+  lineBitOrder?: HdlcDeframerOptions['lineBitOrder'] | 'auto';
   observer?: PriTapObserver;
   /** How long a message may wait for the other side's octets of the same time (default 500 ms). */
   reorderWindowMs?: number;
@@ -56,7 +60,10 @@ const DEFAULT_CALL_TIMEOUT_MS = 4 * 3600_000;
 const DEFAULT_SIGNALLING_TIMEOUT_MS = 1000;
 
 interface SideState {
+  /** The deframer in use; while the bit order is unknown, the first of the candidates. */
   deframer: HdlcDeframer;
+  /** Deframers still tried (bit order 'auto' until a good frame decides). */
+  candidates: HdlcDeframer[];
   lapd: LapdReceiver;
   up: boolean;
   lastFlagAt: number;
@@ -70,12 +77,17 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
   const calls = new PriCallTracker();
   const counters = { lapdErrors: 0, messages: 0, q931Errors: 0, signallingLosses: 0 };
   const newSide = (): SideState => ({
-    deframer: new HdlcDeframer({ lineBitOrder: options.lineBitOrder }),
+    ...deframers(),
     lapd: new LapdReceiver(),
     up: false,
     lastFlagAt: -Infinity,
     flags: 0,
   });
+  function deframers(): Pick<SideState, 'deframer' | 'candidates'> {
+    const order = options.lineBitOrder ?? 'auto';
+    const candidates = order === 'auto' ? [new HdlcDeframer({ lineBitOrder: 'msb-first' }), new HdlcDeframer({ lineBitOrder: 'lsb-first' })] : [new HdlcDeframer({ lineBitOrder: order })];
+    return { deframer: candidates[0]!, candidates: candidates.length > 1 ? candidates : [] };
+  }
   const sides: Record<TrunkSide, SideState> = { a: newSide(), b: newSide() };
   const order = new TimeOrderedQueue<Pending>(['a', 'b'], options.reorderWindowMs ?? 500);
 
@@ -125,7 +137,19 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
       if (!s) return out;
       const first = s.deframer.position;
       const lastOctet = first + ts16.length - 1;
-      s.deframer.push(ts16, (frame) => frameIn(side, s, frame, at - (lastOctet - frame.firstOctet) * OCTET_MS));
+      const timeOf = (frame: HdlcFrame) => at - (lastOctet - frame.firstOctet) * OCTET_MS;
+      if (s.candidates.length === 0) s.deframer.push(ts16, (frame) => frameIn(side, s, frame, timeOf(frame)));
+      else {
+        for (const d of s.candidates) {
+          d.push(ts16, (frame) => {
+            if (s.candidates.length > 0 && frame.fcsOk) {
+              s.deframer = d; // the bit order that gives good frames
+              s.candidates = [];
+            }
+            if (s.deframer === d) frameIn(side, s, frame, timeOf(frame));
+          });
+        }
+      }
       // Every frame that began before a frame still being received is complete.
       const open = s.deframer.openFrameOctet;
       order.advance(side, at - ts16.length * OCTET_MS, open < 0 ? at : at - (lastOctet + 1 - open) * OCTET_MS);

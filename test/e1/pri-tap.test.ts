@@ -94,6 +94,23 @@ test('overlap dialling: SETUP ACKNOWLEDGE names the channel, INFORMATION adds ca
   assert.is(tap.stats().retransmissions, 1);
 });
 
+test('TS16 octets delivered bit-reversed: the bit order is found from the first good frame', () => {
+  const reverse = (b: Uint8Array) =>
+    b.map((v) => {
+      let r = 0;
+      for (let k = 0; k < 8; k++) if (v & (1 << k)) r |= 0x80 >>> k;
+      return r;
+    });
+  const tap = createPriTap();
+  const got = calls(run(tap, reverse(vector('pri_sim/ts16_hdlc_net2user.bin')), reverse(vector('pri_sim/ts16_hdlc_user2net.bin'))));
+  assert.is(got.length, 4);
+  assert.is(tap.stats().frames, 56);
+  assert.equal(
+    got.map((c) => c.seized.calling?.digits),
+    ['13912345678', '01012345678', '61234567', '88776655'],
+  );
+});
+
 test('a RESTART of a channel clears its call, cleared by the sender of the RESTART', () => {
   const setup = iframe(0, '08020009' + '05' + '1803a98385' + '70038131' + '32');
   const restart = iframe(0, '08020000' + '46' + '1803a98385' + '790180', 1);
