@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { reverseBits } from '../../firmware/e1/bit-order.ts';
 import * as assert from 'uvu/assert';
 import { createPriTap } from '../../firmware/e1/pri-tap.ts';
 import type { PriTap, TrunkEvent, TrunkSide } from '../../firmware/e1/trunk-events.ts';
@@ -95,14 +96,8 @@ test('overlap dialling: SETUP ACKNOWLEDGE names the channel, INFORMATION adds ca
 });
 
 test('TS16 octets delivered bit-reversed: the bit order is found from the first good frame', () => {
-  const reverse = (b: Uint8Array) =>
-    b.map((v) => {
-      let r = 0;
-      for (let k = 0; k < 8; k++) if (v & (1 << k)) r |= 0x80 >>> k;
-      return r;
-    });
   const tap = createPriTap();
-  const got = calls(run(tap, reverse(vector('pri_sim/ts16_hdlc_net2user.bin')), reverse(vector('pri_sim/ts16_hdlc_user2net.bin'))));
+  const got = calls(run(tap, reverseBits(vector('pri_sim/ts16_hdlc_net2user.bin')), reverseBits(vector('pri_sim/ts16_hdlc_user2net.bin'))));
   assert.is(got.length, 4);
   assert.is(tap.stats().frames, 56);
   assert.equal(
