@@ -60,8 +60,11 @@ function parseArgs(argv: string[]): Args {
       const m = /^(\d+)=(.+)$/.exec(value());
       if (!m || +m[1]! < 1 || +m[1]! > 31 || +m[1]! === 16) throw new UsageError(`${a} takes TIMESLOT=FILE.wav (timeslot 1..15, 17..31)`);
       args.voice[a === '--voice-a' ? 'a' : 'b'].set(+m[1]!, m[2]!);
-    } else if (a === '--lsb-first') args.lsbFirst = true;
-    else if (a === '--chunk') {
+    } else if (a === '--bit-order') {
+      const v = value();
+      if (v !== 'auto' && v !== 'msb-first' && v !== 'lsb-first') throw new UsageError('--bit-order takes auto, msb-first or lsb-first');
+      args.bitOrder = v;
+    } else if (a === '--chunk') {
       args.chunk = Number(value());
       if (!Number.isInteger(args.chunk) || args.chunk < 1) throw new UsageError('--chunk takes a whole number of octets');
     } else throw new UsageError(`unknown argument ${a}`);
