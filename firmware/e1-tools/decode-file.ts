@@ -67,7 +67,8 @@ function parseArgs(argv: string[]): Args {
     } else if (a === '--chunk') {
       args.chunk = Number(value());
       if (!Number.isInteger(args.chunk) || args.chunk < 1) throw new UsageError('--chunk takes a whole number of octets');
-    } else throw new UsageError(`unknown argument ${a}`);
+    } else if (!a.startsWith('--') && !args.files.a) args.files.a = a;
+    else throw new UsageError(`unknown argument ${a}`);
   }
   if (!mode) throw new UsageError('give --pri or --cas');
   if (!args.files.a && !args.files.b) throw new UsageError('no TS16 file given');
