@@ -14,11 +14,10 @@ export class TimeOrderedQueue<T> {
   private start = -Infinity;
   private window: number;
 
-  constructor(
-    private readonly sources: readonly string[],
-    windowMs = 500,
-  ) {
+  /** `sources`: the sources known from the start; others join at their first `advance`. */
+  constructor(sources: readonly string[], windowMs = 500) {
     this.window = windowMs;
+    for (const s of sources) this.pushedTo.set(s, -Infinity);
   }
 
   /** Source `source` will add no item older than `at` (stream time); its first chunk started at `chunkStart`. */
@@ -44,7 +43,7 @@ export class TimeOrderedQueue<T> {
   }
 
   private watermark(): number {
-    const times = this.sources.map((s) => this.pushedTo.get(s) ?? this.start);
+    const times = [...this.pushedTo.values()].map((t) => (t === -Infinity ? this.start : t));
     const newest = Math.max(...times);
     let mark = newest;
     for (const t of times) if (t >= newest - this.window) mark = Math.min(mark, t);
