@@ -103,9 +103,12 @@ export class CustodyBox {
     const previous = this.ledger.key.fingerprint;
     const next = await stageNextKey(configDir);
     const handOver = this.ledger.append({ kind: 'key-rotated', newKey: next.fingerprint, newPublicKey: next.raw.toString('base64'), by });
-    // Entries after the hand-over are signed with the new key; they reach the disk after it.
+    // Entries after the hand-over are signed with the new key; they reach the disk after it. The
+    // first says the new key takes over: signed by it, it commits to the chain before it.
     this.ledger.useKey(next);
+    const accepted = this.ledger.append({ kind: 'key-accepted', previousKey: previous });
     const receipt = await handOver;
+    await accepted;
     if (!receipt) {
       this.ledger.useKey((await loadOrCreateDeviceKey(configDir, this.opts.log)).key);
       dropStagedKey(configDir);

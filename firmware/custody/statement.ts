@@ -46,12 +46,13 @@ export type Statement =
   | { kind: 'deleted' | 'restored' | 'purged'; id: string; by: string; file: string | null; sha256: string | null }
   | { kind: 'level'; id: string; level: string; by: string }
   | { kind: 'key-rotated'; newKey: string; newPublicKey: string; by: string }
+  | { kind: 'key-accepted'; previousKey: string }
   | { kind: 'key-replaced'; reason: string };
 
 export type StatementKind = Statement['kind'];
 
 export const STATEMENT_KINDS: readonly StatementKind[] = [
-  'chain-started', 'recorded', 'transcoded', 'deleted', 'restored', 'purged', 'level', 'key-rotated', 'key-replaced',
+  'chain-started', 'recorded', 'transcoded', 'deleted', 'restored', 'purged', 'level', 'key-rotated', 'key-accepted', 'key-replaced',
 ];
 
 export interface EntryBody {

@@ -148,6 +148,7 @@ function apply(records: Map<string, RecordState>, e: ChainEntry): void {
     case 'level':
     case 'chain-started':
     case 'key-rotated':
+    case 'key-accepted':
     case 'key-replaced':
       return;
   }
