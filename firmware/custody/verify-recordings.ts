@@ -76,10 +76,12 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
   const { report: chain, trustedKeys, knownKeys } = check;
   const trusted = (e: ChainEntry) => trustedKeys.has(e.key);
 
-  // Statements by sequence number: the chain's, and the sidecars' copies (which also reveal a chain cut short).
+  // Statements by sequence number: the chain's, and the sidecars' copies (which also reveal a chain cut short or replaced).
   const bySeq = new Map<number, ChainEntry>();
   for (const { entry } of chainEntries) if (trusted(entry)) bySeq.set(entry.seq, entry);
+  const extra: ChainEntry[] = [];
   let beyondEnd: number | null = null;
+  const conflicts = new Set<number>();
   for (const sidecar of await findSidecars(dataDir)) {
     for (const l of readCustodyLines(sidecar)) {
       const p = parseEntry(l.custody);
@@ -87,7 +89,13 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
       const key = knownKeys.get(p.entry.key);
       if (!key || !trustedKeys.has(key.fingerprint) || !signatureValid(p.entry, key)) continue;
       if (chain.lastSeq === null || p.entry.seq > chain.lastSeq) beyondEnd = Math.max(beyondEnd ?? -1, p.entry.seq);
-      if (!bySeq.has(p.entry.seq)) bySeq.set(p.entry.seq, p.entry);
+      const inChain = bySeq.get(p.entry.seq);
+      if (!inChain) bySeq.set(p.entry.seq, p.entry);
+      else if (inChain.sig !== p.entry.sig) {
+        // Two signed entries with one number: the chain was started again or replaced.
+        extra.push(p.entry);
+        conflicts.add(p.entry.seq);
+      }
     }
   }
   if (beyondEnd !== null && chain.present) {
@@ -95,9 +103,13 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
       kind: 'truncated', seq: beyondEnd, line: chain.entries + 1,
       reason: `the chain ends at ${chain.lastSeq ?? 'nothing'} but a signed statement ${beyondEnd} is in a sidecar: entries were removed from its end`,
     });
-    chain.ok = false;
   }
+  for (const seq of [...conflicts].sort((a, b) => a - b)) {
+    chain.problems.push({ kind: 'forged', seq, line: 0, reason: `a sidecar keeps another signed entry ${seq}: the chain was replaced or started again` });
+  }
+  chain.ok = chain.problems.length === 0;
 
+  for (const e of extra) apply(records, e);
   for (const seq of [...bySeq.keys()].sort((a, b) => a - b)) apply(records, bySeq.get(seq)!);
 
   // The files present.
