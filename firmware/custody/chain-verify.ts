@@ -55,14 +55,6 @@ export interface ChainReport {
   ok: boolean;
 }
 
-/** What the checker learns of each entry (its statement is only trustworthy when `trusted`). */
-export interface CheckedEntry {
-  entry: ChainEntry;
-  line: number;
-  /** The signature checks against the key the entry names, and that key is trusted. */
-  trusted: boolean;
-}
-
 interface Run {
   key: string;
   firstSeq: number;

@@ -6,7 +6,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { SIDECAR_NAME } from '../recording/recording-paths.ts';
+import { OPEN_MARKER_DIR, SIDECAR_NAME } from '../recording/recording-paths.ts';
 import type { CustodyLine } from '../recording/sidecar.ts';
 
 /** The custody lines of one sidecar, oldest first; other and torn lines are skipped. */
@@ -30,9 +30,16 @@ export function readCustodyLines(file: string): CustodyLine[] {
   return out;
 }
 
-/** Every sidecar under a folder (a data directory, a NAS copy, an export). */
-export async function findSidecars(root: string): Promise<string[]> {
-  const out: string[] = [];
+export interface FolderContents {
+  /** Sidecars (absolute paths), sorted. */
+  sidecars: string[];
+  /** Audio files (.wav, .mp3), relative to the folder. */
+  audio: string[];
+}
+
+/** The sidecars and audio files under a folder (a data directory, a NAS copy, an export); recordings still open are left out. */
+export async function listDataFolder(root: string): Promise<FolderContents> {
+  const out: FolderContents = { sidecars: [], audio: [] };
   const walk = async (dir: string) => {
     let names: fs.Dirent[];
     try {
@@ -42,10 +49,13 @@ export async function findSidecars(root: string): Promise<string[]> {
     }
     for (const d of names) {
       const p = path.join(dir, d.name);
-      if (d.isDirectory()) await walk(p);
-      else if (d.name === SIDECAR_NAME) out.push(p);
+      if (d.isDirectory()) {
+        if (d.name !== OPEN_MARKER_DIR || dir !== root) await walk(p);
+      } else if (d.name === SIDECAR_NAME) out.sidecars.push(p);
+      else if (/\.(wav|mp3)$/.test(d.name)) out.audio.push(path.relative(root, p));
     }
   };
   await walk(root);
-  return out.sort();
+  out.sidecars.sort();
+  return out;
 }

@@ -11,12 +11,11 @@
  * - `unverifiable`: a sealed file and no encryption key given;
  * - `unsigned`: an audio file no trusted statement names.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { signatureOf } from '../recording/file-signature.ts';
 import { chainFileOf } from './chain-ledger.ts';
 import { verifyChain, type ChainProblem, type ChainReport } from './chain-verify.ts';
-import { findSidecars, readCustodyLines } from './custody-lines.ts';
+import { listDataFolder, readCustodyLines } from './custody-lines.ts';
 import type { PublicKeyInfo } from './key-material.ts';
 import { parseEntry, signatureValid, type ChainEntry, type RecordingFacts, type Statement } from './statement.ts';
 
@@ -64,8 +63,6 @@ interface RecordState {
   earlier: string[];
 }
 
-const AUDIO = /\.(wav|mp3)$/;
-
 export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResult> {
   const { dataDir } = opts;
   const records = new Map<string, RecordState>();
@@ -82,7 +79,8 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
   const extra: ChainEntry[] = [];
   let beyondEnd: number | null = null;
   const conflicts = new Set<number>();
-  for (const sidecar of await findSidecars(dataDir)) {
+  const folder = await listDataFolder(dataDir);
+  for (const sidecar of folder.sidecars) {
     for (const l of readCustodyLines(sidecar)) {
       const p = parseEntry(l.custody);
       if (!p.ok) continue;
@@ -113,16 +111,15 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
   for (const seq of [...bySeq.keys()].sort((a, b) => a - b)) apply(records, bySeq.get(seq)!);
 
   // The files present.
-  const files = new Map<string, string>();
-  const byName = new Map<string, string>();
-  await walkAudio(dataDir, dataDir, files, byName);
+  const files = new Set(folder.audio);
+  const byName = new Map(folder.audio.map((rel) => [path.basename(rel), rel]));
   const covered = new Set<string>();
   const reports: RecordingReport[] = [];
   for (const [id, r] of records) {
     for (const f of r.earlier) covered.add(f);
     reports.push(await judge(id, r, dataDir, files, byName, covered, opts.encryptionKey ?? null));
   }
-  for (const rel of files.keys()) {
+  for (const rel of files) {
     if (!covered.has(rel)) reports.push({ id: null, status: 'unsigned', file: rel, seq: null, expected: null, actual: null, reason: 'no signed statement names this file' });
   }
   reports.sort((a, b) => (a.id ?? a.file).localeCompare(b.id ?? b.file));
@@ -167,7 +164,7 @@ function apply(records: Map<string, RecordState>, e: ChainEntry): void {
 }
 
 async function judge(
-  id: string, r: RecordState, dataDir: string, files: Map<string, string>, byName: Map<string, string>, covered: Set<string>, key: Buffer | null,
+  id: string, r: RecordState, dataDir: string, files: Set<string>, byName: Map<string, string>, covered: Set<string>, key: Buffer | null,
 ): Promise<RecordingReport> {
   const f = r.facts;
   const base: RecordingReport = { id, status: 'intact', file: f.file, seq: r.seq, expected: f.sha256, actual: null };
@@ -192,25 +189,6 @@ async function judge(
   if (r.brokenLink) return { ...base, file: rel, actual, status: 'altered', reason: r.brokenLink };
   if (event) return { ...base, file: rel, actual, status: 'explained', event };
   return { ...base, file: rel, actual };
-}
-
-async function walkAudio(root: string, dir: string, files: Map<string, string>, byName: Map<string, string>): Promise<void> {
-  let names: fs.Dirent[];
-  try {
-    names = await fs.promises.readdir(dir, { withFileTypes: true });
-  } catch {
-    return;
-  }
-  for (const d of names) {
-    const p = path.join(dir, d.name);
-    if (d.isDirectory()) {
-      if (d.name !== 'open' || dir !== root) await walkAudio(root, p, files, byName);
-    } else if (AUDIO.test(d.name)) {
-      const rel = path.relative(root, p);
-      files.set(rel, p);
-      byName.set(d.name, rel);
-    }
-  }
 }
 
 /** Chain problems and the recordings not intact, for people. */
