@@ -53,6 +53,8 @@ export class ChainLedger {
   private head: ChainHead | null = null;
   private pending: Pending[] = [];
   private flushing: Promise<void> | null = null;
+  /** Bytes of the file written and synced: entries up to here are whole. */
+  private durable = 0;
   readonly stats = { appended: 0, flushes: 0, failures: 0 };
 
   constructor(
@@ -107,6 +109,7 @@ export class ChainLedger {
         this.health.damaged(`the last entry of the custody chain is not valid (${tail.damaged})`);
       }
       this.head = tail.head;
+      this.durable = tail.head.size;
     } catch (e) {
       fs.closeSync(fd);
       throw e;
@@ -153,6 +156,11 @@ export class ChainLedger {
     this.signer = next;
   }
 
+  /** Bytes of whole entries on the disk (a reader stops there, not in an entry being written). */
+  get durableBytes(): number {
+    return this.durable;
+  }
+
   /** Resolves when every append so far is written (or has failed). */
   async idle(): Promise<void> {
     while (this.flushing) await this.flushing;
@@ -192,6 +200,7 @@ export class ChainLedger {
       this.reopenAfterFailure();
       return;
     }
+    this.durable += Buffer.byteLength(text);
     this.stats.appended += batch.length;
     this.stats.flushes++;
     this.health.failed(null);

@@ -8,7 +8,7 @@ import type { RecordEntry } from '../recording/record-entry.ts';
 import type { CustodyLedger } from '../recording/custody-hook.ts';
 import { ChainLedger, type LedgerHealth, type LedgerLogger } from './chain-ledger.ts';
 import { tailEntries } from './chain-tail.ts';
-import { verifyChain, type ChainReport } from './chain-verify.ts';
+import { verifyChain, type ChainCheck, type ChainReport } from './chain-verify.ts';
 import { dropStagedKey, loadOrCreateDeviceKey, promoteStagedKey, readStagedKey, stageNextKey } from './device-key.ts';
 import { groupedFingerprint, publicKeyPem, type PublicKeyInfo } from './key-material.ts';
 import { chainPosition, findRecordStatement, type ChainPosition, type RecordStatement } from './record-statement.ts';
@@ -145,8 +145,7 @@ export class CustodyBox {
 
   /** The whole chain checked against the device key. */
   async verifyChain(): Promise<ChainReport> {
-    await this.ledger.idle();
-    const check = await verifyChain(this.ledger.file, [this.ledger.key]);
+    const check = await this.checkChain();
     this.trust = Promise.resolve(new Map([...check.knownKeys].filter(([fp]) => check.trustedKeys.has(fp))));
     return check.report;
   }
@@ -161,9 +160,14 @@ export class CustodyBox {
   }
 
   private async readTrust(): Promise<Map<string, PublicKeyInfo>> {
-    await this.ledger.idle();
-    const check = await verifyChain(this.ledger.file, [this.ledger.key]);
+    const check = await this.checkChain();
     return new Map([...check.knownKeys].filter(([fp]) => check.trustedKeys.has(fp)));
+  }
+
+  /** The chain up to its last whole entry (appends may go on meanwhile). */
+  private async checkChain(): Promise<ChainCheck> {
+    await this.ledger.idle();
+    return verifyChain(this.ledger.file, [this.ledger.key], { bytes: this.ledger.durableBytes });
   }
 
   async close(): Promise<void> {

@@ -67,8 +67,10 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
   const { dataDir } = opts;
   const records = new Map<string, RecordState>();
   const chainEntries: { entry: ChainEntry; signatureOk: boolean }[] = [];
-  const check = await verifyChain(opts.chainFile ?? chainFileOf(dataDir), opts.anchors, (x) => {
-    if (x.signatureOk) chainEntries.push({ entry: x.entry, signatureOk: true });
+  const check = await verifyChain(opts.chainFile ?? chainFileOf(dataDir), opts.anchors, {
+    onEntry: (x) => {
+      if (x.signatureOk) chainEntries.push({ entry: x.entry, signatureOk: true });
+    },
   });
   const { report: chain, trustedKeys, knownKeys } = check;
   const trusted = (e: ChainEntry) => trustedKeys.has(e.key);
