@@ -35,11 +35,13 @@ export interface FolderContents {
   sidecars: string[];
   /** Audio files (.wav, .mp3), relative to the folder. */
   audio: string[];
+  /** Statements downloaded one by one (`GET /api/v1/records/:id/statement` saved as `*.statement.json`). */
+  statements: string[];
 }
 
 /** The sidecars and audio files under a folder (a data directory, a NAS copy, an export); recordings still open are left out. */
 export async function listDataFolder(root: string): Promise<FolderContents> {
-  const out: FolderContents = { sidecars: [], audio: [] };
+  const out: FolderContents = { sidecars: [], audio: [], statements: [] };
   const walk = async (dir: string) => {
     let names: fs.Dirent[];
     try {
@@ -53,9 +55,20 @@ export async function listDataFolder(root: string): Promise<FolderContents> {
         if (d.name !== OPEN_MARKER_DIR || dir !== root) await walk(p);
       } else if (d.name === SIDECAR_NAME) out.sidecars.push(p);
       else if (/\.(wav|mp3)$/.test(d.name)) out.audio.push(path.relative(root, p));
+      else if (d.name.endsWith('.statement.json')) out.statements.push(p);
     }
   };
   await walk(root);
   out.sidecars.sort();
   return out;
+}
+
+/** The chain line of a downloaded statement file (its `line`), or null when it is not one. */
+export function readStatementFile(file: string): string | null {
+  try {
+    const v = JSON.parse(fs.readFileSync(file, 'utf8')) as { line?: unknown };
+    return typeof v.line === 'string' ? v.line : null;
+  } catch {
+    return null;
+  }
 }

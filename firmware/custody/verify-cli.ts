@@ -3,7 +3,7 @@
  * a NAS folder, or a downloaded export of files and statements) offline with
  * the device's public key. See docs/custody.md.
  *
- *   verify-recordings --public-key device.pem [--json] [--chain FILE] [--encryption-key HEX|FILE] DIR
+ *   verify-recordings --public-key device.pem [--json] [--chain FILE | --no-chain] [--encryption-key HEX|FILE] DIR
  *
  * Exit status: 0 nothing tampered; 1 tampering (altered, missing, chain
  * forged, truncated or signed by another key); 2 cannot check (arguments,
@@ -17,7 +17,7 @@ import { summaryText, verifyRecordings } from './verify-recordings.ts';
 
 export const EXIT = { clean: 0, tampered: 1, unusable: 2, uncovered: 3 } as const;
 
-const USAGE = 'usage: verify-recordings --public-key FILE.pem [--public-key OTHER.pem] [--json] [--chain FILE] [--encryption-key HEX|FILE] DATA_DIR';
+const USAGE = 'usage: verify-recordings --public-key FILE.pem [--public-key OTHER.pem] [--json] [--chain FILE | --no-chain] [--encryption-key HEX|FILE] DATA_DIR';
 
 function fail(msg: string): never {
   process.stderr.write(`verify-recordings: ${msg}\n${USAGE}\n`);
@@ -55,6 +55,7 @@ async function main(argv: string[]): Promise<number> {
         'public-key': { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
         chain: { type: 'string' },
+        'no-chain': { type: 'boolean', default: false },
         'encryption-key': { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -73,7 +74,7 @@ async function main(argv: string[]): Promise<number> {
   if (!values['public-key']?.length) fail('give the device\'s public key with --public-key');
   const anchors = values['public-key'].map(readKey);
   const result = await verifyRecordings({
-    dataDir, anchors, chainFile: values.chain ? path.resolve(values.chain) : undefined, encryptionKey: encryptionKey(values['encryption-key']),
+    dataDir, anchors, chainFile: values['no-chain'] ? null : values.chain ? path.resolve(values.chain) : undefined, encryptionKey: encryptionKey(values['encryption-key']),
   });
   if (values.json) {
     const out: string[] = [];

@@ -15,7 +15,7 @@ import path from 'node:path';
 import { signatureOf } from '../recording/file-signature.ts';
 import { chainFileOf } from './chain-ledger.ts';
 import { verifyChain, type ChainProblem, type ChainReport } from './chain-verify.ts';
-import { listDataFolder, readCustodyLines } from './custody-lines.ts';
+import { listDataFolder, readCustodyLines, readStatementFile } from './custody-lines.ts';
 import type { PublicKeyInfo } from './key-material.ts';
 import { parseEntry, signatureValid, type ChainEntry, type RecordingFacts, type Statement } from './statement.ts';
 
@@ -37,8 +37,8 @@ export interface RecordingReport {
 export interface VerifyOptions {
   dataDir: string;
   anchors: readonly PublicKeyInfo[];
-  /** The chain file; default `<dataDir>/custody/chain.log`. */
-  chainFile?: string;
+  /** The chain file; default `<dataDir>/custody/chain.log`; null: statements alone (an export without the chain). */
+  chainFile?: string | null;
   /** AES-256 key, to check sealed recordings. */
   encryptionKey?: Buffer | null;
 }
@@ -67,12 +67,18 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
   const { dataDir } = opts;
   const records = new Map<string, RecordState>();
   const chainEntries: { entry: ChainEntry; signatureOk: boolean }[] = [];
-  const check = await verifyChain(opts.chainFile ?? chainFileOf(dataDir), opts.anchors, {
+  const chainFile = opts.chainFile === null ? null : (opts.chainFile ?? chainFileOf(dataDir));
+  const check = await verifyChain(chainFile ?? '', opts.anchors, {
     onEntry: (x) => {
       if (x.signatureOk) chainEntries.push({ entry: x.entry, signatureOk: true });
     },
   });
   const { report: chain, trustedKeys, knownKeys } = check;
+  if (chainFile === null) {
+    // Statements alone: nothing to say of a chain that was not given.
+    chain.problems = [];
+    chain.file = '';
+  }
   const trusted = (e: ChainEntry) => trustedKeys.has(e.key);
 
   // Statements by sequence number: the chain's, and the sidecars' copies (which also reveal a chain cut short or replaced).
@@ -82,9 +88,13 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
   let beyondEnd: number | null = null;
   const conflicts = new Set<number>();
   const folder = await listDataFolder(dataDir);
-  for (const sidecar of folder.sidecars) {
-    for (const l of readCustodyLines(sidecar)) {
-      const p = parseEntry(l.custody);
+  const copies = [
+    ...folder.sidecars.flatMap((f) => readCustodyLines(f).map((l) => l.custody)),
+    ...folder.statements.map(readStatementFile).filter((l): l is string => l !== null),
+  ];
+  {
+    for (const line of copies) {
+      const p = parseEntry(line);
       if (!p.ok) continue;
       const key = knownKeys.get(p.entry.key);
       if (!key || !trustedKeys.has(key.fingerprint) || !signatureValid(p.entry, key)) continue;
@@ -98,7 +108,7 @@ export async function verifyRecordings(opts: VerifyOptions): Promise<VerifyResul
       }
     }
   }
-  if (beyondEnd !== null && chain.present) {
+  if (beyondEnd !== null && chain.present && chainFile !== null) {
     chain.problems.push({
       kind: 'truncated', seq: beyondEnd, line: chain.entries + 1,
       reason: `the chain ends at ${chain.lastSeq ?? 'nothing'} but a signed statement ${beyondEnd} is in a sidecar: entries were removed from its end`,
@@ -197,7 +207,7 @@ async function judge(
 export function summaryText(r: VerifyResult): string {
   const lines: string[] = [];
   const c = r.counts;
-  lines.push(`chain: ${r.chain.present ? `${r.chain.entries} entries` : 'missing'}${r.chain.lastSeq !== null ? `, last ${r.chain.lastSeq}` : ''}; keys: ${r.chain.keys.map((k) => `${k.fingerprint.slice(0, 16)}…${k.trusted ? '' : ' (not trusted)'}`).join(', ') || 'none'}`);
+  lines.push(`chain: ${r.chain.file === '' ? 'not checked (statements alone)' : r.chain.present ? `${r.chain.entries} entries` : 'missing'}${r.chain.lastSeq !== null ? `, last ${r.chain.lastSeq}` : ''}; keys: ${r.chain.keys.map((k) => `${k.fingerprint.slice(0, 16)}…${k.trusted ? '' : ' (not trusted)'}`).join(', ') || 'none'}`);
   for (const p of r.chain.problems) lines.push(`chain ${p.kind} at entry ${p.seq} (line ${p.line}): ${p.reason}${p.key ? ` [key ${p.key}]` : ''}`);
   for (const x of r.recordings) {
     if (x.status === 'intact') continue;

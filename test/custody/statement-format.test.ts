@@ -12,6 +12,7 @@ import { canonicalJson } from '../../firmware/custody/canonical.ts';
 import { verifyChain } from '../../firmware/custody/chain-verify.ts';
 import { parsePublicKeyPem, publicKeyFromRaw } from '../../firmware/custody/key-material.ts';
 import { hashLine, parseEntry } from '../../firmware/custody/statement.ts';
+import { verifyRecordings } from '../../firmware/custody/verify-recordings.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const EXAMPLE = path.join(ROOT, 'docs/examples/custody');
@@ -45,6 +46,27 @@ test('the documented example chain verifies with the documented key, byte for by
     fs.writeFileSync(path.join(dir, 'chain.log'), `${lines[0]}\n${edited}\n`);
     const r = await verifyChain(path.join(dir, 'chain.log'), [key]);
     assert.equal(r.report.problems.map((x) => [x.kind, x.seq, x.reason]), [['forged', 1, 'bad signature']]);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('an export of files and downloaded statements verifies without the chain', async () => {
+  const pem = fs.readFileSync(path.join(EXAMPLE, 'device-public.pem'), 'utf8');
+  const [, line] = fs.readFileSync(path.join(EXAMPLE, 'custody/chain.log'), 'utf8').split('\n');
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'custody-export-'));
+  try {
+    // As downloaded: the audio under its own name, the statement from GET /api/v1/records/:id/statement.
+    fs.writeFileSync(path.join(dir, '1763607600123-07-1.wav'), 'an example recording');
+    fs.writeFileSync(path.join(dir, '1763607600123-07-1.statement.json'), JSON.stringify({ id: '1763607600123-07-1', line }));
+    const anchors = [parsePublicKeyPem(pem)];
+    let r = await verifyRecordings({ dataDir: dir, anchors, chainFile: null });
+    assert.equal(r.recordings.map((x) => [x.id, x.status]), [['1763607600123-07-1', 'intact']]);
+    assert.not.ok(r.tampered);
+    fs.writeFileSync(path.join(dir, '1763607600123-07-1.wav'), 'an example recordinG');
+    r = await verifyRecordings({ dataDir: dir, anchors, chainFile: null });
+    assert.equal(r.recordings.map((x) => x.status), ['altered']);
+    assert.ok(r.tampered);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
