@@ -28,6 +28,10 @@ export const ERROR_CODES = {
   SEALED_FILE_UNSUPPORTED: { http: 500, message: 'The encrypted recording uses an unsupported format' },
   SEAL_SOURCE_INVALID: { http: 500, message: 'The recording cannot be encrypted' },
   RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested range is outside the recording' },
+  // chain of custody (docs/custody.md)
+  CUSTODY_UNAVAILABLE: { http: 503, message: 'The chain of custody is not available' },
+  STATEMENT_NOT_FOUND: { http: 404, message: 'No signed statement for this recording' },
+  KEY_ROTATION_FAILED: { http: 500, message: 'The device key could not be rotated; it is unchanged' },
   // API input
   BAD_REQUEST: { http: 400, message: 'Invalid request' },
   NOT_FOUND: { http: 404, message: 'Not found' },

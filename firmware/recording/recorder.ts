@@ -23,6 +23,7 @@ import { OPEN_MARKER_DIR, recordingFile } from './recording-paths.ts';
 import { WavWriter } from './wav-writer.ts';
 import type { FileFinisher } from './file-finisher.ts';
 import { appendEntry } from './sidecar.ts';
+import { NO_CUSTODY, recordCustody, type CustodyLedger } from './custody-hook.ts';
 import { LegAligner, interleave, mix } from './leg-aligner.ts';
 import { fromPcm, toPcm, type SampleCodec } from './sample-codec.ts';
 
@@ -83,6 +84,8 @@ export interface RecorderOptions {
   doNotRecord?: (remoteNumber: string) => boolean;
   events?: Partial<RecorderEvents>;
   sampleRate?: number;
+  /** Signs a statement of each finished file into the custody chain. */
+  custody?: CustodyLedger;
 }
 
 export class Recorder {
@@ -201,7 +204,8 @@ export class Recorder {
       const closed: RecordEntry = { ...stopped, sizeBytes: dataBytes + headerBytes };
       this.writeMarker(closed);
       const final = await this.finisher.finish(closed);
-      appendEntry(this.dataDir, final);
+      const statement = await recordCustody(this.options.custody ?? NO_CUSTODY, { kind: 'recorded', entry: final });
+      appendEntry(this.dataDir, final, statement);
       await this.index.put(final);
       this.removeMarker(final.id);
       this.log.info({ id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
