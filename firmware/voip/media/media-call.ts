@@ -235,7 +235,8 @@ export class MediaCall implements VoipCall {
         const min = this.ctx.minDurationMs();
         const session = this.session;
         this.session = null;
-        session?.close(stopModeOf(reason), (session.durationMs ?? 0) >= min, now);
+        const duration = session?.durationMs ?? 0;
+        session?.close(stopModeOf(reason), duration > 0 && duration >= min, now);
       } catch (e) {
         this.ctx.log.error({ call: this.id, err: (e as Error).message }, 'closing a voip recording failed');
       } finally {
