@@ -25,8 +25,6 @@ interface Stream {
   ssrc: number;
   sent: number;
   payload: Uint8Array;
-  pool: Buffer[];
-  next: number;
 }
 
 function payloadOf(freq: number): Uint8Array {
@@ -72,7 +70,7 @@ for (let i = 0; i < sessions; i++) {
   if (!m) throw new Error(`start ${id} refused: ${reply}`);
   const freq = 300 + (i % 50) * 50;
   const payload = payloadOf(freq);
-  streams.push({ id, freq, port: Number(m[1]), seq: i * 7, ts: i * 1000, ssrc: i + 1, sent: 0, payload, pool: Array.from({ length: 16 }, () => Buffer.alloc(172)), next: 0 });
+  streams.push({ id, freq, port: Number(m[1]), seq: i * 7, ts: i * 1000, ssrc: i + 1, sent: 0, payload });
 }
 const udp = dgram.createSocket('udp4');
 udp.on('error', () => undefined);
@@ -87,8 +85,8 @@ await new Promise<void>((done) => {
     const due = Math.min(total, Math.floor(Number(process.hrtime.bigint() - start) / 20e6) + 1);
     for (; tick < due; tick++) {
       for (const s of streams) {
-        const b = s.pool[s.next]!;
-        s.next = (s.next + 1) & 15;
+        // A buffer per packet: a send is asynchronous, and a late generator catching up sends many per stream at once.
+        const b = Buffer.allocUnsafe(172);
         b[0] = 0x80;
         b[1] = 8;
         b.writeUInt16BE(s.seq & 0xffff, 2);

@@ -19,6 +19,7 @@ import { SettingsStore } from '../firmware/settings/settings-store.ts';
 import { VoipRecording } from '../firmware/voip/voip-recording.ts';
 import { systemClock } from '../firmware/host/linux/clock.ts';
 import { decodeWav } from '../firmware/audio/wav.ts';
+import { toneShare } from '../test/support/audio-match.ts';
 
 const log = pino({ level: 'warn' });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'voip-load-'));
@@ -35,20 +36,6 @@ await voip.start();
 const flush = setInterval(() => recorder.flushAll(Date.now()), 100);
 let cpu0 = process.cpuUsage();
 let t0 = process.hrtime.bigint();
-
-function goertzelShare(x: Int16Array, freq: number): number {
-  const c = 2 * Math.cos((2 * Math.PI * freq) / 8000);
-  let s1 = 0;
-  let s2 = 0;
-  let e = 0;
-  for (const v of x) {
-    const s0 = v + c * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    e += v * v;
-  }
-  return e === 0 ? 0 : (s1 * s1 + s2 * s2 - c * s1 * s2) / ((e * x.length) / 2);
-}
 
 process.on('message', async (m: { op: string; expect?: Record<string, { packets: number; freq: number }> }) => {
   if (m.op === 'window-start') {
@@ -84,9 +71,9 @@ process.on('message', async (m: { op: string; expect?: Record<string, { packets:
       const pcm = decodeWav(fs.readFileSync(path.join(dir, entry.file))).channels[0]!;
       const want = e.packets * 160;
       const mid = pcm.subarray(Math.floor(pcm.length / 2) - 4000, Math.floor(pcm.length / 2) + 4000);
-      const fine = st.packets === e.packets && st.lost === 0 && pcm.length >= want && goertzelShare(mid, e.freq) > 0.9;
+      const fine = st.packets === e.packets && st.lost === 0 && pcm.length >= want && toneShare(mid, e.freq) > 0.9;
       if (fine) ok++;
-      else if (bad.length < 5) bad.push(`${callId}: packets ${st.packets}/${e.packets} lost ${st.lost} late ${st.late} dup ${st.duplicates} jumps ${st.jumps} ssrc ${st.ssrcChanges} foreign ${st.foreign} samples ${pcm.length}/${want} tone ${goertzelShare(mid, e.freq).toFixed(2)}`);
+      else if (bad.length < 5) bad.push(`${callId}: packets ${st.packets}/${e.packets} lost ${st.lost} late ${st.late} dup ${st.duplicates} jumps ${st.jumps} ssrc ${st.ssrcChanges} foreign ${st.foreign} samples ${pcm.length}/${want} tone ${toneShare(mid, e.freq).toFixed(2)}`);
     }
     process.send!({ op: 'check', ok, total: Object.keys(m.expect!).length, lost, late, bad });
   } else if (m.op === 'stop') {

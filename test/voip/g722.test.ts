@@ -7,28 +7,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { G722Decoder } from '../../firmware/voip/rtp/g722-decoder.ts';
 import { G722Encoder } from '../support/g722-encoder.ts';
-import { locate } from '../support/audio-match.ts';
+import { locate, toneShare } from '../support/audio-match.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 
 function tone(freq: number, rate: number, seconds: number, amp = 8000): Int16Array {
   return Int16Array.from({ length: rate * seconds }, (_, i) => Math.round(amp * Math.sin((2 * Math.PI * freq * i) / rate)));
-}
-
-/** Power at `freq` (Goertzel), normalised by the block's energy. */
-function share(x: Int16Array, freq: number, rate: number): number {
-  const w = (2 * Math.PI * freq) / rate;
-  const c = 2 * Math.cos(w);
-  let s1 = 0;
-  let s2 = 0;
-  let energy = 0;
-  for (const v of x) {
-    const s0 = v + c * s1 - s2;
-    s2 = s1;
-    s1 = s0;
-    energy += v * v;
-  }
-  const p = s1 * s1 + s2 * s2 - c * s1 * s2;
-  return p / (energy * x.length / 2);
 }
 
 const rms = (x: Int16Array) => Math.sqrt(x.reduce((a, v) => a + v * v, 0) / x.length);
@@ -41,7 +24,7 @@ for (const f of [300, 1000, 3000, 6000]) {
     const out = new Int16Array(16000);
     assert.is(new G722Decoder().decode(codes, out), 16000);
     const settled = out.subarray(1600);
-    assert.ok(share(settled, f, 16000) > 0.9, `energy at ${f} Hz: ${share(settled, f, 16000)}`);
+    assert.ok(toneShare(settled, f, 16000) > 0.9, `energy at ${f} Hz: ${toneShare(settled, f, 16000)}`);
     const ratio = rms(settled) / rms(input.subarray(1600));
     assert.ok(ratio > 0.8 && ratio < 1.25, `level ratio ${ratio}`);
   });
