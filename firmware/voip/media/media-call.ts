@@ -186,7 +186,7 @@ export class MediaCall implements VoipCall {
     }
     const now = this.ctx.now();
     this.lastPacketAt = now;
-    if (this.pausedSince !== null) return;
+    // Paused, the stream still follows the packets (no loss counted); the playout records silence.
     s.rtp.receive(msg, this.posOf(now));
   }
 
