@@ -28,7 +28,7 @@ await index.open();
 const recorder = new Recorder(dir, index, 'alaw', new FileFinisher(dir, null), log);
 const settings = await SettingsStore.open({ dir: path.join(dir, 'config') });
 const rtpPortMin = Number(process.env.RTP_PORT_MIN ?? 30000);
-await settings.updateVoip({ enabled: true, phoneControlPort: 0, bindAddress: '127.0.0.1', rtpPortMin, rtpPortMax: rtpPortMin + 8000, silenceTimeoutS: 30 });
+await settings.updateVoip({ enabled: true, phoneControlPort: 0, bindAddress: '127.0.0.1', rtpPortMin, rtpPortMax: rtpPortMin + 8000, silenceTimeoutS: 30, jitterMs: 200 });
 const voip = new VoipRecording({
   recorder, events: new EventBus(), tap: new AudioTap(), clock: systemClock, log, alarms: new AlarmList(log), settings, capacity: 8192, keepEnded: 100_000,
 });

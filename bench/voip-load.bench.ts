@@ -35,7 +35,7 @@ const bench = (name: string, value: number, unit: string) => console.log(`BENCH 
 let best = 0;
 for (const [k, calls] of list.entries()) {
   const execArgv = ['--import', 'tsx'];
-  const recorder = fork(path.join(here, 'voip-load-recorder.ts'), [], { execArgv, env: { ...process.env, RTP_PORT_MIN: String(20000 + k * 9000 > 56000 ? 20000 : 20000 + k * 9000) } });
+  const recorder = fork(path.join(here, 'voip-load-recorder.ts'), [], { execArgv: process.env.BENCH_VOIP_PROFILE ? [...execArgv, '--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_VOIP_PROFILE}`] : execArgv, env: { ...process.env, RTP_PORT_MIN: String(20000 + k * 9000 > 56000 ? 20000 : 20000 + k * 9000) } });
   const ready = await next(recorder, 'ready');
   const gen = fork(path.join(here, 'voip-load-gen.ts'), [], { execArgv, env: { ...process.env, CALLS: String(calls), SECONDS: String(seconds), PHONE_PORT: String(ready.port) } });
   await next(gen, 'started');

@@ -208,19 +208,29 @@ export class MediaCall implements VoipCall {
       for (let t = this.written + step; this.written < target; t = Math.min(target, t + step)) this.playout(t, now, scratch);
       return;
     }
-    const a = mixA.subarray(0, n).fill(0);
-    const b = mixB.subarray(0, n).fill(0);
-    const paused = this.pausedSince !== null;
+    const a = mixA.subarray(0, n);
+    const b = mixB.subarray(0, n);
+    // The first stream of a leg plays straight into it; others are mixed in.
+    let filledA = false;
+    let filledB = false;
     for (const s of this.streams.values()) {
+      const toB = this.legs === 2 && s.offer.leg === 1;
+      const dst = toB ? b : a;
+      if (!(toB ? filledB : filledA)) {
+        const got = s.rtp.pull(target, dst);
+        if (got < n) dst.fill(0, got, n);
+        if (toB) filledB = true;
+        else filledA = true;
+        continue;
+      }
       const got = s.rtp.pull(target, tmp);
-      if (paused || got === 0) continue;
-      const into = this.legs === 2 && s.offer.leg === 1 ? b : a;
-      const mix = into === a ? a : b;
       for (let i = 0; i < got; i++) {
-        const v = mix[i]! + tmp[i]!;
-        mix[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
+        const v = dst[i]! + tmp[i]!;
+        dst[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       }
     }
+    if (!filledA || this.pausedSince !== null) a.fill(0);
+    if (this.legs === 2 && (!filledB || this.pausedSince !== null)) b.fill(0);
     const at = this.t0 + this.written / SAMPLES_PER_MS;
     this.written = target;
     const session = this.session;
