@@ -37,6 +37,8 @@ import { JournalService } from './app/journal-service.ts';
 import type { Services } from './app/services.ts';
 import { CustodyService } from './app/custody-service.ts';
 import { CustodyBox } from './custody/custody-box.ts';
+import { VoipService } from './app/voip-service.ts';
+import { VoipRecording } from './voip/voip-recording.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -144,6 +146,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     { channelCount },
   );
 
+  const voip = new VoipRecording({
+    recorder, events, tap, clock, alarms, settings, log: log.child({ part: 'voip' }), capacity: board.capabilities.voipRecording ? board.capabilities.voipCalls : 0,
+  });
+
   const timers: TimerHandle[] = [];
   let lastLinkErrors = 0;
   let lastDiskLevel: string | null = null;
@@ -191,6 +197,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const formatDataDisk = async () => {
     const t = now();
     for (const ch of channels) ch.shutdown(t);
+    await voip.endCalls('shutdown');
     await recorder.drain();
     await storage.format(host.disk);
     recorder.prepareFolders();
@@ -207,6 +214,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
     custody: custody ? new CustodyService(custody, index, auditor) : null,
+    voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,
@@ -216,6 +224,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   journal.startRetention(clock);
   link.start();
+  await voip.start();
   panel.setRunMode('running');
   const { startup } = storage;
   if (startup.recovered || startup.discarded || startup.purgesFinished) {
@@ -233,6 +242,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      await voip.stop();
       await link.stop();
       const t = now();
       for (const ch of channels) ch.shutdown(t);

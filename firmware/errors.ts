@@ -32,6 +32,10 @@ export const ERROR_CODES = {
   CUSTODY_UNAVAILABLE: { http: 503, message: 'The chain of custody is not available' },
   STATEMENT_NOT_FOUND: { http: 404, message: 'No signed statement for this recording' },
   KEY_ROTATION_FAILED: { http: 500, message: 'The device key could not be rotated; it is unchanged' },
+  // VoIP
+  VOIP_DISABLED: { http: 503, message: 'VoIP recording is not enabled on this box' },
+  VOIP_IMPORT_INVALID: { http: 422, message: 'The file is not a phone recording the recorder can read' },
+  PAYLOAD_TOO_LARGE: { http: 413, message: 'The upload is too large' },
   // API input
   BAD_REQUEST: { http: 400, message: 'Invalid request' },
   NOT_FOUND: { http: 404, message: 'Not found' },

@@ -16,6 +16,7 @@ import { settingsRoutes } from './settings/routes.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { custodyRoutes } from './custody/routes.ts';
+import { voipRoutes } from './voip/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -37,6 +38,7 @@ export function createApp(services: Services, options: AppOptions): Koa {
   eventRoutes(router, services);
   alarmRoutes(router, services);
   custodyRoutes(router, services);
+  voipRoutes(router, services);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -14,6 +14,7 @@ import type { DeviceService } from './device-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
 import type { CustodyService } from './custody-service.ts';
+import type { VoipService } from './voip-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -31,6 +32,8 @@ export interface Services {
   readonly journal: JournalService;
   /** Chain of custody: device key, signed statements, checks; null when the device key could not be opened. */
   readonly custody: CustodyService | null;
+  /** VoIP recording: settings, calls being recorded, phone recording import. */
+  readonly voip: VoipService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }
