@@ -108,7 +108,8 @@ export function buildResponse(req: SipRequest, peer: Peer, status: number, reaso
   headers.push(['From', getHeader(req.headers, 'From') ?? '']);
   headers.push(['To', toTag && headerParam(to, 'tag') === null ? `${to};tag=${toTag}` : to]);
   headers.push(['Call-ID', getHeader(req.headers, 'Call-ID') ?? '']);
-  headers.push(['CSeq', getHeader(req.headers, 'CSeq') ?? '']);
+  const cseq = getHeader(req.headers, 'CSeq') ?? '';
+  headers.push(['CSeq', parseCSeq(cseq) ? cseq : `0 ${req.method}`]); // a request without a usable CSeq still gets a well-formed answer
   headers.push(['Server', server], ...extra);
   return { kind: 'response', status, reason, headers, body: body ?? Buffer.alloc(0) };
 }
