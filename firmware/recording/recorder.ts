@@ -48,6 +48,8 @@ export interface SessionStart {
   at: number;
   /** 1: one party (an analog line); 2: two legs, leg 0 and leg 1. */
   legs?: 1 | 2;
+  /** Two legs stored stereo or mixed to mono; the recorder's `twoLegLayout` when left out. */
+  layout?: 'stereo' | 'mono';
 }
 
 /** What can change while a recording is open (numbers arrive digit by digit, SIP updates names). */
@@ -135,7 +137,7 @@ export class Recorder {
     const id = recordId(s.at, ref, s.part);
     const codec = this.codecOf();
     const legs = s.legs ?? 1;
-    const stereo = legs === 2 && (this.options.twoLegLayout?.() ?? 'stereo') === 'stereo';
+    const stereo = legs === 2 && (s.layout ?? this.options.twoLegLayout?.() ?? 'stereo') === 'stereo';
     const entry = newEntry(ref, s, {
       id, part: s.part, callType: s.callType, startMode: s.startMode, durationMs: 0,
       file: recordingFile(s.at, ref, id), codec, stereo,
@@ -238,7 +240,7 @@ export class Recorder {
 /** A new entry of a channel: what the start says, and what this recording is (id, file, codec...). */
 function newEntry(
   ref: ChannelRef,
-  s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs'>,
+  s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs' | 'layout'>,
   own: Pick<RecordEntry, 'id' | 'part' | 'callType' | 'startMode' | 'durationMs' | 'file' | 'codec' | 'stereo'>,
 ): RecordEntry {
   return {
