@@ -1,38 +1,16 @@
 /**
- * What the SIPREC server needs from the RTP media side: a call with one
- * stream per recorded leg. The shape of the media module's `VoipMedia`.
+ * What the SIPREC server needs of the media layer (`VoipMedia`,
+ * ../media/voip-call.ts): opening a call and driving its streams. Narrowed
+ * to the members used, so tests can stand in a small fake.
  */
-export interface VoipCallStart {
-  source: 'phone' | 'siprec';
-  callId: string;
-  localNumber?: string;
-  localName?: string;
-  remoteNumber?: string;
-  remoteName?: string;
-  direction: 'in' | 'out' | 'unknown';
-  participants?: { aor?: string; name?: string; role?: string }[];
-  metadata?: Record<string, string>;
-  device?: string;
-  at: number;
-}
-export interface StreamOffer {
-  label: string;
-  leg: 0 | 1 | 'mixed';
-  remote?: { address: string; port: number };
-  codecs: { pt: number; name: 'PCMA' | 'PCMU' | 'G722' | 'telephone-event'; rate: number }[];
-}
-export interface VoipCall {
-  readonly id: string;
-  addStream(o: StreamOffer): Promise<{ port: number }>;
-  updateStream(label: string, o: Partial<StreamOffer>): Promise<{ port: number }>;
-  removeStream(label: string): void;
-  pause(reason: string): void;
-  resume(): void;
-  update(change: Partial<VoipCallStart>): void;
-  close(reason: string): Promise<void>;
+import type { VoipCall as MediaCall, VoipCallStart, StreamOffer } from '../media/voip-call.ts';
+
+export type { VoipCallStart, StreamOffer };
+export interface VoipCall extends Pick<MediaCall, 'id' | 'addStream' | 'updateStream' | 'removeStream' | 'pause' | 'resume' | 'update' | 'close' | 'ended'> {
   stats(): object;
 }
+
 export interface VoipMedia {
-  /** Throws an error whose `code` is 'capacity' when over the licence. */
+  /** Throws a VoipMediaError with code 'capacity' past the licensed concurrency. */
   open(start: VoipCallStart): VoipCall;
 }

@@ -52,7 +52,8 @@ export class SiprecRecording {
     if (!offer.streams.some((s) => !s.declined)) return { ok: false, status: 488, reason: offer.streams[0]?.declined ?? 'no recordable stream' };
     let call: VoipCall;
     try {
-      call = media.open({ source: 'siprec', callId: ctx.sipCallId, direction: 'unknown', device: ctx.peer, at: ctx.now });
+      const legs = offer.streams.filter((s) => !s.declined).length === 1 ? 1 : 2;
+      call = media.open({ source: 'siprec', callId: ctx.sipCallId, direction: 'unknown', device: ctx.peer, legs, at: ctx.now });
     } catch (e) {
       if ((e as { code?: unknown }).code === 'capacity') return { ok: false, status: 503, reason: 'Recording Capacity Reached', retryAfter: 30 };
       return { ok: false, status: 500, reason: 'Media Unavailable' };
@@ -89,6 +90,9 @@ export class SiprecRecording {
   }
 
   stats(): object { return this.call.stats(); }
+
+  /** Resolves with the reason when the media call ends, whoever ended it. */
+  get ended(): Promise<string> { return this.call.ended; }
 
   private takeMetadata(md: RecordingMetadata, xml: string | null): void {
     this.metadata = mergeMetadata(this.metadata, md);

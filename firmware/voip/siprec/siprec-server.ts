@@ -173,6 +173,8 @@ export class SiprecServer implements TransactionUser {
     s.state = opened.rec.isPaused ? 'paused' : 'recording';
     tx.respond(200, 'OK', [...this.answerHeaders(local, tx.peer), ...(timer.kind === 'timer' ? timer.headers : [])], { type: 'application/sdp', data: Buffer.from(opened.answer) });
     if (timer.kind === 'timer') this.armTimer(s, timer.interval, timer.refresher);
+    // The media may end the call itself (no RTP for the silence timeout): the SRC is told with a BYE.
+    void opened.rec.ended.then((reason) => this.end(s, reason, true));
     this.o.log.info({ callId, peer: peerText(tx.peer), streams: opened.rec.recorded.map((r) => `${r.label}:${r.leg}`) }, 'SIPREC recording started');
     this.publish(s);
   }

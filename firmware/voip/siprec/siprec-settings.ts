@@ -8,8 +8,8 @@ const ipv4Cidr = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d|[12]\d|3[0-2
 export const siprecSettingsSchema = z.object({
   /** Accept recording sessions from SIPREC clients (PBX, SBC). */
   enabled: z.boolean().default(true),
-  /** SIP port, for UDP and TCP alike. */
-  port: z.number().int().min(1).max(65535).default(5060),
+  /** SIP port, for UDP and TCP alike (0: any free port, for tests). */
+  port: z.number().int().min(0).max(65535).default(5060),
   udp: z.boolean().default(true),
   tcp: z.boolean().default(true),
   /** Address the sockets bind to. */

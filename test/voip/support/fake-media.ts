@@ -7,6 +7,8 @@ export interface FakeCall extends VoipCall {
   log: string[];
   closed: string | null;
   changes: Partial<VoipCallStart>[];
+  /** Ends the call from the media side (silence timeout). */
+  endFromMedia(reason: string): void;
   /** The call as the recording would store it: start plus every update. */
   merged(): VoipCallStart;
 }
@@ -22,6 +24,8 @@ export class FakeMedia implements VoipMedia {
   open(start: VoipCallStart): VoipCall {
     if (this.open_.length >= this.capacity) throw Object.assign(new Error('over licence'), { code: 'capacity' });
     const media = this;
+    let endNow: (r: string) => void = () => {};
+    const ended = new Promise<string>((r) => { endNow = r; });
     const call: FakeCall = {
       id: `call-${this.calls.length + 1}`,
       start,
@@ -29,6 +33,8 @@ export class FakeMedia implements VoipMedia {
       log: [],
       closed: null,
       changes: [],
+      ended,
+      endFromMedia(reason) { call.closed = reason; endNow(reason); },
       async addStream(o) {
         if (media.failAddStream) throw new Error('no port');
         const port = media.nextPort;
@@ -47,7 +53,7 @@ export class FakeMedia implements VoipMedia {
       pause(reason) { call.log.push(`pause ${reason}`); },
       resume() { call.log.push('resume'); },
       update(change) { call.changes.push(change); },
-      async close(reason) { call.closed = reason; call.log.push(`close ${reason}`); },
+      async close(reason) { call.closed = reason; call.log.push(`close ${reason}`); endNow(reason); },
       stats() { return { streams: call.streams.size }; },
       merged() { return Object.assign({}, call.start, ...call.changes); },
     };
