@@ -45,13 +45,16 @@ function addressOf(c: { ip: string } | undefined): string | null {
 }
 
 export function parseOffer(text: string): OfferResult {
-  if (!/^v=0\s*$/m.test(text)) return { ok: false, status: 400, reason: 'SDP without v=0' };
-  let sdp: sdpTransform.SessionDescription;
   try {
-    sdp = sdpTransform.parse(text.replace(/\r?\n/g, '\r\n'));
-  } catch {
-    return { ok: false, status: 400, reason: 'unreadable SDP' };
+    return readOffer(text);
+  } catch (e) {
+    return { ok: false, status: 400, reason: `unreadable SDP (${e instanceof Error ? e.message : String(e)})` };
   }
+}
+
+function readOffer(text: string): OfferResult {
+  if (!/^v=0\s*$/m.test(text)) return { ok: false, status: 400, reason: 'SDP without v=0' };
+  const sdp = sdpTransform.parse(text.replace(/\r?\n/g, '\r\n'));
   const media = sdp.media ?? [];
   if (media.length === 0) return { ok: false, status: 488, reason: 'SDP offers no media stream' };
   const sessionDirection = sdp.direction;
@@ -66,7 +69,7 @@ export function parseOffer(text: string): OfferResult {
       codecs.push({ pt, name: known.name, rate: known.rate });
     }
     codecs.sort((a, b) => Number(a.name === 'telephone-event') - Number(b.name === 'telephone-event'));
-    const extras = (m.invalid ?? []).map((i) => i.value.toLowerCase());
+    const extras = (m.invalid ?? []).map((i) => String(i.value).toLowerCase());
     const pausedByAttribute = extras.some((v) => /^record:(paused|off)\b/.test(v) || /^recordpref:(pause|off|never)\b/.test(v));
     const address = addressOf(m.connection) ?? addressOf(sdp.connection);
     const direction = (m.direction ?? sessionDirection ?? 'sendrecv') as OfferedStream['direction'];
