@@ -50,10 +50,13 @@ export class SiprecRecording {
   /** Opens the media call for a first offer and returns the answer, or why it cannot be recorded. */
   static async open(media: VoipMedia, ctx: RecordingContext, offer: SdpOffer, metadata: RecordingMetadata | null, metadataXml: string | null): Promise<{ ok: true; rec: SiprecRecording; answer: string } | Refusal> {
     if (!offer.streams.some((s) => !s.declined)) return { ok: false, status: 488, reason: offer.streams[0]?.declined ?? 'no recordable stream' };
+    const recordable = offer.streams.filter((st) => !st.declined);
+    const plan = recordable.slice(0, 2).map((st, i): { label: string; leg: Leg } => ({ label: st.label, leg: recordable.length === 1 ? 'mixed' : (i as 0 | 1) }));
+    const md = metadata ? mergeMetadata(null, metadata) : null;
+    const known = describeCall(ctx, md, plan, metadataXml ?? '');
     let call: VoipCall;
     try {
-      const legs = offer.streams.filter((s) => !s.declined).length === 1 ? 1 : 2;
-      call = media.open({ source: 'siprec', callId: ctx.sipCallId, direction: 'unknown', device: ctx.peer, legs, at: ctx.now });
+      call = media.open({ source: 'siprec', callId: ctx.sipCallId, direction: 'unknown', device: ctx.peer, legs: plan.length === 1 ? 1 : 2, at: ctx.now, ...known });
     } catch (e) {
       if ((e as { code?: unknown }).code === 'capacity') return { ok: false, status: 503, reason: 'Recording Capacity Reached', retryAfter: 30 };
       return { ok: false, status: 500, reason: 'Media Unavailable' };
@@ -96,7 +99,7 @@ export class SiprecRecording {
 
   private takeMetadata(md: RecordingMetadata, xml: string | null): void {
     this.metadata = mergeMetadata(this.metadata, md);
-    if (xml) this.metadataXml = xml.length > MAX_METADATA_TEXT ? xml.slice(0, MAX_METADATA_TEXT) : xml;
+    if (xml) this.metadataXml = xml;
   }
 
   private answer(offer: SdpOffer, ports: number[]): string {
@@ -161,44 +164,45 @@ export class SiprecRecording {
     return { label: s.label, leg: leg ?? 'mixed', codecs: s.codecs, ...(remote ? { remote } : {}) };
   }
 
-  /** The participants of each leg: from the metadata's stream association, else by label order. */
-  private participantsByLeg(): Map<Leg, MetadataParticipant> {
-    const out = new Map<Leg, MetadataParticipant>();
-    const md = this.metadata;
-    if (!md) return out;
-    const legs = [...this.streams.values()];
-    for (const s of legs) {
-      const p = senderOfLabel(md, s.label);
-      if (p) out.set(s.leg, p);
-    }
-    if (out.size === 0) {
-      // No association: participants in document order go to the streams in label order.
-      const ordered = legs.sort((a, b) => (a.leg === 'mixed' ? 0 : a.leg) - (b.leg === 'mixed' ? 0 : b.leg));
-      ordered.forEach((s, i) => { const p = md.participants[i]; if (p) out.set(s.leg, p); });
-    }
-    return out;
-  }
-
   /** What the recording knows of the call: numbers and names per leg, participants, session ids. */
   describe(): Partial<VoipCallStart> {
-    const md = this.metadata;
-    const byLeg = this.participantsByLeg();
-    const first = byLeg.get(0) ?? byLeg.get('mixed');
-    const second = byLeg.get(1) ?? (byLeg.has('mixed') ? md?.participants.find((p) => p !== first) : undefined);
-    const roleOf = (p: MetadataParticipant) => {
-      for (const [leg, q] of byLeg) if (q === p) return leg === 'mixed' ? 'mixed' : `leg${leg}`;
-      return 'participant';
-    };
-    const meta: Record<string, string> = { 'sip.callId': this.ctx.sipCallId, 'siprec.src': this.ctx.peer };
-    if (md?.sessionId) meta['siprec.sessionId'] = md.sessionId;
-    if (md?.sipSessionIds.length) meta['siprec.sipSessionId'] = md.sipSessionIds.join(' ');
-    if (md?.groupId) meta['siprec.groupId'] = md.groupId;
-    for (const s of this.streams.values()) meta[`siprec.label.${s.label}`] = s.leg === 'mixed' ? 'mixed' : `leg${s.leg}`;
-    if (this.metadataXml) meta['siprec.metadata'] = this.metadataXml;
-    const change: Partial<VoipCallStart> = { metadata: meta };
-    if (md) change.participants = md.participants.map((p) => ({ aor: p.aor, name: p.name, role: roleOf(p) }));
-    if (first) { change.remoteNumber = numberOfAor(first.aor); change.remoteName = first.name; }
-    if (second) { change.localNumber = numberOfAor(second.aor); change.localName = second.name; }
-    return change;
+    return describeCall(this.ctx, this.metadata, [...this.streams.values()], this.metadataXml);
   }
+}
+
+/** The participants of each leg: from the metadata's stream association, else in document order by leg. */
+function participantsByLeg(md: RecordingMetadata | null, streams: ReadonlyArray<{ label: string; leg: Leg }>): Map<Leg, MetadataParticipant> {
+  const out = new Map<Leg, MetadataParticipant>();
+  if (!md) return out;
+  for (const s of streams) {
+    const p = senderOfLabel(md, s.label);
+    if (p) out.set(s.leg, p);
+  }
+  if (out.size === 0) {
+    const ordered = [...streams].sort((a, b) => (a.leg === 'mixed' ? 0 : a.leg) - (b.leg === 'mixed' ? 0 : b.leg));
+    ordered.forEach((s, i) => { const p = md.participants[i]; if (p) out.set(s.leg, p); });
+  }
+  return out;
+}
+
+/** The call as the metadata and the streams describe it: leg 0's sender is the remote party, leg 1's the local one. */
+function describeCall(ctx: RecordingContext, md: RecordingMetadata | null, streams: ReadonlyArray<{ label: string; leg: Leg }>, xml: string): Partial<VoipCallStart> {
+  const byLeg = participantsByLeg(md, streams);
+  const first = byLeg.get(0) ?? byLeg.get('mixed');
+  const second = byLeg.get(1) ?? (byLeg.has('mixed') ? md?.participants.find((p) => p !== first) : undefined);
+  const roleOf = (p: MetadataParticipant) => {
+    for (const [leg, q] of byLeg) if (q === p) return leg === 'mixed' ? 'mixed' : `leg${leg}`;
+    return 'participant';
+  };
+  const meta: Record<string, string> = { 'sip.callId': ctx.sipCallId, 'siprec.src': ctx.peer };
+  if (md?.sessionId) meta['siprec.sessionId'] = md.sessionId;
+  if (md?.sipSessionIds.length) meta['siprec.sipSessionId'] = md.sipSessionIds.join(' ');
+  if (md?.groupId) meta['siprec.groupId'] = md.groupId;
+  for (const s of streams) meta[`siprec.label.${s.label}`] = s.leg === 'mixed' ? 'mixed' : `leg${s.leg}`;
+  if (xml) meta['siprec.metadata'] = xml.length > MAX_METADATA_TEXT ? xml.slice(0, MAX_METADATA_TEXT) : xml;
+  const change: Partial<VoipCallStart> = { metadata: meta };
+  if (md) change.participants = md.participants.map((p) => ({ aor: p.aor, name: p.name, role: roleOf(p) }));
+  if (first) { change.remoteNumber = numberOfAor(first.aor); change.remoteName = first.name; }
+  if (second) { change.localNumber = numberOfAor(second.aor); change.localName = second.name; }
+  return change;
 }

@@ -60,23 +60,20 @@ export interface SippResult {
 
 export async function runSipp(dir: string, scenario: string, target: number, transport: 'u1' | 't1', timeoutS = 40): Promise<SippResult> {
   const sipPort = await freePortBlock(1, true);
+  const tag = `${scenario.replace(/\.xml$/, '')}-${transport}-${sipPort}`;
+  const logOf = (kind: string) => path.join(dir, 'logs', `${tag}.${kind}.log`);
   const mp = await freePortBlock(16);
   const args = [
     `127.0.0.1:${target}`, '-sf', `scenarios/${scenario}`, '-i', '127.0.0.1', '-p', String(sipPort), '-mi', '127.0.0.1', '-mp', String(mp),
     '-key', 'l2port', String(mp + 4), '-key', 'l2port_b', String(mp + 12),
     '-t', transport, '-m', '1', '-l', '1', '-nostdin', '-timeout', String(timeoutS), '-timeout_error', '-recv_timeout', '10000',
-    '-trace_msg', '-trace_err', '-trace_logs',
+    '-trace_msg', '-trace_err', '-trace_logs', '-message_file', logOf('messages'), '-error_file', logOf('errors'), '-log_file', logOf('log'),
   ];
   const child = spawn('sipp', args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
   child.stderr.on('data', (d: Buffer) => { stdout += d.toString(); });
   const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-  const read = (suffix: string) => {
-    const f = fs.readdirSync(path.join(dir, 'scenarios')).filter((n) => n.startsWith(scenario.replace(/\.xml$/, '')) && n.endsWith(suffix));
-    const text = f.map((n) => fs.readFileSync(path.join(dir, 'scenarios', n), 'utf8')).join('\n');
-    for (const n of f) fs.rmSync(path.join(dir, 'scenarios', n));
-    return text;
-  };
-  return { code, stdout, messages: read('_messages.log'), errors: read('_errors.log'), log: read('_logs.log') };
+  const read = (kind: string) => (fs.existsSync(logOf(kind)) ? fs.readFileSync(logOf(kind), 'utf8') : '');
+  return { code, stdout, messages: read('messages'), errors: read('errors'), log: read('log') };
 }
