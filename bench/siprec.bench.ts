@@ -43,7 +43,7 @@ const media = new VoipMediaServer({
 media.start();
 // Every call the server opens, to read its counters once it ended.
 let opened: VoipCall[] = [];
-const counting: VoipMedia = { open: (start) => { const c = media.open(start); opened.push(c); return c; } };
+const counting: Pick<VoipMedia, 'open'> = { open: (start) => { const c = media.open(start); opened.push(c); return c; } };
 const sip = new SiprecListener({ media: counting, clock: systemClock, log });
 await sip.start(siprecSettingsSchema.parse({ port: 0, bindAddress: '127.0.0.1', tcp: false }));
 
