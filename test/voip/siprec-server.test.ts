@@ -213,6 +213,17 @@ test('session timer: refreshed by re-INVITE it stays; not refreshed it ends with
   assert.ok(h.sent.some((m) => m.kind === 'request' && m.method === 'BYE'));
 });
 
+test('the media ending the call (no RTP) ends the session with a BYE to the SRC', async () => {
+  const h = new Harness();
+  await established(h, 'silent');
+  h.media.calls[0]!.endFromMedia('silence');
+  await new Promise((r) => setImmediate(r));
+  const bye = h.sent.find((m) => m.kind === 'request' && m.method === 'BYE');
+  assert.ok(bye);
+  assert.is(h.server.list().length, 0);
+  assert.is(h.statuses.at(-1)!.reason, 'silence');
+});
+
 test('requests from addresses outside the allowed list get 403', async () => {
   const h = new Harness({ allowed: (a) => a === '10.0.0.1' });
   await h.send(siprecInvite('deny'));
