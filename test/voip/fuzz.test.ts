@@ -13,18 +13,9 @@ import { parseOffer } from '../../firmware/voip/siprec/sdp-offer.ts';
 import { parseMetadata } from '../../firmware/voip/siprec/rs-metadata.ts';
 import { CRLF, request, siprecInvite } from './support/sip-client.ts';
 import { Harness } from './support/server-harness.ts';
+import { prng } from '../../firmware/sim/signals.ts';
 
-/** mulberry32: a small seeded generator, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = prng; // seeded, so a failure reproduces
 
 const DIR = '../shared/siprec/invite-samples/';
 const samples = fs.readdirSync(DIR).filter((f) => /^\d\d_.*\.txt$/.test(f)).map((f) => CRLF(fs.readFileSync(DIR + f, 'utf8')));
