@@ -35,6 +35,8 @@ import { DeviceService } from './app/device-service.ts';
 import { SettingsService } from './app/settings-service.ts';
 import { JournalService } from './app/journal-service.ts';
 import type { Services } from './app/services.ts';
+import { VoipService } from './app/voip-service.ts';
+import { VoipRecording } from './voip/voip-recording.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -140,6 +142,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     { channelCount },
   );
 
+  const voip = new VoipRecording({
+    recorder, events, tap, clock, alarms, settings, log: log.child({ part: 'voip' }), capacity: board.capabilities.voipRecording ? board.capabilities.voipCalls : 0,
+  });
+
   const timers: TimerHandle[] = [];
   let lastLinkErrors = 0;
   let lastDiskLevel: string | null = null;
@@ -187,6 +193,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const formatDataDisk = async () => {
     const t = now();
     for (const ch of channels) ch.shutdown(t);
+    await voip.endCalls('shutdown');
     await recorder.drain();
     await storage.format(host.disk);
     recorder.prepareFolders();
@@ -201,6 +208,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     alarms: new AlarmService(alarms, journal),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
+    voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
     }),
@@ -209,6 +217,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   journal.startRetention(clock);
   link.start();
+  await voip.start();
   panel.setRunMode('running');
   const { startup } = storage;
   if (startup.recovered || startup.discarded || startup.purgesFinished) {
@@ -226,6 +235,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      await voip.stop();
       await link.stop();
       const t = now();
       for (const ch of channels) ch.shutdown(t);

@@ -13,6 +13,7 @@ import type { AlarmService } from './alarm-service.ts';
 import type { DeviceService } from './device-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
+import type { VoipService } from './voip-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -28,6 +29,8 @@ export interface Services {
   readonly settings: SettingsService;
   /** The operation log. */
   readonly journal: JournalService;
+  /** VoIP recording: settings, calls being recorded, phone recording import. */
+  readonly voip: VoipService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

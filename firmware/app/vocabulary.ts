@@ -25,3 +25,6 @@ export { principalText } from '../journal/principal.ts';
 export { recordingPatchSchema, channelPatchSchema, type RecordingSettings } from '../settings/settings-schema.ts';
 export { doNotRecordEntrySchema, MAX_DO_NOT_RECORD, type DoNotRecordEntry } from '../settings/do-not-record.ts';
 export type { ChannelConfig } from '../calls/channel-config.ts';
+export { voipPatchSchema, type VoipSettings } from '../settings/voip-settings.ts';
+export type { VoipStatus } from './voip-service.ts';
+export type { CallStats as VoipCallStats } from '../voip/media/voip-call.ts';

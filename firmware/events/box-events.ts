@@ -99,6 +99,27 @@ export interface DiskLevelEvent {
   at: number;
 }
 
+/** A VoIP call's status (VoIP录音状态): when it starts and ends, and every second while it lasts. */
+export interface VoipSessionEvent {
+  type: 'voip.session';
+  id: string;
+  ref: ChannelRef;
+  state: 'active' | 'ended';
+  source: 'phone' | 'siprec';
+  /** The sending phone's MAC or the SRC's address. */
+  device: string;
+  peer: string | null;
+  codec: string | null;
+  localNumber: string;
+  remoteNumber: string;
+  packets: number;
+  lost: number;
+  jitterMs: number;
+  durationMs: number;
+  endReason: string | null;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -109,11 +130,12 @@ export type BoxEvent =
   | AlarmRaisedEvent
   | AlarmClearedEvent
   | LinkEvent
-  | DiskLevelEvent;
+  | DiskLevelEvent
+  | VoipSessionEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
-  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level',
+  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session',
 ];

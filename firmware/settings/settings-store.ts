@@ -21,6 +21,7 @@ import {
   recordingPatchSchema, recordingRuleBroken, recordingSettingsSchema,
   type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
 } from './settings-schema.ts';
+import { voipPatchSchema, voipRuleBroken, voipSettingsSchema, type VoipPatch, type VoipSettings } from './voip-settings.ts';
 
 export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
 
@@ -32,6 +33,8 @@ export interface SettingsChange {
   channels: Array<{ ref: ChannelRef; fields: Array<keyof ChannelConfig>; config: ChannelConfig }>;
   /** The do-not-record list changed. */
   doNotRecord: boolean;
+  /** Fields of the VoIP settings that changed. */
+  voip?: Array<keyof VoipSettings>;
   /** The settings after the change. */
   settings: Readonly<Settings>;
 }
@@ -88,6 +91,11 @@ export class SettingsStore {
     return this.current.recording;
   }
 
+  /** VoIP recording (VoIP平台参数). */
+  get voip(): Readonly<VoipSettings> {
+    return this.current.voip;
+  }
+
   get encryption(): Readonly<Settings['encryption']> {
     return this.current.encryption;
   }
@@ -130,6 +138,15 @@ export class SettingsStore {
       const broken = recordingRuleBroken(recording);
       if (broken) throw badRequest(`recording parameters: ${broken}`);
       return { next: { ...s, recording }, value: () => this.current.recording };
+    });
+  }
+
+  updateVoip(patch: VoipPatch): Promise<SettingsUpdate<VoipSettings>> {
+    return this.commit((s) => {
+      const voip = parse(voipSettingsSchema, { ...s.voip, ...parsePatch(voipPatchSchema, patch, 'VoIP settings') }, 'VoIP settings');
+      const broken = voipRuleBroken(voip);
+      if (broken) throw badRequest(`VoIP settings: ${broken}`);
+      return { next: { ...s, voip }, value: () => this.current.voip };
     });
   }
 
@@ -200,7 +217,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -241,7 +258,8 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
     if (fields.length) channels.push({ ref, fields, config: now });
   }
   const doNotRecord = JSON.stringify(before.doNotRecord) !== JSON.stringify(after.doNotRecord);
-  return { recording, channels, doNotRecord };
+  const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
+  return { recording, channels, doNotRecord, voip };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

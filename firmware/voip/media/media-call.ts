@@ -43,6 +43,8 @@ export class MediaCall implements VoipCall {
   readonly key: string;
   readonly legs: 1 | 2;
   private session: RecordingSession | null;
+  /** Id of the call's recording (null when it could not be opened). */
+  readonly recordId: string | null;
   /** Output position (samples since `t0`) up to which every leg was written. */
   private written = 0;
   private pausedSince: number | null = null;
@@ -83,6 +85,7 @@ export class MediaCall implements VoipCall {
       legs: this.legs,
       layout: ctx.layout(),
     });
+    this.recordId = this.session.entry.id;
     this.publishState(true);
   }
 
@@ -253,7 +256,7 @@ export class MediaCall implements VoipCall {
       source: this.start.source,
       callId: this.start.callId,
       ref: { ...this.ref },
-      recordId: this.session?.entry.id ?? null,
+      recordId: this.recordId,
       device: this.start.device ?? '',
       localNumber: this.start.localNumber ?? '',
       remoteNumber: this.start.remoteNumber ?? '',

@@ -36,6 +36,8 @@ export interface VoipMediaOptions {
   bindAddress?: string;
   /** Called when the number of calls changes (capacity alarms). */
   onLoad?: (active: number, capacity: number) => void;
+  /** Called with the final status of every call that ended. */
+  onEnded?: (stats: CallStats) => void;
 }
 
 export const PLAYOUT_TICK_MS = 20;
@@ -153,8 +155,10 @@ export class VoipMediaServer implements VoipMedia {
     this.calls.delete(c.id);
     this.slots.delete(c.ref.channel);
     this.counters.ended++;
-    this.recent.unshift(c.stats());
+    const stats = c.stats();
+    this.recent.unshift(stats);
     if (this.recent.length > 100) this.recent.pop();
     this.o.onLoad?.(this.calls.size, this.o.capacity);
+    this.o.onEnded?.(stats);
   }
 }
