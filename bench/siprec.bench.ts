@@ -24,7 +24,6 @@ import { systemClock } from '../firmware/host/linux/clock.ts';
 import { VoipMediaServer } from '../firmware/voip/media/voip-media.ts';
 import type { VoipCall, VoipMedia } from '../firmware/voip/media/voip-call.ts';
 import { SiprecListener } from '../firmware/voip/siprec/siprec-listener.ts';
-import { siprecSettingsSchema } from '../firmware/voip/siprec/siprec-settings.ts';
 
 const run = promisify(execFile);
 const steps = (process.env['BENCH_SIPREC_CALLS'] ?? '25,50,100,150,200,300').split(',').map(Number);
@@ -45,7 +44,7 @@ media.start();
 let opened: VoipCall[] = [];
 const counting: Pick<VoipMedia, 'open'> = { open: (start) => { const c = media.open(start); opened.push(c); return c; } };
 const sip = new SiprecListener({ media: counting, clock: systemClock, log });
-await sip.start(siprecSettingsSchema.parse({ port: 0, bindAddress: '127.0.0.1', tcp: false }));
+await sip.start({ port: 0, udp: true, tcp: false, bindAddress: '127.0.0.1', advertisedAddress: '', minSessionExpires: 90 });
 
 let best = 0;
 for (const calls of steps) {

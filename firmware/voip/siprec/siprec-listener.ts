@@ -4,18 +4,31 @@
  * settings change.
  */
 import os from 'node:os';
-import type { Logger } from 'pino';
 import type { Clock } from '../../host/host.ts';
 import type { Peer } from '../sip/transactions.ts';
 import type { VoipMedia } from './recording-media.ts';
-import { SiprecServer, type SiprecSessionStatus } from './siprec-server.ts';
+import { SiprecServer, type SipLogger, type SiprecSessionStatus } from './siprec-server.ts';
 import { SipTransport } from './sip-transport.ts';
-import { sourceFilter, type SiprecSettings } from './siprec-settings.ts';
+
+/** Where and how the SIP listener runs (from the VoIP settings). */
+export interface SiprecListenerSettings {
+  /** SIP port, UDP and TCP alike; 0 binds any free port (tests). */
+  port: number;
+  udp: boolean;
+  tcp: boolean;
+  bindAddress: string;
+  /** Address written in answers (SDP c=, Contact); empty: the bind address, else the box's first address. */
+  advertisedAddress: string;
+  /** Shortest session-timer interval accepted, seconds. */
+  minSessionExpires: number;
+  /** Whether requests from this address are served (others get 403); all are when absent. */
+  allowed?(address: string): boolean;
+}
 
 export interface SiprecListenerOptions {
   media: VoipMedia;
   clock: Pick<Clock, 'now' | 'setTimeout'>;
-  log: Logger;
+  log: SipLogger;
   onStatus?(s: SiprecSessionStatus): void;
 }
 
@@ -38,8 +51,8 @@ export class SiprecListener {
 
   sessions(): SiprecSessionStatus[] { return this.server?.list() ?? []; }
 
-  async start(settings: SiprecSettings): Promise<void> {
-    if (!settings.enabled || (!settings.udp && !settings.tcp)) return;
+  async start(settings: SiprecListenerSettings): Promise<void> {
+    if (!settings.udp && !settings.tcp) return;
     const advertised = settings.advertisedAddress || (settings.bindAddress !== '0.0.0.0' ? settings.bindAddress : '');
     const fallback = advertised || firstAddress();
     const log = this.o.log;
@@ -55,7 +68,7 @@ export class SiprecListener {
       send: (data, to) => transport?.send(data, to),
       local,
       log,
-      allowed: sourceFilter(settings.allowedSources),
+      ...(settings.allowed ? { allowed: settings.allowed } : {}),
       minSE: settings.minSessionExpires,
       ...(this.o.onStatus ? { onStatus: this.o.onStatus } : {}),
     });

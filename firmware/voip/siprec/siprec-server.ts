@@ -6,7 +6,6 @@
  * timer not refreshed, and answers OPTIONS. Transport-independent: bytes go
  * out through the injected `send`.
  */
-import type { Logger } from 'pino';
 import { getHeader, headerParam, headerValues, parseCSeq, parseSipMessage, serializeSipMessage, type SipHeaders, type SipMessage, type SipRequest } from '../sip/sip-message.ts';
 import { ServerTransactions, buildResponse, type Peer, type ServerTransaction, type SipTimers, type TimerHandle, type TransactionUser } from '../sip/transactions.ts';
 import { ClientRequests, dialogFromInvite, type Dialog, type LocalAddress } from '../sip/dialog.ts';
@@ -26,6 +25,12 @@ export interface SiprecSessionStatus {
   at: number;
 }
 
+export interface SipLogger {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+  debug?(obj: object, msg: string): void;
+}
+
 export interface SiprecServerOptions {
   media: VoipMedia;
   timers: SipTimers;
@@ -33,7 +38,7 @@ export interface SiprecServerOptions {
   send(data: Buffer, to: Peer): void;
   /** Our address and SIP port as this peer reaches us (Contact, Via, SDP). */
   local(peer: Peer): LocalAddress;
-  log: Pick<Logger, 'info' | 'warn' | 'debug'>;
+  log: SipLogger;
   /** Requests from other addresses get 403; all are allowed when absent. */
   allowed?(address: string): boolean;
   onStatus?(s: SiprecSessionStatus): void;
@@ -81,7 +86,7 @@ export class SiprecServer implements TransactionUser {
     const parsed = parseSipMessage(data);
     if (parsed.ok) return this.receive(parsed.message, peer);
     if (parsed.method === undefined || parsed.method === 'ACK' || !parsed.headers.some(([n]) => n === 'Via')) {
-      this.o.log.debug({ peer: peerText(peer), reason: parsed.reason }, 'unanswerable SIP message dropped');
+      this.o.log.debug?.({ peer: peerText(peer), reason: parsed.reason }, 'unanswerable SIP message dropped');
       return;
     }
     const req: SipRequest = { kind: 'request', method: parsed.method, uri: '', headers: parsed.headers, body: Buffer.alloc(0) };
@@ -125,7 +130,7 @@ export class SiprecServer implements TransactionUser {
 
   ack(req: SipRequest): void {
     const s = this.sessions.get(getHeader(req.headers, 'Call-ID') ?? '');
-    if (s && s.dialog) this.o.log.debug({ callId: s.sipCallId }, 'SIPREC session confirmed');
+    if (s && s.dialog) this.o.log.debug?.({ callId: s.sipCallId }, 'SIPREC session confirmed');
   }
 
   cancelled(invite: ServerTransaction): void {
