@@ -150,7 +150,7 @@ test('hold and resume: a=inactive, a=record:paused pause the recording; sendonly
   assert.is(h.media.calls.length, 1);
 });
 
-test('a re-INVITE dropping a stream (port 0) removes it; a re-INVITE while one is in progress gets 491', async () => {
+test('a re-INVITE dropping a stream (port 0) removes it and answers port 0 for it', async () => {
   const h = new Harness();
   const tag = await established(h, 'drop');
   await h.send(siprecInvite('drop', { cseq: 2, toTag: tag, xml: null, sdp: sdpOffer({ version: 2, ports: [16000, 0] }) }));
