@@ -7,7 +7,7 @@ import type { Recorder } from '../recording/recorder.ts';
 import type { RecordEntry } from '../recording/record-entry.ts';
 import { RecorderError } from '../errors.ts';
 import { LocalRecordingError, LocalRecordingReader } from './phone/local-recording.ts';
-import { callTypeOf, directionOfStart } from './media/media-call.ts';
+import { sessionStartOf } from './media/media-call.ts';
 
 export interface ImportMeta {
   startedAt: number;
@@ -24,20 +24,7 @@ export const IMPORT_REF = { portType: 'voip', port: 0, channel: 65535 } as const
 
 export async function importLocalRecording(recorder: Recorder, body: AsyncIterable<Uint8Array>, meta: ImportMeta, maxBytes: number): Promise<RecordEntry> {
   const reader = new LocalRecordingReader();
-  const session = recorder.open({ ...IMPORT_REF }, {
-    callId: `import:${meta.device ?? ''}:${meta.startedAt}`,
-    part: 1,
-    callType: callTypeOf(meta.direction),
-    direction: directionOfStart(meta.direction),
-    startMode: 'forced',
-    lineNumber: meta.localNumber ?? '',
-    localName: meta.localName ?? '',
-    remoteNumber: meta.remoteNumber ?? '',
-    callerName: meta.remoteName ?? '',
-    level: 'normal',
-    at: meta.startedAt,
-    legs: 1,
-  });
+  const session = recorder.open({ ...IMPORT_REF }, { ...sessionStartOf({ ...meta, at: meta.startedAt }, `import:${meta.device ?? ''}:${meta.startedAt}`, 'forced'), legs: 1 });
   let bytes = 0;
   let samples = 0;
   try {

@@ -30,6 +30,8 @@ export interface VoipRecordingOptions {
   settings: SettingsStore;
   /** Licensed concurrent calls (board file). */
   capacity: number;
+  /** Ended calls kept for the status page (default 100). */
+  keepEnded?: number;
 }
 
 const STATUS_MS = 1000;
@@ -48,7 +50,7 @@ export class VoipRecording {
     const v = () => o.settings.voip;
     this.allow = new AllowList(v().allowedSenders);
     this.media = new VoipMediaServer({
-      recorder: o.recorder, events: o.events, tap: o.tap, clock: o.clock, log: o.log, capacity: o.capacity,
+      recorder: o.recorder, events: o.events, tap: o.tap, clock: o.clock, log: o.log, capacity: o.capacity, keepEnded: o.keepEnded,
       bindAddress: v().bindAddress,
       settings: () => ({ rtpPorts: { min: v().rtpPortMin, max: v().rtpPortMax }, jitterMs: v().jitterMs, silenceTimeoutS: v().silenceTimeoutS, layout: v().layout }),
       minDurationMs: () => o.settings.recording.minFileS * 1000,

@@ -10,7 +10,9 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { PhoneClient } from '../support/phone-client.ts';
-import { packetise, send, udpClient } from '../support/rtp-send.ts';
+import { packetise, rtpPacket, send, udpClient } from '../support/rtp-send.ts';
+import { alawEncode } from '../../firmware/dsp/g711.ts';
+import { speechLike } from '../../firmware/sim/signals.ts';
 import { decodeWav } from '../../firmware/audio/wav.ts';
 import { locate } from '../support/audio-match.ts';
 
@@ -125,6 +127,31 @@ test('refusals: over capacity, a phone not allowed, malformed requests, an unkno
   assert.is(status.active, 0);
   assert.is(status.ended[0].endReason, 'disconnect');
   assert.is(box.daemon.services.voip.sessions().active.length, 0);
+  await box.stop();
+});
+
+test('a phone\'s local recording file is imported as a recording; a damaged one is refused', async () => {
+  const { box } = await voipBox();
+  const speech = speechLike(3, 5);
+  const head = Buffer.alloc(76);
+  head.write('PCMA', 0, 'latin1');
+  head.writeInt32LE(172, 64);
+  head.writeInt32LE(160, 68);
+  const packets = Buffer.concat(Array.from({ length: speech.length / 160 }, (_, k) => rtpPacket(8, k, 1000 + k * 160, 7, alawEncode(speech.subarray(k * 160, k * 160 + 160)))));
+  head.writeUInt32LE(packets.length, 72);
+  const url = `http://127.0.0.1:${box.port}/api/v1/voip/import?startedAt=2026-11-20T09:30:00%2B08:00&remoteNumber=13900139000&remoteName=${encodeURIComponent('李四')}&direction=out&device=001a2b3c4d5e`;
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.concat([head, packets]) });
+  const rec = (await res.json()) as any;
+  assert.is(res.status, 201, JSON.stringify(rec));
+  assert.is(rec.remoteNumber, '13900139000');
+  assert.is(rec.callerName, '李四');
+  assert.is(rec.direction, 'outgoing');
+  assert.is(rec.durationS, 3);
+  const audio = decodeWav((await box.api(`/api/v1/records/${rec.id}/audio`)).body as Buffer).channels[0]!;
+  assert.ok(locate(audio, 4000, 8000, speech, 3990, 4010).correlation > 0.95);
+  const bad = await fetch(url, { method: 'POST', body: Buffer.from('not a phone recording at all, too short or wrong codec name'.repeat(3)) });
+  assert.is(bad.status, 422);
+  assert.is(((await bad.json()) as any).error.code, 'VOIP_IMPORT_INVALID');
   await box.stop();
 });
 

@@ -1,6 +1,7 @@
 /** RTP for tests: packets of a known signal, impaired (loss, reordering, duplicates) with a seeded generator. */
 import dgram from 'node:dgram';
 import { alawEncode, ulawEncode } from '../../firmware/dsp/g711.ts';
+import { prng } from '../../firmware/sim/signals.ts';
 
 export function rtpPacket(pt: number, seq: number, ts: number, ssrc: number, payload: Uint8Array, marker = false): Buffer {
   const b = Buffer.alloc(12 + payload.length);
@@ -13,17 +14,7 @@ export function rtpPacket(pt: number, seq: number, ts: number, ssrc: number, pay
   return b;
 }
 
-/** A small deterministic generator (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from '../../firmware/sim/signals.ts';
 
 export interface Impairment {
   /** Share of packets never sent. */

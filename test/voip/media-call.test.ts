@@ -129,6 +129,38 @@ test('a call without RTP ends after the silence timeout with stop mode silence',
   await index.close();
 });
 
+test('a paused call records the pause as silence and loses nothing else', async () => {
+  const { server, index, clock, recorder, data } = await media(2);
+  const c = server.open({ source: 'phone', callId: 'p', direction: 'out', at: AT });
+  const { port } = await c.addStream({ label: 'm', leg: 'mixed', codecs: [{ pt: 8, name: 'PCMA', rate: 8000 }] });
+  const tone = Int16Array.from({ length: 8000 * 3 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 400 * i) / 8000)));
+  const { steps } = packetise(tone, 'PCMA', 5);
+  const udp = await udpClient();
+  for (const [k, step] of steps.entries()) {
+    if (k === 50) c.pause('hold');
+    if (k === 100) c.resume();
+    for (const p of step) await send(udp, p, port);
+    await arrive();
+    await clock.runFor(20, 20);
+  }
+  await clock.runFor(200, 20);
+  const st = c.stats();
+  assert.ok(st.pausedMs >= 990 && st.pausedMs <= 1010, `paused ${st.pausedMs} ms`);
+  assert.is(st.streams[0]!.lost, 0, 'nothing lost while paused');
+  await c.close('hangup');
+  await recorder.drain();
+  const e = (await index.get(st.recordId!))!;
+  const pcm = decodeWav(fs.readFileSync(path.join(data, e.file!))).channels[0]!;
+  const rms = (a: Int16Array) => Math.sqrt(a.reduce((x, v) => x + v * v, 0) / a.length);
+  // Audio before the pause, silence during it (after the jitter delay), audio after.
+  assert.ok(rms(pcm.subarray(1600, 6400)) > 3000);
+  assert.ok(rms(pcm.subarray(9600, 14400)) < 50, `pause ${rms(pcm.subarray(9600, 14400))}`);
+  assert.ok(rms(pcm.subarray(17600, 22400)) > 3000);
+  udp.close();
+  await server.stop();
+  await index.close();
+});
+
 async function assert_rejects(p: Promise<unknown>, code: string) {
   try {
     await p;

@@ -5,9 +5,9 @@
  * delay; each leg pulls exactly that many samples from its streams (silence
  * where none), so both legs of the recording advance together.
  */
-import type { CallDirection, CallType, StopMode } from '../../calls/call-types.ts';
+import type { CallDirection, CallType, StartMode, StopMode } from '../../calls/call-types.ts';
 import { STOP_MODE_LABEL } from '../../calls/call-types.ts';
-import type { RecordingSession, SessionUpdate } from '../../recording/recorder.ts';
+import type { RecordingSession, SessionStart, SessionUpdate } from '../../recording/recorder.ts';
 import { refKey, type ChannelRef } from '../../ports/channel-ref.ts';
 import { MediaStream } from './media-stream.ts';
 import {
@@ -31,6 +31,27 @@ export function participantsText(p: readonly VoipParticipant[] | undefined): str
     .map((x) => [x.name, x.aor ? `<${x.aor}>` : '', x.role ? `(${x.role})` : ''].filter(Boolean).join(' '))
     .join('; ')
     .slice(0, 1000);
+}
+
+/** A recording's start from a call's numbers, names and direction. */
+export function sessionStartOf(
+  s: Pick<VoipCallStart, 'direction' | 'localNumber' | 'localName' | 'remoteNumber' | 'remoteName' | 'at'>,
+  callId: string,
+  startMode: StartMode,
+): SessionStart {
+  return {
+    callId: callId.slice(0, 128),
+    part: 1,
+    callType: callTypeOf(s.direction),
+    direction: directionOfStart(s.direction),
+    startMode,
+    lineNumber: s.localNumber ?? '',
+    localName: s.localName ?? '',
+    remoteNumber: s.remoteNumber ?? '',
+    callerName: s.remoteName ?? '',
+    level: 'normal',
+    at: s.at,
+  };
 }
 
 /** The recording's stop mode for a reason given by a source. */
@@ -70,18 +91,8 @@ export class MediaCall implements VoipCall {
     this.lastPacketAt = t0;
     this.ended = new Promise((r) => (this.resolveEnded = r));
     this.session = ctx.recorder.open(ref, {
-      callId: `${start.source}:${start.callId}`.slice(0, 128),
-      part: 1,
-      callType: callTypeOf(start.direction),
-      direction: directionOfStart(start.direction),
-      startMode: 'signalling',
-      lineNumber: start.localNumber ?? '',
-      localName: start.localName ?? '',
-      remoteNumber: start.remoteNumber ?? '',
-      callerName: start.remoteName ?? '',
+      ...sessionStartOf(start, `${start.source}:${start.callId}`, 'signalling'),
       participants: participantsText(start.participants),
-      level: 'normal',
-      at: start.at,
       legs: this.legs,
       layout: ctx.layout(),
     });
@@ -175,7 +186,7 @@ export class MediaCall implements VoipCall {
     }
     const now = this.ctx.now();
     this.lastPacketAt = now;
-    if (this.pausedSince !== null) return;
+    // Paused, the stream still follows the packets (no loss counted); the playout records silence.
     s.rtp.receive(msg, this.posOf(now));
   }
 
@@ -235,7 +246,8 @@ export class MediaCall implements VoipCall {
         const min = this.ctx.minDurationMs();
         const session = this.session;
         this.session = null;
-        session?.close(stopModeOf(reason), (session.durationMs ?? 0) >= min, now);
+        const duration = session?.durationMs ?? 0;
+        session?.close(stopModeOf(reason), duration > 0 && duration >= min, now);
       } catch (e) {
         this.ctx.log.error({ call: this.id, err: (e as Error).message }, 'closing a voip recording failed');
       } finally {

@@ -3,7 +3,7 @@ import type { Recorder } from '../../recording/recorder.ts';
 import type { EventBus } from '../../events/event-bus.ts';
 import type { AudioTap } from '../../events/audio-tap.ts';
 import type { PortPool } from './port-pool.ts';
-import type { MediaCall } from './media-call.ts';
+import type { VoipCall } from './voip-call.ts';
 
 export interface MediaLogger {
   info(obj: object, msg: string): void;
@@ -22,5 +22,5 @@ export interface MediaContext {
   silenceTimeoutMs(): number;
   minDurationMs(): number;
   layout(): 'stereo' | 'mono';
-  closed(call: MediaCall): void;
+  closed(call: VoipCall): void;
 }

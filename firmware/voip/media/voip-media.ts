@@ -36,6 +36,8 @@ export interface VoipMediaOptions {
   bindAddress?: string;
   /** Called when the number of calls changes (capacity alarms). */
   onLoad?: (active: number, capacity: number) => void;
+  /** How many ended calls `ended()` keeps (default 100). */
+  keepEnded?: number;
   /** Called with the final status of every call that ended. */
   onEnded?: (stats: CallStats) => void;
 }
@@ -150,14 +152,14 @@ export class VoipMediaServer implements VoipMedia {
     await Promise.all([...this.calls.values()].map((c) => c.close('shutdown')));
   }
 
-  private onClosed(c: MediaCall): void {
+  private onClosed(c: VoipCall): void {
     if (this.calls.get(c.id) !== c) return;
     this.calls.delete(c.id);
     this.slots.delete(c.ref.channel);
     this.counters.ended++;
     const stats = c.stats();
     this.recent.unshift(stats);
-    if (this.recent.length > 100) this.recent.pop();
+    if (this.recent.length > (this.o.keepEnded ?? 100)) this.recent.pop();
     this.o.onLoad?.(this.calls.size, this.o.capacity);
     this.o.onEnded?.(stats);
   }

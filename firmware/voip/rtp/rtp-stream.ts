@@ -13,7 +13,8 @@
  *   late (counted, dropped).
  * - A new SSRC, a sequence jump or an in-order packet whose time lies
  *   outside [cursor, arrival + delay] (timestamp jump, sender clock drift)
- *   re-anchors the stream at that packet's arrival.
+ *   re-anchors the stream: a packet already due plays at once, one too far
+ *   ahead at its arrival plus the delay.
  * - Telephone events (RFC 4733) take their slot in the sequence and become
  *   the stream's digits.
  * Counters follow RFC 3550 (interarrival jitter, A.8). Pure: no I/O, no
@@ -144,12 +145,15 @@ export class RtpStream {
     }
     let pos = this.anchorPos + tsDelta(this.anchorTs, h.timestamp);
     if (!isEvent && seqDelta(this.highestSeq, h.sequence) > 0) {
-      // In order: a time outside [cursor, arrival + delay] is a timestamp jump or drift.
+      // In order: a time outside [cursor, arrival + delay] is a timestamp jump or drift. A packet
+      // already due plays at once (the sender fell behind: no gap added); one too far ahead waits
+      // the jitter delay from its arrival.
       if (pos + h.payloadLength <= this.played || pos > arrival + this.delay) {
         c.jumps++;
+        const at = pos > arrival ? arrival : this.played;
         this.anchorTs = h.timestamp;
-        this.anchorPos = arrival;
-        pos = arrival;
+        this.anchorPos = at;
+        pos = at;
       }
     } else if (!isEvent && pos + h.payloadLength <= this.played) {
       c.late++;
