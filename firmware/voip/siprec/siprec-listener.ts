@@ -81,7 +81,12 @@ export class SiprecListener {
       onStreamError: (head, peer) => server.receiveBytes(head, peer),
       onError: (e) => log.warn({ err: e.message }, 'SIP transport error'),
     });
-    await transport.start();
+    try {
+      await transport.start();
+    } catch (e) {
+      await transport.stop(); // a UDP socket bound before TCP failed is closed again
+      throw e;
+    }
     this.server = server;
     this.transport = transport;
     log.info({ port: transport.port, udp: settings.udp, tcp: settings.tcp }, 'SIPREC server listening');
