@@ -8,6 +8,7 @@ import type { SettingsStore } from '../settings/settings-store.ts';
 import type { VoipPatch, VoipSettings } from '../settings/voip-settings.ts';
 import type { VoipRecording } from '../voip/voip-recording.ts';
 import type { CallStats } from '../voip/media/voip-call.ts';
+import type { SiprecSessionStatus } from '../voip/siprec/siprec-server.ts';
 import type { Recorder } from '../recording/recorder.ts';
 import type { RecordEntry } from '../recording/record-entry.ts';
 import { importLocalRecording, type ImportMeta } from '../voip/import-local.ts';
@@ -18,6 +19,10 @@ export interface VoipStatus {
   licensed: number;
   enabled: boolean;
   phonePort: number | null;
+  /** The SIPREC listener's SIP port while it listens. */
+  sipPort: number | null;
+  /** SIPREC sessions in progress (their SIP side; the media side is in `active`). */
+  siprec: SiprecSessionStatus[];
   active: CallStats[];
   ended: readonly CallStats[];
 }
@@ -51,7 +56,7 @@ export class VoipService {
 
   sessions(): VoipStatus {
     const { active, ended } = this.voip.sessions();
-    return { licensed: this.capacity, enabled: this.voip.enabled, phonePort: this.voip.phonePort, active, ended };
+    return { licensed: this.capacity, enabled: this.voip.enabled, phonePort: this.voip.phonePort, sipPort: this.voip.sipPort, siprec: this.voip.siprecSessions(), active, ended };
   }
 
   /** Imports a phone's local recording file; one import at a time. */

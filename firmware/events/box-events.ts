@@ -120,6 +120,20 @@ export interface VoipSessionEvent {
   at: number;
 }
 
+/** A SIPREC session's SIP side: when it is answered, changes (re-INVITE, hold, resume) and ends. */
+export interface SiprecSessionEvent {
+  type: 'siprec.session';
+  sipCallId: string;
+  /** The VoIP call recording it (the id in voip.session events), once opened. */
+  callId: string | null;
+  /** The recording client (SRC), `address:port/transport`. */
+  peer: string;
+  state: 'setup' | 'recording' | 'paused' | 'ended';
+  streams: Array<{ label: string; leg: 0 | 1 | 'mixed'; port: number; remote: { address: string; port: number } | null; codec: string }>;
+  reason: string | null;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -131,11 +145,12 @@ export type BoxEvent =
   | AlarmClearedEvent
   | LinkEvent
   | DiskLevelEvent
-  | VoipSessionEvent;
+  | VoipSessionEvent
+  | SiprecSessionEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
-  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session',
+  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session',
 ];

@@ -19,6 +19,13 @@ export const voipSettingsSchema = z.object({
   phoneControlPort: port.default(5566),
   /** UDP/TCP port of the SIP listener (SIPREC). */
   sipPort: port.default(5060),
+  /** SIPREC transports listened on. */
+  sipUdp: z.boolean().default(true),
+  sipTcp: z.boolean().default(true),
+  /** Address written in SIPREC answers (SDP c=, Contact); empty: the bind address, else the box's first address. */
+  sipAdvertisedAddress: z.union([z.literal(''), z.string().regex(/^(\d{1,3}\.){3}\d{1,3}$/, 'an IPv4 address')]).default(''),
+  /** Shortest SIP session-timer interval accepted, seconds (RFC 4028 Min-SE). */
+  sipMinSessionExpires: z.number().int().min(90).max(86_400).default(90),
   rtpPortMin: z.number().int().min(1024).max(65535).default(20000),
   rtpPortMax: z.number().int().min(1024).max(65535).default(29999),
   /** Phones (MAC addresses) and senders (IPv4 addresses or subnets) allowed to record; empty: all. */

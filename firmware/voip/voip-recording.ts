@@ -17,6 +17,8 @@ import type { MediaLogger } from './media/media-context.ts';
 import type { CallStats } from './media/voip-call.ts';
 import { PhoneServer } from './phone/phone-server.ts';
 import { AllowList } from './phone/allow-list.ts';
+import { SiprecListener } from './siprec/siprec-listener.ts';
+import type { SiprecSessionStatus } from './siprec/siprec-server.ts';
 
 export interface VoipRecordingOptions {
   recorder: Recorder;
@@ -33,10 +35,13 @@ export interface VoipRecordingOptions {
 }
 
 const STATUS_MS = 1000;
+/** Settings whose change restarts the SIP listener. */
+const SIP_FIELDS: ReadonlyArray<keyof VoipSettings> = ['enabled', 'bindAddress', 'sipPort', 'sipUdp', 'sipTcp', 'sipAdvertisedAddress', 'sipMinSessionExpires'];
 
 export class VoipRecording {
   readonly media: VoipMediaServer;
   private phone: PhoneServer | null = null;
+  private sip: SiprecListener | null = null;
   private allow: AllowList;
   private timer: TimerHandle | null = null;
   private listening: Promise<void> = Promise.resolve();
@@ -72,6 +77,16 @@ export class VoipRecording {
     return this.phone?.port ?? null;
   }
 
+  /** The SIPREC listener's SIP port while it listens. */
+  get sipPort(): number | null {
+    return this.sip && this.sip.port > 0 ? this.sip.port : null;
+  }
+
+  /** SIPREC sessions in progress: SIP Call-ID, SRC, state, streams. */
+  siprecSessions(): SiprecSessionStatus[] {
+    return this.sip?.sessions() ?? [];
+  }
+
   get phoneCounters() {
     return this.phone?.counters ?? null;
   }
@@ -90,6 +105,8 @@ export class VoipRecording {
     await this.listening;
     await this.phone?.close();
     this.phone = null;
+    await this.sip?.stop();
+    this.sip = null;
     await this.media.stop();
   }
 
@@ -110,11 +127,18 @@ export class VoipRecording {
         await this.phone?.close();
         this.phone = null;
       });
-      void this.applyListeners();
     }
+    if (fields.some((f) => SIP_FIELDS.includes(f))) {
+      this.listening = this.listening.then(async () => {
+        await this.sip?.stop();
+        this.sip = null;
+      });
+    }
+    if (fields.some((f) => f === 'enabled' || f === 'phoneControlPort' || f === 'bindAddress' || SIP_FIELDS.includes(f))) void this.applyListeners();
   }
 
   private applyListeners(): Promise<void> {
+    this.listening = this.listening.then(() => this.startSip());
     this.listening = this.listening.then(async () => {
       if (!this.enabled || this.phone) return;
       const v = this.o.settings.voip;
@@ -129,6 +153,32 @@ export class VoipRecording {
       }
     });
     return this.listening;
+  }
+
+  /** The SIPREC server: SIP over UDP and TCP on the SIP port, the allowed senders as the sources it serves. */
+  private async startSip(): Promise<void> {
+    if (!this.enabled || this.sip) return;
+    const v = this.o.settings.voip;
+    const { events, clock } = this.o;
+    const sip = new SiprecListener({
+      media: this.media,
+      clock,
+      log: this.o.log,
+      onStatus: (s) => {
+        if (events.wants('siprec.session')) events.publish({ type: 'siprec.session', ...s });
+      },
+    });
+    try {
+      await sip.start({
+        port: v.sipPort, udp: v.sipUdp, tcp: v.sipTcp, bindAddress: v.bindAddress, advertisedAddress: v.sipAdvertisedAddress,
+        minSessionExpires: v.sipMinSessionExpires, allowed: (address) => this.allow.allows('', address),
+      });
+      this.sip = sip;
+      this.o.alarms.clear('voip-sip-listener');
+    } catch (e) {
+      await sip.stop();
+      this.o.alarms.raise('voip-sip-listener', 'major', 'device', `SIPREC listener cannot listen on port ${v.sipPort}: ${(e as Error).message}`, clock.now());
+    }
   }
 
   private onLoad(active: number, capacity: number): void {

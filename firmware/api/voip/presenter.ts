@@ -29,6 +29,11 @@ export function presentStatus(s: VoipStatus) {
     licensed: s.licensed,
     enabled: s.enabled,
     phonePort: s.phonePort,
+    sipPort: s.sipPort,
+    siprec: s.siprec.map((x) => ({
+      sipCallId: x.sipCallId, callId: x.callId, peer: x.peer, state: x.state,
+      streams: x.streams.map((st) => ({ label: st.label, leg: st.leg, port: st.port, remote: st.remote ? `${st.remote.address}:${st.remote.port}` : null, codec: st.codec })),
+    })),
     active: s.active.length,
     items: s.active.map(presentCall),
     ended: s.ended.map(presentCall),
