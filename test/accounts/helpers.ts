@@ -24,9 +24,10 @@ export interface AuthFixture {
   close(): Promise<void>;
 }
 
-export async function authFixture(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accounts-'))): Promise<AuthFixture> {
+/** `clock.now` is the services' time; `base` (when given) is a clock it runs ahead of by `clock.now - T0`. */
+export async function authFixture(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accounts-')), base?: () => number): Promise<AuthFixture> {
   const clock = { now: T0 };
-  const now = () => clock.now;
+  const now = base ? () => base() + clock.now - T0 : () => clock.now;
   const journal = await Journal.open(path.join(dir, 'journal'), { now });
   const audit = new Auditor(journal.operations, now, { error: () => undefined });
   const store = await AccountStore.open(dir, now());
