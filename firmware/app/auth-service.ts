@@ -89,7 +89,7 @@ export class AuthService {
     const s = this.sessions.end(token);
     if (!s) return;
     const account = this.store.find(s.username);
-    this.audit.note(account ? userPrincipal(account.username, s.ip, account.role) : visitor(s.username, s.ip), { item: 'account', operation: 'logout', parameter: s.username });
+    this.audit.note(account ? userPrincipal(account.username, s.ip, account.role) : visitor(s.username, s.ip), { item: 'account', operation: 'logout', parameter: s.username, detail: 'signed out' });
   }
 
   /** The live session of a token from this address, or undefined (never signed in, ended, expired, or another address). */

@@ -77,7 +77,7 @@ const GRANTS: Record<Caller, Need[]> = {
 function registeredRoutes(): Array<{ method: string; path: string }> {
   const out: Array<{ method: string; path: string }> = [];
   for (const layer of apiRouter(services).stack) {
-    const path = layer.path.replace(/^\/api\/v1/, '');
+    const path = String(layer.path).replace(/^\/api\/v1/, '');
     for (const method of layer.methods) if (method !== 'HEAD') out.push({ method, path });
   }
   return out;
@@ -140,7 +140,7 @@ test('each caller may do what its level grants and nothing more', async () => {
         headers: c.body !== undefined ? { 'content-type': 'application/json' } : {},
         body: c.body !== undefined ? JSON.stringify(c.body) : c.raw,
       });
-      const body = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+      const body: any = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
       controller.abort(); // the event stream stays open otherwise
       const allowed = GRANTS[caller].includes(c.need);
       const code = body?.error?.code;
