@@ -11,7 +11,7 @@ import path from 'node:path';
 import { RecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
 import { removeTempFiles } from '../recording/durable-files.ts';
-import { writeFileAtomic } from '../settings/settings-file.ts';
+import { readJsonFile, writeFileAtomic } from '../settings/settings-file.ts';
 import { accessSettingsSchema, accountsFileSchema, type AccessSettings, type Account, type AccountsFile } from './account-schema.ts';
 import { hashPassword } from './password.ts';
 
@@ -23,26 +23,6 @@ export interface AccountsLoadReport {
   source: 'file' | 'last-good' | 'default';
   /** Why the file in force could not be used, when it could not. */
   problem: string | null;
-}
-
-type Loaded = { ok: true; data: AccountsFile; text: string } | { ok: false; missing: boolean; reason: string };
-
-async function readAccountsFile(file: string): Promise<Loaded> {
-  let text: string;
-  try {
-    text = await fs.readFile(file, 'utf8');
-  } catch (e) {
-    const missing = (e as NodeJS.ErrnoException).code === 'ENOENT';
-    return { ok: false, missing, reason: missing ? 'missing' : (e as Error).message };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (e) {
-    return { ok: false, missing: false, reason: `not JSON (${(e as Error).message})` };
-  }
-  const parsed = accountsFileSchema.safeParse(json);
-  return parsed.success ? { ok: true, data: parsed.data, text } : { ok: false, missing: false, reason: describeZodError(parsed.error) };
 }
 
 const serialise = (data: AccountsFile) => `${JSON.stringify(data, null, 2)}\n`;
@@ -61,14 +41,14 @@ export class AccountStore {
     const file = path.join(dir, ACCOUNTS_FILE);
     await removeTempFiles(file);
     await removeTempFiles(path.join(dir, ACCOUNTS_LAST_GOOD));
-    const main = await readAccountsFile(file);
-    if (main.ok) return new AccountStore(dir, main.data, main.text, { source: 'file', problem: null });
+    const main = await readJsonFile(file, accountsFileSchema);
+    if (main.ok) return new AccountStore(dir, main.value, main.text, { source: 'file', problem: null });
     if (!main.missing) await fs.rename(file, `${file}.damaged`).catch(() => undefined);
-    const lastGood = await readAccountsFile(path.join(dir, ACCOUNTS_LAST_GOOD));
+    const lastGood = await readJsonFile(path.join(dir, ACCOUNTS_LAST_GOOD), accountsFileSchema);
     const problem = main.missing ? null : main.reason;
     if (lastGood.ok) {
-      const store = new AccountStore(dir, lastGood.data, null, { source: 'last-good', problem });
-      await store.save(lastGood.data);
+      const store = new AccountStore(dir, lastGood.value, null, { source: 'last-good', problem });
+      await store.save(lastGood.value);
       return store;
     }
     const store = new AccountStore(dir, await defaultAccounts(now), null, { source: 'default', problem });

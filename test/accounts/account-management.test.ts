@@ -8,24 +8,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isRecorderError } from '../../firmware/errors.ts';
 import { SYSTEM, userPrincipal } from '../../firmware/app/principal.ts';
 import { AccountStore } from '../../firmware/accounts/account-store.ts';
-import { authFixture, LAN, withAccounts, type AuthFixture } from './helpers.ts';
+import { authFixture, rejects, LAN, withAccounts, type AuthFixture } from './helpers.ts';
 
 const PW = 'Passw0rd-x';
 const ADMIN = userPrincipal('admin', LAN, 'admin');
-
-async function rejects(p: Promise<unknown> | (() => unknown), code: string): Promise<void> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(isRecorderError(e), String(e));
-    assert.is(e.code, code, e.message);
-    return;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 let f: AuthFixture;
 test.before.each(async () => {

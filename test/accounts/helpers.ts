@@ -8,6 +8,8 @@ import { Auditor } from '../../firmware/app/audit.ts';
 import { AuthService } from '../../firmware/app/auth-service.ts';
 import { AccountService } from '../../firmware/app/account-service.ts';
 import { SYSTEM } from '../../firmware/app/principal.ts';
+import * as assert from 'uvu/assert';
+import { isRecorderError, type RecorderError } from '../../firmware/errors.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 export const LAN = '192.168.1.20';
@@ -53,4 +55,16 @@ export async function withAccounts(f: AuthFixture, password = 'Passw0rd-x'): Pro
   await f.auth.logout(first.token);
   for (const role of ['super', 'user'] as const) await f.accounts.create(SYSTEM, { username: role, password, role });
   await f.accounts.create(SYSTEM, { username: 'temp', password, role: 'temporary', validHours: 2 });
+}
+
+/** Awaits `p` (or calls it) and checks it fails with the error `code`; returns the error. */
+export async function rejects(p: Promise<unknown> | (() => unknown), code: string): Promise<RecorderError & { detail: any }> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (e) {
+    assert.ok(isRecorderError(e), String(e));
+    assert.is(e.code, code, e.message);
+    return e as RecorderError & { detail: any };
+  }
+  return assert.unreachable(`expected ${code}`) as never;
 }

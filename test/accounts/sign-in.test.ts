@@ -9,23 +9,11 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { isRecorderError } from '../../firmware/errors.ts';
 import { SYSTEM } from '../../firmware/app/principal.ts';
 import { ABSOLUTE_LIFETIME_MS } from '../../firmware/accounts/session-table.ts';
-import { authFixture, LAN, T0, withAccounts, type AuthFixture } from './helpers.ts';
+import { authFixture, rejects, LAN, T0, withAccounts, type AuthFixture } from './helpers.ts';
 
 const PW = 'Passw0rd-x';
-
-async function rejects(p: Promise<unknown> | (() => unknown), code: string): Promise<any> {
-  try {
-    await (typeof p === 'function' ? p() : p);
-  } catch (e) {
-    assert.ok(isRecorderError(e), String(e));
-    assert.is(e.code, code, e.message);
-    return e;
-  }
-  assert.unreachable(`expected ${code}`);
-}
 
 let f: AuthFixture;
 test.before.each(async () => {
