@@ -8,7 +8,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pino from 'pino';
+import http from 'node:http';
 import { createApp } from '../../firmware/api/app.ts';
+import { authenticateRequest } from '../../firmware/api/auth/session-gate.ts';
 import { listenHttp } from '../../firmware/api/http-server.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { ADMIN_PASSWORD, signIn, type ApiClient } from '../support/api-client.ts';
@@ -204,6 +206,23 @@ test('a settings page changed since it was loaded is not overwritten: 409 stale'
   assert.is((await a.json('/api/v1/settings/do-not-record', { method: 'PUT', body: { entries: [] }, headers: { 'if-match': list.body.revision } })).status, 409);
   assert.is((await a.json('/api/v1/settings/do-not-record/110', { method: 'DELETE', headers: { 'if-match': list.body.revision } })).status, 409);
   assert.is((await a.json('/api/v1/settings/do-not-record/110', { method: 'DELETE' })).status, 200, 'without a revision the change is made');
+});
+
+test('a raw request (a WebSocket upgrade) is authenticated by its cookie or bearer token', async () => {
+  const server = http.createServer((req, res) => {
+    void authenticateRequest(box.services, req).then((p) => res.end(JSON.stringify(p ?? null)));
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as { port: number }).port}/ws`;
+  try {
+    const api = await signIn(origin);
+    assert.equal(await (await fetch(url, { headers: { authorization: `Bearer ${api.token}` } })).json(), { kind: 'user', account: 'admin', ip: '127.0.0.1', role: 'admin' });
+    assert.equal(await (await fetch(url, { headers: { cookie: `rdx_session=${api.token}` } })).json(), { kind: 'user', account: 'admin', ip: '127.0.0.1', role: 'admin' });
+    assert.is(await (await fetch(url, { headers: { cookie: 'rdx_session=forged' } })).json(), null);
+    assert.is(await (await fetch(url)).json(), null);
+  } finally {
+    server.close();
+  }
 });
 
 test.run();
