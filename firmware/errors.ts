@@ -31,6 +31,7 @@ export const ERROR_CODES = {
   // accounts, sign-in and rights (codes as the web UI matches them)
   unauthenticated: { http: 401, message: 'Sign in first' },
   bad_credentials: { http: 401, message: 'Wrong user name or password' },
+  wrong_password: { http: 400, message: 'The current password is wrong' },
   locked: { http: 429, message: 'Too many failed sign-ins; try again later' },
   address_not_allowed: { http: 403, message: 'This address may not use the web interface' },
   account_in_use: { http: 409, message: 'The account is already signed in elsewhere' },

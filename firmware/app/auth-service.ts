@@ -117,7 +117,7 @@ export class AuthService {
     await this.audit.run(me.principal, { item: 'account', operation: 'set', parameter: 'password', detail: me.username, requires: 'view' }, async () => {
       this.refuseWhileLocked(me.username, ip);
       const account = this.store.find(me.username)!;
-      if (!(await verifyPassword(oldPassword, account.passwordHash))) throw this.failed(me.username, ip, 'the current password is wrong');
+      if (!(await verifyPassword(oldPassword, account.passwordHash))) throw this.failed(me.username, ip, 'wrong_password');
       const weak = passwordWeakness(newPassword) ?? (newPassword === oldPassword ? 'the new password must differ from the current one' : null);
       if (weak) throw new RecorderError('weak_password', weak);
       const passwordHash = await hashPassword(newPassword);
@@ -181,10 +181,10 @@ export class AuthService {
   }
 
   /** Counts a failure; the error to answer: locked once the failures reach the limit. */
-  private failed(username: string, ip: string, message?: string): RecorderError {
+  private failed(username: string, ip: string, code: 'bad_credentials' | 'wrong_password' = 'bad_credentials'): RecorderError {
     const now = this.now();
     const outcome = this.lockout.failed(username, ip, now);
-    return outcome.locked ? locked(outcome.untilMs - now) : new RecorderError('bad_credentials', message);
+    return outcome.locked ? locked(outcome.untilMs - now) : new RecorderError(code);
   }
 
   private checkUsable(account: Account, ip: string): void {

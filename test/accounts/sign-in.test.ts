@@ -178,7 +178,7 @@ test('a temporary account has super-user rights for its hours, then its session 
 test('changing a password needs the current one, keeps the session, and is logged without the password', async () => {
   await withAccounts(f);
   const a = await f.auth.login({ username: 'super', password: PW, ip: LAN, bearer: true });
-  await rejects(f.auth.changePassword(a.token, LAN, 'wrong-pw-1', 'Newpass-22'), 'bad_credentials');
+  await rejects(f.auth.changePassword(a.token, LAN, 'wrong-pw-1', 'Newpass-22'), 'wrong_password');
   await rejects(f.auth.changePassword(a.token, LAN, PW, PW), 'weak_password');
   await f.auth.changePassword(a.token, LAN, PW, 'Newpass-22');
   assert.ok(f.auth.resolveSession(a.token, LAN));
