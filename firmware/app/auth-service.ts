@@ -116,7 +116,8 @@ export class AuthService {
     if (!me) throw new RecorderError('unauthenticated');
     await this.audit.run(me.principal, { item: 'account', operation: 'set', parameter: 'password', detail: me.username, requires: 'view' }, async () => {
       this.refuseWhileLocked(me.username, ip);
-      const account = this.store.find(me.username)!;
+      const account = this.store.find(me.username);
+      if (!account) throw new RecorderError('unauthenticated', 'the account no longer exists');
       if (!(await verifyPassword(oldPassword, account.passwordHash))) throw this.failed(me.username, ip, 'wrong_password');
       const weak = passwordWeakness(newPassword) ?? (newPassword === oldPassword ? 'the new password must differ from the current one' : null);
       if (weak) throw new RecorderError('weak_password', weak);
