@@ -39,6 +39,9 @@ import { CustodyService } from './app/custody-service.ts';
 import { CustodyBox } from './custody/custody-box.ts';
 import { VoipService } from './app/voip-service.ts';
 import { VoipRecording } from './voip/voip-recording.ts';
+import { AccountStore } from './accounts/account-store.ts';
+import { AuthService } from './app/auth-service.ts';
+import { AccountService } from './app/account-service.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -89,6 +92,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (settings.loadReport.damaged) {
     alarms.raise('settings-damaged', 'major', 'device', `settings file damaged (${settings.loadReport.problems.join('; ')}); ${settings.loadReport.source} in force`, now());
   }
+  const accountStore = await AccountStore.open(host.paths.config, now());
+  if (accountStore.loadReport.problem) {
+    alarms.raise('accounts-damaged', 'major', 'device', `accounts file damaged (${accountStore.loadReport.problem}); ${accountStore.loadReport.source} accounts in force`, now());
+  }
+  const auth = new AuthService(accountStore, auditor, now);
   const encryption = settings.encryption;
   fs.mkdirSync(host.paths.data, { recursive: true });
   const custody = await openCustody(host, log, alarms, now);
@@ -215,6 +223,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     journal: new JournalService(journal),
     custody: custody ? new CustodyService(custody, index, auditor) : null,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
+    auth,
+    accounts: new AccountService(accountStore, auth, auditor, now),
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,

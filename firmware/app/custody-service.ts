@@ -28,7 +28,7 @@ export class CustodyService {
   /** Replaces the device key (admin); the chain's hand-over entry is signed by the old key. */
   rotateKey(principal: Principal): Promise<RotationResult> {
     return this.audit.run(
-      principal, { item: 'system', operation: 'set', parameter: 'device-key' },
+      principal, { item: 'system', operation: 'set', parameter: 'device-key', requires: 'accounts' },
       () => this.box.rotate(principalText(principal)),
       (r) => `device key ${r.previous.slice(0, 16)}… → ${r.current.slice(0, 16)}… (chain entry ${r.seq})`,
     );

@@ -15,6 +15,8 @@ import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
 import type { CustodyService } from './custody-service.ts';
 import type { VoipService } from './voip-service.ts';
+import type { AuthService } from './auth-service.ts';
+import type { AccountService } from './account-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -34,6 +36,10 @@ export interface Services {
   readonly custody: CustodyService | null;
   /** VoIP recording: settings, calls being recorded, phone recording import. */
   readonly voip: VoipService;
+  /** Signing in and out, sessions, the web access settings. */
+  readonly auth: AuthService;
+  /** Accounts (administrators only). */
+  readonly accounts: AccountService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

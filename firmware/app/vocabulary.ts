@@ -28,3 +28,6 @@ export type { ChannelConfig } from '../calls/channel-config.ts';
 export { voipPatchSchema, type VoipSettings } from '../settings/voip-settings.ts';
 export type { VoipStatus } from './voip-service.ts';
 export type { CallStats as VoipCallStats } from '../voip/media/voip-call.ts';
+/** Accounts and web access: levels and the schemas the API validates with. */
+export { ROLES, ROLE_LABEL, type Role } from '../accounts/roles.ts';
+export { accessSettingsSchema, cidrSchema, usernameSchema, MAX_VALID_HOURS, type AccessSettings } from '../accounts/account-schema.ts';

@@ -15,6 +15,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
+import type { z } from 'zod';
 import { describeZodError } from '../schema-error.ts';
 import { removeTempFiles, syncFolder } from '../recording/durable-files.ts';
 import { settingsSchema, type Settings } from './settings-schema.ts';
@@ -24,9 +25,10 @@ export const LAST_GOOD_FILE = 'settings.last-good.json';
 export const DAMAGED_SUFFIX = '.damaged';
 
 export type ReadResult = { ok: true; settings: Settings; text: string } | { ok: false; missing: boolean; reason: string };
+export type JsonFileResult<T> = { ok: true; value: T; text: string } | { ok: false; missing: boolean; reason: string };
 
-/** Reads and validates one settings file. */
-export async function readSettingsFile(file: string): Promise<ReadResult> {
+/** Reads a JSON file and validates it with `schema`: missing, unreadable, not JSON or invalid are reasons, never exceptions. */
+export async function readJsonFile<T>(file: string, schema: z.ZodType<T>): Promise<JsonFileResult<T>> {
   let text: string;
   try {
     text = await fs.readFile(file, 'utf8');
@@ -40,9 +42,15 @@ export async function readSettingsFile(file: string): Promise<ReadResult> {
   } catch (e) {
     return { ok: false, missing: false, reason: `not JSON (${(e as Error).message})` };
   }
-  const parsed = settingsSchema.safeParse(json);
+  const parsed = schema.safeParse(json);
   if (!parsed.success) return { ok: false, missing: false, reason: describeZodError(parsed.error) };
-  return { ok: true, settings: parsed.data, text };
+  return { ok: true, value: parsed.data, text };
+}
+
+/** Reads and validates one settings file. */
+export async function readSettingsFile(file: string): Promise<ReadResult> {
+  const r = await readJsonFile(file, settingsSchema);
+  return r.ok ? { ok: true, settings: r.value, text: r.text } : r;
 }
 
 export function serialise(settings: Settings): string {

@@ -13,6 +13,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { TimelineSource } from '../../firmware/sim/line-model.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
+import { authedFetch } from '../support/api-client.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { DEVICE_KEY_FILE } from '../../firmware/custody/device-key.ts';
 import { parsePublicKeyPem } from '../../firmware/custody/key-material.ts';
@@ -32,7 +33,7 @@ const start = (dataDir: string) =>
   startSimBox({ sources: [call(1, 6), call(2, 8)], dataDir, config: { recording: { minFileS: 1 }, encryption: { enabled: true, key: KEY } } });
 
 async function post(box: SimBox, pathname: string, body?: Buffer) {
-  const res = await fetch(`http://127.0.0.1:${box.port}${pathname}`, { method: 'POST', body });
+  const res = await authedFetch(`http://127.0.0.1:${box.port}${pathname}`, { method: 'POST', body });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -17,7 +17,7 @@ import { generateSigningKey, publicKeyPem } from '../../firmware/custody/key-mat
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { custodyFixture, runVerifier, tmp, type CustodyFixture } from './helpers.ts';
 
-const ADMIN = userPrincipal('admin', '10.0.0.9');
+const ADMIN = userPrincipal('admin', '10.0.0.9', 'admin');
 const DAY = Date.parse('2026-11-20T00:00:00+08:00');
 
 let f: CustodyFixture;

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeWav } from '../../firmware/audio/wav.ts';
+import { authedFetch } from '../support/api-client.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { waitFor } from '../support/processes.ts';
 import { runSipp, sippWorkDir, freePortBlock, type SippResult } from '../voip/support/sipp.ts';
@@ -32,7 +33,7 @@ async function voipBox(): Promise<Box> {
     last = now;
   }, 5);
   const rtpPortMin = await freePortBlock(100);
-  const res = await fetch(`http://127.0.0.1:${box.port}/api/v1/voip/settings`, {
+  const res = await authedFetch(`http://127.0.0.1:${box.port}/api/v1/voip/settings`, {
     method: 'PATCH', headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ enabled: true, sipPort: 0, phoneControlPort: 0, bindAddress: '127.0.0.1', rtpPortMin, rtpPortMax: rtpPortMin + 99, silenceTimeoutS: 30, jitterMs: 60 }),
   });

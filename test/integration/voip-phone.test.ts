@@ -8,6 +8,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
+import { authedFetch } from '../support/api-client.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { PhoneClient } from '../support/phone-client.ts';
 import { packetise, rtpPacket, send, udpClient } from '../support/rtp-send.ts';
@@ -19,7 +20,7 @@ import { locate } from '../support/audio-match.ts';
 const MAC = '00:1A:2B:3C:4D:5E';
 
 async function patchVoip(box: SimBox, body: object) {
-  const res = await fetch(`http://127.0.0.1:${box.port}/api/v1/voip/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const res = await authedFetch(`http://127.0.0.1:${box.port}/api/v1/voip/settings`, { method: 'PATCH', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   return { status: res.status, body: (await res.json()) as any };
 }
 

@@ -12,6 +12,7 @@ export function presentOperation(o: OperationRecord) {
     time: new Date(o.time).toISOString(),
     account: o.principal.kind === 'user' ? o.principal.account : null,
     ip: o.principal.kind === 'user' ? o.principal.ip : null,
+    role: o.principal.kind === 'user' ? (o.principal.role ?? null) : null,
     by: principalText(o.principal),
     item: o.item,
     channel: o.channel ? refKey(o.channel) : null,
