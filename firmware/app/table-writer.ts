@@ -4,11 +4,11 @@
  * through bounded memory. CSV: UTF-8 with a byte-order mark (Excel then
  * reads Chinese correctly), RFC 4180 quoting, and a text cell starting with
  * = + - @ (or a tab or carriage return) prefixed with ' so a spreadsheet
- * never takes it for a formula. XLSX (exceljs streaming writer): cells are
- * typed strings and numbers, never formulas.
+ * never takes it for a formula. XLSX (xlsx-stream.ts): cells are typed
+ * strings and numbers, never formulas.
  */
 import { PassThrough, type Readable, type Writable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import { xlsxStream } from './xlsx-stream.ts';
 
 export type TableFormat = 'csv' | 'xlsx';
 export type Cell = string | number;
@@ -46,15 +46,15 @@ function room(s: Writable): Promise<void> {
  * generator's `finally` runs). An error while reading ends the stream with it.
  */
 export function writeTable(format: TableFormat, sheet: string, headers: readonly Cell[], pages: AsyncIterable<Cell[][]>): Readable {
+  if (format === 'xlsx') return xlsxStream(sheet, headers, pages);
   const out = new PassThrough({ highWaterMark: 64 * 1024 });
   // The consumer learns of a failure from destroy(); nothing must throw afterwards.
   out.on('error', () => undefined);
-  const write = format === 'csv' ? writeCsv : writeXlsx;
-  write(out, sheet, headers, pages).catch((e: unknown) => out.destroy(e as Error));
+  writeCsv(out, headers, pages).catch((e: unknown) => out.destroy(e as Error));
   return out;
 }
 
-async function writeCsv(out: PassThrough, _sheet: string, headers: readonly Cell[], pages: AsyncIterable<Cell[][]>): Promise<void> {
+async function writeCsv(out: PassThrough, headers: readonly Cell[], pages: AsyncIterable<Cell[][]>): Promise<void> {
   out.write(`\uFEFF${csvLine(headers)}`);
   for await (const rows of pages) {
     if (out.destroyed) return;
@@ -62,19 +62,4 @@ async function writeCsv(out: PassThrough, _sheet: string, headers: readonly Cell
     if (out.destroyed) return;
   }
   out.end();
-}
-
-async function writeXlsx(out: PassThrough, sheet: string, headers: readonly Cell[], pages: AsyncIterable<Cell[][]>): Promise<void> {
-  const book = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: false, useSharedStrings: false });
-  const ws = book.addWorksheet(sheet);
-  ws.addRow([...headers]).commit();
-  for await (const rows of pages) {
-    if (out.destroyed) return;
-    for (const r of rows) ws.addRow(r).commit();
-    // The workbook's zip writes into `out` as it goes: wait while the client is behind.
-    if (out.writableNeedDrain) await room(out);
-    if (out.destroyed) return;
-  }
-  ws.commit();
-  await book.commit();
 }
