@@ -52,6 +52,7 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /records/:id/restore': { need: 'configure' },
   'POST /records/purge-deleted': { need: 'configure' },
   'POST /records/:id/verify': { need: 'view', raw: 'not a recording' },
+  'POST /records/zip': { need: 'view', body: { ids: ['1763706000123-01-1'] } },
   'POST /storage/archive': { need: 'configure' },
   'POST /storage/maintenance': { need: 'configure' },
   'POST /storage/format': { need: 'configure', body: { confirm: 'FORMAT' } },
