@@ -10,9 +10,9 @@ module.exports = {
   forbidden: [
     {
       name: 'pure-layers-do-no-io',
-      comment: 'dsp/, calls/ and linecard/ are pure: bytes, samples and events in, decisions out; no file, network or device access.',
+      comment: 'dsp/, calls/, linecard/ and e1/ are pure: bytes, samples and events in, decisions out; no file, network or device access.',
       severity: 'error',
-      from: { path: '^firmware/(dsp|calls|linecard)/' },
+      from: { path: '^firmware/(dsp|calls|linecard|e1)/' },
       to: {
         dependencyTypesNot: ['type-only'],
         path: [IO_CORE, IO_PACKAGES, '^firmware/(host/linux|sim|recording|api|app)/'],
