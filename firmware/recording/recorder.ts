@@ -48,11 +48,13 @@ export interface SessionStart {
   at: number;
   /** 1: one party (an analog line); 2: two legs, leg 0 and leg 1. */
   legs?: 1 | 2;
+  /** Two legs: stereo or mixed for this recording (the recorder's layout when left out). */
+  layout?: 'stereo' | 'mono';
 }
 
 /** What can change while a recording is open (numbers arrive digit by digit, SIP updates names). */
 export type SessionUpdate = Partial<
-  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level'>
+  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level' | 'answered' | 'cause'>
 >;
 
 export interface RecordingSession {
@@ -135,7 +137,7 @@ export class Recorder {
     const id = recordId(s.at, ref, s.part);
     const codec = this.codecOf();
     const legs = s.legs ?? 1;
-    const stereo = legs === 2 && (this.options.twoLegLayout?.() ?? 'stereo') === 'stereo';
+    const stereo = legs === 2 && (s.layout ?? this.options.twoLegLayout?.() ?? 'stereo') === 'stereo';
     const entry = newEntry(ref, s, {
       id, part: s.part, callType: s.callType, startMode: s.startMode, durationMs: 0,
       file: recordingFile(s.at, ref, id), codec, stereo,
