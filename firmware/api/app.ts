@@ -15,6 +15,7 @@ import { alarmRoutes } from './alarms/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { e1Routes } from './e1/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -35,6 +36,7 @@ export function createApp(services: Services, options: AppOptions): Koa {
   journalRoutes(router, services);
   eventRoutes(router, services);
   alarmRoutes(router, services);
+  e1Routes(router, services);
   app.use(router.routes());
   app.use(router.allowedMethods());
   return app;

@@ -13,6 +13,7 @@ import type { AlarmService } from './alarm-service.ts';
 import type { DeviceService } from './device-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
+import type { TrunkService } from './trunk-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -28,6 +29,8 @@ export interface Services {
   readonly settings: SettingsService;
   /** The operation log. */
   readonly journal: JournalService;
+  /** E1 trunk ports: status, timeslots, settings. */
+  readonly trunks: TrunkService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

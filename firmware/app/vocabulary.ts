@@ -25,3 +25,6 @@ export { principalText } from '../journal/principal.ts';
 export { recordingPatchSchema, channelPatchSchema, type RecordingSettings } from '../settings/settings-schema.ts';
 export { doNotRecordEntrySchema, MAX_DO_NOT_RECORD, type DoNotRecordEntry } from '../settings/do-not-record.ts';
 export type { ChannelConfig } from '../calls/channel-config.ts';
+export { e1PortPatchSchema, type E1PortConfig, type E1PortPatch } from '../settings/e1-port-settings.ts';
+export type { TrunkPortStatus } from '../trunks/trunk-port.ts';
+export type { TimeslotStatus } from '../trunks/trunk-timeslot.ts';

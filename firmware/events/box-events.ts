@@ -99,6 +99,15 @@ export interface DiskLevelEvent {
   at: number;
 }
 
+/** An E1 port's line alarms, slips and signalling, per side, when they change. */
+export interface E1PortEvent {
+  type: 'e1.port';
+  port: number;
+  state: 'disabled' | 'up' | 'alarm';
+  sides: Record<'a' | 'b', { alarms: string[]; slips: number; crc4Errors: number; signalling: 'up' | 'down' | null }>;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -109,11 +118,12 @@ export type BoxEvent =
   | AlarmRaisedEvent
   | AlarmClearedEvent
   | LinkEvent
-  | DiskLevelEvent;
+  | DiskLevelEvent
+  | E1PortEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
-  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level',
+  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'e1.port',
 ];
