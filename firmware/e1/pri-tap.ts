@@ -24,6 +24,7 @@ import { HdlcDeframer, type HdlcDeframerOptions, type HdlcFrame } from './hdlc-d
 import { LapdReceiver, parseLapd, type LapdFrame } from './lapd.ts';
 import { PriCallTracker } from './pri-calls.ts';
 import { decodeQ931, type Q931Message } from './q931.ts';
+import { TimeOrderedQueue } from './time-order.ts';
 import type { PriTap, PriTapOptions, PriTapStats, TrunkEvent, TrunkSide } from './trunk-events.ts';
 
 export interface PriTapObserver {
@@ -56,8 +57,6 @@ interface SideState {
   up: boolean;
   lastFlagAt: number;
   flags: number;
-  /** Stream time up to which this side has been pushed. */
-  pushedTo: number;
 }
 
 export function createPriTap(options: PriTapConfig = {}): PriTap {
@@ -72,29 +71,15 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
     up: false,
     lastFlagAt: -Infinity,
     flags: 0,
-    pushedTo: -Infinity,
   });
   const sides: Record<TrunkSide, SideState> = { a: newSide(), b: newSide() };
-  const reorderWindow = options.reorderWindowMs ?? 500;
-  let pending: Pending[] = [];
+  const order = new TimeOrderedQueue<Pending>(['a', 'b'], options.reorderWindowMs ?? 500);
 
-  /** Hands the calls tracker every pending message up to `upTo`, in time order. */
-  function release(upTo: number, out: TrunkEvent[]): void {
-    if (pending.length === 0) return;
-    const ready = pending.filter((p) => p.at <= upTo).sort((x, y) => x.at - y.at);
-    if (ready.length === 0) return;
-    pending = pending.filter((p) => p.at > upTo);
+  function deliver(ready: Pending[], out: TrunkEvent[]): void {
     for (const p of ready) out.push(...calls.message(p.side, p.message, p.at));
   }
 
-  function watermark(): number {
-    const newest = Math.max(sides.a.pushedTo, sides.b.pushedTo);
-    let mark = newest;
-    for (const s of [sides.a, sides.b]) if (s.pushedTo >= newest - reorderWindow) mark = Math.min(mark, s.pushedTo);
-    return mark;
-  }
-
-  function frameIn(side: TrunkSide, s: SideState, frame: HdlcFrame, at: number, out: TrunkEvent[]): void {
+  function frameIn(side: TrunkSide, s: SideState, frame: HdlcFrame, at: number): void {
     obs.frame?.(side, frame, at);
     if (!frame.fcsOk) return;
     const l = parseLapd(frame.bytes);
@@ -114,7 +99,7 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
     }
     counters.messages++;
     obs.message?.(side, q.message, at);
-    pending.push({ side, message: q.message, at });
+    order.add(at, { side, message: q.message, at });
   }
 
   function liveness(at: number, out: TrunkEvent[]): void {
@@ -134,12 +119,10 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
       const out: TrunkEvent[] = [];
       const s = sides[side];
       if (!s) return out;
-      const start = at - ts16.length * OCTET_MS;
-      for (const o of [sides.a, sides.b]) if (o.pushedTo === -Infinity) o.pushedTo = start;
-      s.pushedTo = Math.max(s.pushedTo, at);
+      order.advance(side, at - ts16.length * OCTET_MS, at);
       const first = s.deframer.position;
       const lastOctet = first + ts16.length - 1;
-      s.deframer.push(ts16, (frame) => frameIn(side, s, frame, at - (lastOctet - frame.closingFlagOctet) * OCTET_MS, out));
+      s.deframer.push(ts16, (frame) => frameIn(side, s, frame, at - (lastOctet - frame.closingFlagOctet) * OCTET_MS));
       const flags = s.deframer.stats().flags;
       if (flags > s.flags) {
         s.flags = flags;
@@ -149,13 +132,13 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
           out.push({ type: 'signalling', at, state: 'up', side, reason: `side ${side}: HDLC flags` });
         }
       }
-      release(watermark(), out);
+      deliver(order.release(), out);
       liveness(at, out);
       return out;
     },
     tick(at) {
       const out: TrunkEvent[] = [];
-      release(Math.max(watermark(), at - reorderWindow), out);
+      deliver(order.releaseOlderThan(at), out);
       liveness(at, out);
       out.push(...calls.expire(at, callTimeout));
       return out;

@@ -1,40 +1,56 @@
-/** E1 test helpers: a small board with E1 ports, speech for each direction, and where a recording's channels match it. */
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { decodeWav } from '../../firmware/audio/wav.ts';
-import { speechLike } from '../../firmware/sim/signals.ts';
-import { locate } from '../support/audio-match.ts';
+import { readFileSync } from 'node:fs';
+import { parseWavHeader } from '../../firmware/audio/wav.ts';
+import { fcsOctets } from '../../firmware/e1/hdlc-deframer.ts';
 
-/** A board file like the RDT's with only 2 analog lines (fast in tests) and 4 E1 ports; `e1: false` for an RDS-like board. */
-export function e1Board(e1 = true): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e1-board-'));
-  const file = path.join(dir, 'board.json');
-  fs.writeFileSync(file, JSON.stringify({
-    model: e1 ? 'test-rdt' : 'test-rds',
-    name: 'E1 test board',
-    linecard: { transport: 'uart', device: 'unused', baudRate: 3000000 },
-    channels: { analog: 2, e1: e1 ? 4 : 0, voip: 0 },
-    gpio: { driver: 'sim', activeLow: false, lines: { pwr: 0, run: 1, link: 2, half: 3, full: 4, buzzer: 5 } },
-    storage: { kind: 'dir', mount: 'unused' },
-    capabilities: { analogRecording: 2, e1Recording: e1, voipRecording: false, cloud: false },
-  }));
-  return file;
+export const VECTORS = '../shared/e1-vectors';
+
+export const vector = (path: string): Buffer => readFileSync(`${VECTORS}/${path}`);
+export const vectorJson = <T = any>(path: string): T => JSON.parse(readFileSync(`${VECTORS}/${path}`, 'utf8')) as T;
+
+export function vectorAlaw(path: string): Uint8Array {
+  const buf = vector(path);
+  const info = parseWavHeader(buf, buf.length);
+  return buf.subarray(info.dataOffset, info.dataOffset + info.dataBytes);
 }
 
-export function speech(seconds: number, seed: number): Int16Array {
-  return speechLike(seconds, seed, -16);
+/** Seeded PRNG (mulberry32). */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
 }
 
-/** Where (in samples) each channel of a recording lines up with its reference, and how well. */
-export function matchChannels(wavFile: string, refs: Int16Array[], excerptS = 1): Array<{ offset: number; correlation: number }> {
-  const wav = decodeWav(fs.readFileSync(wavFile));
-  return refs.map((ref, c) => {
-    const rec = wav.channels[c]!;
-    // An excerpt from the middle of the recorded speech, searched for in the reference.
-    const n = excerptS * 8000;
-    const recStart = Math.max(0, Math.floor(rec.length / 2) - n / 2);
-    const found = locate(rec, recStart, n, ref, 0, ref.length - n);
-    return found;
-  });
+/** HDLC-encodes frames (FCS appended, zero insertion) into TS16 octets, MSB first, with `idleFlags` flags between frames. */
+export function hdlcEncode(frames: Uint8Array[], idleFlags = 4): Uint8Array {
+  const bits: number[] = [];
+  const flag = () => [0, 1, 1, 1, 1, 1, 1, 0].forEach((b) => bits.push(b));
+  for (let i = 0; i < idleFlags; i++) flag();
+  for (const f of frames) {
+    const body = [...f, ...fcsOctets(f)];
+    let ones = 0;
+    for (const byte of body) {
+      for (let k = 0; k < 8; k++) {
+        const b = (byte >>> k) & 1;
+        bits.push(b);
+        ones = b ? ones + 1 : 0;
+        if (ones === 5) {
+          bits.push(0);
+          ones = 0;
+        }
+      }
+    }
+    for (let i = 0; i < idleFlags; i++) flag();
+  }
+  while (bits.length % 8) bits.push(1);
+  const out = new Uint8Array(bits.length / 8);
+  for (let i = 0; i < bits.length; i++) if (bits[i]) out[i >>> 3]! |= 0x80 >>> (i & 7);
+  return out;
 }
+
+export const hex = (b: Uint8Array): string => Buffer.from(b).toString('hex');
+export const unhex = (s: string): Uint8Array => new Uint8Array(Buffer.from(s, 'hex'));

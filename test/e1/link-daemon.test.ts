@@ -3,7 +3,7 @@ import * as assert from 'uvu/assert';
 import path from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { E1PortModel, type E1SimCall } from '../../firmware/sim/e1/e1-port-model.ts';
-import { e1Board, matchChannels, speech } from './helpers.ts';
+import { e1Board, matchChannels, speech } from './link-helpers.ts';
 
 const caller = speech(4, 11);
 const callee = speech(4, 23);
