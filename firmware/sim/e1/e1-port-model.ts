@@ -44,8 +44,9 @@ export interface E1SimCall {
   clearedBy: E1Side;
   /** Cause of an unanswered call (PRI; default 17 busy, 19 no answer, 1 unallocated number). */
   cause?: number;
-  /** Audio each side sends after answer (8 kHz PCM), played once, then silence. */
+  /** Audio each side sends after answer (8 kHz PCM), played once, then silence (or again and again with `loopAudio`). */
   audio?: { a?: Int16Array; b?: Int16Array };
+  loopAudio?: boolean;
 }
 
 /** A TS16 stream recorded elsewhere, replayed on one side from `atMs`, with optional A-law voice per timeslot. */
@@ -70,6 +71,8 @@ export interface E1PortScript {
   calls?: E1SimCall[];
   replays?: E1Replay[];
   alarms?: E1AlarmSpan[];
+  /** Called before each block is made, to add calls as time goes on (generated traffic). */
+  feed?: (model: E1PortModel, blockStartMs: number) => void;
 }
 
 const ALARM_BIT: Record<E1AlarmSpan['kind'], number> = { los: E1Alarm.Los, ais: E1Alarm.Ais, lof: E1Alarm.Lof, lomf: E1Alarm.Lomf, rai: E1Alarm.Rai };
@@ -119,6 +122,9 @@ export class E1PortModel {
   private readonly out = { a: new Uint8Array(SIDE_BYTES), b: new Uint8Array(SIDE_BYTES) };
   private nextCallRef = { a: 1, b: 1 };
   private linkUpSent = false;
+  private readonly feed: E1PortScript['feed'];
+  /** A-law of each clip, encoded once (traffic plays the same clips again and again). */
+  private readonly encoded = new WeakMap<Int16Array, Uint8Array>();
   private frameCount = 0;
   readonly stats = { calls: 0, messages: 0, blocks: 0 };
 
@@ -128,11 +134,12 @@ export class E1PortModel {
     this.lapd = { a: new LapdSender(this.networkSide === 'a'), b: new LapdSender(this.networkSide === 'b') };
     this.replays = [...(script.replays ?? [])];
     this.alarms = [...(script.alarms ?? [])];
+    this.feed = script.feed;
     for (const c of script.calls ?? []) this.addCall(c);
   }
 
-  /** Adds a call (its seizure not yet past). */
-  addCall(call: E1SimCall): void {
+  /** Adds a call (its seizure not yet past); returns when its last signal is sent (ms). */
+  addCall(call: E1SimCall): number {
     this.stats.calls++;
     const from = call.from;
     const callRef = this.nextCallRef[from];
@@ -141,6 +148,7 @@ export class E1PortModel {
     if (this.signalling === 'pri') this.compilePri(c);
     else this.compileCas(c);
     this.actions.sort((x, y) => x.tMs - y.tMs);
+    return c.endMs;
   }
 
   /** Adds an alarm span. */
@@ -167,6 +175,7 @@ export class E1PortModel {
   block(startMs: number): { a: Uint8Array; b: Uint8Array } {
     const endMs = startMs + BLOCK_MS;
     this.stats.blocks++;
+    this.feed?.(this, startMs);
     if (this.signalling === 'pri' && !this.linkUpSent) {
       // The data link comes up first: SABME from the user side, UA from the network side.
       const user = other(this.networkSide);
@@ -247,7 +256,10 @@ export class E1PortModel {
     const { call } = c;
     for (const side of ['a', 'b'] as const) {
       const pcm = call.audio?.[side];
-      if (pcm && clearMs > answerMs) this.segments.push({ side, timeslot: call.timeslot, startMs: answerMs, endMs: clearMs, alaw: alawEncode(pcm) });
+      if (!pcm || clearMs <= answerMs) continue;
+      let alaw = this.encoded.get(pcm);
+      if (!alaw) this.encoded.set(pcm, (alaw = alawEncode(pcm)));
+      this.segments.push({ side, timeslot: call.timeslot, startMs: answerMs, endMs: clearMs, alaw, loop: call.loopAudio });
     }
   }
 
