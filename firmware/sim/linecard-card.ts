@@ -205,7 +205,7 @@ export class SimulatedLineCard {
     this.settings = Array.from({ length: this.channelCount }, defaultSettings);
     this.seqs.fill(0);
     this.blocks.fill(0);
-    this.e1Settings = this.e1Ports.map(() => ({ enabled: true, crc4: true }));
+    this.e1Settings = this.e1Ports.map(() => ({ enabled: false, crc4: true }));
     this.e1Seqs.fill(0);
     this.e1LastAlarms = new Array(this.e1Ports.length * 2).fill(-1);
     this.sendHello();

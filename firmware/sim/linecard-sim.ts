@@ -29,8 +29,12 @@ import { generateTraffic, type Traffic, type TrafficEvent } from './traffic.ts';
 import { E1PortModel, type E1Signalling, type E1SimCall } from './e1/e1-port-model.ts';
 import { e1TrafficPorts } from './e1/e1-traffic.ts';
 
-/** Unsent bytes beyond this are dropped: a UART does not wait for a reader. */
-const MAX_BACKLOG_BYTES = 256 * 1024;
+/**
+ * Unsent bytes beyond this are dropped: a UART does not wait for a reader.
+ * About 1.5 s of a full RDT's traffic (64 lines and 4 E1 ports, ≈ 2.6 MB/s),
+ * the card's buffer while the host is busy.
+ */
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 const realClock: Clock = {
   now: () => Date.now(),

@@ -6,6 +6,20 @@ import { decodeWav } from '../../firmware/audio/wav.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { locate } from '../support/audio-match.ts';
 
+/** The RDT's board file with the simulator's pseudo-terminal (var/linecard-host.pty) as its link and var/data as its disk. */
+export function rdtOnPty(dir: string): string {
+  const b = JSON.parse(fs.readFileSync(path.resolve(import.meta.dirname, '../../board/rdt.json'), 'utf8'));
+  b.model = 'sim-rdt-pty';
+  b.linecard = { transport: 'uart', device: 'var/linecard-host.pty', baudRate: 3000000 };
+  b.gpio = { ...b.gpio, driver: 'sim' };
+  b.storage = { kind: 'dir', mount: 'var/data' };
+  delete b.i2c;
+  delete b.console;
+  const file = path.join(dir, 'rdt-on-pty.json');
+  fs.writeFileSync(file, JSON.stringify(b));
+  return file;
+}
+
 /** A board file like the RDT's with only 2 analog lines (fast in tests) and 4 E1 ports; `e1: false` for an RDS-like board. */
 export function e1Board(e1 = true): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e1-board-'));
@@ -31,9 +45,9 @@ export function matchChannels(wavFile: string, refs: Int16Array[], excerptS = 1)
   const wav = decodeWav(fs.readFileSync(wavFile));
   return refs.map((ref, c) => {
     const rec = wav.channels[c]!;
-    // An excerpt from the middle of the recorded speech, searched for in the reference.
+    // An excerpt two thirds into the recording (after answer), searched for in the reference.
     const n = excerptS * 8000;
-    const recStart = Math.max(0, Math.floor(rec.length / 2) - n / 2);
+    const recStart = Math.max(0, Math.floor((rec.length * 2) / 3) - n / 2);
     const found = locate(rec, recStart, n, ref, 0, ref.length - n);
     return found;
   });
