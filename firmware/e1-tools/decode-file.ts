@@ -14,7 +14,7 @@
  *   e1-decode --pri --side-a FILE --side-b FILE
  *   e1-decode --cas FILE [--voice-a TS=FILE.wav]…
  *   e1-decode --cas --side-a FILE --side-b FILE [--voice-a TS=FILE.wav]… [--voice-b TS=FILE.wav]…
- *   options: --lsb-first (TS16 octets delivered bit-reversed), --chunk OCTETS (default 160)
+ *   options: --bit-order auto|msb-first|lsb-first (default auto: found from the signalling), --chunk OCTETS (default 160)
  *
  * A TS16 file is one octet per E1 frame (8000 a second). Voice files are
  * 8 kHz A-law WAV, sample n at the time of octet n. Without --voice-*, a CAS
@@ -36,13 +36,13 @@ interface Args {
   mode: 'pri' | 'cas';
   files: Partial<Record<TrunkSide, string>>;
   voice: Record<TrunkSide, Map<number, string>>;
-  lsbFirst: boolean;
+  bitOrder: 'auto' | 'msb-first' | 'lsb-first';
   chunk: number;
 }
 
 function parseArgs(argv: string[]): Args {
   let mode: 'pri' | 'cas' | undefined;
-  const args: Args = { mode: 'pri', files: {}, voice: { a: new Map(), b: new Map() }, lsbFirst: false, chunk: 160 };
+  const args: Args = { mode: 'pri', files: {}, voice: { a: new Map(), b: new Map() }, bitOrder: 'auto', chunk: 160 };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const value = () => {
@@ -60,11 +60,15 @@ function parseArgs(argv: string[]): Args {
       const m = /^(\d+)=(.+)$/.exec(value());
       if (!m || +m[1]! < 1 || +m[1]! > 31 || +m[1]! === 16) throw new UsageError(`${a} takes TIMESLOT=FILE.wav (timeslot 1..15, 17..31)`);
       args.voice[a === '--voice-a' ? 'a' : 'b'].set(+m[1]!, m[2]!);
-    } else if (a === '--lsb-first') args.lsbFirst = true;
-    else if (a === '--chunk') {
+    } else if (a === '--bit-order') {
+      const v = value();
+      if (v !== 'auto' && v !== 'msb-first' && v !== 'lsb-first') throw new UsageError('--bit-order takes auto, msb-first or lsb-first');
+      args.bitOrder = v;
+    } else if (a === '--chunk') {
       args.chunk = Number(value());
       if (!Number.isInteger(args.chunk) || args.chunk < 1) throw new UsageError('--chunk takes a whole number of octets');
-    } else throw new UsageError(`unknown argument ${a}`);
+    } else if (!a.startsWith('--') && !args.files.a) args.files.a = a;
+    else throw new UsageError(`unknown argument ${a}`);
   }
   if (!mode) throw new UsageError('give --pri or --cas');
   if (!args.files.a && !args.files.b) throw new UsageError('no TS16 file given');
@@ -138,7 +142,7 @@ export function decodeFiles(args: Args, print: (line: object) => void): void {
   let stats: object;
   if (args.mode === 'pri') {
     const tap = createPriTap({
-      lineBitOrder: args.lsbFirst ? 'lsb-first' : 'msb-first',
+      lineBitOrder: args.bitOrder,
       observer: {
         frame: (side, f) => print({ type: 'frame', side, closing_flag_octet: f.closingFlagOctet, hex: Buffer.from(f.bytes).toString('hex'), fcs: f.fcsOk ? 'ok' : 'bad' }),
         message: (side, m, at) => print({ type: 'q931', side, t_ms: r1(at), message: m.name, call_ref: m.callRef, flag: m.callRefFlag ? 1 : 0, channel: m.channel?.channels, exclusive: m.channel?.exclusive, calling: m.calling, called: m.called, cause: m.cause, progress: m.progress?.description, display: m.display, sending_complete: m.sendingComplete }),
@@ -158,6 +162,7 @@ export function decodeFiles(args: Args, print: (line: object) => void): void {
       for (const [ts, file] of given) voices.set(`${side}${ts}`, { side, ts, data: readAlaw(file) });
     }
     const tap = createCasTap({
+      lineBitOrder: args.bitOrder,
       observer: {
         line: (side, c) => print({ type: 'line', side, timeslot: c.timeslot, abcd: c.abcd.toString(2).padStart(4, '0'), t_ms: r1(c.at) }),
         tone: (side, timeslot, group, signal, on, at) => print({ type: 'mf', side, timeslot, group, signal, on, t_ms: r1(at) }),
@@ -180,7 +185,7 @@ export function main(argv: string[]): number {
   try {
     args = parseArgs(argv);
   } catch (err) {
-    process.stderr.write(`e1-decode: ${(err as Error).message}\nusage: e1-decode --pri|--cas FILE | --pri|--cas --side-a FILE --side-b FILE [--voice-a TS=FILE.wav]… [--voice-b TS=FILE.wav]…\n`);
+    process.stderr.write(`e1-decode: ${(err as Error).message}\nusage: e1-decode --pri|--cas FILE | --pri|--cas --side-a FILE --side-b FILE [--bit-order auto|msb-first|lsb-first] [--voice-a TS=FILE.wav]… [--voice-b TS=FILE.wav]…\n`);
     return 2;
   }
   process.stdout.on('error', (err: NodeJS.ErrnoException) => {

@@ -14,7 +14,8 @@
  * over-long frame or garbage; frames are not octet-aligned to the TS16 octets
  * and may share flags (one flag closing a frame and opening the next, or a
  * zero shared between two flags). For every frame closed by a flag it reports
- * the stream octet that holds the closing flag's last bit, the octets without
+ * the stream octet that holds the closing flag's last bit (and the one that
+ * holds the frame's first bit), the octets without
  * the FCS and whether the FCS was good. Frames shorter than 3 octets plus FCS
  * or not a whole number of octets are counted and dropped, not reported.
  */
@@ -22,6 +23,8 @@
 export interface HdlcFrame {
   /** Offset, in octets since the deframer started, of the octet holding the closing flag's last bit. */
   closingFlagOctet: number;
+  /** Offset of the octet holding the frame's first bit (after the opening flag). */
+  firstOctet: number;
   /** The frame from the address field on, without the FCS. */
   bytes: Uint8Array;
   fcsOk: boolean;
@@ -79,6 +82,7 @@ export class HdlcDeframer {
   private ones = 0;
   private hunting = true;
   private octet = 0;
+  private frameStart = 0;
   private readonly counters: HdlcDeframerStats = { octets: 0, flags: 0, frames: 0, fcsErrors: 0, aborts: 0, shortFrames: 0, tooLong: 0 };
 
   constructor(options: HdlcDeframerOptions = {}) {
@@ -94,6 +98,11 @@ export class HdlcDeframer {
   /** Octet offset of the next octet pushed. */
   get position(): number {
     return this.octet;
+  }
+
+  /** Offset of the first octet of a frame still being received, or -1 between frames. */
+  get openFrameOctet(): number {
+    return !this.hunting && this.bits > 7 ? this.frameStart : -1;
   }
 
   push(octets: Uint8Array, onFrame: (frame: HdlcFrame) => void): void {
@@ -137,6 +146,7 @@ export class HdlcDeframer {
       this.bits = 0;
       return;
     }
+    if (this.bits === 0) this.frameStart = this.octet;
     if ((this.bits & 7) === 0) this.buf[byte] = 0;
     if (bit) this.buf[byte]! |= 1 << (this.bits & 7);
     this.bits++;
@@ -161,6 +171,6 @@ export class HdlcDeframer {
     const fcsOk = fcs16(this.buf, 0, n) === FCS_GOOD_RESIDUE;
     if (fcsOk) this.counters.frames++;
     else this.counters.fcsErrors++;
-    onFrame({ closingFlagOctet: this.octet, bytes: this.buf.slice(0, n - 2), fcsOk });
+    onFrame({ closingFlagOctet: this.octet, firstOctet: this.frameStart, bytes: this.buf.slice(0, n - 2), fcsOk });
   }
 }

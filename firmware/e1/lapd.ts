@@ -7,10 +7,12 @@
  *
  * A tap sees each I frame as sent, including retransmissions (after a lost or
  * corrupted frame, go-back-N resends from the missing one, or after T200 the
- * last one again). `LapdReceiver` remembers which N(S) it delivered recently
- * (the 32 numbers behind the newest) per sender, SAPI and TEI, and drops an I
- * frame whose N(S) it has already delivered; a SABME or UA on the data link
- * (multiple-frame establishment, V(S) = 0 again) forgets them.
+ * last one again). `LapdReceiver` remembers what it delivered under the
+ * recent N(S) values (the 32 behind the newest) per sender, SAPI and TEI, and
+ * drops an I frame carrying the same information under the same N(S); a
+ * SABME, UA, DISC or DM on the data link (V(S) = 0 again) forgets them, and
+ * other information under a remembered N(S) (a re-establishment the tap did
+ * not hear) is delivered.
  */
 
 export type LapdKind = 'I' | 'RR' | 'RNR' | 'REJ' | 'SABME' | 'DM' | 'UI' | 'DISC' | 'UA' | 'FRMR' | 'XID' | 'S?' | 'U?';
@@ -60,7 +62,8 @@ export function parseLapd(bytes: Uint8Array): LapdResult {
 
 /** Delivers each I frame of one sender once; UI frames always. */
 export class LapdReceiver {
-  private readonly delivered = new Map<number, Uint8Array>();
+  /** Per sender link (SAPI, TEI): the information last delivered under each N(S) still in the window. */
+  private readonly delivered = new Map<number, (Uint8Array | undefined)[]>();
   retransmissions = 0;
 
   /** True when the frame's information is new layer-3 data to act on. */
@@ -73,13 +76,16 @@ export class LapdReceiver {
     if (frame.kind === 'UI') return frame.info.length > 0;
     if (frame.kind !== 'I' || frame.ns === undefined) return false;
     let seen = this.delivered.get(key);
-    if (!seen) this.delivered.set(key, (seen = new Uint8Array(128)));
-    if (seen[frame.ns]) {
+    if (!seen) this.delivered.set(key, (seen = new Array<Uint8Array | undefined>(128)));
+    const before = seen[frame.ns];
+    // The same N(S) with the same information is a retransmission; with other
+    // information the link was re-established unseen and numbering started over.
+    if (before && sameBytes(before, frame.info)) {
       this.retransmissions++;
       return false;
     }
-    seen[frame.ns] = 1;
-    for (let j = 32; j < 96; j++) seen[(frame.ns + j) & 127] = 0;
+    seen[frame.ns] = frame.info.slice();
+    for (let j = 32; j < 96; j++) seen[(frame.ns + j) & 127] = undefined;
     return frame.info.length > 0;
   }
 
@@ -87,4 +93,10 @@ export class LapdReceiver {
   reset(): void {
     this.delivered.clear();
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

@@ -13,6 +13,9 @@
  * the call: its sender is the clearing side, its cause the call's cause. A
  * SETUP on a timeslot still held by an earlier call, or reusing the key of an
  * earlier call, clears the earlier one as 'timeout' (its clearing was missed).
+ * A RESTART (global call reference) naming channels clears their calls as
+ * failed, cleared by its sender. A call whose SETUP was not heard (corrupted, or before the tap started) is
+ * picked up, without numbers, from a response that names its channel.
  */
 import type { Q931Message } from './q931.ts';
 import type { CallOutcome, CauseInfo, NumberInfo, TrunkEvent, TrunkSide } from './trunk-events.ts';
@@ -26,11 +29,16 @@ interface PriCall {
   preferred?: number;
   calling?: NumberInfo;
   called?: NumberInfo;
+  /** Opened from a response, its SETUP not (yet) heard. */
+  lateJoin?: boolean;
   seized: boolean;
   alerted: boolean;
   answered: boolean;
   lastAt: number;
 }
+
+/** Responses that may open a call whose SETUP was not heard: CALL PROCEEDING, ALERTING, PROGRESS, CONNECT, SETUP ACKNOWLEDGE. */
+const LATE_JOIN = new Set([0x02, 0x01, 0x03, 0x07, 0x0d]);
 
 const other = (side: TrunkSide): TrunkSide => (side === 'a' ? 'b' : 'a');
 
@@ -54,13 +62,29 @@ export class PriCallTracker {
 
   /** One Q.931 message heard from `side`. */
   message(side: TrunkSide, msg: Q931Message, at: number): TrunkEvent[] {
-    if (msg.callRef <= 0) return []; // global or null call reference: RESTART and friends
+    if (msg.callRef <= 0) {
+      // Global call reference: a RESTART of named channels ends their calls (Q.931 §5.5).
+      if (msg.messageType !== 0x46 || !msg.channel) return [];
+      const out: TrunkEvent[] = [];
+      for (const c of [...this.calls.values()]) {
+        if (c.seized && msg.channel.channels.includes(c.timeslot!)) out.push(...this.clear(c, at, side, { value: 41, text: 'restart' }));
+      }
+      return out;
+    }
     const originatingSide = msg.callRefFlag ? other(side) : side;
     const key = `${originatingSide}:${msg.callRef}`;
     const fromCaller = side === originatingSide;
     const out: TrunkEvent[] = [];
     if (msg.messageType === 0x05 && fromCaller) {
       const old = this.calls.get(key);
+      if (old?.lateJoin && !old.calling && !old.called) {
+        // The SETUP of a call picked up from its response arrived after all.
+        old.lateJoin = false;
+        old.calling = msg.calling;
+        old.called = msg.called;
+        if (old.seized) out.push({ type: 'numbers', timeslot: old.timeslot!, at, calling: old.calling, called: old.called });
+        return out;
+      }
       if (old) out.push(...this.clear(old, at, 'timeout', undefined));
       const call: PriCall = { key, callRef: msg.callRef, originatingSide, calling: msg.calling, called: msg.called, seized: false, alerted: false, answered: false, lastAt: at };
       this.calls.set(key, call);
@@ -70,8 +94,16 @@ export class PriCallTracker {
       else call.preferred = ch;
       return out;
     }
-    const call = this.calls.get(key);
-    if (!call) return out;
+    let call = this.calls.get(key);
+    if (!call) {
+      // Its SETUP was missed (a corrupted frame, or the tap started late): a
+      // response naming the channel still gives the call, without numbers.
+      const ch = msg.channel?.channels[0];
+      if (fromCaller || ch === undefined || !LATE_JOIN.has(msg.messageType)) return out;
+      call = { key, callRef: msg.callRef, originatingSide, seized: false, alerted: false, answered: false, lastAt: at, lateJoin: true };
+      this.calls.set(key, call);
+      this.callsSeen++;
+    }
     call.lastAt = at;
     switch (msg.messageType) {
       case 0x7b: // INFORMATION: overlap sending

@@ -11,6 +11,10 @@
  * the side. Calls survive a D-channel outage: a call whose clearing is never
  * heard is cleared by `tick` after `callTimeoutMs` without a message.
  *
+ * A frame's time is the time of its first bit: a response cannot start before
+ * the request has ended, so messages of both sides ordered by their first bit
+ * are in the order they were sent, however long each is.
+ *
  * The two sides are pushed separately, so a message heard on one side may be
  * pushed after a later one of the other side. Decoded messages wait until both
  * sides have been pushed past their time (a side silent for more than
@@ -35,7 +39,11 @@ export interface PriTapObserver {
 }
 
 export interface PriTapConfig extends PriTapOptions {
-  lineBitOrder?: HdlcDeframerOptions['lineBitOrder'];
+  /**
+   * How the line card delivers TS16 octets: 'msb-first' as sent (G.704), 'lsb-first' bit-reversed,
+   * or 'auto' (default): both are tried until one gives a frame with a good FCS.
+   */
+  lineBitOrder?: HdlcDeframerOptions['lineBitOrder'] | 'auto';
   observer?: PriTapObserver;
   /** How long a message may wait for the other side's octets of the same time (default 500 ms). */
   reorderWindowMs?: number;
@@ -52,7 +60,10 @@ const DEFAULT_CALL_TIMEOUT_MS = 4 * 3600_000;
 const DEFAULT_SIGNALLING_TIMEOUT_MS = 1000;
 
 interface SideState {
+  /** The deframer in use; while the bit order is unknown, the first of the candidates. */
   deframer: HdlcDeframer;
+  /** Deframers still tried (bit order 'auto' until a good frame decides). */
+  candidates: HdlcDeframer[];
   lapd: LapdReceiver;
   up: boolean;
   lastFlagAt: number;
@@ -66,12 +77,17 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
   const calls = new PriCallTracker();
   const counters = { lapdErrors: 0, messages: 0, q931Errors: 0, signallingLosses: 0 };
   const newSide = (): SideState => ({
-    deframer: new HdlcDeframer({ lineBitOrder: options.lineBitOrder }),
+    ...deframers(),
     lapd: new LapdReceiver(),
     up: false,
     lastFlagAt: -Infinity,
     flags: 0,
   });
+  function deframers(): Pick<SideState, 'deframer' | 'candidates'> {
+    const order = options.lineBitOrder ?? 'auto';
+    const candidates = order === 'auto' ? [new HdlcDeframer({ lineBitOrder: 'msb-first' }), new HdlcDeframer({ lineBitOrder: 'lsb-first' })] : [new HdlcDeframer({ lineBitOrder: order })];
+    return { deframer: candidates[0]!, candidates: candidates.length > 1 ? candidates : [] };
+  }
   const sides: Record<TrunkSide, SideState> = { a: newSide(), b: newSide() };
   const order = new TimeOrderedQueue<Pending>(['a', 'b'], options.reorderWindowMs ?? 500);
 
@@ -119,10 +135,24 @@ export function createPriTap(options: PriTapConfig = {}): PriTap {
       const out: TrunkEvent[] = [];
       const s = sides[side];
       if (!s) return out;
-      order.advance(side, at - ts16.length * OCTET_MS, at);
       const first = s.deframer.position;
       const lastOctet = first + ts16.length - 1;
-      s.deframer.push(ts16, (frame) => frameIn(side, s, frame, at - (lastOctet - frame.closingFlagOctet) * OCTET_MS));
+      const timeOf = (frame: HdlcFrame) => at - (lastOctet - frame.firstOctet) * OCTET_MS;
+      if (s.candidates.length === 0) s.deframer.push(ts16, (frame) => frameIn(side, s, frame, timeOf(frame)));
+      else {
+        for (const d of s.candidates) {
+          d.push(ts16, (frame) => {
+            if (s.candidates.length > 0 && frame.fcsOk) {
+              s.deframer = d; // the bit order that gives good frames
+              s.candidates = [];
+            }
+            if (s.deframer === d) frameIn(side, s, frame, timeOf(frame));
+          });
+        }
+      }
+      // Every frame that began before a frame still being received is complete.
+      const open = s.deframer.openFrameOctet;
+      order.advance(side, at - ts16.length * OCTET_MS, open < 0 ? at : at - (lastOctet + 1 - open) * OCTET_MS);
       const flags = s.deframer.stats().flags;
       if (flags > s.flags) {
         s.flags = flags;

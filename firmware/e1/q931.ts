@@ -153,17 +153,17 @@ function decodeIe(msg: Q931Message, id: number, body: Uint8Array): boolean {
       if (body.length >= 2) {
         const description = body[1]! & 0x7f;
         msg.progress = {
-          location: CAUSE_LOCATIONS[body[0]! & 0x0f] ?? `location ${body[0]! & 0x0f}`,
+          location: locationName(body[0]!),
           description,
           text: PROGRESS_DESCRIPTIONS[description] ?? `progress ${description}`,
         };
       }
       return true;
     case 0x28:
-      msg.display = ia5(body, true);
+      msg.display = ia5(body);
       return true;
     case 0x2c:
-      msg.keypad = ia5(body, false);
+      msg.keypad = ia5(body);
       return true;
     case 0x6c:
       msg.calling = partyNumber(body, true);
@@ -179,18 +179,17 @@ function decodeIe(msg: Q931Message, id: number, body: Uint8Array): boolean {
   }
 }
 
-function ia5(body: Uint8Array, skipCharset: boolean): string {
+/** IA5 characters of an element; octets with the top bit set (a leading display-type or charset octet in some networks) are left out. */
+function ia5(body: Uint8Array): string {
   let s = '';
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
-    if (c & 0x80) {
-      if (skipCharset && i === 0) continue; // a leading charset / display-type octet (some networks)
-      continue;
-    }
     if (c >= 0x20 && c < 0x7f) s += String.fromCharCode(c);
   }
   return s;
 }
+
+const locationName = (octet: number): string => CAUSE_LOCATIONS[octet & 0x0f] ?? `location ${octet & 0x0f}`;
 
 function partyNumber(body: Uint8Array, withPresentation: boolean): NumberInfo {
   if (body.length === 0) return { digits: '' };
@@ -207,7 +206,7 @@ function partyNumber(body: Uint8Array, withPresentation: boolean): NumberInfo {
     // Redirecting number: octet 3b (reason for redirection) follows when 3a has no extension bit.
     if ((o3a & 0x80) === 0 && body.length > 2) i = 3;
   }
-  info.digits = ia5(body.subarray(i), false);
+  info.digits = ia5(body.subarray(i));
   return info;
 }
 
@@ -236,8 +235,7 @@ function cause(body: Uint8Array): CauseIe | undefined {
   if ((body[0]! & 0x80) === 0) i = 2; // octet 3a: recommendation
   if (i >= body.length) return undefined;
   const value = body[i]! & 0x7f;
-  const loc = body[0]! & 0x0f;
-  return { value, text: causeText(value), location: CAUSE_LOCATIONS[loc] ?? `location ${loc}` };
+  return { value, text: causeText(value), location: locationName(body[0]!) };
 }
 
 function channelId(body: Uint8Array): ChannelId | undefined {

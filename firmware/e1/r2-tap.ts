@@ -20,8 +20,11 @@
  *
  * Alignment loss of either side's multiframe is a `signalling` down event;
  * calls stay and are cleared by `tick` after `callTimeoutMs` without a signal.
+ * Line changes and MF onsets of both sides reach the call logic in time
+ * order (time-order.ts), held back by the line debounce plus 20 ms.
  * `options.observer` sees every accepted ABCD change and MF tone.
  */
+import { reverseBits } from './bit-order.ts';
 import { ABCD_UNKNOWN, CasMultiframe, type AbcdChange } from './cas-multiframe.ts';
 import { R2Register, type RegisterChange } from './r2-register.ts';
 import { R2ToneDetector, type R2Group } from './r2-tones.ts';
@@ -35,6 +38,11 @@ export interface CasTapObserver {
 
 export interface CasTapConfig extends CasTapOptions {
   observer?: CasTapObserver;
+  /**
+   * How the line card delivers TS16 octets: 'msb-first' as sent (G.704), 'lsb-first' bit-reversed,
+   * or 'auto' (default): both are searched until one finds the multiframe alignment.
+   */
+  lineBitOrder?: 'msb-first' | 'lsb-first' | 'auto';
   reorderWindowMs?: number;
 }
 
@@ -73,7 +81,16 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
   const stableMultiframes = Math.max(1, Math.round((options.lineDebounceMs ?? 10) / 2));
   const obs = options.observer ?? {};
   const frames: Record<TrunkSide, CasMultiframe> = { a: new CasMultiframe(stableMultiframes), b: new CasMultiframe(stableMultiframes) };
+  const bitOrder = options.lineBitOrder ?? 'auto';
+  /** Per side, while the bit order is unknown: a second multiframe searched on the bit-reversed octets. */
+  const reversed: Partial<Record<TrunkSide, CasMultiframe>> =
+    bitOrder === 'auto' ? { a: new CasMultiframe(stableMultiframes), b: new CasMultiframe(stableMultiframes) } : {};
+  const flip: Record<TrunkSide, boolean> = { a: bitOrder === 'lsb-first', b: bitOrder === 'lsb-first' };
   const order = new TimeOrderedQueue<Item>(['a', 'b'], options.reorderWindowMs ?? 500);
+  // Line changes are reported with the time they were first seen, up to the
+  // debounce later, and MF onsets up to 15 ms after they began: hold events
+  // that long so that both kinds reach the call logic in time order.
+  const holdMs = stableMultiframes * 2 + 20;
   const calls = new Map<number, CasCall>();
   const voice = new Map<string, VoiceState>();
   const counters = { lineSignals: 0, mfTones: 0, unexpectedSignals: 0, callsSeen: 0, timedOutCalls: 0 };
@@ -137,6 +154,15 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
     else if (code !== AB_ACK && code !== AB_IDLE) counters.unexpectedSignals++;
   }
 
+  /** The MF group to listen for on `side` of `timeslot`: while a call is seized and not answered (the seize counts at once, before it reaches the call logic). */
+  function registerGroup(side: TrunkSide, timeslot: number): R2Group | undefined {
+    const call = calls.get(timeslot);
+    if (call && !call.ended) return call.answered ? undefined : side === call.forward ? 'forward' : 'backward';
+    if (ab(side, timeslot) === AB_SEIZE) return 'forward';
+    if (ab(other(side), timeslot) === AB_SEIZE) return 'backward';
+    return undefined;
+  }
+
   function tone(item: Extract<Item, { kind: 'tone' }>, out: TrunkEvent[]): void {
     const call = calls.get(item.timeslot);
     if (!call || call.answered || call.ended) return;
@@ -163,14 +189,33 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
       const out: TrunkEvent[] = [];
       const mf = frames[side];
       if (!mf) return out;
-      mf.push(ts16, at, {
-        change: (change) => {
+      const handler = {
+        change: (change: AbcdChange) => {
           obs.line?.(side, change);
           order.add(change.at, { kind: 'line', side, change });
         },
-        alignment: (aligned, t, reason) => out.push({ type: 'signalling', at: t, state: aligned ? 'up' : 'down', side, reason: `side ${side}: ${reason}` }),
-      });
-      order.advance(side, at - ts16.length * OCTET_MS, at);
+        alignment: (aligned: boolean, t: number, reason: string) =>
+          out.push({ type: 'signalling', at: t, state: aligned ? 'up' : 'down', side, reason: `side ${side}: ${reason}` }),
+      };
+      const rev = reversed[side];
+      if (!rev) mf.push(flip[side] ? reverseBits(ts16) : ts16, at, handler);
+      else {
+        // Bit order unknown: search both; the first to align is kept (as sent wins a tie).
+        const held: (() => void)[] = [];
+        mf.push(ts16, at, handler);
+        rev.push(reverseBits(ts16), at, {
+          change: (c) => held.push(() => handler.change(c)),
+          alignment: (aligned, t, reason) => held.push(() => handler.alignment(aligned, t, reason)),
+        });
+        if (mf.isAligned()) reversed[side] = undefined;
+        else if (rev.isAligned()) {
+          frames[side] = rev;
+          flip[side] = true;
+          reversed[side] = undefined;
+          held.forEach((replay) => replay());
+        }
+      }
+      order.advance(side, at - ts16.length * OCTET_MS, at - holdMs);
       return run(order.release(), out);
     },
     pushVoice(side, timeslot, alaw, at) {
@@ -178,8 +223,7 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
       const key = `${side}:${timeslot}`;
       let v = voice.get(key);
       if (!v) voice.set(key, (v = { samples: 0 }));
-      const call = calls.get(timeslot);
-      const group: R2Group | undefined = call && !call.answered && !call.ended ? (side === call.forward ? 'forward' : 'backward') : undefined;
+      const group = registerGroup(side, timeslot);
       if (!group) v.detector = undefined;
       else {
         if (!v.detector || v.detector.group !== group) v.detector = new R2ToneDetector(group);

@@ -17,10 +17,10 @@ export class TimeOrderedQueue<T> {
     private readonly windowMs = 500,
   ) {}
 
-  /** Source `source` has been pushed up to stream time `at`; the chunk started at `chunkStart`. */
+  /** Source `source` will add no item older than `at` (stream time); its first chunk started at `chunkStart`. */
   advance(source: string, chunkStart: number, at: number): void {
     if (this.start === -Infinity) this.start = chunkStart;
-    this.pushedTo.set(source, Math.max(this.pushedTo.get(source) ?? this.start, at));
+    this.pushedTo.set(source, at);
   }
 
   add(at: number, item: T): void {

@@ -8,6 +8,10 @@
  * and lost alignment are counted in `stats()` and, where they take the
  * signalling down, reported as a `signalling` event.
  *
+ * `timeslot` is the E1 timeslot of the call's voice, 1..15 or 17..31 (the
+ * Q.931 channel number on a 2048 kbit/s interface; on CAS the timeslot whose
+ * ABCD bits carried the seize). On a BRI trace it is the B-channel, 1 or 2.
+ *
  * A call's life as events (per timeslot):
  *   seized → numbers* → alerting? → answered? → cleared
  * - `seized` is emitted once the call's B-channel timeslot is known (PRI: from

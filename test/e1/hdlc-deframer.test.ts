@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { reverseBits } from '../../firmware/e1/bit-order.ts';
 import * as assert from 'uvu/assert';
 import { fcs16, HdlcDeframer, type HdlcFrame } from '../../firmware/e1/hdlc-deframer.ts';
 import { hdlcEncode, hex, unhex, vector, vectorJson } from './helpers.ts';
@@ -40,7 +41,8 @@ test('a flipped bit gives one frame with a bad FCS, counted, and the next frames
   data[40120]! ^= 0x10;
   const { frames, d } = deframe(data, 160);
   const bad = frames.filter((f) => !f.fcsOk);
-  assert.ok(bad.length + d.stats().shortFrames + d.stats().aborts >= 1);
+  assert.is(bad.length, 1);
+  assert.is(d.stats().fcsErrors, 1);
   assert.is(frames.filter((f) => f.fcsOk).length, 28 - 1);
 });
 
@@ -66,11 +68,7 @@ test('an abort (seven ones) inside a frame drops it; the following frame decodes
 
 test('bit-reversed octets are read with lineBitOrder lsb-first', () => {
   const a = unhex('0001000803020001050401020304');
-  const rev = hdlcEncode([a]).map((v) => {
-    let r = 0;
-    for (let k = 0; k < 8; k++) if (v & (1 << k)) r |= 0x80 >>> k;
-    return r;
-  });
+  const rev = reverseBits(hdlcEncode([a]));
   const d = new HdlcDeframer({ lineBitOrder: 'lsb-first' });
   const out: string[] = [];
   d.push(rev, (f) => out.push(hex(f.bytes)));

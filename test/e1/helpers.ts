@@ -2,6 +2,8 @@ import { readFileSync } from 'node:fs';
 import { parseWavHeader } from '../../firmware/audio/wav.ts';
 import { fcsOctets } from '../../firmware/e1/hdlc-deframer.ts';
 
+export { prng } from '../../firmware/sim/signals.ts';
+
 export const VECTORS = '../shared/e1-vectors';
 
 export const vector = (path: string): Buffer => readFileSync(`${VECTORS}/${path}`);
@@ -11,18 +13,6 @@ export function vectorAlaw(path: string): Uint8Array {
   const buf = vector(path);
   const info = parseWavHeader(buf, buf.length);
   return buf.subarray(info.dataOffset, info.dataOffset + info.dataBytes);
-}
-
-/** Seeded PRNG (mulberry32). */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** HDLC-encodes frames (FCS appended, zero insertion) into TS16 octets, MSB first, with `idleFlags` flags between frames. */

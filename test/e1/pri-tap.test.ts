@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { reverseBits } from '../../firmware/e1/bit-order.ts';
 import * as assert from 'uvu/assert';
 import { createPriTap } from '../../firmware/e1/pri-tap.ts';
 import type { PriTap, TrunkEvent, TrunkSide } from '../../firmware/e1/trunk-events.ts';
@@ -94,6 +95,26 @@ test('overlap dialling: SETUP ACKNOWLEDGE names the channel, INFORMATION adds ca
   assert.is(tap.stats().retransmissions, 1);
 });
 
+test('TS16 octets delivered bit-reversed: the bit order is found from the first good frame', () => {
+  const tap = createPriTap();
+  const got = calls(run(tap, reverseBits(vector('pri_sim/ts16_hdlc_net2user.bin')), reverseBits(vector('pri_sim/ts16_hdlc_user2net.bin'))));
+  assert.is(got.length, 4);
+  assert.is(tap.stats().frames, 56);
+  assert.equal(
+    got.map((c) => c.seized.calling?.digits),
+    ['13912345678', '01012345678', '61234567', '88776655'],
+  );
+});
+
+test('a RESTART of a channel clears its call, cleared by the sender of the RESTART', () => {
+  const setup = iframe(0, '08020009' + '05' + '1803a98385' + '70038131' + '32');
+  const restart = iframe(0, '08020000' + '46' + '1803a98385' + '790180', 1);
+  const tap = createPriTap();
+  const ev = run(tap, hdlcEncode([setup], 40), hdlcEncode([restart], 200));
+  const cleared = ev.find((e) => e.type === 'cleared') as Extract<TrunkEvent, { type: 'cleared' }>;
+  assert.equal([cleared.timeslot, cleared.clearedBy, cleared.outcome], [5, 'b', 'failed']);
+});
+
 test('a D-channel stopping mid-call: signalling down, the call cleared by timeout, counters', () => {
   const setup = iframe(0, '08020009' + '05' + '1803a98385' + '70038131' + '32');
   const tap = createPriTap({ callTimeoutMs: 60_000, signallingTimeoutMs: 500 });
@@ -106,6 +127,17 @@ test('a D-channel stopping mid-call: signalling down, the call cleared by timeou
   assert.equal(cleared && [cleared.type === 'cleared' && cleared.clearedBy, cleared.type === 'cleared' && cleared.outcome], ['timeout', 'failed']);
   const s = tap.stats();
   assert.equal([s.timedOutCalls, s.signallingLosses, s.activeCalls, s.callsSeen], [1, 1, 0, 1]);
+});
+
+test('a SETUP lost to a bit error: dropped and counted; the call is still picked up from the response naming its channel', () => {
+  const a = new Uint8Array(vector('pri_sim/ts16_hdlc_net2user.bin'));
+  a[40120]! ^= 0x10; // inside the SETUP of call 2 from the network side
+  const tap = createPriTap();
+  const got = calls(run(tap, a, vector('pri_sim/ts16_hdlc_user2net.bin')));
+  assert.is(tap.stats().fcsErrors, 1);
+  assert.is(got.length, 4);
+  const lost = got.find((c) => c.seized.callRef === 2 && c.seized.originatingSide === 'a')!;
+  assert.equal([lost.seized.timeslot, lost.seized.calling, lost.cleared?.outcome, lost.cleared?.clearedBy], [2, undefined, 'busy', 'b']);
 });
 
 test.run();

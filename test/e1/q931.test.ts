@@ -94,6 +94,9 @@ test('an I frame seen again (same N(S)) is delivered once; after SABME the numbe
   assert.ok(sabme.ok && !rx.accept(sabme.frame));
   assert.is(rx.accept(i(0)), true);
   for (let n = 1; n < 300; n++) assert.is(rx.accept(i(n & 127)), true, `N(S) ${n & 127} after wrap`);
+  // Other information under a delivered N(S): the link started over unheard.
+  const other = parseLapd(new Uint8Array([0x00, 0x01, (299 & 127) << 1, 0x00, 0x08, 0x02, 0x00, 0x02, 0x05]));
+  assert.ok(other.ok && rx.accept(other.frame));
 });
 
 test.run();

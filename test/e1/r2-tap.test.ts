@@ -1,4 +1,5 @@
 import { test } from 'uvu';
+import { reverseBits } from '../../firmware/e1/bit-order.ts';
 import * as assert from 'uvu/assert';
 import { CasMultiframe } from '../../firmware/e1/cas-multiframe.ts';
 import { createCasTap } from '../../firmware/e1/r2-tap.ts';
@@ -96,6 +97,17 @@ test('multiframe alignment lost (corrupted MFAS) and recovered; calls still deco
   assert.ok(events.some((e) => e.type === 'signalling' && e.state === 'down' && e.side === 'a'));
   assert.is(events.filter((e) => e.type === 'cleared').length, 3);
   assert.is(tap.stats().alignmentLosses, 1);
+});
+
+test('TS16 octets delivered bit-reversed: the multiframe is found in the reversed order and the calls decode', () => {
+  const { events } = runChina(160, { a: reverseBits(vector('r2_china/ts16_cas_AtoB.bin')), b: reverseBits(vector('r2_china/ts16_cas_BtoA.bin')) });
+  const cleared = events.filter((e) => e.type === 'cleared') as Extract<TrunkEvent, { type: 'cleared' }>[];
+  assert.equal(cleared.map((c) => [c.timeslot, c.outcome, c.clearedBy]), [
+    [1, 'answered', 'a'],
+    [21, 'answered', 'a'],
+    [1, 'busy', 'a'],
+  ]);
+  assert.ok(events.some((e) => e.type === 'signalling' && e.state === 'up' && e.side === 'b'));
 });
 
 test('a seizure whose clearing is never seen is cleared by tick after the timeout', () => {
