@@ -16,6 +16,11 @@
  * ack; reset → ack, then sequence numbers and channel settings return to
  * their power-up values and a hello follows. Frames it cannot decode, and
  * card-side messages, are ignored and counted.
+ *
+ * E1 ports (`e1Ports`, one E1PortModel each) are off at power-up; once the host
+ * switches a port on (e1Configure), every 20 ms block goes out as four
+ * E1_AUDIO frames (side a and b, timeslots 0-15 and 16-31), and E1_STATUS
+ * reports the ports' alarms every 500 ms and at once when they change.
  */
 import type { ByteLink, Clock, TimerHandle } from '../host/host.ts';
 import {
