@@ -21,7 +21,8 @@
  * Alignment loss of either side's multiframe is a `signalling` down event;
  * calls stay and are cleared by `tick` after `callTimeoutMs` without a signal.
  * Line changes and MF onsets of both sides reach the call logic in time
- * order (time-order.ts), held back by the line debounce plus 20 ms.
+ * order (time-order.ts): each side's signalling and each voice stream is a
+ * source, held back by how late it reports (line debounce plus 20 ms; 20 ms).
  * `options.observer` sees every accepted ABCD change and MF tone.
  */
 import { reverseBits } from './bit-order.ts';
@@ -70,6 +71,8 @@ interface VoiceState {
 
 const OCTET_MS = 0.125;
 const SAMPLE_MS = 0.125;
+/** An MF onset is reported up to 15 ms after it began. */
+const TONE_HOLD_MS = 20;
 const AB_IDLE = 0b10;
 const AB_SEIZE = 0b00;
 const AB_ACK = 0b11;
@@ -239,6 +242,7 @@ export function createCasTap(options: CasTapConfig = {}): CasTap {
         });
       }
       v.samples += alaw.length;
+      order.advance(key, at - alaw.length * SAMPLE_MS, at - TONE_HOLD_MS);
       return run(order.release(), out);
     },
     tick(at) {

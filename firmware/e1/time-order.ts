@@ -3,7 +3,8 @@
  * (and, on a CAS trunk, signalling and voice) are pushed separately, so an
  * event of one side may be pushed after a later event of the other. An event
  * waits until every source has been pushed past its time; a source more than
- * `windowMs` behind the newest is not waited for (it has stopped), and
+ * `windowMs` (or two of its chunks, if longer) behind the newest is not
+ * waited for (it has stopped), and
  * `releaseOlderThan` lets the clock free what is older than the window.
  */
 export class TimeOrderedQueue<T> {
@@ -11,16 +12,20 @@ export class TimeOrderedQueue<T> {
   private readonly pushedTo = new Map<string, number>();
   private seq = 0;
   private start = -Infinity;
+  private window: number;
 
-  constructor(
-    private readonly sources: readonly string[],
-    private readonly windowMs = 500,
-  ) {}
+  /** `sources`: the sources known from the start; others join at their first `advance`. */
+  constructor(sources: readonly string[], windowMs = 500) {
+    this.window = windowMs;
+    for (const s of sources) this.pushedTo.set(s, -Infinity);
+  }
 
   /** Source `source` will add no item older than `at` (stream time); its first chunk started at `chunkStart`. */
   advance(source: string, chunkStart: number, at: number): void {
     if (this.start === -Infinity) this.start = chunkStart;
     this.pushedTo.set(source, at);
+    // A source pushed in chunks longer than the window is not "behind" between its chunks.
+    this.window = Math.max(this.window, 2 * (at - chunkStart));
   }
 
   add(at: number, item: T): void {
@@ -34,14 +39,14 @@ export class TimeOrderedQueue<T> {
 
   /** Items older than `at - windowMs` (or past the watermark), oldest first. */
   releaseOlderThan(at: number): T[] {
-    return this.releaseUpTo(Math.max(this.watermark(), at - this.windowMs));
+    return this.releaseUpTo(Math.max(this.watermark(), at - this.window));
   }
 
   private watermark(): number {
-    const times = this.sources.map((s) => this.pushedTo.get(s) ?? this.start);
+    const times = [...this.pushedTo.values()].map((t) => (t === -Infinity ? this.start : t));
     const newest = Math.max(...times);
     let mark = newest;
-    for (const t of times) if (t >= newest - this.windowMs) mark = Math.min(mark, t);
+    for (const t of times) if (t >= newest - this.window) mark = Math.min(mark, t);
     return mark;
   }
 

@@ -31,7 +31,7 @@ function runChina(chunk: number, ts16: Record<TrunkSide, Uint8Array> = { a: vect
 
 test('China calls: numbers, answered or busy, clearing side, line-signal times', () => {
   const expected = vectorJson('r2_china/expected_r2_calls.json').calls;
-  for (const chunk of [160, 40]) {
+  for (const chunk of [160, 40, 8000]) {
     const { events, tap } = runChina(chunk);
     const seized = events.filter((e) => e.type === 'seized') as Extract<TrunkEvent, { type: 'seized' }>[];
     const cleared = events.filter((e) => e.type === 'cleared') as Extract<TrunkEvent, { type: 'cleared' }>[];
