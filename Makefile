@@ -18,8 +18,9 @@ deps:
 	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
 	fi
 
+# A linked node_modules (a second work tree sharing one install) is never reinstalled through the link.
 node_modules/.installed: package.json package-lock.json
-	$(NPM) ci
+	@if [ -L node_modules ]; then echo "node_modules is a link: left as it is"; else $(NPM) ci; fi
 	@touch $@
 
 setup: deps node_modules/.installed

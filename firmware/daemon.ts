@@ -35,6 +35,10 @@ import { DeviceService } from './app/device-service.ts';
 import { SettingsService } from './app/settings-service.ts';
 import { JournalService } from './app/journal-service.ts';
 import type { Services } from './app/services.ts';
+import { CustodyService } from './app/custody-service.ts';
+import { CustodyBox } from './custody/custody-box.ts';
+import { VoipService } from './app/voip-service.ts';
+import { VoipRecording } from './voip/voip-recording.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
 
@@ -92,15 +96,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   }
   const encryption = settings.encryption;
   fs.mkdirSync(host.paths.data, { recursive: true });
+  const custody = await openCustody(host, log, alarms, now);
   const storage = await openRecordingStorage({
     dataDir: host.paths.data, settings: () => settings.recording, encryptionKey: encryption.enabled && encryption.key ? encryption.key : null,
-    disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board),
+    disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board), custody: custody?.recording,
   });
   const { index } = storage;
   const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });
   const recorder = new Recorder(host.paths.data, index, () => settings.recording.codec, storage.finisher, log, {
     twoLegLayout: () => settings.recording.twoPartyLayout,
     doNotRecord: (n) => settings.doNotRecord.matches(n),
+    custody: custody?.recording,
     events: {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
@@ -157,6 +163,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   );
   const cardLink = link;
 
+  const voip = new VoipRecording({
+    recorder, events, tap, clock, alarms, settings, log: log.child({ part: 'voip' }), capacity: board.capabilities.voipRecording ? board.capabilities.voipCalls : 0,
+  });
+
   const timers: TimerHandle[] = [];
   let lastLinkErrors = 0;
   let lastDiskLevel: string | null = null;
@@ -206,29 +216,35 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     const t = now();
     for (const ch of channels) ch.shutdown(t);
     e1.shutdown(t);
+    await voip.endCalls('shutdown');
     await recorder.drain();
     await storage.format(host.disk);
     recorder.prepareFolders();
+    await custody?.restart('data disk formatted');
   };
 
   const services: Services = {
     events,
     audio: tap,
     channels: new ChannelService(() => [...channels, ...e1.timeslots], auditor, now),
-    records: new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor),
+    records: new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody),
     storage: new StorageService(storage, formatDataDisk, auditor, now),
     alarms: new AlarmService(alarms, journal),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
     trunks: new TrunkService(e1.ports, settings, auditor),
+    custody: custody ? new CustodyService(custody, index, auditor) : null,
+    voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
+      custodyKey: custody ? () => custody.key() : undefined,
     }),
     now,
   };
 
   journal.startRetention(clock);
   cardLink.start();
+  await voip.start();
   panel.setRunMode('running');
   const { startup } = storage;
   if (startup.recovered || startup.discarded || startup.purgesFinished) {
@@ -246,12 +262,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      await voip.stop();
       await cardLink.stop();
       const t = now();
       for (const ch of channels) ch.shutdown(t);
       e1.shutdown(t);
       await recorder.drain();
       await storage.close();
+      await custody?.close();
       await settings.idle();
       await journal.close();
       panel.shutdown();
@@ -260,4 +278,26 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       log.info('recorder stopped');
     },
   };
+}
+
+/**
+ * The chain of custody (docs/custody.md): the device key in the configuration
+ * folder, the chain on the data disk. Recording goes on without it when the
+ * key cannot be read or made (alarm `custody-key`).
+ */
+async function openCustody(host: Host, log: Logger, alarms: AlarmList, now: () => number): Promise<CustodyBox | null> {
+  const serial = (await host.sensors.boardId().catch(() => null)) ?? 'unknown';
+  try {
+    return await CustodyBox.open({
+      configDir: host.paths.config, dataDir: host.paths.data, serial, now, log: log.child({ part: 'custody' }),
+      health: {
+        failed: (reason) => (reason ? alarms.raise('custody-chain', 'major', 'device', reason, now()) : alarms.clear('custody-chain')),
+        damaged: (reason) => alarms.raise('custody-damaged', 'major', 'device', reason, now()),
+      },
+    });
+  } catch (e) {
+    log.error({ err: (e as Error).message }, 'chain of custody not available; recordings are not signed');
+    alarms.raise('custody-key', 'major', 'device', `chain of custody not available: ${(e as Error).message}`, now());
+    return null;
+  }
 }

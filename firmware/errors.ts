@@ -31,6 +31,14 @@ export const ERROR_CODES = {
   SEALED_FILE_UNSUPPORTED: { http: 500, message: 'The encrypted recording uses an unsupported format' },
   SEAL_SOURCE_INVALID: { http: 500, message: 'The recording cannot be encrypted' },
   RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested range is outside the recording' },
+  // chain of custody (docs/custody.md)
+  CUSTODY_UNAVAILABLE: { http: 503, message: 'The chain of custody is not available' },
+  STATEMENT_NOT_FOUND: { http: 404, message: 'No signed statement for this recording' },
+  KEY_ROTATION_FAILED: { http: 500, message: 'The device key could not be rotated; it is unchanged' },
+  // VoIP
+  VOIP_DISABLED: { http: 503, message: 'VoIP recording is not enabled on this box' },
+  VOIP_IMPORT_INVALID: { http: 422, message: 'The file is not a phone recording the recorder can read' },
+  PAYLOAD_TOO_LARGE: { http: 413, message: 'The upload is too large' },
   // API input
   BAD_REQUEST: { http: 400, message: 'Invalid request' },
   NOT_FOUND: { http: 404, message: 'Not found' },

@@ -15,6 +15,8 @@ import { alarmRoutes } from './alarms/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { custodyRoutes } from './custody/routes.ts';
+import { voipRoutes } from './voip/routes.ts';
 import { e1Routes } from './e1/routes.ts';
 
 export interface AppOptions {
@@ -36,6 +38,8 @@ export function createApp(services: Services, options: AppOptions): Koa {
   journalRoutes(router, services);
   eventRoutes(router, services);
   alarmRoutes(router, services);
+  custodyRoutes(router, services);
+  voipRoutes(router, services);
   e1Routes(router, services);
   app.use(router.routes());
   app.use(router.allowedMethods());

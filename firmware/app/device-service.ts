@@ -13,6 +13,7 @@ import type { DiskMaintenance } from '../recording/disk-maintenance.ts';
 import type { Sensors } from '../host/host.ts';
 import type { BuildInfo } from '../version.ts';
 import type { AlarmList, Alarm } from '../alarms/alarm-list.ts';
+import type { DeviceKeyInfo } from '../custody/custody-box.ts';
 
 export interface DeviceInfo {
   model: string;
@@ -33,6 +34,8 @@ export interface DeviceInfo {
   temperatureC: number | null;
   disk: { present: boolean; totalBytes: number; freeBytes: number; usedPercent: number; remainingHours: number } | null;
   linecard: { up: boolean; model: string | null; firmware: string | null };
+  /** The device key that signs recording statements (docs/custody.md); null when custody is not running. */
+  custodyKey: DeviceKeyInfo | null;
 }
 
 export interface DeviceStatus {
@@ -68,6 +71,7 @@ export class DeviceService {
       maintenance: DiskMaintenance;
       sensors: Sensors;
       alarms: AlarmList;
+      custodyKey?: () => DeviceKeyInfo;
     },
   ) {}
 
@@ -117,6 +121,7 @@ export class DeviceService {
       temperatureC,
       disk: r ? { present: r.present, totalBytes: r.totalBytes, freeBytes: r.freeBytes, usedPercent: r.usedPercent, remainingHours: r.remainingHours } : null,
       linecard: { up: link.up, model: link.cardInfo?.model ?? null, firmware: link.cardInfo?.firmwareVersion ?? null },
+      custodyKey: this.deps.custodyKey?.() ?? null,
     };
   }
 

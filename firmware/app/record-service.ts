@@ -14,8 +14,9 @@ import { queryRecords, type QueryResult, type RecordQuery } from '../recording/r
 import type { RecordStore } from '../recording/record-store.ts';
 import { openRecordingReader } from '../recording/sealed-file.ts';
 import { signatureOf } from '../recording/file-signature.ts';
+import type { CustodyBox } from '../custody/custody-box.ts';
 import type { Auditor } from './audit.ts';
-import type { Principal } from './principal.ts';
+import { principalText, type Principal } from './principal.ts';
 
 export interface AudioRange {
   start: number;
@@ -42,7 +43,23 @@ export interface VerifyResult {
   /** Why a sealed file could not even be read back (altered or truncated). */
   reason?: string;
   sizeBytes?: number;
+  /** The recording's signed statement (docs/custody.md): absent when custody is not running. */
+  custody?: CustodyVerdict;
 }
+
+/** What the signed statement says of the file checked. */
+export type CustodyVerdict =
+  | { signed: false }
+  | {
+      signed: true;
+      seq: number;
+      key: string;
+      signatureValid: boolean;
+      keyTrusted: boolean;
+      /** The file's SHA-256 is the one the statement signs. */
+      matchesStatement: boolean;
+      chain: { inChain: boolean; offset: number; linkedBefore: boolean | null; linkedAfter: boolean | null };
+    };
 
 /** Largest upload checked against a signature: a 2-hour PCM recording. */
 export const MAX_VERIFY_UPLOAD = 256 * 1024 * 1024;
@@ -54,7 +71,23 @@ export class RecordService {
     private readonly store: RecordStore,
     private readonly key: () => Buffer | null,
     private readonly audit: Auditor,
+    private readonly custody: CustodyBox | null = null,
   ) {}
+
+  private async custodyVerdict(e: RecordEntry, actual: string | null): Promise<{ custody?: CustodyVerdict }> {
+    if (!this.custody) return {};
+    const c = await this.custody.checkStatement(e);
+    if (!c) return { custody: { signed: false } };
+    const s = c.statement.entry.statement;
+    const signedSha = 'sha256' in s ? s.sha256 : null;
+    const { inChain, offset, linkedBefore, linkedAfter } = c.position;
+    return {
+      custody: {
+        signed: true, seq: c.statement.entry.seq, key: c.statement.entry.key, signatureValid: c.signatureValid, keyTrusted: c.keyTrusted,
+        matchesStatement: actual !== null && actual === signedSha, chain: { inChain, offset, linkedBefore, linkedAfter },
+      },
+    };
+  }
 
   search(q: RecordQuery): Promise<QueryResult> {
     return queryRecords(this.index, q);
@@ -112,12 +145,12 @@ export class RecordService {
     } catch (err) {
       // A sealed file that fails authentication has been altered: that is the answer, not an error.
       if (isRecorderError(err) && (err.code === 'SEALED_FILE_DAMAGED' || err.code === 'SEALED_FILE_TRUNCATED')) {
-        return { id: e.id, match: false, expected: e.sha256, actual: null, reason: err.code };
+        return { id: e.id, match: false, expected: e.sha256, actual: null, reason: err.code, ...(await this.custodyVerdict(e, null)) };
       }
       if (isRecorderError(err) && err.code !== 'RECORD_FILE_MISSING') throw err;
       throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${e.id} is missing`);
     }
-    return { id: e.id, match: actual === e.sha256, expected: e.sha256, actual };
+    return { id: e.id, match: actual === e.sha256, expected: e.sha256, actual, ...(await this.custodyVerdict(e, actual)) };
   }
 
   /** Whether a file a user has (a download, a copy) is this recording, unaltered. */
@@ -133,27 +166,27 @@ export class RecordService {
     }
     if (size === 0) throw new RecorderError('BAD_REQUEST', 'send the file to check as the request body');
     const actual = hash.digest('hex');
-    return { id: e.id, match: actual === e.sha256, expected: e.sha256, actual, sizeBytes: size };
+    return { id: e.id, match: actual === e.sha256, expected: e.sha256, actual, sizeBytes: size, ...(await this.custodyVerdict(e, actual)) };
   }
 
   setLevel(principal: Principal, id: string, level: RecordLevel): Promise<RecordEntry> {
-    return this.audit.run(principal, { item: 'recording', operation: 'set', parameter: 'level', detail: `${id} → ${level}` }, () => this.store.setLevel(id, level));
+    return this.audit.run(principal, { item: 'recording', operation: 'set', parameter: 'level', detail: `${id} → ${level}` }, () => this.store.setLevel(id, level, principalText(principal)));
   }
 
   /** Marks a recording deleted (删除): it leaves searches until restored or purged. */
   remove(principal: Principal, id: string): Promise<RecordEntry> {
-    return this.audit.run(principal, { item: 'recording', operation: 'delete', detail: id }, () => this.store.markDeleted(id, true));
+    return this.audit.run(principal, { item: 'recording', operation: 'delete', detail: id }, () => this.store.markDeleted(id, true, principalText(principal)));
   }
 
   restore(principal: Principal, id: string): Promise<RecordEntry> {
-    return this.audit.run(principal, { item: 'recording', operation: 'restore', detail: id }, () => this.store.markDeleted(id, false));
+    return this.audit.run(principal, { item: 'recording', operation: 'restore', detail: id }, () => this.store.markDeleted(id, false, principalText(principal)));
   }
 
   /** 清空已删除录音: removes the recordings marked deleted, files and entries. */
   purgeDeleted(principal: Principal): Promise<{ purged: number }> {
     return this.audit.run(
       principal, { item: 'recording', operation: 'purge', parameter: 'deleted' },
-      async () => ({ purged: await this.store.purgeDeleted() }),
+      async () => ({ purged: await this.store.purgeDeleted(principalText(principal)) }),
       (r) => `${r.purged} recordings purged`,
     );
   }

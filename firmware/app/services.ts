@@ -13,6 +13,8 @@ import type { AlarmService } from './alarm-service.ts';
 import type { DeviceService } from './device-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
+import type { CustodyService } from './custody-service.ts';
+import type { VoipService } from './voip-service.ts';
 import type { TrunkService } from './trunk-service.ts';
 
 export interface Services {
@@ -29,6 +31,10 @@ export interface Services {
   readonly settings: SettingsService;
   /** The operation log. */
   readonly journal: JournalService;
+  /** Chain of custody: device key, signed statements, checks; null when the device key could not be opened. */
+  readonly custody: CustodyService | null;
+  /** VoIP recording: settings, calls being recorded, phone recording import. */
+  readonly voip: VoipService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
   /** The box's clock (virtual in tests). */

@@ -76,6 +76,8 @@ export const boardSchema = z.object({
     analogRecording: z.number().int().min(0),
     e1Recording: z.boolean(),
     voipRecording: z.boolean(),
+    /** Licensed concurrent VoIP calls (RDS 64, RDT 256); 0 without VoIP recording. */
+    voipCalls: z.number().int().min(0).max(4096).default(0),
     cloud: z.boolean(),
   }),
 });

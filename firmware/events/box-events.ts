@@ -99,6 +99,41 @@ export interface DiskLevelEvent {
   at: number;
 }
 
+/** A VoIP call's status (VoIP录音状态): when it starts and ends, and every second while it lasts. */
+export interface VoipSessionEvent {
+  type: 'voip.session';
+  id: string;
+  ref: ChannelRef;
+  state: 'active' | 'ended';
+  source: 'phone' | 'siprec';
+  /** The sending phone's MAC or the SRC's address. */
+  device: string;
+  peer: string | null;
+  codec: string | null;
+  localNumber: string;
+  remoteNumber: string;
+  packets: number;
+  lost: number;
+  jitterMs: number;
+  durationMs: number;
+  endReason: string | null;
+  at: number;
+}
+
+/** A SIPREC session's SIP side: when it is answered, changes (re-INVITE, hold, resume) and ends. */
+export interface SiprecSessionEvent {
+  type: 'siprec.session';
+  sipCallId: string;
+  /** The VoIP call recording it (the id in voip.session events), once opened. */
+  callId: string | null;
+  /** The recording client (SRC), `address:port/transport`. */
+  peer: string;
+  state: 'setup' | 'recording' | 'paused' | 'ended';
+  streams: Array<{ label: string; leg: 0 | 1 | 'mixed'; port: number; remote: { address: string; port: number } | null; codec: string }>;
+  reason: string | null;
+  at: number;
+}
+
 /** An E1 port's line alarms, slips and signalling, per side, when they change. */
 export interface E1PortEvent {
   type: 'e1.port';
@@ -119,11 +154,13 @@ export type BoxEvent =
   | AlarmClearedEvent
   | LinkEvent
   | DiskLevelEvent
+  | VoipSessionEvent
+  | SiprecSessionEvent
   | E1PortEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
-  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'e1.port',
+  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session', 'e1.port',
 ];

@@ -24,6 +24,7 @@ import type { RecordIndex } from './record-index.ts';
 import { folderDayOf } from './record-index.ts';
 import { OPEN_MARKER_DIR, recordingFilePath, SIDECAR_NAME, TODAY_DIR } from './recording-paths.ts';
 import { appendEntry } from './sidecar.ts';
+import { NO_CUSTODY, recordCustody, type CustodyLedger } from './custody-hook.ts';
 import { signatureOf } from './file-signature.ts';
 import { isSealedFile, sealFile, unsealFile } from './sealed-file.ts';
 import { removeTempFiles, syncFolder } from './durable-files.ts';
@@ -59,6 +60,8 @@ export class Archiver {
     private readonly key: () => Buffer | null,
     private readonly settings: () => ArchiveSettings,
     private readonly log: ArchiveLogger,
+    /** Signs a statement of each transcoded file, naming the original's signature. */
+    private readonly custody: CustodyLedger = NO_CUSTODY,
   ) {}
 
   get busy(): boolean {
@@ -157,7 +160,7 @@ export class Archiver {
       fs.rmSync(tmp, { force: true });
     }
     const done: RecordEntry = { ...e, archived: true, file: rel, codec: format, sizeBytes, sha256, sealed };
-    appendEntry(this.dataDir, done);
+    appendEntry(this.dataDir, done, await recordCustody(this.custody, { kind: 'transcoded', entry: done, source: e }));
     await this.index.put(done);
     await fs.promises.rm(src, { force: true });
     return done;

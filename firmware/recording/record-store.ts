@@ -16,6 +16,7 @@ import type { RecordIndex } from './record-index.ts';
 import { queryRecords } from './record-query.ts';
 import { appendEntry, appendPurge } from './sidecar.ts';
 import { syncFolder } from './durable-files.ts';
+import { NO_CUSTODY, recordCustody, type CustodyLedger } from './custody-hook.ts';
 
 const PURGE_BATCH = 500;
 
@@ -23,15 +24,22 @@ export class RecordStore {
   constructor(
     readonly dataDir: string,
     readonly index: RecordIndex,
+    /** Signs a statement of each change into the custody chain. */
+    private readonly custody: CustodyLedger = NO_CUSTODY,
   ) {}
 
-  async setLevel(id: string, level: RecordLevel): Promise<RecordEntry> {
-    return this.change(id, (e) => ({ ...e, level }));
+  /** `by`: who asked (for the custody chain), e.g. `admin@10.0.0.5`. */
+  async setLevel(id: string, level: RecordLevel, by = 'system'): Promise<RecordEntry> {
+    const e = await this.change(id, (e) => ({ ...e, level }));
+    await recordCustody(this.custody, { kind: 'level', entry: e, by });
+    return e;
   }
 
   /** Marks a recording deleted (it leaves searches) or restores it. */
-  async markDeleted(id: string, deleted: boolean): Promise<RecordEntry> {
-    return this.change(id, (e) => ({ ...e, deleted }));
+  async markDeleted(id: string, deleted: boolean, by = 'system'): Promise<RecordEntry> {
+    const e = await this.change(id, (e) => ({ ...e, deleted }));
+    await recordCustody(this.custody, { kind: deleted ? 'deleted' : 'restored', entry: e, by });
+    return e;
   }
 
   private async change(id: string, f: (e: RecordEntry) => RecordEntry): Promise<RecordEntry> {
@@ -45,20 +53,22 @@ export class RecordStore {
   }
 
   /** Removes every recording marked deleted, files and entries (清空已删除录音). Returns how many. */
-  async purgeDeleted(): Promise<number> {
+  async purgeDeleted(by = 'system'): Promise<number> {
     let purged = 0;
     for (;;) {
       const { items } = await queryRecords(this.index, { deleted: true, limit: PURGE_BATCH, offset: 0 });
       if (!items.length) return purged;
-      await this.purge(items);
+      await this.purge(items, by);
       purged += items.length;
     }
   }
 
   /** Removes recordings for good: files first, entries last. */
-  async purge(entries: readonly RecordEntry[]): Promise<void> {
+  async purge(entries: readonly RecordEntry[], by = 'system'): Promise<void> {
     if (!entries.length) return;
     await this.index.beginPurge(entries);
+    // The chain says who removed them before they go.
+    await Promise.all(entries.map((entry) => recordCustody(this.custody, { kind: 'purged', entry, by })));
     const folders = new Set<string>();
     for (const e of entries) {
       if (e.file) {

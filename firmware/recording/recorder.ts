@@ -23,6 +23,7 @@ import { OPEN_MARKER_DIR, recordingFile } from './recording-paths.ts';
 import { WavWriter } from './wav-writer.ts';
 import type { FileFinisher } from './file-finisher.ts';
 import { appendEntry } from './sidecar.ts';
+import { NO_CUSTODY, recordCustody, type CustodyLedger } from './custody-hook.ts';
 import { LegAligner, interleave, mix } from './leg-aligner.ts';
 import { fromPcm, toPcm, type SampleCodec } from './sample-codec.ts';
 
@@ -48,7 +49,7 @@ export interface SessionStart {
   at: number;
   /** 1: one party (an analog line); 2: two legs, leg 0 and leg 1. */
   legs?: 1 | 2;
-  /** Two legs: stereo or mixed for this recording (the recorder's layout when left out). */
+  /** Two legs stored stereo or mixed to mono; the recorder's `twoLegLayout` when left out. */
   layout?: 'stereo' | 'mono';
 }
 
@@ -85,6 +86,8 @@ export interface RecorderOptions {
   doNotRecord?: (remoteNumber: string) => boolean;
   events?: Partial<RecorderEvents>;
   sampleRate?: number;
+  /** Signs a statement of each finished file into the custody chain. */
+  custody?: CustodyLedger;
 }
 
 export class Recorder {
@@ -203,7 +206,8 @@ export class Recorder {
       const closed: RecordEntry = { ...stopped, sizeBytes: dataBytes + headerBytes };
       this.writeMarker(closed);
       const final = await this.finisher.finish(closed);
-      appendEntry(this.dataDir, final);
+      const statement = await recordCustody(this.options.custody ?? NO_CUSTODY, { kind: 'recorded', entry: final });
+      appendEntry(this.dataDir, final, statement);
       await this.index.put(final);
       this.removeMarker(final.id);
       this.log.info({ id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
@@ -240,7 +244,7 @@ export class Recorder {
 /** A new entry of a channel: what the start says, and what this recording is (id, file, codec...). */
 function newEntry(
   ref: ChannelRef,
-  s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs'>,
+  s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs' | 'layout'>,
   own: Pick<RecordEntry, 'id' | 'part' | 'callType' | 'startMode' | 'durationMs' | 'file' | 'codec' | 'stereo'>,
 ): RecordEntry {
   return {

@@ -17,6 +17,7 @@ import { RecordStore } from './record-store.ts';
 import { DiskMaintenance } from './disk-maintenance.ts';
 import { Archiver, type ArchiveReport } from './archiver.ts';
 import { parseKey } from './sealed-file.ts';
+import { NO_CUSTODY, type CustodyLedger } from './custody-hook.ts';
 
 export interface RecordingStorage {
   index: RecordIndex;
@@ -63,15 +64,18 @@ export async function openRecordingStorage(opts: {
   now: () => number;
   /** LevelDB resources of the index (the board's `index`); defaults when left out. */
   index?: IndexOptions;
+  /** The custody chain: statements of finished, transcoded, deleted, restored, purged recordings. */
+  custody?: CustodyLedger;
 }): Promise<RecordingStorage> {
   const { dataDir, settings, log } = opts;
   const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index), log);
   const key = opts.encryptionKey ? parseKey(opts.encryptionKey) : null;
   const finisher = new FileFinisher(dataDir, key);
-  const store = new RecordStore(dataDir, index);
+  const custody = opts.custody ?? NO_CUSTODY;
+  const store = new RecordStore(dataDir, index, custody);
   const purged = await store.finishPendingPurges();
   if (purged) log.info({ purged }, 'purge interrupted by a power loss finished');
-  const recovery = await recoverOpenRecordings(dataDir, index, settings().minFileS, finisher, log);
+  const recovery = await recoverOpenRecordings(dataDir, index, settings().minFileS, finisher, log, custody);
   if (recovery.recovered.length || recovery.discarded.length) {
     log.info({ recovered: recovery.recovered.length, discarded: recovery.discarded.length }, 'recordings recovered after power loss');
   }
@@ -79,7 +83,7 @@ export async function openRecordingStorage(opts: {
     dataDir, opts.disk, store, opts.panel, opts.alarms, { ...settings() },
     () => ({ format: settings().codec, mp3Kbps: settings().mp3Kbps }), log.child({ part: 'disk' }), opts.now,
   );
-  const archiver = new Archiver(dataDir, index, () => key, () => ({ format: settings().archiveFormat, mp3Kbps: settings().mp3Kbps }), log.child({ part: 'archive' }));
+  const archiver = new Archiver(dataDir, index, () => key, () => ({ format: settings().archiveFormat, mp3Kbps: settings().mp3Kbps }), log.child({ part: 'archive' }), custody);
 
   // Archive and maintenance move and remove files: one at a time.
   let turn: Promise<unknown> = Promise.resolve();

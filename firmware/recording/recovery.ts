@@ -15,6 +15,7 @@ import { OPEN_MARKER_DIR } from './recording-paths.ts';
 import type { RecorderLogger } from './recorder.ts';
 import type { FileFinisher } from './file-finisher.ts';
 import { appendEntry } from './sidecar.ts';
+import { NO_CUSTODY, recordCustody, type CustodyLedger } from './custody-hook.ts';
 import { removeTempFiles } from './durable-files.ts';
 
 export interface RecoveryResult {
@@ -28,6 +29,7 @@ export async function recoverOpenRecordings(
   minFileS: number,
   finisher: FileFinisher,
   log: RecorderLogger,
+  custody: CustodyLedger = NO_CUSTODY,
 ): Promise<RecoveryResult> {
   const dir = path.join(dataDir, OPEN_MARKER_DIR);
   const result: RecoveryResult = { recovered: [], discarded: [] };
@@ -54,7 +56,7 @@ export async function recoverOpenRecordings(
       result.discarded.push(entry.id);
     } else {
       const final = await finisher.finish(closed);
-      appendEntry(dataDir, final);
+      appendEntry(dataDir, final, await recordCustody(custody, { kind: 'recorded', entry: final }));
       await index.put(final);
       result.recovered.push(final);
       log.info({ id: final.id, durationMs: final.durationMs }, 'recording left open by a power loss recovered');

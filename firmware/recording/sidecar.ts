@@ -7,10 +7,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { RecordEntry } from './record-entry.ts';
+import type { CustodyReceipt } from './custody-hook.ts';
 import { recordingFolder, SIDECAR_NAME } from './recording-paths.ts';
 import { localDay } from './local-day.ts';
 
 export type SidecarLine = { at: number; entry: RecordEntry } | { at: number; purged: string };
+
+/** A recording's signed custody statement (docs/custody.md), kept beside its entry; the index ignores it. */
+export interface CustodyLine {
+  at: number;
+  id: string;
+  /** The chain entry's line, exactly as in the chain. */
+  custody: string;
+  /** Its byte offset in `custody/chain.log`. */
+  offset: number;
+}
 
 let lastStamp = 0;
 /** Increasing stamps (ms with a sub-ms counter), so the last line written wins on a rebuild. */
@@ -25,19 +36,22 @@ export function sidecarOf(dataDir: string, e: Pick<RecordEntry, 'file' | 'starte
   return path.join(dataDir, folder, SIDECAR_NAME);
 }
 
-function append(file: string, line: SidecarLine): void {
+function append(file: string, ...lines: (SidecarLine | CustodyLine)[]): void {
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const fd = fs.openSync(file, 'a');
   try {
-    fs.writeSync(fd, `${JSON.stringify(line)}\n`);
+    fs.writeSync(fd, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
     fs.fdatasyncSync(fd);
   } finally {
     fs.closeSync(fd);
   }
 }
 
-export function appendEntry(dataDir: string, entry: RecordEntry): void {
-  append(sidecarOf(dataDir, entry), { at: stamp(), entry });
+/** A line for the entry, and its custody statement when there is one, written together. */
+export function appendEntry(dataDir: string, entry: RecordEntry, custody?: CustodyReceipt | null): void {
+  const file = sidecarOf(dataDir, entry);
+  if (!custody) append(file, { at: stamp(), entry });
+  else append(file, { at: stamp(), entry }, { at: stamp(), id: entry.id, custody: custody.line, offset: custody.offset });
 }
 
 export function appendPurge(dataDir: string, entry: RecordEntry): void {

@@ -22,6 +22,7 @@ import {
   recordingPatchSchema, recordingRuleBroken, recordingSettingsSchema,
   type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
 } from './settings-schema.ts';
+import { voipPatchSchema, voipRuleBroken, voipSettingsSchema, type VoipPatch, type VoipSettings } from './voip-settings.ts';
 
 export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
 
@@ -33,6 +34,8 @@ export interface SettingsChange {
   channels: Array<{ ref: ChannelRef; fields: Array<keyof ChannelConfig>; config: ChannelConfig }>;
   /** The do-not-record list changed. */
   doNotRecord: boolean;
+  /** Fields of the VoIP settings that changed. */
+  voip?: Array<keyof VoipSettings>;
   /** E1 ports whose settings changed. */
   e1Ports?: number[];
   /** The settings after the change. */
@@ -91,6 +94,11 @@ export class SettingsStore {
   /** The recording page (3.5); RecordingParams for the call machines and MaintenanceSettings for the disk are parts of it. */
   get recording(): Readonly<RecordingSettings> {
     return this.current.recording;
+  }
+
+  /** VoIP recording (VoIP平台参数). */
+  get voip(): Readonly<VoipSettings> {
+    return this.current.voip;
   }
 
   get encryption(): Readonly<Settings['encryption']> {
@@ -152,6 +160,15 @@ export class SettingsStore {
       const broken = recordingRuleBroken(recording);
       if (broken) throw badRequest(`recording parameters: ${broken}`);
       return { next: { ...s, recording }, value: () => this.current.recording };
+    });
+  }
+
+  updateVoip(patch: VoipPatch): Promise<SettingsUpdate<VoipSettings>> {
+    return this.commit((s) => {
+      const voip = parse(voipSettingsSchema, { ...s.voip, ...parsePatch(voipPatchSchema, patch, 'VoIP settings') }, 'VoIP settings');
+      const broken = voipRuleBroken(voip);
+      if (broken) throw badRequest(`VoIP settings: ${broken}`);
+      return { next: { ...s, voip }, value: () => this.current.voip };
     });
   }
 
@@ -222,7 +239,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.e1Ports?.length) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -266,7 +283,8 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
   const e1Ports = [...new Set([...Object.keys(before.e1 ?? {}), ...Object.keys(after.e1 ?? {})])]
     .map(Number)
     .filter((p) => JSON.stringify(e1PortOf(before.e1 ?? {}, p)) !== JSON.stringify(e1PortOf(after.e1 ?? {}, p)));
-  return { recording, channels, doNotRecord, ...(e1Ports.length ? { e1Ports } : {}) };
+  const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
+  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -33,3 +33,18 @@ export function locate(
   }
   return best;
 }
+
+/** Share of a block's energy at one frequency (Goertzel): near 1 for a pure tone at `freq`. */
+export function toneShare(x: Int16Array, freq: number, rate = 8000): number {
+  const c = 2 * Math.cos((2 * Math.PI * freq) / rate);
+  let s1 = 0;
+  let s2 = 0;
+  let energy = 0;
+  for (const v of x) {
+    const s0 = v + c * s1 - s2;
+    s2 = s1;
+    s1 = s0;
+    energy += v * v;
+  }
+  return energy === 0 ? 0 : (s1 * s1 + s2 * s2 - c * s1 * s2) / ((energy * x.length) / 2);
+}

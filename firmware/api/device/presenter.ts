@@ -46,5 +46,8 @@ export function presentDevice(d: DeviceInfo) {
     temperatureC: d.temperatureC,
     disk: d.disk ? { ...d.disk } : null,
     linecard: { ...d.linecard },
+    custody: d.custodyKey
+      ? { keyFingerprint: d.custodyKey.fingerprintGrouped, publicKey: d.custodyKey.publicKey, publicKeyUrl: '/api/v1/device/public-key' }
+      : null,
   };
 }
