@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 setup: deps node_modules/.installed
 
 run: setup
-	@./scripts/run-sim $(if $(SCENARIO),--scenario $(SCENARIO)) --port $(PORT)
+	@./scripts/run-sim --board $(BOARD) $(if $(SCENARIO),--scenario $(SCENARIO)) --port $(PORT)
 
 typecheck: setup
 	npx tsc --noEmit -p tsconfig.json

@@ -46,6 +46,8 @@ import { VoipRecording } from './voip/voip-recording.ts';
 import { AccountStore } from './accounts/account-store.ts';
 import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
+import { TrunkService } from './app/trunk-service.ts';
+import { TrunkPorts } from './trunks/trunk-ports.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -76,7 +78,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const tap = new AudioTap();
   const publish = (e: BoxEvent) => events.publish(e);
   const channelCount = board.channels.analog;
-  const hasChannel = (r: ChannelRef) => r.portType === 'analog' && r.port === 0 && r.channel < channelCount;
+  const e1Count = board.capabilities.e1Recording ? board.channels.e1 : 0;
+  let trunks: TrunkPorts | null = null;
+  const hasChannel = (r: ChannelRef) => (r.portType === 'analog' && r.port === 0 && r.channel < channelCount) || (trunks?.has(r) ?? false);
 
   const alarms = new AlarmList(log, { now });
   alarms.onChange((c) => {
@@ -91,6 +95,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const settings = await SettingsStore.open({
     dir: host.paths.config,
     hasChannel,
+    e1Ports: e1Count,
     onListenerError: (e) => log.error({ err: e }, 'settings not applied'),
   });
   if (settings.loadReport.damaged) {
@@ -125,16 +130,24 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     { length: channelCount },
     (_, ch) => new ChannelPipeline(ch, settings.channel(analogRef(ch)), settings.recording, recorder, alarms, { events, tap }),
   );
+  let link: LineCardLink | null = null;
+  trunks = new TrunkPorts({
+    count: e1Count, settings, recorder, alarms, events, audio: tap, now,
+    configureCard: (port, config) => {
+      link?.command({ type: 'e1Configure', port, ...config }).catch((e: unknown) => log.warn({ port, err: (e as Error).message }, 'E1 port configuration not taken by the line card'));
+    },
+  });
+  const e1 = trunks;
   // Settings apply at once: channel parameters to their channel, call parameters to every channel, disk and archive to storage.
   settings.onChange((change: SettingsChange) => {
     const t = now();
     const areas = recordingAreas(change.recording);
     if (areas.calls) for (const ch of channels) ch.configure(settings.channel(ch.ref), settings.recording, t);
-    else for (const c of change.channels) if (hasChannel(c.ref)) channels[c.ref.channel]!.configure(c.config, settings.recording, t);
+    else for (const c of change.channels) if (c.ref.portType === 'analog' && hasChannel(c.ref)) channels[c.ref.channel]!.configure(c.config, settings.recording, t);
     if (areas.disk || areas.archive) storage.reconfigure(t);
   });
 
-  const link = new LineCardLink(
+  link = new LineCardLink(
     host.linecard,
     clock,
     {
@@ -150,13 +163,17 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
         alarms.raise('linecard-down', 'critical', 'device', `line card not answering: ${reason}`, t);
         publish({ type: 'linecard.down', detail: reason, at: t });
         for (const ch of channels) ch.onLinkDown(t);
+        e1.onLinkDown(t);
       },
       onLineStatus: (e) => channels[e.channel]?.onLineStatus(e.voltage, e.ringing, now()),
       onAudio: (ch, codec, samples, missing) => channels[ch]?.onAudio(codec, samples, missing, now()),
+      onE1Block: (block) => e1.onBlock(block),
+      onE1Status: (entry) => e1.onStatus(entry),
     },
     log.child({ part: 'linecard' }),
-    { channelCount },
+    { channelCount, e1Ports: e1Count, e1Config: (port) => e1.linkConfig(port) },
   );
+  const cardLink = link;
 
   const voip = new VoipRecording({
     recorder, events, tap, clock, alarms, settings, log: log.child({ part: 'voip' }), capacity: board.capabilities.voipRecording ? board.capabilities.voipCalls : 0,
@@ -169,6 +186,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     clock.setInterval(() => {
       const t = now();
       for (const ch of channels) ch.tick(t);
+      e1.tick(t);
       recorder.flushAll(t);
     }, TICK_MS),
   );
@@ -185,7 +203,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       publish({ type: 'disk.level', level, usedPercent: present ? report!.usedPercent : null, at: now() });
     }
     storage.tick(now());
-    const s = link.stats;
+    const s = cardLink.stats;
     const errors = s.crcErrors + s.malformedFrames + s.unknownFrames;
     if (errors > lastLinkErrors) {
       alarms.raise('linecard-errors', 'minor', 'device', `line card link errors: ${errors} bad frames so far`, now());
@@ -209,6 +227,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const formatDataDisk = async () => {
     const t = now();
     for (const ch of channels) ch.shutdown(t);
+    e1.shutdown(t);
     await voip.endCalls('shutdown');
     await recorder.drain();
     await storage.format(host.disk);
@@ -221,7 +240,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const services: Services = {
     events,
     audio: tap,
-    channels: new ChannelService(() => channels, auditor, now),
+    channels: new ChannelService(() => [...channels, ...e1.timeslots], auditor, now),
     records,
     storage: storageService,
     playback: new PlaybackService(records),
@@ -231,19 +250,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     alarms: new AlarmService(alarms, journal),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
+    trunks: new TrunkService(e1.ports, settings, auditor),
     custody: custody ? new CustodyService(custody, index, auditor) : null,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
     accounts: new AccountService(accountStore, auth, auditor, now),
     device: new DeviceService({
-      board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
+      board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,
     }),
     now,
   };
 
   journal.startRetention(clock);
-  link.start();
+  cardLink.start();
   await voip.start();
   panel.setRunMode('running');
   const { startup } = storage;
@@ -253,7 +273,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       detail: `after a power loss: ${startup.recovered} recordings closed and indexed, ${startup.discarded} too short discarded, ${startup.purgesFinished} purges finished`,
     });
   }
-  auditor.note(SYSTEM, { item: 'system', operation: 'start', detail: `${board.model}, ${channelCount} analog channels` });
+  auditor.note(SYSTEM, { item: 'system', operation: 'start', detail: `${board.model}, ${channelCount} analog channels${e1Count ? `, ${e1Count} E1 ports` : ''}` });
   log.info({ board: board.model, channels: channelCount, data: host.paths.data }, 'recorder started');
 
   return {
@@ -263,9 +283,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stop: async () => {
       for (const t of timers) t.cancel();
       await voip.stop();
-      await link.stop();
+      await cardLink.stop();
       const t = now();
       for (const ch of channels) ch.shutdown(t);
+      e1.shutdown(t);
       await recorder.drain();
       await storage.close();
       await custody?.close();

@@ -16,6 +16,9 @@ export const ERROR_CODES = {
   LINECARD_DOWN: { http: 503, message: 'The line card link is down' },
   // channels
   CHANNEL_NOT_FOUND: { http: 404, message: 'No such channel' },
+  // E1 trunks
+  E1_NOT_AVAILABLE: { http: 404, message: 'This box has no E1 ports (E1 recording is licensed on the RDT)' },
+  E1_PORT_NOT_FOUND: { http: 404, message: 'No such E1 port' },
   // records
   RECORD_NOT_FOUND: { http: 404, message: 'No such recording' },
   RECORD_FILE_MISSING: { http: 410, message: 'The recording file is missing from the disk' },

@@ -22,6 +22,7 @@ import { voipRoutes } from './voip/routes.ts';
 import { authRoutes } from './auth/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { sessionGate } from './auth/session-gate.ts';
+import { e1Routes } from './e1/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -57,5 +58,6 @@ export function apiRouter(services: Services): Router {
   voipRoutes(router, services);
   authRoutes(router, services);
   accountRoutes(router, services);
+  e1Routes(router, services);
   return router;
 }

@@ -21,6 +21,7 @@ import type { PlaybackService } from './playback-service.ts';
 import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
+import type { TrunkService } from './trunk-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -52,6 +53,8 @@ export interface Services {
   readonly auth: AuthService;
   /** Accounts (administrators only). */
   readonly accounts: AccountService;
+  /** E1 trunk ports: status, timeslots, settings. */
+  readonly trunks: TrunkService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -31,3 +31,6 @@ export type { CallStats as VoipCallStats } from '../voip/media/voip-call.ts';
 /** Accounts and web access: levels and the schemas the API validates with. */
 export { ROLES, ROLE_LABEL, type Role } from '../accounts/roles.ts';
 export { accessSettingsSchema, cidrSchema, usernameSchema, MAX_VALID_HOURS, type AccessSettings } from '../accounts/account-schema.ts';
+export { e1PortPatchSchema, type E1PortConfig, type E1PortPatch } from '../settings/e1-port-settings.ts';
+export type { TrunkPortStatus } from '../trunks/trunk-port.ts';
+export type { TimeslotStatus } from '../trunks/trunk-timeslot.ts';

@@ -134,6 +134,15 @@ export interface SiprecSessionEvent {
   at: number;
 }
 
+/** An E1 port's line alarms, slips and signalling, per side, when they change. */
+export interface E1PortEvent {
+  type: 'e1.port';
+  port: number;
+  state: 'disabled' | 'up' | 'alarm';
+  sides: Record<'a' | 'b', { alarms: string[]; slips: number; crc4Errors: number; signalling: 'up' | 'down' | null }>;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -146,11 +155,12 @@ export type BoxEvent =
   | LinkEvent
   | DiskLevelEvent
   | VoipSessionEvent
-  | SiprecSessionEvent;
+  | SiprecSessionEvent
+  | E1PortEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
-  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session',
+  'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session', 'e1.port',
 ];

@@ -17,6 +17,8 @@ import {
   type LineStatusEntry,
 } from './messages.ts';
 import { SlipDecoder, slipEncode } from './slip.ts';
+import { E1BlockAssembler, type E1Block } from './e1-block-assembler.ts';
+import type { E1StatusEntry } from './messages.ts';
 import { RecorderError } from '../errors.ts';
 
 export interface LinkEvents {
@@ -25,6 +27,16 @@ export interface LinkEvents {
   onLineStatus(entry: LineStatusEntry): void;
   /** One block of audio; `missing` silent blocks were lost just before it. */
   onAudio(channel: number, codec: AudioCodecId, samples: Buffer, missing: number): void;
+  /** One 20 ms block of an E1 port, both sides (boards with E1 ports). */
+  onE1Block?(block: E1Block): void;
+  /** Alarms and counters of one side of an E1 port. */
+  onE1Status?(entry: E1StatusEntry): void;
+}
+
+/** How an E1 port is configured on the card when the link comes up. */
+export interface E1PortLinkConfig {
+  enabled: boolean;
+  crc4: boolean;
 }
 
 export interface LinkLogger {
@@ -42,6 +54,10 @@ export interface LinkOptions {
   reconnectMs?: number;
   commandTimeoutMs?: number;
   commandRetries?: number;
+  /** E1 ports the board taps (0: none). */
+  e1Ports?: number;
+  /** Each E1 port's configuration, sent after the analog channels'. */
+  e1Config?: (port: number) => E1PortLinkConfig;
 }
 
 export interface LinkStats {
@@ -53,12 +69,18 @@ export interface LinkStats {
   filledBlocks: number;
   connects: number;
   linkLosses: number;
+  /** E1 blocks handed on, of them incomplete; E1 blocks lost (gaps) and filled with silence. */
+  e1Blocks: number;
+  e1IncompleteBlocks: number;
+  e1Gaps: number;
+  e1FilledBlocks: number;
 }
 
 export class LineCardLink {
   private link: ByteLink | null = null;
   private readonly slip = new SlipDecoder(4096);
   private readonly sequencer: AudioSequencer;
+  private readonly e1: E1BlockAssembler;
   private readonly exchange: CommandExchange;
   private readonly waiters = new Map<number, { resolve(): void; reject(e: Error): void }>();
   private hello: HelloMessage | null = null;
@@ -68,7 +90,7 @@ export class LineCardLink {
   private stopped = true;
   private connecting = false;
   private readonly counters = { frames: 0, crcErrors: 0, malformedFrames: 0, unknownFrames: 0, connects: 0, linkLosses: 0 };
-  private readonly opts: Required<LinkOptions>;
+  private readonly opts: Required<Omit<LinkOptions, 'e1Config'>> & Pick<LinkOptions, 'e1Config'>;
 
   constructor(
     private readonly transport: LineCardTransport,
@@ -83,9 +105,11 @@ export class LineCardLink {
       reconnectMs: 2000,
       commandTimeoutMs: 250,
       commandRetries: 3,
+      e1Ports: 0,
       ...options,
     };
     this.sequencer = new AudioSequencer(options.channelCount);
+    this.e1 = new E1BlockAssembler(this.opts.e1Ports);
     this.exchange = new CommandExchange({ timeoutMs: this.opts.commandTimeoutMs, retries: this.opts.commandRetries });
   }
 
@@ -103,6 +127,10 @@ export class LineCardLink {
       malformedFrames: this.counters.malformedFrames + this.slip.stats.malformed,
       audioGaps: this.sequencer.stats.gaps,
       filledBlocks: this.sequencer.stats.filledBlocks,
+      e1Blocks: this.e1.stats.blocks,
+      e1IncompleteBlocks: this.e1.stats.incomplete,
+      e1Gaps: this.e1.stats.gaps,
+      e1FilledBlocks: this.e1.stats.filledBlocks,
     };
   }
 
@@ -144,6 +172,7 @@ export class LineCardLink {
       this.link = link;
       this.slip.reset();
       this.sequencer.resync();
+      this.e1.resync();
       this.lastRxAt = this.clock.now();
       link.onData((chunk) => this.onBytes(chunk));
       link.onClose((error) => this.onLinkClosed(link, error ? `transport error: ${error.message}` : 'transport closed'));
@@ -167,6 +196,11 @@ export class LineCardLink {
     }
     for (let ch = 0; ch < Math.min(this.opts.channelCount, hello.channelCount); ch++) {
       await this.command({ type: 'configure', channel: ch, audioEnabled: true, codec: hello.audioCodec, gainDb: 0 });
+    }
+    const e1Ports = Math.min(this.opts.e1Ports, hello.e1Ports ?? 0);
+    for (let port = 0; port < e1Ports; port++) {
+      const c = this.opts.e1Config?.(port) ?? { enabled: true, crc4: true };
+      await this.command({ type: 'e1Configure', port, enabled: c.enabled, crc4: c.crc4 });
     }
     this.counters.connects++;
     this.log.info({ model: hello.model, firmware: hello.firmwareVersion, channels: hello.channelCount }, 'line card up');
@@ -206,10 +240,19 @@ export class LineCardLink {
         if (verdict.accept) this.events.onAudio(m.channel, m.codec, m.samples, verdict.missing);
         return;
       }
+      case 'e1Audio':
+        if (!this.up || m.port >= this.opts.e1Ports) return;
+        this.e1.push(m, (block) => this.events.onE1Block?.(block));
+        return;
+      case 'e1Status':
+        if (!this.up) return;
+        for (const entry of m.entries) if (entry.port < this.opts.e1Ports) this.events.onE1Status?.(entry);
+        return;
       case 'identify':
       case 'configure':
       case 'reset':
       case 'ping':
+      case 'e1Configure':
         this.counters.unknownFrames++;
         return;
       default: {

@@ -12,6 +12,8 @@
  *   u8 more flags (stereo, local name, participants)
  *   str local name, str participants, each when flagged
  *   32 bytes SHA-256 when flagged
+ *   str clearing cause, when flagged (trunk calls); more flags also say
+ *   whether the call was answered, when known
  *
  * Version 1 (index format 3 and before) lacks the direction, the more-flags
  * byte and what follows it but the signature; it is still read, for the
@@ -39,6 +41,9 @@ const F_IMPORTANT = 16;
 const M_STEREO = 1;
 const M_LOCAL_NAME = 2;
 const M_PARTICIPANTS = 4;
+const M_ANSWER_KNOWN = 8;
+const M_ANSWERED = 16;
+const M_CAUSE = 32;
 const DAY_MS = 86_400_000;
 
 /** The fields a value does not hold: they come from the key. */
@@ -157,10 +162,14 @@ export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
   w.str(e.lineNumber);
   w.str(e.remoteNumber);
   w.str(e.callerName);
-  w.u8((e.stereo ? M_STEREO : 0) | (e.localName ? M_LOCAL_NAME : 0) | (e.participants ? M_PARTICIPANTS : 0));
+  w.u8(
+    (e.stereo ? M_STEREO : 0) | (e.localName ? M_LOCAL_NAME : 0) | (e.participants ? M_PARTICIPANTS : 0) |
+      (e.answered !== undefined ? M_ANSWER_KNOWN | (e.answered ? M_ANSWERED : 0) : 0) | (e.cause ? M_CAUSE : 0),
+  );
   if (e.localName) w.str(e.localName);
   if (e.participants) w.str(e.participants);
   if (e.sha256) w.bytes(Buffer.from(e.sha256, 'hex'));
+  if (e.cause) w.str(e.cause);
   return w.done();
 }
 
@@ -190,6 +199,9 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const localName = more & M_LOCAL_NAME ? r.str() : '';
   const participants = more & M_PARTICIPANTS ? r.str() : '';
   const sha256 = flags & F_SHA ? Buffer.from(r.take(32)).toString('hex') : null;
+  const trunk: Pick<RecordEntry, 'answered' | 'cause'> = {};
+  if (more & M_ANSWER_KNOWN) trunk.answered = (more & M_ANSWERED) !== 0;
+  if (more & M_CAUSE) trunk.cause = r.str();
   const codec: RecordFormat | null = codecIdx === 0 ? null : RECORD_FORMATS[codecIdx - 1]!;
   const archived = (flags & F_ARCHIVED) !== 0;
   const id = recordId(k.startedAt, k, k.part === 0 ? 'm' : k.part);
@@ -220,6 +232,7 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
     sealed: (flags & F_SEALED) !== 0,
     sha256,
     deleted: k.deleted,
+    ...trunk,
   };
 }
 

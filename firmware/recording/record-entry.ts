@@ -45,6 +45,10 @@ export interface RecordEntry extends ChannelRef {
   sha256: string | null;
   /** Marked deleted (删除): hidden from searches until purged (清空已删除录音) or restored. */
   deleted: boolean;
+  /** Trunk calls (E1): whether the call was answered; absent where the port does not tell. */
+  answered?: boolean;
+  /** Trunk calls (E1): the clearing cause as `<value> <text>` (Q.850), e.g. `17 user busy`; absent when none was signalled. */
+  cause?: string;
 }
 
 /** Defaults of the fields added for VoIP and E1, for entries written before them (markers, sidecars). */

@@ -55,7 +55,7 @@ export interface SessionStart {
 
 /** What can change while a recording is open (numbers arrive digit by digit, SIP updates names). */
 export type SessionUpdate = Partial<
-  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level'>
+  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level' | 'answered' | 'cause'>
 >;
 
 export interface RecordingSession {

@@ -14,6 +14,7 @@ import { doNotRecordListSchema } from './do-not-record.ts';
 import { encryptionSchema, storageSchema } from './legacy-config.ts';
 import { definedOnly, patchSchema } from './patch-schema.ts';
 import { DEFAULT_VOIP_SETTINGS, voipSettingsSchema } from './voip-settings.ts';
+import { e1PortsSettingsSchema } from './e1-port-settings.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -77,6 +78,8 @@ export const settingsSchema = z.object({
   doNotRecord: doNotRecordListSchema.default([]),
   /** VoIP recording (VoIP平台参数). */
   voip: voipSettingsSchema.default(DEFAULT_VOIP_SETTINGS),
+  /** E1 trunk ports (E1通道参数), by port number: what differs from the factory values. */
+  e1: e1PortsSettingsSchema,
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -14,6 +14,7 @@ import { describeZodError } from '../schema-error.ts';
 import { isValidRef, parseRefKey, refKey, type ChannelRef } from '../ports/channel-ref.ts';
 import { DoNotRecordList, doNotRecordEntrySchema, doNotRecordListSchema, type DoNotRecordEntry, type DoNotRecordInput } from './do-not-record.ts';
 import { definedOnly } from './patch-schema.ts';
+import { e1PortDifferences, e1PortOf, e1PortPatchSchema, e1PortSchema, type E1PortConfig, type E1PortPatch } from './e1-port-settings.ts';
 import { saveSettings, SETTINGS_FILE } from './settings-file.ts';
 import { loadSettings, type SettingsLoadReport } from './settings-load.ts';
 import {
@@ -35,6 +36,8 @@ export interface SettingsChange {
   doNotRecord: boolean;
   /** Fields of the VoIP settings that changed. */
   voip?: Array<keyof VoipSettings>;
+  /** E1 ports whose settings changed. */
+  e1Ports?: number[];
   /** The settings after the change. */
   settings: Readonly<Settings>;
 }
@@ -51,6 +54,8 @@ export interface SettingsStoreOptions {
   dir: string;
   /** Which channels the box has; updates to others are refused. Any valid reference by default. */
   hasChannel?: (ref: ChannelRef) => boolean;
+  /** E1 ports the box has (0..e1Ports-1); updates to others are refused. */
+  e1Ports?: number;
   /** The first release's file to migrate from; `<dir>/recorder.json` by default. */
   legacyFile?: string;
   /** Where a listener's exception goes (the update itself has succeeded). */
@@ -114,6 +119,23 @@ export class SettingsStore {
   /** The channels whose parameters differ from their factory values. */
   get configuredChannels(): ChannelRef[] {
     return Object.keys(this.current.channels).map((k) => parseRefKey(k)!);
+  }
+
+  /** An E1 port's settings: the factory values with what was set. */
+  e1Port(port: number): E1PortConfig {
+    return e1PortOf(this.current.e1, port);
+  }
+
+  updateE1Port(port: number, patch: E1PortPatch): Promise<SettingsUpdate<E1PortConfig>> {
+    return this.commit((s) => {
+      if (!Number.isInteger(port) || port < 0 || port >= (this.opts.e1Ports ?? 0)) throw badRequest(`there is no E1 port ${port} on this box`);
+      const config = parse(e1PortSchema, { ...e1PortOf(s.e1, port), ...parsePatch(e1PortPatchSchema, patch, 'E1 port settings') }, 'E1 port settings');
+      const e1 = { ...s.e1 };
+      const differences = e1PortDifferences(config);
+      if (Object.keys(differences).length) e1[String(port)] = differences;
+      else delete e1[String(port)];
+      return { next: { ...s, e1 }, value: () => this.e1Port(port) };
+    });
   }
 
   /** The do-not-record list's matcher, rebuilt with every change of the list. */
@@ -217,7 +239,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -258,8 +280,11 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
     if (fields.length) channels.push({ ref, fields, config: now });
   }
   const doNotRecord = JSON.stringify(before.doNotRecord) !== JSON.stringify(after.doNotRecord);
+  const e1Ports = [...new Set([...Object.keys(before.e1 ?? {}), ...Object.keys(after.e1 ?? {})])]
+    .map(Number)
+    .filter((p) => JSON.stringify(e1PortOf(before.e1 ?? {}, p)) !== JSON.stringify(e1PortOf(after.e1 ?? {}, p)));
   const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
-  return { recording, channels, doNotRecord, voip };
+  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

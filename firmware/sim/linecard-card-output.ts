@@ -23,14 +23,15 @@ export interface CardFaults {
  * card was muted or had no link.
  */
 export type CardSentCounters = Record<
-  'frames' | 'bytes' | 'hello' | 'lineStatus' | 'lineStatusChanges' | 'audio' | 'ack' | 'crcCorrupted' | 'garbageBursts' | 'audioDropped' | 'suppressed',
+  | 'frames' | 'bytes' | 'hello' | 'lineStatus' | 'lineStatusChanges' | 'audio' | 'ack' | 'crcCorrupted' | 'garbageBursts' | 'audioDropped' | 'suppressed'
+  | 'e1Audio' | 'e1Status',
   number
 >;
 
 export class CardOutput {
   readonly sent: CardSentCounters = {
     frames: 0, bytes: 0, hello: 0, lineStatus: 0, lineStatusChanges: 0, audio: 0, ack: 0,
-    crcCorrupted: 0, garbageBursts: 0, audioDropped: 0, suppressed: 0,
+    crcCorrupted: 0, garbageBursts: 0, audioDropped: 0, suppressed: 0, e1Audio: 0, e1Status: 0,
   };
   link: ByteLink | null = null;
   muted = false;

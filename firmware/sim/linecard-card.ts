@@ -16,6 +16,11 @@
  * ack; reset → ack, then sequence numbers and channel settings return to
  * their power-up values and a hello follows. Frames it cannot decode, and
  * card-side messages, are ignored and counted.
+ *
+ * E1 ports (`e1Ports`, one E1PortModel each) are off at power-up; once the host
+ * switches a port on (e1Configure), every 20 ms block goes out as four
+ * E1_AUDIO frames (side a and b, timeslots 0-15 and 16-31), and E1_STATUS
+ * reports the ports' alarms every 500 ms and at once when they change.
  */
 import type { ByteLink, Clock, TimerHandle } from '../host/host.ts';
 import {
@@ -31,6 +36,8 @@ import {
 } from '../linecard/messages.ts';
 import { SlipDecoder } from '../linecard/slip.ts';
 import { CardOutput, encodeAudioBlock, type CardFaults, type CardSentCounters } from './linecard-card-output.ts';
+import type { E1PortModel } from './e1/e1-port-model.ts';
+import { E1_BLOCK_FRAMES, E1_MAX_TIMESLOTS_PER_FRAME, E1_TIMESLOTS, type E1StatusEntry } from '../linecard/messages.ts';
 import { idleSource, lineReading, voltageBand, type LineSource, type VoltageBand } from './line-model.ts';
 
 export type { CardFaults, CardSentCounters } from './linecard-card-output.ts';
@@ -51,7 +58,17 @@ export interface SimulatedLineCardOptions {
   seed?: number;
   /** Larger clock jumps are skipped rather than replayed (default: replay everything). */
   maxCatchUpMs?: number;
+  /** The E1 ports the card taps, each playing its script (none by default). */
+  e1Ports?: E1PortModel[];
 }
+
+export interface E1PortSettings {
+  enabled: boolean;
+  crc4: boolean;
+}
+
+/** E1 status goes out in full every this many steps (500 ms), and at once on a change of alarms. */
+const E1_STATUS_EVERY_STEPS = 50;
 
 export interface ChannelSettings {
   audioEnabled: boolean;
@@ -64,7 +81,7 @@ export interface ChannelSettings {
  * not decode, `unexpected` well-formed frames that are not host commands.
  */
 export type CardReceivedCounters = Record<
-  'frames' | 'identify' | 'configure' | 'reset' | 'ping' | 'garbled' | 'unexpected' | 'bytesWhileMuted',
+  'frames' | 'identify' | 'configure' | 'reset' | 'ping' | 'e1Configure' | 'garbled' | 'unexpected' | 'bytesWhileMuted',
   number
 >;
 
@@ -75,8 +92,9 @@ export class SimulatedLineCard {
   readonly model: string;
   readonly firmwareVersion: string;
   readonly received: CardReceivedCounters = {
-    frames: 0, identify: 0, configure: 0, reset: 0, ping: 0, garbled: 0, unexpected: 0, bytesWhileMuted: 0,
+    frames: 0, identify: 0, configure: 0, reset: 0, ping: 0, e1Configure: 0, garbled: 0, unexpected: 0, bytesWhileMuted: 0,
   };
+  readonly e1Ports: readonly E1PortModel[];
 
   private readonly clock: Clock;
   private readonly sources: LineSource[];
@@ -93,6 +111,10 @@ export class SimulatedLineCard {
   private readonly lastBand: Array<VoltageBand | null>;
   private readonly lastRing: boolean[];
   private readonly pcm = new Int16Array(AUDIO_BLOCK_SAMPLES);
+  private e1Settings: E1PortSettings[] = [];
+  private e1Seqs = new Uint16Array(0);
+  private e1LastAlarms: number[] = [];
+  private e1Slips: number[] = [];
 
   constructor(options: SimulatedLineCardOptions) {
     this.clock = options.clock;
@@ -108,6 +130,13 @@ export class SimulatedLineCard {
     this.blocks = new Uint32Array(this.channelCount);
     this.lastBand = new Array(this.channelCount).fill(null);
     this.lastRing = new Array(this.channelCount).fill(false);
+    this.e1Ports = options.e1Ports ?? [];
+    this.e1Seqs = new Uint16Array(this.e1Ports.length);
+    this.e1Slips = new Array(this.e1Ports.length * 2).fill(0);
+  }
+
+  e1PortSettings(port: number): E1PortSettings {
+    return { ...this.e1Settings[port]! };
   }
 
   /** What the card sent. */
@@ -181,13 +210,17 @@ export class SimulatedLineCard {
     this.settings = Array.from({ length: this.channelCount }, defaultSettings);
     this.seqs.fill(0);
     this.blocks.fill(0);
+    this.e1Settings = this.e1Ports.map(() => ({ enabled: false, crc4: true }));
+    this.e1Seqs.fill(0);
+    this.e1LastAlarms = new Array(this.e1Ports.length * 2).fill(-1);
     this.sendHello();
     this.out.flush();
   }
 
   private sendHello(): void {
     const { channelCount, model, firmwareVersion } = this;
-    this.out.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, channelCount, audioCodec: AudioCodec.Alaw, model, firmwareVersion });
+    const e1 = this.e1Ports.length ? { e1Ports: this.e1Ports.length } : {};
+    this.out.send({ type: 'hello', protocolVersion: PROTOCOL_VERSION, channelCount, audioCodec: AudioCodec.Alaw, model, firmwareVersion, ...e1 });
   }
 
   private catchUp(): void {
@@ -203,7 +236,10 @@ export class SimulatedLineCard {
   private runStep(step: number): void {
     const tMs = step * STEP_MS;
     this.scanLines(tMs, step % 10 === 0);
-    if (step > 0 && step % 2 === 0) this.sendAudio(tMs - AUDIO_BLOCK_MS);
+    if (step > 0 && step % 2 === 0) {
+      this.sendAudio(tMs - AUDIO_BLOCK_MS);
+      this.sendE1(tMs - AUDIO_BLOCK_MS, step % E1_STATUS_EVERY_STEPS === 0);
+    }
     this.out.flush();
   }
 
@@ -245,6 +281,29 @@ export class SimulatedLineCard {
     }
   }
 
+  private sendE1(blockStartMs: number, fullStatus: boolean): void {
+    const status: E1StatusEntry[] = [];
+    this.e1Ports.forEach((model, port) => {
+      const sides = model.block(blockStartMs);
+      const settings = this.e1Settings[port]!;
+      if (!settings.enabled) return;
+      const seq = this.e1Seqs[port]!;
+      this.e1Seqs[port] = (seq + 1) & 0xffff;
+      ([sides.a, sides.b] as const).forEach((octets, side) => {
+        for (let first = 0; first < E1_TIMESLOTS; first += E1_MAX_TIMESLOTS_PER_FRAME) {
+          const part = octets.subarray(first * E1_BLOCK_FRAMES, (first + E1_MAX_TIMESLOTS_PER_FRAME) * E1_BLOCK_FRAMES);
+          this.out.send({ type: 'e1Audio', port, side: side as 0 | 1, seq, first, count: E1_MAX_TIMESLOTS_PER_FRAME, octets: Buffer.from(part.buffer, part.byteOffset, part.length) });
+        }
+        const alarms = model.alarmsAt(side === 0 ? 'a' : 'b', blockStartMs);
+        const k = port * 2 + side;
+        if (this.e1LastAlarms[k] !== alarms && this.e1LastAlarms[k]! > 0 && alarms === 0) this.e1Slips[k]!++; // a slip as the receiver resynchronises
+        if (fullStatus || this.e1LastAlarms[k] !== alarms) status.push({ port, side: side as 0 | 1, alarms, slips: this.e1Slips[k]!, crc4Errors: 0 });
+        this.e1LastAlarms[k] = alarms;
+      });
+    });
+    if (status.length) this.out.send({ type: 'e1Status', entries: status });
+  }
+
   private receive(chunk: Buffer): void {
     if (this.out.muted) {
       this.received.bytesWhileMuted += chunk.length;
@@ -266,6 +325,7 @@ export class SimulatedLineCard {
       case 'configure':
       case 'reset':
       case 'ping':
+      case 'e1Configure':
         this.handleCommand(m);
         return;
       default:
@@ -287,6 +347,11 @@ export class SimulatedLineCard {
         ack();
         return;
       case 'ping':
+        ack();
+        return;
+      case 'e1Configure':
+        if (c.port >= this.e1Ports.length) return ack(AckStatus.BadChannel);
+        this.e1Settings[c.port] = { enabled: c.enabled, crc4: c.crc4 };
         ack();
         return;
       case 'reset':

@@ -6,7 +6,11 @@
  *   linecard-sim (--device <tty> | --tcp-listen <port>) [--board <model|file>]
  *                [--scenario <file>] [--seed <n>] [--continuous]
  *                [--crc-error-every <n>] [--garbage-every <n>] [--drop-audio-every <n>]
+ *                [--e1-signalling pri|china-no1[,...]] [--e1-full]
  *
+ * A board with E1 ports (the RDT) taps them too: the scenario's "e1" part,
+ * else generated trunk traffic on every port (`--e1-signalling` per port,
+ * PRI by default; `--e1-full` keeps every timeslot in a call).
  * The board defaults to the scenario's "board", else `sim`. With a scenario
  * that has "durationS", the program exits 0 when it has run that long.
  * Logs go to stderr: "ready" once the card runs, then a line per call. SIGUSR1
@@ -22,9 +26,15 @@ import { SimulatedLineCard, type CardFaults } from './linecard-card.ts';
 import type { LineSource } from './line-model.ts';
 import { loadScenario, scenarioBoard, scenarioSources, type Scenario } from './scenario.ts';
 import { generateTraffic, type Traffic, type TrafficEvent } from './traffic.ts';
+import { E1PortModel, type E1Signalling, type E1SimCall } from './e1/e1-port-model.ts';
+import { e1TrafficPorts } from './e1/e1-traffic.ts';
 
-/** Unsent bytes beyond this are dropped: a UART does not wait for a reader. */
-const MAX_BACKLOG_BYTES = 256 * 1024;
+/**
+ * Unsent bytes beyond this are dropped: a UART does not wait for a reader.
+ * About 1.5 s of a full RDT's traffic (64 lines and 4 E1 ports, ≈ 2.6 MB/s),
+ * the card's buffer while the host is busy.
+ */
+const MAX_BACKLOG_BYTES = 4 * 1024 * 1024;
 
 const realClock: Clock = {
   now: () => Date.now(),
@@ -42,7 +52,8 @@ const log = (line: string) => process.stderr.write(`linecard-sim: ${line}\n`);
 
 const USAGE = `usage: linecard-sim (--device <tty> | --tcp-listen <port>) [--board <model|file>]
                     [--scenario <file>] [--seed <n>] [--continuous]
-                    [--crc-error-every <n>] [--garbage-every <n>] [--drop-audio-every <n>]`;
+                    [--crc-error-every <n>] [--garbage-every <n>] [--drop-audio-every <n>]
+                    [--e1-signalling pri|china-no1[,...]] [--e1-full]`;
 
 class UsageError extends Error {}
 
@@ -113,6 +124,12 @@ function callLogger(card: SimulatedLineCard, traffic: Traffic | null, scenario: 
   };
 }
 
+function parseE1Signalling(text: string | undefined, ports: number): E1Signalling[] {
+  const given = text ? text.split(',') : [];
+  for (const g of given) if (g !== 'pri' && g !== 'china-no1') throw new UsageError(`--e1-signalling takes pri or china-no1 per port, not '${g}'`);
+  return Array.from({ length: ports }, (_, p) => (given[p] ?? given[given.length - 1] ?? 'pri') as E1Signalling);
+}
+
 async function main(argv: string[]): Promise<void> {
   const { values } = parseArgs({
     args: argv,
@@ -126,6 +143,8 @@ async function main(argv: string[]): Promise<void> {
       'crc-error-every': { type: 'string' },
       'garbage-every': { type: 'string' },
       'drop-audio-every': { type: 'string' },
+      'e1-signalling': { type: 'string' },
+      'e1-full': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -156,7 +175,14 @@ async function main(argv: string[]): Promise<void> {
     sources = traffic.lines;
   }
 
-  const card = new SimulatedLineCard({ clock: realClock, channelCount, sources, faults, seed, maxCatchUpMs: 5000 });
+  const e1Count = board.capabilities.e1Recording ? board.channels.e1 : 0;
+  const e1Signalling = parseE1Signalling(values['e1-signalling'], e1Count);
+  const describeE1 = (port: number, c: E1SimCall) =>
+    log(`e1 port ${port} ts${c.timeslot}: ${e1Signalling[port] ?? 'pri'} call from side ${c.from}, ${c.calling.digits || '?'} → ${c.called.digits}, ${c.outcome}`);
+  const e1Ports = scenario
+    ? Array.from({ length: e1Count }, (_, port) => new E1PortModel(scenario!.e1.find((p) => p.port === port) ?? { signalling: e1Signalling[port]! }))
+    : e1TrafficPorts({ seed, signalling: e1Signalling, full: values['e1-full'], onCall: describeE1 });
+  const card = new SimulatedLineCard({ clock: realClock, channelCount, sources, faults, seed, maxCatchUpMs: 5000, e1Ports });
   const stats = { droppedBytes: 0 };
   let where: string;
   if (values.device) {
@@ -184,7 +210,7 @@ async function main(argv: string[]): Promise<void> {
 
   card.start();
   const source = scenario ? `scenario ${scenario.file}` : `${values.continuous ? 'continuous ' : ''}traffic, seed ${seed}`;
-  log(`ready: ${card.model} firmware ${card.firmwareVersion}, ${channelCount} channels (board ${board.model}), ${source}, on ${where}`);
+  log(`ready: ${card.model} firmware ${card.firmwareVersion}, ${channelCount} channels${e1Count ? `, ${e1Count} E1 ports` : ''} (board ${board.model}), ${source}, on ${where}`);
   const logCalls = callLogger(card, traffic, scenario);
   setInterval(logCalls, 250);
   logCalls();

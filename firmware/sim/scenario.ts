@@ -28,6 +28,8 @@ import {
   type RingCadence,
   type TimelineEntry,
 } from './line-model.ts';
+import { e1PortScenarioSchema, e1PortScript } from './e1/e1-scenario.ts';
+import type { E1PortScript } from './e1/e1-port-model.ts';
 
 const lineSchema = z.strictObject({
   channel: z.number().int().min(0),
@@ -54,6 +56,8 @@ function scenarioSchema(channelCount: number) {
       board: z.string().min(1).optional(),
       durationS: z.number().positive().optional(),
       lines: z.array(lineSchema),
+      /** E1 ports (firmware/sim/e1/e1-scenario.ts). */
+      e1: z.array(e1PortScenarioSchema).optional(),
     })
     .superRefine((s, ctx) => {
       const firstIndexOf = new Map<number, number>();
@@ -103,6 +107,8 @@ export interface Scenario {
   board: string | null;
   durationS: number | null;
   lines: ScenarioLine[];
+  /** What the E1 ports carry, by port. */
+  e1: Array<E1PortScript & { port: number }>;
 }
 
 function invalid(file: string, detail: string): RecorderError {
@@ -157,7 +163,8 @@ export function parseScenario(json: unknown, baseDir: string, channelCount: numb
       audioFile,
     };
   });
-  return { file, board: parsed.data.board ?? null, durationS: parsed.data.durationS ?? null, lines };
+  const e1 = (parsed.data.e1 ?? []).map((p) => e1PortScript(p, baseDir, (field, detail) => invalid(file, `${field}: ${detail}`)));
+  return { file, board: parsed.data.board ?? null, durationS: parsed.data.durationS ?? null, lines, e1 };
 }
 
 async function readScenarioText(file: string): Promise<string> {

@@ -59,10 +59,11 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /device/key/rotate': { need: 'accounts' },
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },
+  'PATCH /e1/ports/:port': { need: 'configure', body: {} },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
-const PARAMS: Record<string, string> = { ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim' };
+const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim' };
 
 /** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
 const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];

@@ -40,10 +40,10 @@ export interface DaemonProcess {
 }
 
 /** Starts the simulated-board daemon in `workDir` (so its board's relative pty path lands there). */
-export async function startDaemonProcess(workDir: string): Promise<DaemonProcess> {
+export async function startDaemonProcess(workDir: string, board = 'sim'): Promise<DaemonProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', TSX_LOADER, path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', 'sim', '--port', '0', '--data', 'var/data', '--config', 'var/config', '--logs', 'var/log'],
+    ['--import', TSX_LOADER, path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', board, '--port', '0', '--data', 'var/data', '--config', 'var/config', '--logs', 'var/log'],
     { cwd: workDir, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NODE_OPTIONS: '' } },
   );
   let out = '';

@@ -22,6 +22,7 @@ import { SimGpio } from '../../firmware/sim/sim-gpio.ts';
 import { simSensors } from '../../firmware/sim/sim-sensors.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
+import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
@@ -47,16 +48,21 @@ export async function startSimBox(options: {
   faults?: CardFaults;
   config?: object;
   dataDir?: string;
+  /** E1 ports of the simulated card. */
+  e1Ports?: E1PortModel[];
+  /** The settings file to start with (settings.json in the configuration folder). */
+  settings?: object;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
   const gpio = new SimGpio(() => clock.now());
-  const card = new SimulatedLineCard({ clock, channelCount: board.channels.analog, sources: options.sources, faults: options.faults });
+  const card = new SimulatedLineCard({ clock, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
   const transport = memoryTransport({ onOpen: (cardSide) => card.attach(cardSide) });
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'simbox-'));
   const configDir = path.join(dataDir, '..', `${path.basename(dataDir)}-config`);
   fs.mkdirSync(configDir, { recursive: true });
   if (options.config) fs.writeFileSync(path.join(configDir, 'recorder.json'), JSON.stringify(options.config));
+  if (options.settings) fs.writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(options.settings));
   const host: Host = {
     linecard: transport,
     gpio,

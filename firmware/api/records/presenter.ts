@@ -32,6 +32,8 @@ export function presentRecord(e: RecordEntry) {
     sealed: e.sealed,
     sha256: e.sha256,
     deleted: e.deleted,
+    ...(e.answered !== undefined ? { answered: e.answered } : {}),
+    ...(e.cause ? { cause: e.cause } : {}),
     audioUrl: e.file ? `/api/v1/records/${encodeURIComponent(e.id)}/audio` : null,
   };
 }import { CALL_TYPE_LABEL, START_MODE_LABEL, STOP_MODE_LABEL, refKey, type RecordEntry } from '../../app/vocabulary.ts';
