@@ -15,17 +15,21 @@ import { alarmRoutes } from './alarms/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { eventRoutes } from './events/routes.ts';
+import { serveStatic } from './static/serve-static.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   proxy?: boolean;
+  /** Folder of the built web UI (web-static/); the UI is not served when absent. */
+  webRoot?: string;
 }
 
 export function createApp(services: Services, options: AppOptions): Koa {
   const app = new Koa({ proxy: options.proxy ?? false });
   app.silent = true;
   app.use(errorResponses(options.log));
+  if (options.webRoot) app.use(serveStatic({ root: options.webRoot }));
   const router = new Router({ prefix: '/api/v1' });
   deviceRoutes(router, services);
   settingsRoutes(router, services);
