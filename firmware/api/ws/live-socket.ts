@@ -65,7 +65,10 @@ export function attachLiveSockets(server: Server, services: Services, options: L
 
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const url = new URL(req.url ?? '/', 'http://box');
-    if (url.pathname !== WS_PATH) return; // another upgrade handler may want it
+    if (url.pathname !== WS_PATH) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     authenticate(req).then(
       (principal) => {
         if (!principal) {
