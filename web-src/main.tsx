@@ -256,7 +256,10 @@ function Shell() {
         <div class="crumb">
           {crumb}
           {page && path !== '/monitor' ? (
-            <a href="/monitor" onClick={(e) => (e.preventDefault(), navigate('/monitor'))}> | {t('backToMonitor')}</a>
+            <>
+              {' | '}
+              <a href="/monitor" onClick={(e) => (e.preventDefault(), navigate('/monitor'))}>{t('backToMonitor')}</a>
+            </>
           ) : null}
         </div>
         {page ? page.view() : <Monitor />}
@@ -269,7 +272,7 @@ function App() {
   const [phase, setPhase] = useState<'loading' | 'ready'>('loading');
   const path = pathOf(route.value);
   const enter = () => {
-    void loadBox().catch(() => undefined);
+    if (!clockSkew.value) void loadBox().catch(() => undefined);
     void refreshChannels().catch(() => undefined);
     startLive();
     if (path === '/login' || path === '/password' || path === '/') navigate('/monitor', true);
@@ -277,6 +280,8 @@ function App() {
   useEffect(() => {
     void (async () => {
       const s = await loadSession();
+      // The box's zone and clock before any page computes a default time.
+      if (s === 'ok') await loadBox().catch(() => undefined);
       setPhase('ready');
       if (s === 'ok') enter();
       else navigate(s === 'login' ? '/login' : '/password', true);

@@ -71,7 +71,7 @@ export function OperationLog() {
                 <td>{o.ip ?? '-'}</td>
                 <td>{t2('it', o.item)}</td>
                 <td>{o.channel ?? '-'}</td>
-                <td>{o.parameter ?? '-'}</td>
+                <td class="detail">{o.parameter ?? '-'}</td>
                 <td>{op(o.operation)}</td>
                 <td class={o.result === 'ok' ? 'ok' : 'bad'}>{o.result === 'ok' ? t('ok') : `${t('failed')} (${o.error})`}</td>
                 <td class="detail">{o.detail ?? ''}</td>
