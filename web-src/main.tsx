@@ -66,6 +66,7 @@ async function loadSession(): Promise<'ok' | 'login' | 'password'> {
     const me = await api('GET', '/me', { quiet401: true });
     account.value = me.account;
     authEnabled.value = true;
+    watchIdle(Number(me.session?.idleLogoutMinutes) || 0);
     return me.account.mustChangePassword ? 'password' : 'ok';
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
@@ -79,6 +80,23 @@ async function loadSession(): Promise<'ok' | 'login' | 'password'> {
   }
 }
 
+/** 空闲自动退出: after this many minutes without a click or key the session ends (0: never). */
+let idleTimer: ReturnType<typeof setTimeout> | undefined;
+let idleMinutes = 0;
+function watchIdle(minutes: number): void {
+  idleMinutes = minutes;
+  armIdle();
+}
+function armIdle(): void {
+  clearTimeout(idleTimer);
+  if (!idleMinutes || !account.value) return;
+  idleTimer = setTimeout(() => {
+    void api('POST', '/logout', { quiet401: true }).catch(() => undefined);
+    authRedirect.value = '/login';
+  }, idleMinutes * 60_000);
+}
+for (const ev of ['pointerdown', 'keydown', 'wheel']) window.addEventListener(ev, armIdle, { passive: true });
+
 function Login(props: { onDone: () => void }) {
   const [username, setUsername] = useState('admin');
   const [password, setPassword] = useState('');
@@ -88,6 +106,7 @@ function Login(props: { onDone: () => void }) {
     try {
       const r = await api('POST', '/login', { body: { username, password }, quiet401: true });
       account.value = r.account;
+      void api('GET', '/me', { quiet401: true }).then((me) => watchIdle(Number(me.session?.idleLogoutMinutes) || 0), () => undefined);
       props.onDone();
     } catch (x) {
       if (x instanceof ApiError) {

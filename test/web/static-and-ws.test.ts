@@ -168,6 +168,12 @@ test('WebSocket: events pushed, presence between sessions, subscription gone wit
       () => 'refused',
     );
     assert.is(wrong, 'refused');
+    const foreign = await new Promise<string>((resolve) => {
+      const ws = new WebSocket(url, { headers: { origin: 'http://evil.example' } });
+      ws.once('open', () => resolve('opened'));
+      ws.once('error', () => resolve('refused'));
+    });
+    assert.is(foreign, 'refused', 'a page of another site is refused');
   } finally {
     await box.stop();
   }

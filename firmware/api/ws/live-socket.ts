@@ -21,6 +21,7 @@ export const WS_PATH = '/api/v1/ws';
 const QUEUE = 256;
 const PING_MS = 20_000;
 const MAX_MESSAGE = 4096;
+const MAX_BUFFERED = 512 * 1024;
 const DEFAULT_TYPES = BOX_EVENT_TYPES.filter((t) => t !== 'channel.level');
 
 /** Who opens a socket, from the upgrade request; undefined refuses it (401). */
@@ -69,6 +70,11 @@ export function attachLiveSockets(server: Server, services: Services, options: L
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
+    // A page of another site may not open the box's socket with the user's cookies.
+    if (!sameOrigin(req)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      return;
+    }
     authenticate(req).then(
       (principal) => {
         if (!principal) {
@@ -95,7 +101,8 @@ export function attachLiveSockets(server: Server, services: Services, options: L
       for (;;) {
         const e = await s.next();
         if (e === null) return;
-        if (ws.readyState !== ws.OPEN) continue;
+        // A reader that falls this far behind loses events rather than growing the box's memory.
+        if (ws.readyState !== ws.OPEN || ws.bufferedAmount > MAX_BUFFERED) continue;
         send(ws, { type: 'event', event: presentEvent(e) });
       }
     };
@@ -161,6 +168,17 @@ export function attachLiveSockets(server: Server, services: Services, options: L
       wss.close();
     },
   };
+}
+
+/** Browsers send Origin on WebSocket upgrades: it must name the host the request went to. Other clients send none. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin;
+  if (!origin) return true;
+  try {
+    return new URL(origin).host === req.headers.host;
+  } catch {
+    return false;
+  }
 }
 
 function send(ws: WebSocket, msg: object): void {
