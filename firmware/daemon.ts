@@ -35,6 +35,9 @@ import { DeviceService } from './app/device-service.ts';
 import { SettingsService } from './app/settings-service.ts';
 import { JournalService } from './app/journal-service.ts';
 import type { Services } from './app/services.ts';
+import { AccountStore } from './accounts/account-store.ts';
+import { AuthService } from './app/auth-service.ts';
+import { AccountService } from './app/account-service.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -85,6 +88,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   if (settings.loadReport.damaged) {
     alarms.raise('settings-damaged', 'major', 'device', `settings file damaged (${settings.loadReport.problems.join('; ')}); ${settings.loadReport.source} in force`, now());
   }
+  const accountStore = await AccountStore.open(host.paths.config, now());
+  if (accountStore.loadReport.problem) {
+    alarms.raise('accounts-damaged', 'major', 'device', `accounts file damaged (${accountStore.loadReport.problem}); ${accountStore.loadReport.source} accounts in force`, now());
+  }
+  const auth = new AuthService(accountStore, auditor, now);
   const encryption = settings.encryption;
   fs.mkdirSync(host.paths.data, { recursive: true });
   const storage = await openRecordingStorage({
@@ -201,6 +209,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     alarms: new AlarmService(alarms, journal),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
+    auth,
+    accounts: new AccountService(accountStore, auth, auditor, now),
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
     }),

@@ -28,6 +28,23 @@ export const ERROR_CODES = {
   SEALED_FILE_UNSUPPORTED: { http: 500, message: 'The encrypted recording uses an unsupported format' },
   SEAL_SOURCE_INVALID: { http: 500, message: 'The recording cannot be encrypted' },
   RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested range is outside the recording' },
+  // accounts, sign-in and rights (codes as the web UI matches them)
+  unauthenticated: { http: 401, message: 'Sign in first' },
+  bad_credentials: { http: 401, message: 'Wrong user name or password' },
+  locked: { http: 429, message: 'Too many failed sign-ins; try again later' },
+  address_not_allowed: { http: 403, message: 'This address may not use the web interface' },
+  account_in_use: { http: 409, message: 'The account is already signed in elsewhere' },
+  account_expired: { http: 403, message: 'The account has expired' },
+  account_disabled: { http: 403, message: 'The account is disabled' },
+  weak_password: { http: 400, message: 'A password needs at least 8 characters with letters and digits' },
+  password_change_required: { http: 403, message: 'Change the password first' },
+  csrf: { http: 403, message: 'The request lacks a valid X-CSRF-Token header' },
+  forbidden: { http: 403, message: 'The account may not do this' },
+  account_not_found: { http: 404, message: 'No such account' },
+  account_exists: { http: 409, message: 'An account with this name exists' },
+  last_admin: { http: 409, message: 'The box needs at least one enabled administrator' },
+  // concurrent edits
+  stale: { http: 409, message: 'Someone else changed this page since it was loaded; reload it' },
   // API input
   BAD_REQUEST: { http: 400, message: 'Invalid request' },
   NOT_FOUND: { http: 404, message: 'Not found' },

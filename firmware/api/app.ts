@@ -16,6 +16,9 @@ import { settingsRoutes } from './settings/routes.ts';
 import { journalRoutes } from './journal/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { serveStatic } from './static/serve-static.ts';
+import { authRoutes } from './auth/routes.ts';
+import { accountRoutes } from './accounts/routes.ts';
+import { sessionGate } from './auth/session-gate.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -29,7 +32,16 @@ export function createApp(services: Services, options: AppOptions): Koa {
   const app = new Koa({ proxy: options.proxy ?? false });
   app.silent = true;
   app.use(errorResponses(options.log));
+  app.use(sessionGate(services));
   if (options.webRoot) app.use(serveStatic({ root: options.webRoot }));
+  const router = apiRouter(services);
+  app.use(router.routes());
+  app.use(router.allowedMethods());
+  return app;
+}
+
+/** The API's router with every route registered (tests enumerate its routes). */
+export function apiRouter(services: Services): Router {
   const router = new Router({ prefix: '/api/v1' });
   deviceRoutes(router, services);
   settingsRoutes(router, services);
@@ -39,7 +51,7 @@ export function createApp(services: Services, options: AppOptions): Koa {
   journalRoutes(router, services);
   eventRoutes(router, services);
   alarmRoutes(router, services);
-  app.use(router.routes());
-  app.use(router.allowedMethods());
-  return app;
+  authRoutes(router, services);
+  accountRoutes(router, services);
+  return router;
 }

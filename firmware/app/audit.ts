@@ -6,6 +6,7 @@ import type { ChannelRef } from '../ports/channel-ref.ts';
 import type { OperationItem, OperationKind } from '../journal/operation-entry.ts';
 import type { OperationLog } from '../journal/operation-log.ts';
 import type { Principal } from './principal.ts';
+import { authorise, type Permission } from './authorise.ts';
 
 export interface AuditFields {
   /** What was acted on (通道参数, 录音参数, 免录名单, 录音, 存储, 账户, 系统). */
@@ -14,6 +15,11 @@ export interface AuditFields {
   ref?: ChannelRef | null;
   parameter?: string;
   detail?: string;
+  /**
+   * The right the operation needs, `configure` unless named: a principal
+   * without it is refused (forbidden) and the refusal logged.
+   */
+  requires?: Permission;
 }
 
 export interface AuditLogger {
@@ -31,7 +37,10 @@ export class Auditor {
   run<T>(principal: Principal, fields: AuditFields, op: () => Promise<T> | T, describe?: (result: T) => string): Promise<T> {
     return this.log.track(
       { principal, item: fields.item, operation: fields.operation, channel: fields.ref ?? null, parameter: fields.parameter ?? null, detail: describe ?? fields.detail },
-      async () => op(),
+      async () => {
+        authorise(principal, fields.requires ?? 'configure');
+        return op();
+      },
     );
   }
 

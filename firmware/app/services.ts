@@ -13,6 +13,8 @@ import type { AlarmService } from './alarm-service.ts';
 import type { DeviceService } from './device-service.ts';
 import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
+import type { AuthService } from './auth-service.ts';
+import type { AccountService } from './account-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -28,6 +30,10 @@ export interface Services {
   readonly settings: SettingsService;
   /** The operation log. */
   readonly journal: JournalService;
+  /** Signing in and out, sessions, the web access settings. */
+  readonly auth: AuthService;
+  /** Accounts (administrators only). */
+  readonly accounts: AccountService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -3,7 +3,14 @@
  * validation; each change is saved atomically, logged with its principal,
  * and applied at once by the daemon (it listens to the store), without a
  * restart.
+ *
+ * Each page has a revision (a digest of what it shows): an update that
+ * names the revision it was edited from is refused (`stale`) when the page
+ * has changed since, instead of overwriting someone else's change
+ * (本账号正在配置…). Updates run one at a time, so the check and the change
+ * are one step.
  */
+import { createHash } from 'node:crypto';
 import type { ChannelConfig } from '../calls/channel-config.ts';
 import { RecorderError } from '../errors.ts';
 import { refKey, type ChannelRef } from '../ports/channel-ref.ts';
@@ -16,6 +23,10 @@ import type { Principal } from './principal.ts';
 const fieldsOf = (patch: object) => Object.keys(patch).join(',') || 'none';
 const describe = (patch: object) => JSON.stringify(patch);
 
+/** The revision of a page's contents. */
+export const revisionOf = (value: unknown) => createHash('sha256').update(JSON.stringify(value)).digest('base64url').slice(0, 16);
+
+
 export class SettingsService {
   constructor(
     private readonly store: SettingsStore,
@@ -23,13 +34,20 @@ export class SettingsService {
     private readonly audit: Auditor,
   ) {}
 
+  private turn: Promise<unknown> = Promise.resolve();
+
   recording(): Readonly<RecordingSettings> {
     return this.store.recording;
   }
 
-  async updateRecording(principal: Principal, patch: RecordingPatch): Promise<Readonly<RecordingSettings>> {
+  recordingRevision(): string {
+    return revisionOf(this.store.recording);
+  }
+
+  /** `ifRevision`: the revision the change was made from; refused (stale) when the page changed since. */
+  async updateRecording(principal: Principal, patch: RecordingPatch, ifRevision?: string): Promise<Readonly<RecordingSettings>> {
     const r = await this.audit.run(principal, { item: 'recording-settings', operation: 'set', parameter: fieldsOf(patch), detail: describe(patch) }, () =>
-      this.store.updateRecording(patch),
+      this.inTurn(() => this.recordingRevision(), ifRevision, () => this.store.updateRecording(patch)),
     );
     return r.value;
   }
@@ -39,10 +57,14 @@ export class SettingsService {
     return this.store.channel(ref);
   }
 
-  async updateChannel(principal: Principal, ref: ChannelRef, patch: ChannelPatch): Promise<ChannelConfig> {
+  channelRevision(ref: ChannelRef): string {
+    return revisionOf(this.channel(ref));
+  }
+
+  async updateChannel(principal: Principal, ref: ChannelRef, patch: ChannelPatch, ifRevision?: string): Promise<ChannelConfig> {
     const r = await this.audit.run(principal, { item: 'channel-settings', operation: 'set', ref, parameter: fieldsOf(patch), detail: describe(patch) }, () => {
       this.check(ref);
-      return this.store.updateChannel(ref, patch);
+      return this.inTurn(() => this.channelRevision(ref), ifRevision, () => this.store.updateChannel(ref, patch));
     });
     return r.value;
   }
@@ -53,7 +75,7 @@ export class SettingsService {
     const r = await this.audit.run(principal, { item: 'channel-settings', operation: 'set', parameter: fieldsOf(patch), detail }, () => {
       if (!refs.length) throw new RecorderError('BAD_REQUEST', 'name at least one channel');
       for (const ref of refs) this.check(ref);
-      return this.store.updateChannels(refs, patch);
+      return this.inTurn(() => '', undefined, () => this.store.updateChannels(refs, patch));
     });
     return r.value;
   }
@@ -62,18 +84,40 @@ export class SettingsService {
     return this.store.doNotRecord.entries;
   }
 
-  async addDoNotRecord(principal: Principal, entries: readonly DoNotRecordInput[]): Promise<readonly DoNotRecordEntry[]> {
+  doNotRecordRevision(): string {
+    return revisionOf(this.store.doNotRecord.entries);
+  }
+
+  async addDoNotRecord(principal: Principal, entries: readonly DoNotRecordInput[], ifRevision?: string): Promise<readonly DoNotRecordEntry[]> {
     const detail = entries.map((e) => e.number).join(' ');
-    return (await this.audit.run(principal, { item: 'do-not-record', operation: 'add', detail }, () => this.store.addDoNotRecord(entries))).value;
+    return (await this.audit.run(principal, { item: 'do-not-record', operation: 'add', detail }, () => this.listChange(ifRevision, () => this.store.addDoNotRecord(entries)))).value;
   }
 
-  async removeDoNotRecord(principal: Principal, numbers: readonly string[]): Promise<readonly DoNotRecordEntry[]> {
-    return (await this.audit.run(principal, { item: 'do-not-record', operation: 'delete', detail: numbers.join(' ') }, () => this.store.removeDoNotRecord(numbers))).value;
+  async removeDoNotRecord(principal: Principal, numbers: readonly string[], ifRevision?: string): Promise<readonly DoNotRecordEntry[]> {
+    const fields = { item: 'do-not-record', operation: 'delete', detail: numbers.join(' ') } as const;
+    return (await this.audit.run(principal, fields, () => this.listChange(ifRevision, () => this.store.removeDoNotRecord(numbers)))).value;
   }
 
-  async replaceDoNotRecord(principal: Principal, entries: readonly DoNotRecordInput[]): Promise<readonly DoNotRecordEntry[]> {
+  async replaceDoNotRecord(principal: Principal, entries: readonly DoNotRecordInput[], ifRevision?: string): Promise<readonly DoNotRecordEntry[]> {
     const detail = `${entries.length} entries`;
-    return (await this.audit.run(principal, { item: 'do-not-record', operation: 'set', detail }, () => this.store.replaceDoNotRecord(entries))).value;
+    return (await this.audit.run(principal, { item: 'do-not-record', operation: 'set', detail }, () => this.listChange(ifRevision, () => this.store.replaceDoNotRecord(entries)))).value;
+  }
+
+  private listChange<T>(ifRevision: string | undefined, change: () => Promise<T>): Promise<T> {
+    return this.inTurn(() => this.doNotRecordRevision(), ifRevision, change);
+  }
+
+  /** Runs a change after the ones asked for before it, if the page is still at `ifRevision` (when given). */
+  private inTurn<T>(revision: () => string, ifRevision: string | undefined, change: () => Promise<T>): Promise<T> {
+    const run = this.turn.then(() => {
+      const now = revision();
+      if (ifRevision !== undefined && ifRevision !== now) {
+        throw new RecorderError('stale', 'someone else changed this page since it was loaded; reload it and make the change again', { revision: now });
+      }
+      return change();
+    });
+    this.turn = run.catch(() => undefined);
+    return run;
   }
 
   private check(ref: ChannelRef): void {

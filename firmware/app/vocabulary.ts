@@ -25,3 +25,6 @@ export { principalText } from '../journal/principal.ts';
 export { recordingPatchSchema, channelPatchSchema, type RecordingSettings } from '../settings/settings-schema.ts';
 export { doNotRecordEntrySchema, MAX_DO_NOT_RECORD, type DoNotRecordEntry } from '../settings/do-not-record.ts';
 export type { ChannelConfig } from '../calls/channel-config.ts';
+/** Accounts and web access: levels and the schemas the API validates with. */
+export { ROLES, ROLE_LABEL, type Role } from '../accounts/roles.ts';
+export { accessSettingsSchema, cidrSchema, usernameSchema, MAX_VALID_HOURS, type AccessSettings } from '../accounts/account-schema.ts';

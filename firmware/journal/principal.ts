@@ -5,6 +5,7 @@
  * takes one, and the operation log records it.
  */
 import { z } from 'zod';
+import { ROLES, type Role } from '../accounts/roles.ts';
 
 export const MAX_ACCOUNT_LENGTH = 64;
 export const MAX_IP_LENGTH = 64;
@@ -15,6 +16,8 @@ export const principalSchema = z.discriminatedUnion('kind', [
     account: z.string().min(1).max(MAX_ACCOUNT_LENGTH),
     /** Client address as the listener saw it (IPv4, IPv6), or `console` for the serial console. */
     ip: z.string().min(1).max(MAX_IP_LENGTH),
+    /** The account's level when it acted (entries written before accounts had levels have none). */
+    role: z.enum(ROLES).optional(),
   }),
   z.object({ kind: z.literal('system') }),
 ]);
@@ -23,8 +26,8 @@ export type Principal = z.infer<typeof principalSchema>;
 
 export const SYSTEM: Principal = Object.freeze({ kind: 'system' });
 
-export function userPrincipal(account: string, ip: string): Principal {
-  return { kind: 'user', account, ip };
+export function userPrincipal(account: string, ip: string, role: Role): Principal {
+  return { kind: 'user', account, ip, role };
 }
 
 /** Text for logs and the console: `admin@192.168.1.10` or `system`. */

@@ -20,7 +20,7 @@ import type { SimBox } from '../support/sim-box.ts';
 import { T0 } from '../support/sim-box.ts';
 import { startScenarioBox } from '../support/scenario-box.ts';
 
-const TECH = userPrincipal('tech', '10.0.0.5');
+const TECH = userPrincipal('tech', '10.0.0.5', 'super');
 const call = (number: string, seed: number) => concat(silence(500), dtmfDigits(number), silence(300), speechLike(5, seed));
 
 let box: SimBox;

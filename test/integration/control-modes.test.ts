@@ -7,6 +7,7 @@ import * as assert from 'uvu/assert';
 import { TimelineSource, type TimelineEntry } from '../../firmware/sim/line-model.ts';
 import { callerIdFsk, speechLike } from '../../firmware/sim/signals.ts';
 import { startSimBox, T0 } from '../support/sim-box.ts';
+import { authedFetch } from '../support/api-client.ts';
 
 const S = 8000;
 const line = (timeline: Array<[number, TimelineEntry['state']]>, audio: Array<[number, Int16Array]> = []) => {
@@ -40,7 +41,7 @@ test('voice, polarity, ring and forced recording each open and close files as th
   try {
     await box.run(4_000);
     const put = (on: boolean) =>
-      fetch(`http://127.0.0.1:${box.port}/api/v1/channels/3/forced-recording`, {
+      authedFetch(`http://127.0.0.1:${box.port}/api/v1/channels/3/forced-recording`, {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ on }),
@@ -78,14 +79,14 @@ test('voice, polarity, ring and forced recording each open and close files as th
     assert.equal([forced[0].startMode, forced[0].stopMode, forced[0].callType], ['forced', 'manual', 'outgoing']);
     assert.ok(Math.abs(forced[0].durationS - 6) < 0.3, `forced for ${forced[0].durationS} s`);
 
-    const bad = await fetch(`http://127.0.0.1:${box.port}/api/v1/channels/3/forced-recording`, {
+    const bad = await authedFetch(`http://127.0.0.1:${box.port}/api/v1/channels/3/forced-recording`, {
       method: 'PUT',
       headers: { 'content-type': 'application/json' },
       body: '{"on": "yes"}',
     });
     assert.is(bad.status, 400);
     assert.match(((await bad.json()) as any).error.message, 'on');
-    assert.is((await fetch(`http://127.0.0.1:${box.port}/api/v1/channels/99/forced-recording`, { method: 'PUT' })).status, 404);
+    assert.is((await authedFetch(`http://127.0.0.1:${box.port}/api/v1/channels/99/forced-recording`, { method: 'PUT' })).status, 404);
   } finally {
     await box.stop();
   }

@@ -17,6 +17,7 @@ import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { signatureOf } from '../../firmware/recording/file-signature.ts';
 import { probeDuration } from '../../firmware/audio/probe-duration.ts';
+import { authedFetch } from '../support/api-client.ts';
 
 const KILLS = 22;
 const children: ChildProcess[] = [];
@@ -59,7 +60,7 @@ test('22 power cuts during recording, archive and maintenance leave files and in
       const body = await getJson(d.url('/api/v1/records?limit=500')).catch(() => null);
       for (const e of body?.items ?? []) seen.set(e.id, Date.parse(e.startTime));
     };
-    const post = (d: DaemonProcess, p: string) => fetch(d.url(p), { method: 'POST' }).catch(() => undefined);
+    const post = (d: DaemonProcess, p: string) => authedFetch(d.url(p), { method: 'POST' }).catch(() => undefined);
     const moments: string[] = [];
     for (let i = 0; i < KILLS; i++) {
       const d = await startDaemonProcess(work);

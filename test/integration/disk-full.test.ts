@@ -14,6 +14,7 @@ import { execFileSync } from 'node:child_process';
 import { TimelineSource } from '../../firmware/sim/line-model.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { startSimBox } from '../support/sim-box.ts';
+import { authedFetch } from '../support/api-client.ts';
 
 const CHANNELS = 4;
 
@@ -57,7 +58,7 @@ test('on a full disk recording never stops: the oldest recordings go, important 
     const first = (await poll()).sort((a, b) => Date.parse(a.startTime) - Date.parse(b.startTime)).slice(0, 2);
     assert.is(first.length, 2);
     for (const r of first) {
-      const res = await fetch(`http://127.0.0.1:${box.port}/api/v1/records/${r.id}`, {
+      const res = await authedFetch(`http://127.0.0.1:${box.port}/api/v1/records/${r.id}`, {
         method: 'PATCH',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ level: 'important' }),

@@ -3,6 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { startScenarioBox } from '../support/scenario-box.ts';
+import { authedFetch } from '../support/api-client.ts';
 
 test('a client receives the events it asked for, as they happen, and a bad filter is a 400', async () => {
   const box = await startScenarioBox(12, [
@@ -11,11 +12,11 @@ test('a client receives the events it asked for, as they happen, and a bad filte
   const base = `http://127.0.0.1:${box.port}/api/v1`;
   const controller = new AbortController();
   try {
-    const bad = await fetch(`${base}/events?types=channel.state,nonsense`);
+    const bad = await authedFetch(`${base}/events?types=channel.state,nonsense`);
     assert.is(bad.status, 400);
     assert.match(((await bad.json()) as { error: { message: string } }).error.message, /nonsense/);
 
-    const res = await fetch(`${base}/events?types=recording.started,recording.stopped,recording.indexed&channel=3`, { signal: controller.signal });
+    const res = await authedFetch(`${base}/events?types=recording.started,recording.stopped,recording.indexed&channel=3`, { signal: controller.signal });
     assert.is(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /text\/event-stream/);
     const reader = res.body!.getReader();
@@ -38,7 +39,7 @@ test('a client receives the events it asked for, as they happen, and a bad filte
     })().catch(() => undefined);
 
     const put = (on: boolean) =>
-      fetch(`${base}/channels/3/forced-recording`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ on }) });
+      authedFetch(`${base}/channels/3/forced-recording`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ on }) });
     await box.run(2_000);
     assert.is((await put(true)).status, 200);
     await box.run(5_000);

@@ -1,7 +1,8 @@
 /**
  * A yanked power cord: the daemon is killed with SIGKILL in the middle of a
  * call on a real serial link (pseudo-terminal pair) and started again; the
- * call is then indexed with its audio up to the kill, less at most a second.
+ * call is then indexed with its audio up to the kill, less at most a second,
+ * and the accounts (a changed password, a new account) are still there.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -13,6 +14,7 @@ import { encodePcmWav, decodeWav, parseWavHeader } from '../../firmware/audio/wa
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { getJson, killTree, startDaemonProcess, startSimulator, waitFor, type DaemonProcess } from '../support/processes.ts';
 import { locate } from '../support/audio-match.ts';
+import { ADMIN_PASSWORD, signIn } from '../support/api-client.ts';
 
 const children: ChildProcess[] = [];
 
@@ -34,6 +36,9 @@ test('a call interrupted by SIGKILL is recovered at the next start with its audi
 
   let daemon: DaemonProcess = await startDaemonProcess(work);
   children.push(daemon.child);
+  const admin = await signIn(`http://127.0.0.1:${daemon.port}`);
+  const created = await admin.json('/api/v1/accounts', { method: 'POST', body: { username: 'keeper', password: 'Keeper-pass-1', role: 'super' } });
+  assert.is(created.status, 201);
   const recordingSince = await waitFor('channel 0 to record', async () => {
     const ch = (await getJson(daemon.url('/api/v1/channels'))).items[0];
     return ch.recording ? Date.parse(ch.recordingSince) : null;
@@ -55,6 +60,16 @@ test('a call interrupted by SIGKILL is recovered at the next start with its audi
   });
   assert.is(rec.channel, 0);
   assert.is(rec.callType, 'outgoing');
+  // Accounts outlive the kill: the administrator's own password, and the account made before it.
+  const origin = `http://127.0.0.1:${daemon.port}`;
+  const login = await fetch(`${origin}/api/v1/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin' }) });
+  assert.is(login.status, 401, 'the default password is gone for good');
+  const again = await signIn(origin, 'admin', ADMIN_PASSWORD);
+  assert.is((await again.json('/api/v1/me')).body.account.mustChangePassword, false);
+  await again.json('/api/v1/logout', { method: 'POST' }); // one account at a time by default
+  const keeper = await signIn(origin, 'keeper', 'Keeper-pass-1');
+  assert.is((await keeper.json('/api/v1/me')).body.account.role, 'super');
+  await keeper.json('/api/v1/logout', { method: 'POST' });
   assert.ok(rec.durationS >= expectedS - 1, `recovered ${rec.durationS} s of a ${expectedS.toFixed(1)} s call`);
   assert.ok(rec.durationS <= expectedS + 0.5, `recovered ${rec.durationS} s of a ${expectedS.toFixed(1)} s call`);
 

@@ -13,6 +13,7 @@ import { TimelineSource } from '../../firmware/sim/line-model.ts';
 import { callerIdFsk, speechLike } from '../../firmware/sim/signals.ts';
 import { startSimBox, T0 } from '../support/sim-box.ts';
 import { dayLabel, localDay } from '../../firmware/recording/local-day.ts';
+import { authedFetch } from '../support/api-client.ts';
 
 const S = 8000;
 const KEY = 'a1'.repeat(32);
@@ -43,7 +44,7 @@ test('search, verify, level, delete, purge, stats, archive and format through th
   });
   const url = (p: string) => `http://127.0.0.1:${box.port}/api/v1${p}`;
   const call = async (method: string, p: string, body?: unknown, raw?: Buffer) => {
-    const res = await fetch(url(p), {
+    const res = await authedFetch(url(p), {
       method,
       headers: raw ? { 'content-type': 'application/octet-stream' } : body ? { 'content-type': 'application/json' } : {},
       body: raw ?? (body ? JSON.stringify(body) : undefined),
@@ -82,7 +83,7 @@ test('search, verify, level, delete, purge, stats, archive and format through th
     assert.is(audio.type, 'audio/wav');
     assert.is(audio.body.subarray(0, 4).toString('latin1'), 'RIFF');
     assert.is(createHash('sha256').update(audio.body).digest('hex'), rec.sha256);
-    const part = await fetch(url(`/records/${c1.id}/audio`), { headers: { range: 'bytes=100-199' } });
+    const part = await authedFetch(url(`/records/${c1.id}/audio`), { headers: { range: 'bytes=100-199' } });
     assert.is(part.status, 206);
     assert.equal(Buffer.from(await part.arrayBuffer()), audio.body.subarray(100, 200));
     assert.equal((await call('GET', `/records/${c1.id}/verify`)).body.match, true);

@@ -3,6 +3,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { authedFetch } from './api-client.ts';
 
 export const ROOT = path.resolve(import.meta.dirname, '../..');
 /** The TypeScript loader, by absolute URL so it resolves from any working directory. */
@@ -69,7 +70,8 @@ export function killTree(child: ChildProcess | undefined, signal: NodeJS.Signals
   }
 }
 
+/** GET as the box's administrator. */
 export async function getJson(url: string): Promise<any> {
-  const res = await fetch(url);
+  const res = await authedFetch(url);
   return res.json();
 }

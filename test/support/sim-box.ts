@@ -23,6 +23,7 @@ import { SimulatedLineCard, type CardFaults } from '../../firmware/sim/linecard-
 import { SimGpio } from '../../firmware/sim/sim-gpio.ts';
 import { simSensors } from '../../firmware/sim/sim-sensors.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
+import { authedFetch } from './api-client.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
@@ -37,6 +38,7 @@ export interface SimBox {
   dataDir: string;
   /** Advances virtual time, yielding to I/O every step. */
   run(ms: number): Promise<void>;
+  /** GET as the box's administrator (test/support/api-client.ts). */
   api(pathname: string): Promise<{ status: number; body: any }>;
   stop(): Promise<void>;
 }
@@ -91,7 +93,7 @@ export async function startSimBox(options: {
       await daemon.drain();
     },
     async api(pathname: string) {
-      const res = await fetch(`http://127.0.0.1:${http.port}${pathname}`);
+      const res = await authedFetch(`http://127.0.0.1:${http.port}${pathname}`);
       const type = res.headers.get('content-type') ?? '';
       return { status: res.status, body: type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer()) };
     },

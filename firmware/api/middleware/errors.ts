@@ -15,7 +15,16 @@ export function errorResponses(log: ErrorLogger) {
       const err = isRecorderError(e) ? e : new RecorderError('INTERNAL');
       if (!isRecorderError(e)) log.error({ err: e, path: ctx.path }, 'request failed');
       ctx.status = err.httpStatus;
-      ctx.body = { error: { code: err.code, message: err.message } };
+      const retryAfterSeconds = err.detail?.retryAfterSeconds;
+      if (typeof retryAfterSeconds === 'number') ctx.set('Retry-After', String(retryAfterSeconds));
+      ctx.body = { error: { code: err.code, message: err.message, ...publicDetail(err) } };
     }
   };
+}
+
+/** The parts of an error's detail a client may see: when to retry, the revision a page is at now. */
+function publicDetail(err: RecorderError): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of ['retryAfterSeconds', 'revision']) if (err.detail?.[key] !== undefined) out[key] = err.detail[key];
+  return out;
 }

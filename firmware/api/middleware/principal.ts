@@ -1,14 +1,8 @@
-/**
- * Who sends a request. Until accounts and login exist on the box, every
- * request acts as the local administrator from its address; the operation
- * log records that address.
- */
+/** Who sends a request: the signed-in account of its session, from its address, with its level (see auth/session-gate.ts). */
 import type { Context } from 'koa';
-import { userPrincipal, type Principal } from '../../app/principal.ts';
-
-export const LOCAL_ACCOUNT = 'admin';
+import type { Principal } from '../../app/principal.ts';
+import { signedInOf } from '../auth/session-gate.ts';
 
 export function principalOf(ctx: Context): Principal {
-  const account = typeof ctx.state.account === 'string' ? ctx.state.account : LOCAL_ACCOUNT;
-  return userPrincipal(account, ctx.ip);
+  return signedInOf(ctx).principal;
 }

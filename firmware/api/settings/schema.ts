@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { MAX_DO_NOT_RECORD, channelPatchSchema, doNotRecordEntrySchema, recordingPatchSchema } from '../../app/vocabulary.ts';
 import { channelRefParam } from '../params.ts';
+import { revisionField } from './revision.ts';
 
 export const recordingPatch = recordingPatchSchema;
 export const channelPatch = channelPatchSchema;
@@ -13,6 +14,6 @@ export const channelsPatch = z
   })
   .strict();
 
-export const doNotRecordAdd = z.object({ entries: z.array(doNotRecordEntrySchema).min(1).max(MAX_DO_NOT_RECORD) }).strict();
-export const doNotRecordReplace = z.object({ entries: z.array(doNotRecordEntrySchema).max(MAX_DO_NOT_RECORD) }).strict();
+export const doNotRecordAdd = z.object({ entries: z.array(doNotRecordEntrySchema).min(1).max(MAX_DO_NOT_RECORD), revision: revisionField.optional() }).strict();
+export const doNotRecordReplace = z.object({ entries: z.array(doNotRecordEntrySchema).max(MAX_DO_NOT_RECORD), revision: revisionField.optional() }).strict();
 export const doNotRecordPath = z.object({ number: z.string().min(1).max(32) });

@@ -14,7 +14,8 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Services } from '../../app/services.ts';
 import { BOX_EVENT_TYPES, type BoxEventType } from '../../app/vocabulary.ts';
-import { userPrincipal, type Principal } from '../../app/principal.ts';
+import type { Principal } from '../../app/principal.ts';
+import { authenticateRequest } from '../auth/session-gate.ts';
 import { presentEvent } from '../events/presenter.ts';
 
 export const WS_PATH = '/api/v1/ws';
@@ -27,10 +28,9 @@ const DEFAULT_TYPES = BOX_EVENT_TYPES.filter((t) => t !== 'channel.level');
 /** Who opens a socket, from the upgrade request; undefined refuses it (401). */
 export type Authenticate = (req: IncomingMessage) => Promise<Principal | undefined>;
 
-/** Until sessions exist every request acts as the local administrator (as the HTTP API's principalOf). */
-export const localAdmin: Authenticate = async (req) => userPrincipal('admin', req.socket.remoteAddress ?? 'unknown');
 
 export interface LiveSocketOptions {
+  /** Who opens a socket; by default the request's signed-in session (cookie or bearer token). */
   authenticate?: Authenticate;
   pingMs?: number;
 }
@@ -51,7 +51,7 @@ export interface LiveSockets {
 const who = (p: Principal) => (p.kind === 'user' ? { account: p.account, ip: p.ip } : { account: 'system', ip: '' });
 
 export function attachLiveSockets(server: Server, services: Services, options: LiveSocketOptions = {}): LiveSockets {
-  const authenticate = options.authenticate ?? localAdmin;
+  const authenticate = options.authenticate ?? ((req: IncomingMessage) => authenticateRequest(services, req));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   const peers = new Set<Peer>();
 

@@ -1,0 +1,59 @@
+/**
+ * Every request: the web access ranges first (403 address_not_allowed),
+ * then, for the API, a live session (401 unauthenticated) except for the
+ * health check and signing in; the CSRF double submit for a browser's
+ * unsafe methods (403 csrf); and while the password must be changed, only
+ * the routes that change it or sign out (403 password_change_required).
+ * The session's principal, with its role, is what the routes act as.
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Context, Next } from 'koa';
+import type { Services } from '../../app/services.ts';
+import type { SignedIn } from '../../app/auth-service.ts';
+import { RecorderError } from '../../errors.ts';
+import { CSRF_COOKIE, CSRF_HEADER, cookiesOf, credentialsOf } from './credentials.ts';
+
+export const API_PREFIX = '/api/v1';
+const PUBLIC = new Set(['GET /api/v1/health', 'HEAD /api/v1/health', 'POST /api/v1/login']);
+const WHILE_PASSWORD_MUST_CHANGE = new Set(['GET /api/v1/me', 'POST /api/v1/me/password', 'POST /api/v1/logout']);
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+export function sessionGate(services: Services) {
+  return async (ctx: Context, next: Next): Promise<void> => {
+    if (!services.auth.addressAllowed(ctx.ip)) throw new RecorderError('address_not_allowed', `${ctx.ip} is not in the web access ranges`);
+    const route = `${ctx.method} ${ctx.path.replace(/\/+$/, '')}`;
+    if (!ctx.path.startsWith(`${API_PREFIX}/`) || PUBLIC.has(route)) return next();
+    const credentials = credentialsOf(ctx.headers);
+    const signedIn = credentials && services.auth.resolveSession(credentials.token, ctx.ip);
+    if (!credentials || !signedIn) throw new RecorderError('unauthenticated', 'sign in first (the session is missing or has ended)');
+    if (credentials.viaCookie && !SAFE_METHODS.has(ctx.method)) {
+      const sent = ctx.get(CSRF_HEADER);
+      if (!sent || sent !== cookiesOf(ctx.headers).get(CSRF_COOKIE) || !services.auth.csrfValid(credentials.token, sent)) throw new RecorderError('csrf');
+    }
+    if (signedIn.mustChangePassword && !WHILE_PASSWORD_MUST_CHANGE.has(route)) throw new RecorderError('password_change_required');
+    ctx.state.signedIn = signedIn;
+    ctx.state.token = credentials.token;
+    await next();
+  };
+}
+
+/** The signed-in session of a request that passed the gate. */
+export function signedInOf(ctx: Context): SignedIn {
+  const s = ctx.state.signedIn as SignedIn | undefined;
+  if (!s) throw new RecorderError('unauthenticated');
+  return s;
+}
+
+/**
+ * The principal of a raw request (a WebSocket upgrade): its cookie or bearer
+ * token from an allowed address, with a session that needs no password
+ * change; undefined otherwise. (A WebSocket is opened with a GET, so CSRF
+ * does not apply; browsers send the SameSite=Strict cookie only from the box's own pages.)
+ */
+export async function authenticateRequest(services: Services, req: IncomingMessage): Promise<SignedIn['principal'] | undefined> {
+  const ip = req.socket.remoteAddress ?? '';
+  if (!services.auth.addressAllowed(ip)) return undefined;
+  const credentials = credentialsOf(req.headers);
+  const signedIn = credentials && services.auth.resolveSession(credentials.token, ip);
+  return signedIn && !signedIn.mustChangePassword ? signedIn.principal : undefined;
+}

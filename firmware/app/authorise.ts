@@ -1,0 +1,22 @@
+/**
+ * The one check of rights: a service method that changes something names
+ * what it needs (see `AuditFields.requires`), and the principal's role must
+ * grant it. The box itself may do everything; a user principal without a
+ * role may only view.
+ */
+import { RecorderError } from '../errors.ts';
+import { roleMay, ROLE_LABEL, type Permission } from '../accounts/roles.ts';
+import type { Principal } from './principal.ts';
+
+export type { Permission };
+
+export function may(principal: Principal, permission: Permission): boolean {
+  if (principal.kind === 'system') return true;
+  return principal.role ? roleMay(principal.role, permission) : permission === 'view';
+}
+
+export function authorise(principal: Principal, permission: Permission): void {
+  if (may(principal, permission)) return;
+  const level = principal.kind === 'user' && principal.role ? ROLE_LABEL[principal.role] : 'unknown';
+  throw new RecorderError('forbidden', `the account's level (${level}) may not ${permission === 'accounts' ? 'manage accounts' : 'change settings or recordings'}`);
+}

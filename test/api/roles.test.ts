@@ -1,0 +1,158 @@
+/**
+ * Every route of the API (read from the router, so a new route is covered
+ * the day it is added) for every kind of caller: administrator, super user,
+ * ordinary user, temporary user, a temporary user past its hours, and no
+ * session. Reading is for every account; changing the box for all but
+ * ordinary users; accounts and web access for administrators. A refused
+ * change is 403 forbidden; without a live session, 401.
+ *
+ * A new unsafe route must be classified in ROUTES below (with a request
+ * that reaches its service); a new GET route counts as viewing.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import pino from 'pino';
+import { apiRouter, createApp } from '../../firmware/api/app.ts';
+import { listenHttp, type HttpServer } from '../../firmware/api/http-server.ts';
+import type { Services } from '../../firmware/app/services.ts';
+import { startSimBox, type SimBox } from '../support/sim-box.ts';
+import { authFixture, type AuthFixture } from '../accounts/helpers.ts';
+import { ADMIN_PASSWORD, bearerClient, signIn, type ApiClient } from '../support/api-client.ts';
+
+type Need = 'public' | 'self' | 'view' | 'configure' | 'accounts';
+interface RouteCase {
+  need: Need;
+  body?: unknown;
+  /** A raw (non-JSON) body. */
+  raw?: string;
+}
+
+const PW = 'Passw0rd-x';
+const ROUTES: Record<string, RouteCase> = {
+  'GET /health': { need: 'public' },
+  'POST /login': { need: 'public', body: { username: 'nobody', password: 'x' } },
+  'POST /logout': { need: 'self' },
+  'GET /me': { need: 'self' },
+  'POST /me/password': { need: 'self', body: { oldPassword: PW, newPassword: PW } },
+  'GET /sessions': { need: 'accounts' },
+  'GET /accounts': { need: 'accounts' },
+  'POST /accounts': { need: 'accounts', body: { username: 'created', password: PW, role: 'user' } },
+  'PATCH /accounts/:username': { need: 'accounts', body: { enabled: true } },
+  'DELETE /accounts/:username': { need: 'accounts' },
+  'PUT /settings/access': { need: 'accounts', body: { multiUser: true, idleLogoutMinutes: 240, loginConflict: 'replace', allowList: { enabled: false, ranges: [] } } },
+  'PATCH /settings/recording': { need: 'configure', body: {} },
+  'PATCH /channels/:ref/settings': { need: 'configure', body: {} },
+  'POST /channels/settings': { need: 'configure', body: { channels: ['1'], settings: {} } },
+  'PUT /channels/:ref/forced-recording': { need: 'configure', body: { on: false } },
+  'POST /settings/do-not-record': { need: 'configure', body: { entries: [{ number: '95588' }] } },
+  'PUT /settings/do-not-record': { need: 'configure', body: { entries: [] } },
+  'DELETE /settings/do-not-record/:number': { need: 'configure' },
+  'PATCH /records/:id': { need: 'configure', body: { level: 'important' } },
+  'DELETE /records/:id': { need: 'configure' },
+  'POST /records/:id/restore': { need: 'configure' },
+  'POST /records/purge-deleted': { need: 'configure' },
+  'POST /records/:id/verify': { need: 'view', raw: 'not a recording' },
+  'POST /storage/archive': { need: 'configure' },
+  'POST /storage/maintenance': { need: 'configure' },
+  'POST /storage/format': { need: 'configure', body: { confirm: 'FORMAT' } },
+};
+
+/** Sample values of path parameters (an account that exists; ids that need not). */
+const PARAMS: Record<string, string> = { ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim' };
+
+/** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
+const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];
+
+type Caller = 'admin' | 'super' | 'user' | 'temporary' | 'expired' | 'none';
+const CALLERS: Caller[] = ['none', 'expired', 'user', 'temporary', 'super', 'admin'];
+const GRANTS: Record<Caller, Need[]> = {
+  none: ['public'],
+  expired: ['public'],
+  user: ['public', 'self', 'view'],
+  temporary: ['public', 'self', 'view', 'configure'],
+  super: ['public', 'self', 'view', 'configure'],
+  admin: ['public', 'self', 'view', 'configure', 'accounts'],
+};
+
+function registeredRoutes(): Array<{ method: string; path: string }> {
+  const out: Array<{ method: string; path: string }> = [];
+  for (const layer of apiRouter(services).stack) {
+    const path = String(layer.path).replace(/^\/api\/v1/, '');
+    for (const method of layer.methods) if (method !== 'HEAD') out.push({ method, path });
+  }
+  return out;
+}
+
+let box: SimBox;
+let f: AuthFixture;
+let services: Services;
+let http: HttpServer;
+const clients = new Map<Caller, ApiClient>();
+
+test.before(async () => {
+  box = await startSimBox({ sources: [] });
+  // The box's services, with accounts on a clock of their own so a temporary account's hours pass at once.
+  f = await authFixture(undefined, () => box.clock.now());
+  services = { ...box.services, auth: f.auth, accounts: f.accounts };
+  http = await listenHttp(createApp(services, { log: pino({ level: 'silent' }) }), 0, '127.0.0.1');
+  const origin = `http://127.0.0.1:${http.port}`;
+  const admin = await signIn(origin);
+  const put = await admin.json('/api/v1/settings/access', { method: 'PUT', body: ROUTES['PUT /settings/access']!.body });
+  assert.is(put.status, 200, JSON.stringify(put.body));
+  for (const [username, role, validHours] of [['super', 'super'], ['user', 'user'], ['temporary', 'temporary', 4], ['expired', 'temporary', 1], ['victim', 'user']] as const) {
+    const r = await admin.json('/api/v1/accounts', { method: 'POST', body: { username, password: PW, role, ...(validHours ? { validHours } : {}) } });
+    assert.is(r.status, 201, JSON.stringify(r.body));
+  }
+  clients.set('expired', await signIn(origin, 'expired', PW));
+  f.clock.now += 3600_000;
+  clients.set('admin', await signIn(origin, 'admin', ADMIN_PASSWORD));
+  for (const c of ['super', 'user', 'temporary'] as const) clients.set(c, await signIn(origin, c, PW));
+  clients.set('none', bearerClient(origin, 'no-such-token'));
+});
+
+test.after(async () => {
+  await http.close();
+  await f.close();
+  await box.stop();
+});
+
+test('every registered route is classified, and every classified route exists', () => {
+  const routes = registeredRoutes().map((r) => `${r.method} ${r.path}`);
+  for (const r of routes) {
+    if (!r.startsWith('GET ')) assert.ok(ROUTES[r], `classify ${r} in ROUTES (what it needs, a request that reaches its service)`);
+    for (const p of r.matchAll(/:(\w+)/g)) assert.ok(PARAMS[p[1]!], `give a sample value of :${p[1]} (${r})`);
+  }
+  for (const r of Object.keys(ROUTES)) assert.ok(routes.includes(r), `${r} is no longer a route`);
+});
+
+test('each caller may do what its level grants and nothing more', async () => {
+  const routes = registeredRoutes().sort((a, b) => Number(a.path === '/logout') - Number(b.path === '/logout'));
+  const failures: string[] = [];
+  for (const caller of CALLERS) {
+    const client = clients.get(caller)!;
+    for (const { method, path } of routes) {
+      const c = ROUTES[`${method} ${path}`] ?? { need: 'view' as const };
+      const url = `/api/v1${path.replace(/:(\w+)/g, (_, p: string) => PARAMS[p]!)}`;
+      const controller = new AbortController();
+      const res = await client.fetch(url, {
+        method,
+        signal: controller.signal,
+        headers: c.body !== undefined ? { 'content-type': 'application/json' } : {},
+        body: c.body !== undefined ? JSON.stringify(c.body) : c.raw,
+      });
+      const body: any = res.headers.get('content-type')?.includes('json') ? await res.json() : null;
+      controller.abort(); // the event stream stays open otherwise
+      const allowed = GRANTS[caller].includes(c.need);
+      const code = body?.error?.code;
+      const ok = allowed
+        ? !REFUSALS.includes(code) && res.status < 500
+        : caller === 'none' || caller === 'expired'
+          ? res.status === 401 && code === 'unauthenticated'
+          : res.status === 403 && code === 'forbidden';
+      if (!ok) failures.push(`${caller} ${method} ${path} (${c.need}): ${allowed ? 'allowed' : 'refused'} expected, got ${res.status} ${code ?? ''} ${body?.error?.message ?? ''}`);
+    }
+  }
+  assert.equal(failures, []);
+});
+
+test.run();
