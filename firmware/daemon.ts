@@ -30,6 +30,10 @@ import { SYSTEM } from './app/principal.ts';
 import { ChannelService } from './app/channel-service.ts';
 import { RecordService } from './app/record-service.ts';
 import { StorageService } from './app/storage-service.ts';
+import { PlaybackService } from './app/playback-service.ts';
+import { DownloadService } from './app/download-service.ts';
+import { ExportService } from './app/export-service.ts';
+import { StatisticsService } from './app/statistics-service.ts';
 import { AlarmService } from './app/alarm-service.ts';
 import { DeviceService } from './app/device-service.ts';
 import { SettingsService } from './app/settings-service.ts';
@@ -200,12 +204,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     recorder.prepareFolders();
   };
 
+  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor);
+  const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const services: Services = {
     events,
     audio: tap,
     channels: new ChannelService(() => channels, auditor, now),
-    records: new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor),
-    storage: new StorageService(storage, formatDataDisk, auditor, now),
+    records,
+    storage: storageService,
+    playback: new PlaybackService(records),
+    downloads: new DownloadService(records, now),
+    exports: new ExportService(records, storageService, now),
+    statistics: new StatisticsService(index),
     alarms: new AlarmService(alarms, journal),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),

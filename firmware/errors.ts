@@ -19,6 +19,8 @@ export const ERROR_CODES = {
   // records
   RECORD_NOT_FOUND: { http: 404, message: 'No such recording' },
   RECORD_FILE_MISSING: { http: 410, message: 'The recording file is missing from the disk' },
+  RECORD_FILE_DAMAGED: { http: 500, message: 'The recording file is damaged and cannot be played' },
+  RECORD_FORMAT_UNSUPPORTED: { http: 415, message: 'This recording is stored in a format the box cannot decode here' },
   // encryption at rest (sealed recordings)
   ENCRYPTION_KEY_INVALID: { http: 500, message: 'The encryption key in the configuration must be 64 hexadecimal characters' },
   ENCRYPTION_KEY_MISSING: { http: 500, message: 'This recording is encrypted and no encryption key is configured' },

@@ -10,6 +10,8 @@ import { errorResponses, type ErrorLogger } from './middleware/errors.ts';
 import { deviceRoutes } from './device/routes.ts';
 import { channelRoutes } from './channels/routes.ts';
 import { recordRoutes } from './records/routes.ts';
+import { recordMediaRoutes } from './records/media-routes.ts';
+import { statsRoutes } from './stats/routes.ts';
 import { storageRoutes } from './storage/routes.ts';
 import { alarmRoutes } from './alarms/routes.ts';
 import { settingsRoutes } from './settings/routes.ts';
@@ -46,7 +48,9 @@ export function apiRouter(services: Services): Router {
   deviceRoutes(router, services);
   settingsRoutes(router, services);
   channelRoutes(router, services);
+  recordMediaRoutes(router, services);
   recordRoutes(router, services);
+  statsRoutes(router, services);
   storageRoutes(router, services);
   journalRoutes(router, services);
   eventRoutes(router, services);

@@ -12,7 +12,8 @@ import type { RecordEntry } from '../recording/record-entry.ts';
 import type { RecordIndex } from '../recording/record-index.ts';
 import { queryRecords, type QueryResult, type RecordQuery } from '../recording/record-query.ts';
 import type { RecordStore } from '../recording/record-store.ts';
-import { openRecordingReader } from '../recording/sealed-file.ts';
+import { streamRecords, type StreamQuery } from '../recording/record-stream.ts';
+import { openRecordingReader, type RecordingReader } from '../recording/sealed-file.ts';
 import { signatureOf } from '../recording/file-signature.ts';
 import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
@@ -60,6 +61,11 @@ export class RecordService {
     return queryRecords(this.index, q);
   }
 
+  /** Every match of a search, newest first, a page at a time (exports, batch downloads); no totals. */
+  pages(q: StreamQuery, pageSize?: number): AsyncGenerator<RecordEntry[]> {
+    return streamRecords(this.index, q, pageSize);
+  }
+
   async get(id: string): Promise<RecordEntry> {
     const entry = await this.index.get(id);
     if (!entry) throw new RecorderError('RECORD_NOT_FOUND', `no recording ${id}`);
@@ -72,15 +78,7 @@ export class RecordService {
    * throws RANGE_NOT_SATISFIABLE for a range outside it).
    */
   async openAudio(id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
-    const entry = await this.get(id);
-    if (!entry.file) throw new RecorderError('RECORD_FILE_MISSING', `recording ${entry.id} is a missed call without audio`);
-    let reader;
-    try {
-      reader = await openRecordingReader(path.join(this.dataDir, entry.file), this.key());
-    } catch (e) {
-      if (isRecorderError(e)) throw e;
-      throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${entry.id} is missing`);
-    }
+    const { entry, reader } = await this.openFile(id);
     const size = reader.size;
     let r: AudioRange | null;
     try {
@@ -94,12 +92,27 @@ export class RecordService {
     stream.once('close', () => void reader.close().catch(() => undefined));
     return {
       contentType: entry.codec === 'mp3' ? 'audio/mpeg' : 'audio/wav',
-      fileName: path.basename(entry.file),
+      fileName: path.basename(entry.file!),
       size,
       range: served,
       partial: r !== null,
       stream,
     };
+  }
+
+  /**
+   * A recording's entry and a reader of its file as downloaded (decrypted when
+   * sealed): the one way to a recording's bytes. Close the reader when done.
+   */
+  async openFile(id: string): Promise<{ entry: RecordEntry; reader: RecordingReader }> {
+    const entry = await this.get(id);
+    if (!entry.file) throw new RecorderError('RECORD_FILE_MISSING', `recording ${entry.id} is a missed call without audio`);
+    try {
+      return { entry, reader: await openRecordingReader(path.join(this.dataDir, entry.file), this.key()) };
+    } catch (e) {
+      if (isRecorderError(e)) throw e;
+      throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${entry.id} is missing`);
+    }
   }
 
   /** Whether the file on disk still matches the signature taken when it was finished. */

@@ -15,6 +15,10 @@ import type { SettingsService } from './settings-service.ts';
 import type { JournalService } from './journal-service.ts';
 import type { AuthService } from './auth-service.ts';
 import type { AccountService } from './account-service.ts';
+import type { PlaybackService } from './playback-service.ts';
+import type { DownloadService } from './download-service.ts';
+import type { ExportService } from './export-service.ts';
+import type { StatisticsService } from './statistics-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -24,6 +28,14 @@ export interface Services {
   readonly channels: ChannelService;
   readonly records: RecordService;
   readonly storage: StorageService;
+  /** Recordings as a browser plays them, and their waveform. */
+  readonly playback: PlaybackService;
+  /** A recording's file, or many in one zip. */
+  readonly downloads: DownloadService;
+  /** Searches and statistics as CSV or XLSX tables. */
+  readonly exports: ExportService;
+  /** Statistics per day or month, for charts. */
+  readonly statistics: StatisticsService;
   readonly alarms: AlarmService;
   readonly device: DeviceService;
   /** Recording parameters, channel parameters, the do-not-record list; applied at once. */

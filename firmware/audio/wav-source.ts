@@ -4,8 +4,7 @@
  * samples a chunk at a time, so a recording of hours never sits in memory.
  */
 import fs from 'node:fs/promises';
-import { alawDecode, ulawDecode } from '../dsp/g711.ts';
-import { decodeImaBlock } from './ima-adpcm.ts';
+import { BadBlockError, decodeBlocks } from './block-decode.ts';
 import { TranscodeError } from './transcode-error.ts';
 import { parseAnyWavHeader, WavFormatError, type AnyWavInfo } from './wav.ts';
 
@@ -76,27 +75,10 @@ async function* readSamples(fh: fs.FileHandle, file: string, info: AnyWavInfo): 
 }
 
 function decodeChunk(file: string, info: AnyWavInfo, bytes: Buffer, at: number): Int16Array {
-  switch (info.codec) {
-    case 'alaw':
-      return alawDecode(bytes);
-    case 'ulaw':
-      return ulawDecode(bytes);
-    case 'pcm16': {
-      const out = new Int16Array(bytes.length >> 1);
-      for (let i = 0; i < out.length; i++) out[i] = bytes.readInt16LE(i * 2);
-      return out;
-    }
-    case 'ima-adpcm': {
-      const blocks = bytes.length / info.blockAlign;
-      const out = new Int16Array(blocks * info.samplesPerBlock);
-      for (let b = 0; b < blocks; b++) {
-        try {
-          decodeImaBlock(bytes.subarray(b * info.blockAlign, (b + 1) * info.blockAlign), out, b * info.samplesPerBlock);
-        } catch (e) {
-          throw new TranscodeError('SOURCE_INVALID', `${file}: ADPCM block at data byte ${at + b * info.blockAlign}: ${(e as Error).message}`);
-        }
-      }
-      return out;
-    }
+  try {
+    return decodeBlocks(info, bytes);
+  } catch (e) {
+    if (!(e instanceof BadBlockError)) throw e;
+    throw new TranscodeError('SOURCE_INVALID', `${file}: ADPCM block at data byte ${at + e.block * info.blockAlign}: ${e.message}`);
   }
 }

@@ -139,15 +139,16 @@ test('today\'s search finds the call by its remote number with %, shows the mark
 
   await row.locator('button.play').click();
   await page.waitForSelector('.player audio');
+  // Page functions run in the browser: its DOM is reached through globalThis (this file is compiled without DOM types).
   const duration = await page.waitForFunction(() => {
-    const a = document.querySelector('.player audio') as HTMLAudioElement | null;
+    const a = (globalThis as any).document.querySelector('.player audio');
     return a && Number.isFinite(a.duration) && a.duration > 0 ? a.duration : null;
   }, undefined, { timeout: 15_000 });
   assert.ok(((await duration.jsonValue()) as number) > 5);
-  await page.evaluate(() => (document.querySelector('.player audio') as HTMLAudioElement).play());
-  await page.waitForFunction(() => (document.querySelector('.player audio') as HTMLAudioElement).currentTime > 1, undefined, { timeout: 15_000 });
+  await page.evaluate(() => (globalThis as any).document.querySelector('.player audio').play());
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('.player audio').currentTime > 1, undefined, { timeout: 15_000 });
   await page.click('.player .controls button:has-text("前进10秒")');
-  const after = await page.evaluate(() => (document.querySelector('.player audio') as HTMLAudioElement).currentTime);
+  const after: number = await page.evaluate(() => (globalThis as any).document.querySelector('.player audio').currentTime);
   assert.ok(after > 8, `seeked to ${after}`);
   await shot('player-zh');
   await page.click('.player .close');
@@ -156,7 +157,7 @@ test('today\'s search finds the call by its remote number with %, shows the mark
 test('download one recording, a zip of three, and the search as CSV and Excel', async () => {
   await page.fill('input[name=remoteNumber]', '');
   await page.click('#search-btn');
-  await page.waitForFunction(() => document.querySelectorAll('#results tbody tr').length >= 3);
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#results tbody tr').length >= 3);
   const row = page.locator('#results tbody tr', { hasText: '13912345678' });
   const [one] = await Promise.all([page.waitForEvent('download'), row.locator('a.icon').click()]);
   const onePath = await one.path();
@@ -221,8 +222,8 @@ test('forced recording from the recording status page', async () => {
   await row.locator('button:has-text("停止")').click();
   await box.run(2000);
   await page.waitForSelector('#status-table tr[data-ref=analog-0-0] td:text-is("空闲")');
-  const found = await (await fetch(`${base}/api/v1/records?channel=0&limit=5`)).json();
-  assert.ok(found.items.some((r: { startMode: string }) => r.startMode === 'forced'));
+  const found = (await (await page.request.get(`${base}/api/v1/records?channel=0&limit=5`)).json()) as { items: Array<{ startMode: string }> };
+  assert.ok(found.items.some((r) => r.startMode === 'forced'));
 });
 
 test('screenshots of every page in Chinese and English', async () => {

@@ -5,12 +5,11 @@
  */
 import type { Router } from '@koa/router';
 import type { Services } from '../../app/services.ts';
-import { isRecorderError } from '../../errors.ts';
 import { validate, inputOf } from '../middleware/validate.ts';
 import { principalOf } from '../middleware/principal.ts';
 import { presentRecord } from './presenter.ts';
-import { parseRangeHeader } from './range-header.ts';
-import { audioQuery, recordChange, recordPath, recordQuery } from './schema.ts';
+import { sendAudio } from './send-audio.ts';
+import { audioQuery, recordChange, recordPath, recordQuery, searchOf } from './schema.ts';
 
 export function recordRoutes(router: Router, services: Services): void {
   const { records } = services;
@@ -19,14 +18,7 @@ export function recordRoutes(router: Router, services: Services): void {
   router.get('/records', validate(search), async (ctx) => {
     const q = inputOf(ctx, search).query;
     const offset = q.offset ?? ((q.page ?? 1) - 1) * q.limit;
-    const { minDurationS, maxDurationS, page: _page, ...rest } = q;
-    const result = await records.search({
-      ...rest,
-      // 0 as the upper bound means no bound, as on the manual's search page.
-      minDurationMs: minDurationS ? minDurationS * 1000 : undefined,
-      maxDurationMs: maxDurationS ? maxDurationS * 1000 : undefined,
-      offset,
-    });
+    const result = await records.search({ ...searchOf(q), limit: q.limit, offset });
     ctx.body = {
       total: result.total,
       page: Math.floor(offset / q.limit) + 1,
@@ -48,29 +40,7 @@ export function recordRoutes(router: Router, services: Services): void {
   const audio = { params: recordPath, query: audioQuery };
   router.get('/records/:id/audio', validate(audio), async (ctx) => {
     const { params, query } = inputOf(ctx, audio);
-    const header = ctx.get('range');
-    let opened;
-    try {
-      opened = await records.openAudio(params.id, (size) => parseRangeHeader(header, size));
-    } catch (e) {
-      if (isRecorderError(e) && e.code === 'RANGE_NOT_SATISFIABLE') {
-        ctx.status = 416;
-        ctx.set('Content-Range', `bytes */${String(e.detail?.size ?? '*')}`);
-        ctx.body = '';
-        return;
-      }
-      throw e;
-    }
-    const { range, size } = opened;
-    ctx.type = opened.contentType;
-    ctx.set('Accept-Ranges', 'bytes');
-    ctx.attachment(opened.fileName, { type: query.download ? 'attachment' : 'inline' });
-    if (opened.partial) {
-      ctx.status = 206;
-      ctx.set('Content-Range', `bytes ${range.start}-${range.end}/${size}`);
-    }
-    ctx.length = range.end - range.start + 1;
-    ctx.body = opened.stream;
+    await sendAudio(ctx, (range) => records.openAudio(params.id, range), query.download ? 'attachment' : 'inline');
   });
 
   const change = { params: recordPath, body: recordChange };

@@ -24,6 +24,14 @@ export const recordQuery = z
   })
   .strict();
 
+type RecordQueryInput = z.output<typeof recordQuery>;
+
+/** The search conditions of a query, durations in ms (0 as the upper bound means no bound, as on the manual's search page). */
+export function searchOf(q: RecordQueryInput) {
+  const { minDurationS, maxDurationS, page: _page, limit: _limit, offset: _offset, ...rest } = q;
+  return { ...rest, minDurationMs: minDurationS ? minDurationS * 1000 : undefined, maxDurationMs: maxDurationS ? maxDurationS * 1000 : undefined };
+}
+
 export const recordPath = z.object({ id: z.string().min(1).max(64) });
 
 export const recordChange = z.object({ level: z.enum(RECORD_LEVELS) }).strict();
