@@ -380,6 +380,15 @@ const L = {
     'Roles: super users configure everything but accounts; normal users only view; temporary users are super users until their time runs out.',
   ],
   newAccount: ['新建账号', 'New account'],
+  validHours: ['使用时间(小时)', 'Valid for (hours)'],
+  subnet: ['网段', 'Subnet'],
+  accessSettings: ['访问设置', 'Access settings'],
+  multiUser: ['WEB界面同时多人操作', 'Several accounts signed in at once'],
+  idleLogout: ['空闲自动退出(分钟)', 'Sign out after idle (minutes)'],
+  takeover_replace: ['允许 (新登录顶替旧登录)', 'Allowed (a new sign-in ends the old one)'],
+  takeover_refuse: ['禁止 (已登录时拒绝新登录)', 'Refused (while signed in elsewhere)'],
+  badIp: ['{f}: IP 地址格式不正确', '{f}: not an IP address'],
+  enabledCol: ['启用', 'Enabled'],
   sessions: ['在线会话', 'Sessions'],
 } as const;
 

@@ -257,38 +257,64 @@ test('screenshots of every page in Chinese and English', async () => {
   await page.click('header.top .lang');
 });
 
-test('a normal user sees every page and can change nothing', async () => {
-  if (!auth) {
-    // Without accounts every request is the local administrator; the role rule is checked on the UI's own state.
-    await page.goto(`${base}/settings/recording`);
-    await page.waitForSelector('input[name=maxFileS]');
-    assert.ok(await page.isEnabled('input[name=maxFileS]'));
-    return;
-  }
-  const csrf = (await context.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
-  const res = await page.request.post(`${base}/api/v1/accounts`, {
-    headers: { 'X-CSRF-Token': csrf },
-    data: { username: 'viewer', password: PASSWORD, role: 'user' },
+test('a normal user sees every page and can change nothing; each sees the other on a settings page', async () => {
+  assert.ok(auth, 'the box has accounts');
+  // The administrator lets several accounts sign in at once and adds a normal user, in the UI.
+  await page.goto(`${base}/accounts`);
+  await page.waitForSelector('select[name=multiUser]');
+  await page.selectOption('select[name=multiUser]', '1');
+  await page.click('form:has(select[name=multiUser]) button[type=submit]');
+  await page.waitForSelector('.toast.ok');
+  await page.fill('input[name=new-username]', 'viewer');
+  await page.fill('input[name=new-password]', PASSWORD);
+  await page.selectOption('select[name=new-role]', 'user');
+  await page.click('form:has(input[name=new-username]) button[type=submit]');
+  await page.waitForSelector('#accounts-table td:text-is("viewer")');
+  await shot('accounts-zh');
+
+  const other = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   });
-  assert.ok(res.ok(), await res.text());
-  const other = await context.browser()?.newContext();
-  const second = other ? await other.newPage() : await context.newPage();
-  await second.context().clearCookies();
-  await second.goto(`${base}/login`);
-  await second.fill('input[name=username]', 'viewer');
-  await second.fill('input[name=password]', PASSWORD);
-  await second.click('form.login button[type=submit]');
-  await second.waitForSelector('.tiles .tile');
-  for (const [url, field] of [['/settings/recording', 'input[name=maxFileS]'], ['/settings/channels', 'input[name=lineNumber]'], ['/settings/do-not-record', 'button:has-text("添加")']]) {
-    await second.goto(`${base}${url}`);
-    await second.waitForSelector(field);
-    assert.not.ok(await second.isEnabled(field), `${url} ${field}`);
-    assert.ok(await second.isVisible('.note'));
+  try {
+    const second = other.pages()[0] ?? (await other.newPage());
+    second.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await second.goto(`${base}/`);
+    await second.fill('input[name=username]', 'viewer');
+    await second.fill('input[name=password]', PASSWORD);
+    await second.click('form.login button[type=submit]');
+    await second.waitForSelector('.tiles .tile');
+    assert.match((await second.textContent('header.top .userbox')) ?? '', /普通用户/);
+    for (const [url, field] of [['/settings/recording', 'input[name=maxFileS]'], ['/settings/do-not-record', 'button:has-text("添加")'], ['/settings/channels', 'input[name=lineNumber]']] as const) {
+      await second.goto(`${base}${url}`);
+      await second.waitForSelector(field);
+      assert.not.ok(await second.isEnabled(field), `${url} ${field}`);
+      assert.ok(await second.isVisible('.note'), 'the read-only note');
+    }
+    // The viewer stays on the channel parameters; the administrator opening them is warned, and so is the viewer.
+    await page.goto(`${base}/settings/channels`);
+    await page.waitForSelector('.presence:text-matches("viewer@")');
+    await second.waitForSelector('.presence:text-matches("admin@")');
+    await shot('presence-zh');
+    // The box refuses the viewer's changes even when sent by hand.
+    const csrf = (await other.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
+    const refused = await second.request.patch(`${base}/api/v1/settings/recording`, { headers: { 'X-CSRF-Token': csrf }, data: { maxFileS: 100 } });
+    assert.is(refused.status(), 403);
+    await second.goto(`${base}/records/today`);
+    await second.waitForSelector('#results tbody tr');
+    assert.not.ok(await second.isEnabled('#results tbody tr button.icon:has-text("✕")'));
+    assert.not.ok(await second.isVisible('nav.side a:text-is("账号管理")'), 'no accounts page for a normal user');
+    await second.goto(`${base}/status`);
+    await second.waitForSelector('#status-table');
+    assert.not.ok(await second.isEnabled('#status-table tr[data-ref=analog-0-0] button:has-text("开启")'));
+  } finally {
+    await other.close();
   }
-  await second.goto(`${base}/records/today`);
-  await second.waitForSelector('#results tbody tr');
-  assert.not.ok(await second.isEnabled('#results tbody tr button.icon:has-text("✕")'));
-  await second.close();
 });
 
 test('no script ran from outside text', () => {

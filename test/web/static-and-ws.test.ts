@@ -14,6 +14,7 @@ import { listenHttp } from '../../firmware/api/http-server.ts';
 import { startSimBox } from '../support/sim-box.ts';
 import { idleSource } from '../../firmware/sim/line-model.ts';
 import { ROOT } from '../support/processes.ts';
+import { signIn } from '../support/api-client.ts';
 
 function fixtureRoot(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-static-'));
@@ -123,14 +124,20 @@ function collect(ws: WebSocket): Received {
 test('WebSocket: events pushed, presence between sessions, subscription gone with the socket, bad upgrades refused', async () => {
   const box = await startSimBox({ sources: Array.from({ length: 8 }, () => idleSource()), web: true });
   const url = `ws://127.0.0.1:${box.port}/api/v1/ws`;
-  const open = (u = url) =>
+  const admin = await signIn(`http://127.0.0.1:${box.port}`);
+  const open = (u = url, headers: Record<string, string> = { authorization: `Bearer ${admin.token}` }) =>
     new Promise<[WebSocket, Received]>((resolve, reject) => {
-      const ws = new WebSocket(u);
+      const ws = new WebSocket(u, { headers });
       const r = collect(ws);
       ws.once('open', () => resolve([ws, r]));
       ws.once('error', reject);
     });
   try {
+    const anonymous = await open(url, {}).then(
+      () => 'opened',
+      (e: Error) => e.message,
+    );
+    assert.match(anonymous, /401/, 'a socket without a session is refused');
     const before = box.services.events.subscriberCount;
     const [a, ra] = await open();
     await ra.wait((m) => m.type === 'hello', 'hello');
@@ -146,7 +153,7 @@ test('WebSocket: events pushed, presence between sessions, subscription gone wit
 
     // An event reaches the socket as the API presents it.
     await box.run(500);
-    const res = await fetch(`http://127.0.0.1:${box.port}/api/v1/channels/2/forced-recording`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ on: true }) });
+    const res = await admin.fetch('/api/v1/channels/2/forced-recording', { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ on: true }) });
     assert.is(res.status, 200);
     await box.run(1000);
     const started = await ra.wait((m) => m.type === 'event' && m.event.type === 'recording.started', 'recording.started');
@@ -169,7 +176,7 @@ test('WebSocket: events pushed, presence between sessions, subscription gone wit
     );
     assert.is(wrong, 'refused');
     const foreign = await new Promise<string>((resolve) => {
-      const ws = new WebSocket(url, { headers: { origin: 'http://evil.example' } });
+      const ws = new WebSocket(url, { headers: { origin: 'http://evil.example', authorization: `Bearer ${admin.token}` } });
       ws.once('open', () => resolve('opened'));
       ws.once('error', () => resolve('refused'));
     });
