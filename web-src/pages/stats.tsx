@@ -41,17 +41,20 @@ function Chart(props: { points: Point[]; keyName: 'day' | 'month' }) {
   const el = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!el.current || !props.points.length) return;
+    const pad = props.keyName === 'day' ? 86400 : 15 * 86400;
     const xs = props.points.map((p) => Date.parse(`${(p[props.keyName] ?? '').slice(0, 10)}${props.keyName === 'month' ? '-01' : ''}T00:00:00Z`) / 1000);
     const plot = new uPlot(
       {
         width: Math.min(900, el.current.clientWidth || 600),
         height: 220,
-        scales: { x: { time: true } },
+        // Days and months are UTC midnights; a lone point still gets a readable axis.
+        tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
+        scales: { x: { time: true, range: (_u: uPlot, min: number, max: number) => [min - pad, max + pad] } },
         series: [
           {},
-          { label: t('incomingN'), stroke: '#1565c0', width: 2 },
-          { label: t('outgoingN'), stroke: '#2e7d32', width: 2 },
-          { label: t('missedN'), stroke: '#c62828', width: 2 },
+          { label: t('incomingN'), stroke: '#1565c0', width: 2, points: { size: 7 } },
+          { label: t('outgoingN'), stroke: '#2e7d32', width: 2, points: { size: 7 } },
+          { label: t('missedN'), stroke: '#c62828', width: 2, points: { size: 7 } },
         ],
         axes: [{}, {}],
       },
