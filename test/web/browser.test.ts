@@ -212,6 +212,26 @@ test('a channel parameter changed in the UI is followed by the next call, and sh
   await shot('operations-zh');
 });
 
+test('a settings page changed meanwhile by another session is not overwritten, and says so', async () => {
+  await nav('录音参数');
+  await page.waitForSelector('input[name=maxFileS]');
+  const csrf = (await context.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
+  const meanwhile = await page.request.patch(`${base}/api/v1/settings/recording`, { headers: { 'X-CSRF-Token': csrf }, data: { minFileS: 4 } });
+  assert.is(meanwhile.status(), 200);
+  await page.fill('input[name=maxFileS]', '1700');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('.toast.error:text-matches("参数已被其他会话修改")');
+  const now = (await (await page.request.get(`${base}/api/v1/settings/recording`)).json()) as { maxFileS: number; minFileS: number };
+  assert.is(now.maxFileS, 1800);
+  assert.is(now.minFileS, 4);
+  await page.click('button:has-text("重新加载")');
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('input[name=minFileS]').value === '4');
+  await page.fill('input[name=maxFileS]', '1700');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('.toast.ok');
+  assert.is(((await (await page.request.get(`${base}/api/v1/settings/recording`)).json()) as { maxFileS: number }).maxFileS, 1700);
+});
+
 test('forced recording from the recording status page', async () => {
   await nav('录音状态');
   const row = page.locator('#status-table tr[data-ref=analog-0-0]');
