@@ -246,6 +246,41 @@ test('forced recording from the recording status page', async () => {
   assert.ok(found.items.some((r) => r.startMode === 'forced'));
 });
 
+test('level, delete with the typed confirmation, restore', async () => {
+  await nav('录音查询-当日');
+  await page.fill('input[name=remoteNumber]', '13955500000');
+  await page.click('#search-btn');
+  const row = page.locator('#results tbody tr', { hasText: '13955500000' });
+  await row.waitFor();
+  await row.locator('select').selectOption('important');
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('#results tbody tr select')?.value === 'important');
+  await row.locator('button.icon:has-text("✕")').click();
+  await page.fill('.modal input[name=confirm]', '确定');
+  assert.not.ok(await page.isEnabled('.modal button[type=submit]'), 'only the exact word confirms');
+  await page.fill('.modal input[name=confirm]', '确认');
+  await page.click('.modal button[type=submit]');
+  await page.check('input[name=deleted]');
+  await page.click('#search-btn');
+  await page.waitForSelector('#results tbody tr.deleted');
+  await page.click('#results tbody tr.deleted button:has-text("恢复")');
+  await page.waitForSelector('#results tbody tr.deleted', { state: 'detached' });
+  await page.uncheck('input[name=deleted]');
+  await page.click('#search-btn');
+  await page.waitForSelector('#results tbody tr:not(.deleted):has-text("13955500000")');
+});
+
+test('statistics: the table per channel, the daily chart and the CSV export', async () => {
+  await nav('录音统计');
+  await page.waitForSelector('#stats-table tr.sum');
+  const sum = await page.locator('#stats-table tr.sum td').allTextContents();
+  assert.ok(Number(sum[4]) >= 5, sum.join('|'));
+  await page.waitForSelector('.chart canvas');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("导出 CSV")')]);
+  const text = fs.readFileSync((await csv.path())!, 'utf8');
+  assert.ok(text.trim().split(/\r?\n/).length >= 2, text);
+  await shot('stats-zh');
+});
+
 test('screenshots of every page in Chinese and English', async () => {
   const pages: Array<[string, string]> = [
     ['/monitor', 'monitor'], ['/device', 'device'], ['/alarms', 'alarms'], ['/alarms/history', 'alarm-history'], ['/operations', 'operations'],

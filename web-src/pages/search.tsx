@@ -6,7 +6,7 @@
  */
 import { useEffect, useState } from 'preact/hooks';
 import { api, notify, query, raw, saveResponse, showError } from '../api.ts';
-import { t, t2 } from '../i18n.ts';
+import { lang, t, t2 } from '../i18n.ts';
 import { indexedCount } from '../live.ts';
 import { boxNow, fmtDay, fmtDuration, fmtTime, localInputToIso, toLocalInput } from '../time.ts';
 import { Errors, Pager, ReadOnlyNote, Section, askConfirm, canEdit } from '../ui.tsx';
@@ -161,7 +161,7 @@ export function Search(props: { store: 'today' | 'history' }) {
     }
   };
   const exportUrl = (ext: string) => {
-    const q = { ...(lastQuery ?? {}) };
+    const q: Record<string, string | number | undefined> = { ...(lastQuery ?? {}), lang: lang.value };
     delete q.page;
     delete q.limit;
     return `/api/v1/records/export.${ext}${query(q)}`;

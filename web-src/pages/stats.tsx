@@ -47,9 +47,9 @@ function Chart(props: { points: Point[]; keyName: 'day' | 'month' }) {
       {
         width: Math.min(900, el.current.clientWidth || 600),
         height: 220,
-        // Days and months are UTC midnights; a lone point still gets a readable axis.
+        // Days and months are UTC midnights.
         tzDate: (ts: number) => uPlot.tzDate(new Date(ts * 1000), 'Etc/UTC'),
-        scales: { x: { time: true, range: (_u: uPlot, min: number, max: number) => [min - pad, max + pad] } },
+        scales: { x: { time: true } },
         series: [
           {},
           { label: t('incomingN'), stroke: '#1565c0', width: 2, points: { size: 7 } },
@@ -58,7 +58,11 @@ function Chart(props: { points: Point[]; keyName: 'day' | 'month' }) {
         ],
         axes: [{}, {}],
       },
-      [xs, props.points.map((p) => p.incoming), props.points.map((p) => p.outgoing), props.points.map((p) => p.missed)],
+      // An empty period on each side, so that a single day or month still gets a readable axis.
+      [
+        [xs[0]! - pad, ...xs, xs[xs.length - 1]! + pad],
+        ...(['incoming', 'outgoing', 'missed'] as const).map((k) => [null, ...props.points.map((p) => p[k]), null]),
+      ] as uPlot.AlignedData,
       el.current,
     );
     return () => plot.destroy();
@@ -76,6 +80,8 @@ export function Stats() {
   const [daily, setDaily] = useState<Point[]>([]);
   const [monthly, setMonthly] = useState<Point[]>([]);
   const [errors, setErrors] = useState<string[]>([]);
+  const [shown, setShown] = useState<string | null>(null);
+  const exportUrl = (ext: string) => `/api/v1/stats/export.${ext}${shown ? `${shown}&` : '?'}lang=${lang.value}`;
   const run = async () => {
     const errs: string[] = [];
     if (!/^\d{4}-\d{2}-\d{2}$/.test(from) || !/^\d{4}-\d{2}-\d{2}$/.test(to)) errs.push(t('badFormat', { f: t('fromDate'), hint: 'YYYY-MM-DD' }));
@@ -89,22 +95,13 @@ export function Stats() {
     } catch (e) {
       showError(e);
     }
-    const q2 = query({ from, to, portType: portType || undefined });
-    api('GET', `/stats/daily${q2}`).then((d) => setDaily(Array.isArray(d) ? d : d.items ?? []), () => setDaily([]));
-    api('GET', `/stats/monthly${q2}`).then((d) => setMonthly(Array.isArray(d) ? d : d.items ?? []), () => setMonthly([]));
+    const days = query({ from, to, portType: portType || undefined });
+    const months = query({ from: from.slice(0, 7), to: to.slice(0, 7), portType: portType || undefined });
+    api('GET', `/stats/daily${days}`).then((d) => setDaily(Array.isArray(d) ? d : d.items ?? []), () => setDaily([]));
+    api('GET', `/stats/monthly${months}`).then((d) => setMonthly(Array.isArray(d) ? d : d.items ?? []), () => setMonthly([]));
+    setShown(q);
   };
   useEffect(() => void run(), []);
-  const csv = () => {
-    if (!rows) return;
-    const head = [t('index'), t('channelNo'), t('incomingN'), t('outgoingN'), t('missedN'), t('totalN'), t('totalDuration')];
-    const line = (r: Row, i: number | string) => [i, r.ref, r.incoming, r.outgoing, r.missed, r.recordings, r.durationS];
-    const all = [head, ...rows.items.map((r, i) => line(r, i)), line(rows.total, t('sum'))];
-    const text = '\ufeff' + all.map((l) => l.map((v) => `"${String(v).replace(/"/g, '""')}"`).join(',')).join('\r\n');
-    const a = document.createElement('a');
-    a.href = URL.createObjectURL(new Blob([text], { type: 'text/csv;charset=utf-8' }));
-    a.download = `stats-${from}-${to}.csv`;
-    a.click();
-  };
   return (
     <div>
       <Section title={t('statConditions')}>
@@ -134,7 +131,8 @@ export function Stats() {
                 showError(e);
               }
             }}>{t('archiveNow')}</button>
-            <button type="button" onClick={csv} disabled={!rows}>{t('exportCsv')}</button>
+            {shown ? <a class="button" href={exportUrl('csv')} download>{t('exportCsv')}</a> : null}
+            {shown ? <a class="button" href={exportUrl('xlsx')} download>{t('exportXlsx')}</a> : null}
           </div>
         </form>
       </Section>
