@@ -147,3 +147,17 @@ export function Errors(props: { list: string[] }) {
     </ul>
   );
 }
+
+/** A table head of one row: the labels of `cols`, and an empty last cell with `blank` (for row buttons). */
+export function THead(props: { cols: string[]; blank?: boolean }) {
+  return (
+    <thead>
+      <tr>
+        {props.cols.map((c) => (
+          <th key={c}>{t(c)}</th>
+        ))}
+        {props.blank ? <th /> : null}
+      </tr>
+    </thead>
+  );
+}

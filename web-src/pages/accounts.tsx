@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, api, get, notify, showError } from '../api.ts';
 import { t } from '../i18n.ts';
 import { fmtTime } from '../time.ts';
-import { Errors, PresenceWarning, Section, askConfirm, checkNumber, isAdmin, usePresence } from '../ui.tsx';
+import { Errors, PresenceWarning, Section, askConfirm, checkNumber, isAdmin, usePresence, THead } from '../ui.tsx';
 
 interface AccountRow {
   username: string;
@@ -81,13 +81,7 @@ function AccessForm(props: { access: Access; onSaved: (a: Access) => void }) {
       </div>
       <h3 class="sub">{t('webAccess')}</h3>
       <table class="grid narrow">
-        <thead>
-          <tr>
-            <th>{t('index')}</th>
-            <th>{t('startIp')}</th>
-            <th>{t('endIp')}</th>
-          </tr>
-        </thead>
+        <THead cols={['index', 'startIp', 'endIp']} />
         <tbody>
           {rows.map((r, i) => (
             <tr key={i}>
@@ -171,21 +165,7 @@ export function Accounts() {
         <PresenceWarning />
         <div class="scroll">
           <table class="grid" id="accounts-table">
-            <thead>
-              <tr>
-                <th>{t('index')}</th>
-                <th>{t('username')}</th>
-                <th>{t('password')}</th>
-                <th>{t('subnetOnly')}</th>
-                <th>{t('loginIp')}</th>
-                <th>{t('allowTakeover')}</th>
-                <th>{t('grade')}</th>
-                <th>{t('validUntil')}</th>
-                <th>{t('enabledCol')}</th>
-                <th>{t('status')}</th>
-                <th />
-              </tr>
-            </thead>
+            <THead cols={['index', 'username', 'password', 'subnetOnly', 'loginIp', 'allowTakeover', 'grade', 'validUntil', 'enabledCol', 'status']} blank />
             <tbody>
               {rows.map((a, i) => (
                 <tr key={a.username}>
@@ -250,14 +230,7 @@ export function Accounts() {
       ) : null}
       <Section title={t('sessions')}>
         <table class="grid">
-          <thead>
-            <tr>
-              <th>{t('username')}</th>
-              <th>{t('grade')}</th>
-              <th>{t('ip')}</th>
-              <th>{t('time')}</th>
-            </tr>
-          </thead>
+          <THead cols={['username', 'grade', 'ip', 'time']} />
           <tbody>
             {sessions.map((s) => (
               <tr key={String(s.id)} class={s.current ? 'here' : ''}>

@@ -4,7 +4,7 @@ import { get, query, showError } from '../api.ts';
 import { lang, t, t2 } from '../i18n.ts';
 import { alarms } from '../live.ts';
 import { fmtTime } from '../time.ts';
-import { Pager, Section } from '../ui.tsx';
+import { Pager, Section, THead } from '../ui.tsx';
 
 const AREA: Record<string, [string, string]> = { channel: ['通道', 'Channel'], linecard: ['线路板', 'Line card'], disk: ['磁盘', 'Disk'], device: ['设备', 'Device'], system: ['设备', 'Device'] };
 const area = (a: string) => (AREA[a] ? AREA[a]![lang.value === 'zh' ? 0 : 1] : a);
@@ -14,15 +14,7 @@ export function ActiveAlarms() {
   return (
     <Section title={t('realtimeInfo')}>
       <table class="grid" id="alarms-table">
-        <thead>
-          <tr>
-            <th>{t('index')}</th>
-            <th>{t('alarmTime')}</th>
-            <th>{t('alarmType')}</th>
-            <th>{t('alarmLevel')}</th>
-            <th>{t('description')}</th>
-          </tr>
-        </thead>
+        <THead cols={['index', 'alarmTime', 'alarmType', 'alarmLevel', 'description']} />
         <tbody>
           {list.map((a, i) => (
             <tr key={a.id} class={`sev-${a.severity}`}>
@@ -52,16 +44,7 @@ export function AlarmHistory() {
   return (
     <Section title={t('historyInfo')}>
       <table class="grid">
-        <thead>
-          <tr>
-            <th>{t('index')}</th>
-            <th>{t('alarmTime')}</th>
-            <th>{t('clearTime')}</th>
-            <th>{t('alarmType')}</th>
-            <th>{t('alarmLevel')}</th>
-            <th>{t('description')}</th>
-          </tr>
-        </thead>
+        <THead cols={['index', 'alarmTime', 'clearTime', 'alarmType', 'alarmLevel', 'description']} />
         <tbody>
           {r?.items.map((a, i) => (
             <tr key={`${a.id}-${a.raisedAt}`}>

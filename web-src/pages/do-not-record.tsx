@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, notify, showError } from '../api.ts';
 import { t } from '../i18n.ts';
-import { Errors, PresenceWarning, ReadOnlyNote, Section, canEdit, usePresence } from '../ui.tsx';
+import { Errors, PresenceWarning, ReadOnlyNote, Section, canEdit, usePresence, THead } from '../ui.tsx';
 
 interface Entry {
   number: string;
@@ -59,14 +59,7 @@ export function DoNotRecord() {
       <p class="hint">{t('dnrHint')}</p>
       <form onSubmit={submit}>
         <table class="grid narrow">
-          <thead>
-            <tr>
-              <th>{t('index')}</th>
-              <th>{t('number')}</th>
-              <th>{t('note')}</th>
-              <th />
-            </tr>
-          </thead>
+          <THead cols={['index', 'number', 'note']} blank />
           <tbody>
             {items.map((e, i) => (
               <tr key={i}>

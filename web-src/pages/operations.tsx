@@ -3,7 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, query, showError } from '../api.ts';
 import { lang, t, t2 } from '../i18n.ts';
 import { fmtTime, localInputToIso } from '../time.ts';
-import { Pager, Section } from '../ui.tsx';
+import { Pager, Section, THead } from '../ui.tsx';
 
 const PER_PAGE = 16;
 const ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system'];
@@ -48,20 +48,7 @@ export function OperationLog() {
       </form>
       <div class="scroll">
         <table class="grid" id="operations-table">
-          <thead>
-            <tr>
-              <th>{t('index')}</th>
-              <th>{t('time')}</th>
-              <th>{t('account')}</th>
-              <th>{t('ip')}</th>
-              <th>{t('item')}</th>
-              <th>{t('channelCol')}</th>
-              <th>{t('parameter')}</th>
-              <th>{t('operation')}</th>
-              <th>{t('result')}</th>
-              <th>{t('detail')}</th>
-            </tr>
-          </thead>
+          <THead cols={['index', 'time', 'account', 'ip', 'item', 'channelCol', 'parameter', 'operation', 'result', 'detail']} />
           <tbody>
             {r?.items.map((o, i) => (
               <tr key={o.id}>

@@ -5,7 +5,7 @@ import 'uplot/dist/uPlot.min.css';
 import { api, notify, query, showError } from '../api.ts';
 import { lang, t } from '../i18n.ts';
 import { boxNow, fmtDay } from '../time.ts';
-import { Errors, Section, canEdit } from '../ui.tsx';
+import { Errors, Section, canEdit, THead } from '../ui.tsx';
 
 interface Row {
   ref: string;
@@ -139,17 +139,7 @@ export function Stats() {
       <Section title={t('statInfo')}>
         <div class="scroll">
           <table class="grid" id="stats-table">
-            <thead>
-              <tr>
-                <th>{t('index')}</th>
-                <th>{t('channelNo')}</th>
-                <th>{t('incomingN')}</th>
-                <th>{t('outgoingN')}</th>
-                <th>{t('missedN')}</th>
-                <th>{t('totalN')}</th>
-                <th>{t('totalDuration')}</th>
-              </tr>
-            </thead>
+            <THead cols={['index', 'channelNo', 'incomingN', 'outgoingN', 'missedN', 'totalN', 'totalDuration']} />
             <tbody>
               {rows?.items.map((r, i) => (
                 <tr key={r.ref}>

@@ -4,7 +4,7 @@ import { api, showError } from '../api.ts';
 import { t, t2 } from '../i18n.ts';
 import { channels, patchChannel, setLevelWatch } from '../live.ts';
 import { fmtDuration, fmtTime } from '../time.ts';
-import { Pager, ReadOnlyNote, canEdit } from '../ui.tsx';
+import { Pager, ReadOnlyNote, canEdit, THead } from '../ui.tsx';
 import { channelLabel, runningS } from './monitor.tsx';
 
 const PER_PAGE = 16;
@@ -31,21 +31,7 @@ export function RecordingStatus() {
       <ReadOnlyNote />
       <div class="scroll">
         <table class="grid" id="status-table">
-          <thead>
-            <tr>
-              <th>{t('channelNo')}</th>
-              <th>{t('channelState')}</th>
-              <th>{t('recMode')}</th>
-              <th>{t('recState')}</th>
-              <th>{t('voltage')}</th>
-              <th>{t('lineNumber')}</th>
-              <th>{t('remoteNumber')}</th>
-              <th>{t('recStart')}</th>
-              <th>{t('recDuration')}</th>
-              <th>{t('soundLevel')}</th>
-              <th>{t('forcedRec')}</th>
-            </tr>
-          </thead>
+          <THead cols={['channelNo', 'channelState', 'recMode', 'recState', 'voltage', 'lineNumber', 'remoteNumber', 'recStart', 'recDuration', 'soundLevel', 'forcedRec']} />
           <tbody>
             {shown.map((c) => {
               const s = runningS(c.recordingSince);
