@@ -10,6 +10,7 @@ import * as assert from 'uvu/assert';
 import { decodeWav, parseWavHeader } from '../../firmware/audio/wav.ts';
 import { ENTRY_E1, startMediaBox } from '../support/media-box.ts';
 import type { SimBox } from '../support/sim-box.ts';
+import { authedFetch } from '../support/api-client.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 
 let box: SimBox;
@@ -18,7 +19,7 @@ let stereo: RecordEntry;
 
 const url = (p: string) => `http://127.0.0.1:${box.port}/api/v1${p}`;
 async function get(p: string, headers: Record<string, string> = {}) {
-  const res = await fetch(url(p), { headers });
+  const res = await authedFetch(url(p), { headers });
   const body = Buffer.from(await res.arrayBuffer());
   return { status: res.status, headers: res.headers, body, json: () => JSON.parse(body.toString('utf8')) };
 }
