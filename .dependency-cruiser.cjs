@@ -22,10 +22,17 @@ module.exports = {
       name: 'api-only-over-services',
       comment: 'The HTTP API is an adapter over the application services: it imports app/, its own files and the one error type.',
       severity: 'error',
-      from: { path: '^firmware/api/' },
+      from: { path: '^firmware/api/', pathNot: '^firmware/api/static/' },
       to: {
         pathNot: ['^firmware/(api|app)/', '^firmware/(errors|schema-error)\\.ts$', '^node_modules/', '^(stream|crypto|http|node:.*)$'],
       },
+    },
+    {
+      name: 'web-files-only-from-web-static',
+      comment: 'api/static/ serves the built web UI: it reads files (fs, path) and nothing else of the box.',
+      severity: 'error',
+      from: { path: '^firmware/api/static/' },
+      to: { pathNot: ['^firmware/api/static/', '^node_modules/', '^(fs|path|stream|node:.*)$'] },
     },
     {
       name: 'production-never-imports-sim',

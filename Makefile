@@ -5,7 +5,7 @@ PORT ?= 8080
 SCENARIO ?=
 NPM := npm --no-fund --no-audit --loglevel=error
 
-.PHONY: setup deps run test typecheck arch unit bench bundle arm-check image clean
+.PHONY: setup deps web run test typecheck arch unit bench bundle arm-check image clean
 
 # Debian packages the tools need (installed only when missing): a command, or
 # command:package when the package is named otherwise.
@@ -25,11 +25,16 @@ node_modules/.installed: package.json package-lock.json
 
 setup: deps node_modules/.installed
 
-run: setup
+# The browser UI: web-src/ built into web-static/ (hashed, precompressed); see docs/web-ui.md.
+web: setup
+	@./scripts/build-web >/dev/null
+
+run: setup web
 	@./scripts/run-sim --board $(BOARD) $(if $(SCENARIO),--scenario $(SCENARIO)) --port $(PORT)
 
 typecheck: setup
 	npx tsc --noEmit -p tsconfig.json
+	npx tsc --noEmit -p web-src/tsconfig.json
 
 # Architecture rules (.dependency-cruiser.cjs): pure layers, API over the services only, no sim/ in production, no cycles.
 arch: setup
@@ -38,14 +43,14 @@ arch: setup
 unit: setup
 	node --import tsx node_modules/uvu/bin.js test '\.test\.ts$$'
 
-test: typecheck arch unit
+test: typecheck arch web unit
 
 bench: setup
 	./scripts/bench
 
 # The production bundle for ARCH (default: this machine's); see docs/image.md.
 ARCH ?=
-bundle: setup
+bundle: setup web
 	./scripts/bundle.mjs $(if $(ARCH),--arch $(ARCH))
 
 # Runs the daemon under qemu on arm64 and 32-bit ARM root filesystems; see docs/image.md.

@@ -4,6 +4,8 @@ import { startDaemon, type DaemonOptions } from './daemon.ts';
 import { isRecorderError } from './errors.ts';
 import { createApp } from './api/app.ts';
 import { listenHttp } from './api/http-server.ts';
+import { attachLiveSockets } from './api/ws/live-socket.ts';
+import { WEB_ROOT } from './api/static/web-root.ts';
 
 export interface RunOptions extends DaemonOptions {
   /** HTTP port; 0 picks a free one. */
@@ -17,7 +19,8 @@ export async function runUntilSignalled(options: RunOptions, log: Logger): Promi
   let http;
   try {
     daemon = await startDaemon(options);
-    http = await listenHttp(createApp(daemon.services, { log }), options.port, options.listenHost);
+    const services = daemon.services;
+    http = await listenHttp(createApp(services, { log, webRoot: WEB_ROOT }), options.port, options.listenHost, (server) => attachLiveSockets(server, services));
     log.info({ board: options.board.model, port: http.port, data: options.host.paths.data }, 'recorder running');
   } catch (e) {
     log.fatal({ err: isRecorderError(e) ? e.message : e }, 'recorder failed to start');

@@ -19,6 +19,7 @@ import { journalRoutes } from './journal/routes.ts';
 import { eventRoutes } from './events/routes.ts';
 import { custodyRoutes } from './custody/routes.ts';
 import { voipRoutes } from './voip/routes.ts';
+import { serveStatic } from './static/serve-static.ts';
 import { authRoutes } from './auth/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { sessionGate } from './auth/session-gate.ts';
@@ -28,6 +29,8 @@ export interface AppOptions {
   log: ErrorLogger;
   /** Trust X-Forwarded-For (behind a reverse proxy). */
   proxy?: boolean;
+  /** Folder of the built web UI (web-static/); the UI is not served when absent. */
+  webRoot?: string;
 }
 
 export function createApp(services: Services, options: AppOptions): Koa {
@@ -35,6 +38,7 @@ export function createApp(services: Services, options: AppOptions): Koa {
   app.silent = true;
   app.use(errorResponses(options.log));
   app.use(sessionGate(services));
+  if (options.webRoot) app.use(serveStatic({ root: options.webRoot }));
   const router = apiRouter(services);
   app.use(router.routes());
   app.use(router.allowedMethods());

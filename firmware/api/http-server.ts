@@ -4,19 +4,28 @@ import type Koa from 'koa';
 
 export interface HttpServer {
   readonly port: number;
+  readonly server: Server;
   close(): Promise<void>;
 }
 
-export async function listenHttp(app: Koa, port: number, host = '0.0.0.0'): Promise<HttpServer> {
+/** Something attached to the listener (the live WebSocket), closed before it. */
+export interface Attachment {
+  close(): void;
+}
+
+export async function listenHttp(app: Koa, port: number, host = '0.0.0.0', attach?: (server: Server) => Attachment): Promise<HttpServer> {
   const server: Server = await new Promise((resolve, reject) => {
     const s = app.listen(port, host, () => resolve(s));
     s.on('error', reject);
   });
   const address = server.address();
+  const attached = attach?.(server);
   return {
     port: typeof address === 'object' && address ? address.port : port,
+    server,
     close: () =>
       new Promise<void>((resolve) => {
+        attached?.close();
         server.close(() => resolve());
         server.closeAllConnections();
       }),

@@ -26,6 +26,11 @@ export interface DeviceInfo {
   channels: Board['channels'];
   startedAt: number;
   uptimeS: number;
+  /** The box's time zone (IANA name) and its offset from UTC now, in minutes: the zone days and times are shown in. */
+  timeZone: string;
+  utcOffsetMinutes: number;
+  /** The box's clock. */
+  now: number;
   /** Per cent of one core used by the recorder since the last call (or since start). */
   cpuPercent: number;
   loadAverage: number[];
@@ -115,6 +120,9 @@ export class DeviceService {
       channels: board.channels,
       startedAt: this.deps.startedAt,
       uptimeS: this.uptimeS(),
+      timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+      utcOffsetMinutes: -new Date(this.deps.now()).getTimezoneOffset(),
+      now: this.deps.now(),
       cpuPercent: this.cpuPercent(),
       loadAverage: os.loadavg(),
       memory: memory(),

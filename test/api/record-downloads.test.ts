@@ -5,7 +5,6 @@
  * client that leaves in the middle of a zip (every file closed again), and
  * bad input answered clearly.
  */
-import { authedFetch } from '../support/api-client.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
@@ -18,6 +17,7 @@ import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { dayLabel, localDay } from '../../firmware/recording/local-day.ts';
 import { ENTRY_E1, startMediaBox } from '../support/media-box.ts';
 import { T0, type SimBox } from '../support/sim-box.ts';
+import { authedFetch, signIn } from '../support/api-client.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 
 let box: SimBox;
@@ -127,8 +127,10 @@ test('a client that leaves in the middle of a zip frees every file', async () =>
   const big = [entries[4]!, entries[5]!];
   const before = openFds();
   const body = JSON.stringify({ ids: big.map((e) => e.id) });
+  const { token } = await signIn(`http://127.0.0.1:${box.port}`);
   const received = await new Promise<number>((resolve, reject) => {
-    const req = http.request(url('/records/zip'), { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+    const headers = { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), authorization: `Bearer ${token}` };
+    const req = http.request(url('/records/zip'), { method: 'POST', headers }, (res) => {
       let got = 0;
       res.on('data', (c: Buffer) => {
         got += c.length;

@@ -5,12 +5,12 @@
  * same bytes as the whole file's, a range past the end is a 416; the
  * waveform matches one computed here; bad ids, ranges and points are clear.
  */
-import { authedFetch } from '../support/api-client.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { decodeWav, parseWavHeader } from '../../firmware/audio/wav.ts';
 import { ENTRY_E1, startMediaBox } from '../support/media-box.ts';
 import type { SimBox } from '../support/sim-box.ts';
+import { authedFetch } from '../support/api-client.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 
 let box: SimBox;

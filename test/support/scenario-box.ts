@@ -15,7 +15,7 @@ export interface LineScript {
   timeline: Array<{ t: number; state: string }>;
 }
 
-export async function startScenarioBox(totalS: number, lines: LineScript[], options: { config?: object; dataDir?: string } = {}): Promise<SimBox> {
+export async function startScenarioBox(totalS: number, lines: LineScript[], options: { config?: object; dataDir?: string; web?: boolean } = {}): Promise<SimBox> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-'));
   const scenario = {
     board: 'sim',

@@ -11,6 +11,8 @@ import { startDaemon, type Daemon } from '../../firmware/daemon.ts';
 import type { Services } from '../../firmware/app/services.ts';
 import { createApp } from '../../firmware/api/app.ts';
 import { listenHttp } from '../../firmware/api/http-server.ts';
+import { attachLiveSockets } from '../../firmware/api/ws/live-socket.ts';
+import { WEB_ROOT } from '../../firmware/api/static/web-root.ts';
 import { loadBoard } from '../../firmware/board/load-board.ts';
 import type { Host } from '../../firmware/host/host.ts';
 import { LinuxDisk } from '../../firmware/host/linux/disk.ts';
@@ -52,6 +54,8 @@ export async function startSimBox(options: {
   e1Ports?: E1PortModel[];
   /** The settings file to start with (settings.json in the configuration folder). */
   settings?: object;
+  /** Serve the web UI and its live WebSocket too. */
+  web?: boolean;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
@@ -75,7 +79,9 @@ export async function startSimBox(options: {
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
   const daemon = await startDaemon({ host, board, log });
-  const http = await listenHttp(createApp(daemon.services, { log }), 0, '127.0.0.1');
+  const web = options.web ?? false;
+  const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
+  const http = await listenHttp(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const box: SimBox = {
     daemon,

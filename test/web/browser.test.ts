@@ -1,0 +1,379 @@
+/**
+ * The web UI in a real browser (Chromium through playwright-core) against the
+ * real daemon with the simulated line card: live monitor colours, search with
+ * `%`, playing and seeking, downloads and exports, channel parameters that the
+ * next call follows, forced recording, the operation log, text from outside
+ * shown as text, a normal user who can change nothing, and screenshots of
+ * every page in both languages (test-artifacts/screenshots/).
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import ExcelJS from 'exceljs';
+import { callerIdFsk, dtmfDigits, speechLike } from '../../firmware/sim/signals.ts';
+import { startScenarioBox } from '../support/scenario-box.ts';
+import type { SimBox } from '../support/sim-box.ts';
+import { ROOT } from '../support/processes.ts';
+
+const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
+const EVIL = '<img src=x onerror=alert(1)>';
+const PASSWORD = 'Rec0rder!Box-2026';
+
+let box: SimBox;
+let context: BrowserContext;
+let page: Page;
+let base: string;
+let auth = false;
+const dialogs: string[] = [];
+const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
+const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'ui-downloads-'));
+
+const sec = (s: number) => s;
+
+test.before(async () => {
+  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
+  fs.mkdirSync(SHOTS, { recursive: true });
+  box = await startScenarioBox(
+    120,
+    [
+      // 1: an incoming call whose caller name is markup; 2: an outgoing call; 3: another incoming call.
+      { channel: 1, audio: [[4.5, callerIdFsk({ number: '13912345678', name: EVIL })], [8.2, speechLike(11, 1, -12)]], timeline: [{ t: 0, state: 'onhook' }, { t: 3, state: 'ringing' }, { t: 8, state: 'offhook' }, { t: sec(20), state: 'onhook' }] },
+      { channel: 2, audio: [[4.5, dtmfDigits('02155501234')], [7, speechLike(8, 2, -12)]], timeline: [{ t: 0, state: 'onhook' }, { t: 4, state: 'offhook' }, { t: 16, state: 'onhook' }] },
+      { channel: 3, audio: [[4.5, callerIdFsk({ number: '13955500000' })], [7.2, speechLike(7, 3, -12)]], timeline: [{ t: 0, state: 'onhook' }, { t: 3, state: 'ringing' }, { t: 7, state: 'offhook' }, { t: 15, state: 'onhook' }] },
+      // 4: a call after its line number has been changed in the UI.
+      { channel: 4, audio: [[62, speechLike(8, 4, -12)]], timeline: [{ t: 0, state: 'onhook' }, { t: 61, state: 'offhook' }, { t: 70, state: 'onhook' }] },
+      // 5: never connected.
+      { channel: 5, audio: [], timeline: [{ t: 0, state: 'disconnected' }] },
+    ],
+    { web: true },
+  );
+  base = `http://127.0.0.1:${box.port}`;
+  auth = (await fetch(`${base}/api/v1/me`)).status !== 404;
+  context = await chromium.launchPersistentContext(profile, {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    acceptDownloads: true,
+    downloadsPath: downloads,
+    viewport: { width: 1366, height: 768 },
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('dialog', (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
+  await box.run(1000);
+});
+
+test.after(async () => {
+  await context?.close().catch(() => undefined);
+  await box?.stop();
+});
+
+async function shot(name: string): Promise<void> {
+  await page.waitForTimeout(150);
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
+}
+
+async function nav(label: string): Promise<void> {
+  await page.click(`nav.side a:text-is("${label}")`);
+}
+
+test('log in (and change the factory password when the box has accounts)', async () => {
+  await page.goto(`${base}/`);
+  if (auth) {
+    await page.waitForSelector('form.login');
+    await shot('login-zh');
+    await page.fill('input[name=username]', 'admin');
+    await page.fill('input[name=password]', 'wrong');
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('.errors li:text("用户名或密码错误")');
+    await page.fill('input[name=password]', 'admin');
+    await page.click('form.login button[type=submit]');
+    await page.waitForSelector('input[name=newPassword]');
+    await shot('password-zh');
+    await page.fill('input[name=oldPassword]', 'admin');
+    await page.fill('input[name=newPassword]', PASSWORD);
+    await page.fill('input[name=repeatPassword]', PASSWORD);
+    await page.click('form.login button[type=submit]');
+  }
+  await page.waitForSelector('.tiles .tile');
+  assert.is(await page.textContent('[data-testid=user]'), 'admin');
+  assert.is(await page.getAttribute('html', 'lang'), 'zh-CN');
+});
+
+test('the monitor shows calls live in the manual colours and lets them go', async () => {
+  assert.is(await page.getAttribute('.tile[data-ref=analog-0-5]', 'data-colour'), 'red');
+  assert.is(await page.getAttribute('.tile[data-ref=analog-0-0]', 'data-colour'), 'black');
+  await box.run(11_000);
+  await page.waitForSelector('.tile[data-ref=analog-0-1][data-colour=blue]');
+  await page.waitForSelector('.tile[data-ref=analog-0-2][data-colour=green]');
+  await page.waitForSelector('.tile[data-ref=analog-0-1] .tile-number:text("13912345678")');
+  await page.waitForSelector('.tile[data-ref=analog-0-2] .tile-time:text-matches("00:00:0\\\\d")');
+  assert.is(await page.textContent('.tile[data-ref=analog-0-1] .tile-name'), EVIL, 'the caller name is text');
+  await shot('monitor-zh');
+  await box.run(11_000);
+  await page.waitForSelector('.tile[data-ref=analog-0-1][data-colour=black]');
+  await page.waitForSelector('.tile[data-ref=analog-0-2][data-colour=black]');
+  assert.is(await page.$$eval('img', (x) => x.length), 0);
+});
+
+test('today\'s search finds the call by its remote number with %, shows the markup name literally, plays and seeks', async () => {
+  await box.run(2000);
+  await nav('录音查询-当日');
+  await page.fill('input[name=remoteNumber]', '139123%');
+  await page.click('#search-btn');
+  const row = page.locator('#results tbody tr', { hasText: '13912345678' });
+  await row.first().waitFor();
+  assert.is(await page.locator('#results tbody tr').count(), 1);
+  assert.is(await row.locator('.caller-name').textContent(), ` ${EVIL}`);
+  assert.is(await page.$$eval('#results img', (x) => x.length), 0);
+  await shot('search-today-zh');
+
+  await row.locator('button.play').click();
+  await page.waitForSelector('.player audio');
+  // Page functions run in the browser: its DOM is reached through globalThis (this file is compiled without DOM types).
+  const duration = await page.waitForFunction(() => {
+    const a = (globalThis as any).document.querySelector('.player audio');
+    return a && Number.isFinite(a.duration) && a.duration > 0 ? a.duration : null;
+  }, undefined, { timeout: 15_000 });
+  assert.ok(((await duration.jsonValue()) as number) > 5);
+  await page.evaluate(() => (globalThis as any).document.querySelector('.player audio').play());
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('.player audio').currentTime > 1, undefined, { timeout: 15_000 });
+  await page.click('.player .controls button:has-text("前进10秒")');
+  const after: number = await page.evaluate(() => (globalThis as any).document.querySelector('.player audio').currentTime);
+  assert.ok(after > 8, `seeked to ${after}`);
+  await shot('player-zh');
+  await page.click('.player .close');
+});
+
+test('download one recording, a zip of three, and the search as CSV and Excel', async () => {
+  await page.fill('input[name=remoteNumber]', '');
+  await page.click('#search-btn');
+  await page.waitForFunction(() => (globalThis as any).document.querySelectorAll('#results tbody tr').length >= 3);
+  const row = page.locator('#results tbody tr', { hasText: '13912345678' });
+  const [one] = await Promise.all([page.waitForEvent('download'), row.locator('a.icon').click()]);
+  const onePath = await one.path();
+  assert.ok(onePath && fs.statSync(onePath).size > 1000);
+  assert.match(one.suggestedFilename(), /13912345678/);
+
+  const boxes = page.locator('#results tbody tr input[type=checkbox]');
+  for (let i = 0; i < 3; i++) await boxes.nth(i).check();
+  const [zip] = await Promise.all([page.waitForEvent('download'), page.click('button:has-text("打包下载所选")')]);
+  const zipBytes = fs.readFileSync((await zip.path())!);
+  assert.is(zipBytes.readUInt32LE(0), 0x04034b50, 'a zip file');
+  const entries = zipBytes.toString('latin1').split('PK\x01\x02').length - 1;
+  assert.is(entries, 3);
+
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("导出 CSV")')]);
+  const csvText = fs.readFileSync((await csv.path())!, 'utf8');
+  assert.match(csvText, /13912345678/);
+  assert.ok(csvText.trim().split(/\r?\n/).length >= 4, csvText);
+
+  const [xlsx] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("导出 Excel")')]);
+  const book = new ExcelJS.Workbook();
+  await book.xlsx.readFile((await xlsx.path())!);
+  const sheet = book.worksheets[0]!;
+  const cells: string[] = [];
+  sheet.eachRow((r) => cells.push(JSON.stringify(r.values)));
+  assert.ok(cells.some((c) => c.includes('13912345678')), cells.join('\n'));
+  assert.ok(sheet.rowCount >= 4);
+});
+
+test('a channel parameter changed in the UI is followed by the next call, and shows in the operation log', async () => {
+  await nav('通道参数');
+  await page.waitForSelector('select[name=from]');
+  await page.selectOption('select[name=from]', '4');
+  await page.selectOption('select[name=to]', '4');
+  await page.fill('input[name=lineNumber]', '6688');
+  await page.fill('input[name=offhookVoltage]', '99');
+  await page.click('form.batch button[type=submit]');
+  await page.waitForSelector('.errors li:text-matches("摘机电压")');
+  await page.fill('input[name=offhookVoltage]', '15');
+  await page.click('form.batch button[type=submit]');
+  await page.waitForSelector('tr[data-ref=analog-0-4] td:text-is("6688")');
+  await shot('channel-params-zh');
+  await box.run(50_000);
+  await nav('录音查询-当日');
+  await page.fill('input[name=lineNumber]', '6688');
+  await page.click('#search-btn');
+  await page.locator('#results tbody tr', { hasText: '6688' }).first().waitFor();
+  await nav('操作日志');
+  const entry = page.locator('#operations-table tbody tr', { hasText: '通道参数' }).first();
+  await entry.waitFor();
+  assert.match((await entry.textContent()) ?? '', /admin/);
+  await shot('operations-zh');
+});
+
+test('a settings page changed meanwhile by another session is not overwritten, and says so', async () => {
+  await nav('录音参数');
+  await page.waitForSelector('input[name=maxFileS]');
+  const csrf = (await context.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
+  const meanwhile = await page.request.patch(`${base}/api/v1/settings/recording`, { headers: { 'X-CSRF-Token': csrf }, data: { minFileS: 4 } });
+  assert.is(meanwhile.status(), 200);
+  await page.fill('input[name=maxFileS]', '1700');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('.toast.error:text-matches("参数已被其他会话修改")');
+  const now = (await (await page.request.get(`${base}/api/v1/settings/recording`)).json()) as { maxFileS: number; minFileS: number };
+  assert.is(now.maxFileS, 1800);
+  assert.is(now.minFileS, 4);
+  await page.click('button:has-text("重新加载")');
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('input[name=minFileS]').value === '4');
+  await page.fill('input[name=maxFileS]', '1700');
+  await page.click('form button[type=submit]');
+  await page.waitForSelector('.toast.ok');
+  assert.is(((await (await page.request.get(`${base}/api/v1/settings/recording`)).json()) as { maxFileS: number }).maxFileS, 1700);
+});
+
+test('forced recording from the recording status page', async () => {
+  await nav('录音状态');
+  const row = page.locator('#status-table tr[data-ref=analog-0-0]');
+  await row.locator('button:has-text("开启")').click();
+  await box.run(4000);
+  await page.waitForSelector('#status-table tr[data-ref=analog-0-0] td:text-is("正在录音...")');
+  await shot('status-zh');
+  await row.locator('button:has-text("停止")').click();
+  await box.run(2000);
+  await page.waitForSelector('#status-table tr[data-ref=analog-0-0] td:text-is("空闲")');
+  const found = (await (await page.request.get(`${base}/api/v1/records?channel=0&limit=5`)).json()) as { items: Array<{ startMode: string }> };
+  assert.ok(found.items.some((r) => r.startMode === 'forced'));
+});
+
+test('level, delete with the typed confirmation, restore', async () => {
+  await nav('录音查询-当日');
+  await page.fill('input[name=remoteNumber]', '13955500000');
+  await page.click('#search-btn');
+  const row = page.locator('#results tbody tr', { hasText: '13955500000' });
+  await row.waitFor();
+  await row.locator('select').selectOption('important');
+  await page.waitForFunction(() => (globalThis as any).document.querySelector('#results tbody tr select')?.value === 'important');
+  await row.locator('button.icon:has-text("✕")').click();
+  await page.fill('.modal input[name=confirm]', '确定');
+  assert.not.ok(await page.isEnabled('.modal button[type=submit]'), 'only the exact word confirms');
+  await page.fill('.modal input[name=confirm]', '确认');
+  await page.click('.modal button[type=submit]');
+  await page.check('input[name=deleted]');
+  await page.click('#search-btn');
+  await page.waitForSelector('#results tbody tr.deleted');
+  await page.click('#results tbody tr.deleted button:has-text("恢复")');
+  await page.waitForSelector('#results tbody tr.deleted', { state: 'detached' });
+  await page.uncheck('input[name=deleted]');
+  await page.click('#search-btn');
+  await page.waitForSelector('#results tbody tr:not(.deleted):has-text("13955500000")');
+});
+
+test('statistics: the table per channel, the daily chart and the CSV export', async () => {
+  await nav('录音统计');
+  await page.waitForSelector('#stats-table tr.sum');
+  const sum = await page.locator('#stats-table tr.sum td').allTextContents();
+  assert.ok(Number(sum[4]) >= 5, sum.join('|'));
+  await page.waitForSelector('.chart canvas');
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('a:has-text("导出 CSV")')]);
+  const text = fs.readFileSync((await csv.path())!, 'utf8');
+  assert.ok(text.trim().split(/\r?\n/).length >= 2, text);
+  await shot('stats-zh');
+});
+
+test('screenshots of every page in Chinese and English', async () => {
+  const pages: Array<[string, string]> = [
+    ['/monitor', 'monitor'], ['/device', 'device'], ['/alarms', 'alarms'], ['/alarms/history', 'alarm-history'], ['/operations', 'operations'],
+    ['/settings/recording', 'recording-params'], ['/settings/channels', 'channel-params'], ['/settings/do-not-record', 'do-not-record'],
+    ['/status', 'status'], ['/stats', 'stats'], ['/records/today', 'search-today'], ['/records/history', 'search-history'], ['/accounts', 'accounts'],
+  ];
+  for (const lang of ['zh', 'en'] as const) {
+    if ((await page.getAttribute('html', 'lang')) !== (lang === 'zh' ? 'zh-CN' : 'en')) await page.click('header.top .lang');
+    for (const [url, name] of pages) {
+      await page.goto(`${base}${url}`);
+      await page.waitForSelector('main .crumb');
+      await page.waitForLoadState('networkidle').catch(() => undefined);
+      await shot(`${name}-${lang}`);
+    }
+  }
+  // The choice is remembered.
+  await page.reload();
+  await page.waitForSelector('main .crumb');
+  assert.is(await page.getAttribute('html', 'lang'), 'en');
+  assert.ok(await page.isVisible('nav.side a:text-is("Channel parameters")'));
+  // Tablet: the navigation folds behind the menu button.
+  await page.setViewportSize({ width: 768, height: 1024 });
+  await page.goto(`${base}/monitor`);
+  assert.not.ok(await page.isVisible('nav.side'));
+  await page.click('header.top .menu');
+  assert.ok(await page.isVisible('nav.side'));
+  await shot('tablet-nav-en');
+  await page.setViewportSize({ width: 1366, height: 768 });
+  await page.click('header.top .lang');
+});
+
+test('a normal user sees every page and can change nothing; each sees the other on a settings page', async () => {
+  assert.ok(auth, 'the box has accounts');
+  // The administrator lets several accounts sign in at once and adds a normal user, in the UI.
+  await page.goto(`${base}/accounts`);
+  await page.waitForSelector('select[name=multiUser]');
+  await page.selectOption('select[name=multiUser]', '1');
+  await page.click('form:has(select[name=multiUser]) button[type=submit]');
+  await page.waitForSelector('.toast.ok');
+  await page.fill('input[name=new-username]', 'viewer');
+  await page.fill('input[name=new-password]', PASSWORD);
+  await page.selectOption('select[name=new-role]', 'user');
+  await page.click('form:has(input[name=new-username]) button[type=submit]');
+  await page.waitForSelector('#accounts-table td:text-is("viewer")');
+  await shot('accounts-zh');
+
+  const other = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const second = other.pages()[0] ?? (await other.newPage());
+    second.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    await second.goto(`${base}/`);
+    await second.fill('input[name=username]', 'viewer');
+    await second.fill('input[name=password]', PASSWORD);
+    await second.click('form.login button[type=submit]');
+    await second.waitForSelector('.tiles .tile');
+    assert.match((await second.textContent('header.top .userbox')) ?? '', /普通用户/);
+    for (const [url, field] of [['/settings/recording', 'input[name=maxFileS]'], ['/settings/do-not-record', 'button:has-text("添加")'], ['/settings/channels', 'input[name=lineNumber]']] as const) {
+      await second.goto(`${base}${url}`);
+      await second.waitForSelector(field);
+      assert.not.ok(await second.isEnabled(field), `${url} ${field}`);
+      assert.ok(await second.isVisible('.note'), 'the read-only note');
+    }
+    // The viewer stays on the channel parameters; the administrator opening them is warned, and so is the viewer.
+    await page.goto(`${base}/settings/channels`);
+    await page.waitForSelector('.presence:text-matches("viewer@")');
+    await second.waitForSelector('.presence:text-matches("admin@")');
+    await shot('presence-zh');
+    // The box refuses the viewer's changes even when sent by hand.
+    const csrf = (await other.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
+    const refused = await second.request.patch(`${base}/api/v1/settings/recording`, { headers: { 'X-CSRF-Token': csrf }, data: { maxFileS: 100 } });
+    assert.is(refused.status(), 403);
+    await second.goto(`${base}/records/today`);
+    await second.waitForSelector('#results tbody tr');
+    assert.not.ok(await second.isEnabled('#results tbody tr button.icon:has-text("✕")'));
+    assert.not.ok(await second.isVisible('nav.side a:text-is("账号管理")'), 'no accounts page for a normal user');
+    await second.goto(`${base}/status`);
+    await second.waitForSelector('#status-table');
+    assert.not.ok(await second.isEnabled('#status-table tr[data-ref=analog-0-0] button:has-text("开启")'));
+  } finally {
+    await other.close();
+  }
+});
+
+test('no script ran from outside text', () => {
+  assert.equal(dialogs, []);
+});
+
+test.run();

@@ -1,0 +1,53 @@
+/** 监控 (manual 2.4): every channel as a tile in the manual's colours, with the number and the running duration. */
+import { t } from '../i18n.ts';
+import { channels, type Channel } from '../live.ts';
+import { boxNow, fmtDuration } from '../time.ts';
+
+/** The manual's colours: red not connected, black idle, green outgoing recording, blue incoming recording. */
+export function tileColour(c: Channel): 'red' | 'black' | 'green' | 'blue' {
+  if (c.state === 'disconnected') return 'red';
+  if (c.recording && c.state === 'outgoing') return 'green';
+  if (c.recording && c.state === 'incoming') return 'blue';
+  if (c.recording) return c.recordingMode === 'forced' ? 'green' : 'blue';
+  return 'black';
+}
+
+export function channelLabel(c: { portType: string; port: number; channel: number }): string {
+  if (c.portType === 'analog') return `M [${String(c.channel).padStart(2, '0')}]`;
+  if (c.portType === 'e1') return `E1-${c.port} [${c.channel}]`;
+  return `V${c.port} [${c.channel}]`;
+}
+
+export function runningS(since: string | null): number | null {
+  if (!since) return null;
+  return (boxNow() - Date.parse(since)) / 1000;
+}
+
+export function Monitor() {
+  return (
+    <div>
+      <div class="tiles">
+        {channels.value.map((c) => {
+          const colour = tileColour(c);
+          const s = runningS(c.recordingSince);
+          return (
+            <div class={`tile ${colour}`} data-ref={c.ref} data-colour={colour} key={c.ref} title={t(`st_${c.state}`)}>
+              <div class="phone" aria-hidden="true">☎</div>
+              <div class="tile-no">{channelLabel(c)}</div>
+              <div class="tile-state">{t(`st_${c.state}`)}</div>
+              <div class="tile-number">{c.remoteNumber || c.lineNumber || '\u00a0'}</div>
+              {c.callerName ? <div class="tile-name">{c.callerName}</div> : null}
+              <div class="tile-time">{c.recording && s !== null ? fmtDuration(s) : '\u00a0'}</div>
+            </div>
+          );
+        })}
+      </div>
+      <ul class="legend">
+        <li><i class="dot red" />{t('legendRed')}</li>
+        <li><i class="dot black" />{t('legendBlack')}</li>
+        <li><i class="dot green" />{t('legendGreen')}</li>
+        <li><i class="dot blue" />{t('legendBlue')}</li>
+      </ul>
+    </div>
+  );
+}
