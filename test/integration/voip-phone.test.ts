@@ -141,7 +141,7 @@ test('a phone\'s local recording file is imported as a recording; a damaged one 
   const packets = Buffer.concat(Array.from({ length: speech.length / 160 }, (_, k) => rtpPacket(8, k, 1000 + k * 160, 7, alawEncode(speech.subarray(k * 160, k * 160 + 160)))));
   head.writeUInt32LE(packets.length, 72);
   const url = `http://127.0.0.1:${box.port}/api/v1/voip/import?startedAt=2026-11-20T09:30:00%2B08:00&remoteNumber=13900139000&remoteName=${encodeURIComponent('李四')}&direction=out&device=001a2b3c4d5e`;
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.concat([head, packets]) });
+  const res = await authedFetch(url, { method: 'POST', headers: { 'content-type': 'application/octet-stream' }, body: Buffer.concat([head, packets]) });
   const rec = (await res.json()) as any;
   assert.is(res.status, 201, JSON.stringify(rec));
   assert.is(rec.remoteNumber, '13900139000');
@@ -150,7 +150,7 @@ test('a phone\'s local recording file is imported as a recording; a damaged one 
   assert.is(rec.durationS, 3);
   const audio = decodeWav((await box.api(`/api/v1/records/${rec.id}/audio`)).body as Buffer).channels[0]!;
   assert.ok(locate(audio, 4000, 8000, speech, 3990, 4010).correlation > 0.95);
-  const bad = await fetch(url, { method: 'POST', body: Buffer.from('not a phone recording at all, too short or wrong codec name'.repeat(3)) });
+  const bad = await authedFetch(url, { method: 'POST', body: Buffer.from('not a phone recording at all, too short or wrong codec name'.repeat(3)) });
   assert.is(bad.status, 422);
   assert.is(((await bad.json()) as any).error.code, 'VOIP_IMPORT_INVALID');
   await box.stop();
