@@ -7,7 +7,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { errorText, get, showError } from '../api.ts';
 import { t } from '../i18n.ts';
-import { Section } from '../ui.tsx';
+import { Section, infoRow } from '../ui.tsx';
 
 type Verdict = 'intact' | 'altered' | 'unsigned';
 
@@ -78,12 +78,7 @@ export function CustodyPage() {
     get('/device').then((d) => setKey(d.custody ?? null), showError);
     void verify();
   }, []);
-  const row = (label: string, value: unknown) => (
-    <tr>
-      <th scope="row">{label}:</th>
-      <td>{value === null || value === undefined ? '-' : String(value)}</td>
-    </tr>
-  );
+  const row = infoRow;
   return (
     <div class="cards">
       <Section title={t('deviceKey')}>
