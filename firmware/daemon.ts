@@ -237,6 +237,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
 
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
+  const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
   const services: Services = {
     events,
     audio: tap,
@@ -245,13 +246,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     storage: storageService,
     playback: new PlaybackService(records),
     downloads: new DownloadService(records, now),
-    exports: new ExportService(records, storageService, now),
+    exports: new ExportService(records, storageService, now, custodyService ? (e) => custodyService.signatureOfEntry(e) : undefined),
     statistics: new StatisticsService(index),
     alarms: new AlarmService(alarms, journal),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
     trunks: new TrunkService(e1.ports, settings, auditor),
-    custody: custody ? new CustodyService(custody, index, auditor) : null,
+    custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
     accounts: new AccountService(accountStore, auth, auditor, now),

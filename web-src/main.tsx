@@ -20,6 +20,7 @@ import { DeviceInfo } from './pages/device.tsx';
 import { ActiveAlarms, AlarmHistory } from './pages/alarms.tsx';
 import { OperationLog } from './pages/operations.tsx';
 import { Accounts } from './pages/accounts.tsx';
+import { CustodyPage } from './pages/custody.tsx';
 
 interface Page {
   path: string;
@@ -35,6 +36,7 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/alarms', label: 'realtimeAlarms', view: () => <ActiveAlarms /> },
       { path: '/alarms/history', label: 'historyAlarms', view: () => <AlarmHistory /> },
       { path: '/operations', label: 'operationLog', view: () => <OperationLog /> },
+      { path: '/custody', label: 'custody', view: () => <CustodyPage /> },
     ],
   },
   {

@@ -128,6 +128,16 @@ export function Section(props: { title: string; children: ComponentChildren; ext
   );
 }
 
+/** A read-only row of an information table: the label, and the value or `-`. */
+export function infoRow(label: string, value: unknown) {
+  return (
+    <tr>
+      <th scope="row">{label}:</th>
+      <td>{value === null || value === undefined ? '-' : String(value)}</td>
+    </tr>
+  );
+}
+
 /** A number field's value checked against its range; a message in the UI's language, or null. */
 export function checkNumber(label: string, v: string, min: number, max: number, int = true): string | null {
   const n = Number(v);

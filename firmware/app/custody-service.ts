@@ -5,6 +5,7 @@
  * the whole chain. See docs/custody.md.
  */
 import { RecorderError } from '../errors.ts';
+import type { RecordEntry } from '../recording/record-entry.ts';
 import type { RecordIndex } from '../recording/record-index.ts';
 import type { CustodyBox, DeviceKeyInfo, RotationResult, StatementCheck } from '../custody/custody-box.ts';
 import type { ChainReport } from '../custody/chain-verify.ts';
@@ -44,6 +45,11 @@ export class CustodyService {
   /** The statement's Ed25519 signature (128 hex digits), e.g. for a CDR column; null when unsigned. */
   async signatureOf(recordId: string): Promise<string | null> {
     return (await this.statementOf(recordId))?.entry.sig ?? null;
+  }
+
+  /** The same, for a recording already read from the index (a page of an export). */
+  signatureOfEntry(e: RecordEntry): string | null {
+    return this.box.statementOf(e)?.entry.sig ?? null;
   }
 
   async checkRecord(recordId: string): Promise<StatementCheck | null> {

@@ -8,8 +8,8 @@ export const EXPORT_LANGS = ['zh', 'en'] as const;
 export type ExportLang = (typeof EXPORT_LANGS)[number];
 
 export const RECORD_COLUMNS: Record<ExportLang, string[]> = {
-  zh: ['序号', '通道号', '端口类型', '线路号码', '对方号码', '对方名称', '通话类型', '录音起始时间', '录音时长', '起始模式', '停止模式', '级别', '文件名', '录音编号'],
-  en: ['No.', 'Channel', 'Port type', 'Line number', 'Remote number', 'Remote name', 'Call type', 'Start time', 'Duration', 'Start mode', 'Stop mode', 'Level', 'File name', 'Recording id'],
+  zh: ['序号', '通道号', '端口类型', '线路号码', '对方号码', '对方名称', '通话类型', '录音起始时间', '录音时长', '起始模式', '停止模式', '级别', '文件名', '录音编号', '签名'],
+  en: ['No.', 'Channel', 'Port type', 'Line number', 'Remote number', 'Remote name', 'Call type', 'Start time', 'Duration', 'Start mode', 'Stop mode', 'Level', 'File name', 'Recording id', 'Signature'],
 };
 
 export const STATS_COLUMNS: Record<ExportLang, string[]> = {

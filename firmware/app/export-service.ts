@@ -40,16 +40,19 @@ export class ExportService {
     private readonly records: RecordService,
     private readonly storage: StorageService,
     private readonly now: () => number,
+    /** The recording's signature (签名) for the export's last column; absent when custody is not running. */
+    private readonly signatureOf: (e: RecordEntry) => string | null = () => null,
   ) {}
 
   /** The recordings a search finds, newest first, one row each. */
   async recordings(_principal: Principal, q: StreamQuery, o: ExportOptions): Promise<TableDownload> {
     const { total } = await this.records.search({ ...q, limit: 1, offset: 0 });
     if (total > MAX_EXPORT_ROWS) throw new RecorderError('BAD_REQUEST', `the search finds ${total} recordings; at most ${MAX_EXPORT_ROWS} can be exported at once: narrow it`);
-    const records = this.records;
+    const { records, signatureOf } = this;
     async function* rows(): AsyncGenerator<Cell[][]> {
       let n = 0;
-      for await (const page of records.pages(q)) yield page.map((e) => recordRow(n++, e, o.lang));
+      // Signatures are looked up a page at a time, as the rows stream.
+      for await (const page of records.pages(q)) yield page.map((e) => recordRow(n++, e, o.lang, signatureOf(e) ?? ''));
     }
     return this.table('recordings', SHEET_NAME.records[o.lang], RECORD_COLUMNS[o.lang], rows(), o.format);
   }
@@ -71,10 +74,10 @@ export class ExportService {
   }
 }
 
-function recordRow(n: number, e: RecordEntry, lang: ExportLang): Cell[] {
+function recordRow(n: number, e: RecordEntry, lang: ExportLang, signature: string): Cell[] {
   return [
     n, channelLabel(e), portLabel(lang, e.portType), e.lineNumber, e.remoteNumber, e.callerName, callTypeLabel(lang, e.callType),
     localTime(e.startedAt), clockLength(e.durationMs), startModeLabel(lang, e.startMode), stopModeLabel(lang, e.stopMode),
-    levelLabel(lang, e.level), e.file ? downloadName(e) : '', e.id,
+    levelLabel(lang, e.level), e.file ? downloadName(e) : '', e.id, signature,
   ];
 }

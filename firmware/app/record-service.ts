@@ -55,6 +55,8 @@ export type CustodyVerdict =
       signed: true;
       seq: number;
       key: string;
+      /** The statement's Ed25519 signature, 128 hex digits (the export's 签名 column). */
+      signature: string;
       signatureValid: boolean;
       keyTrusted: boolean;
       /** The file's SHA-256 is the one the statement signs. */
@@ -84,7 +86,7 @@ export class RecordService {
     const { inChain, offset, linkedBefore, linkedAfter } = c.position;
     return {
       custody: {
-        signed: true, seq: c.statement.entry.seq, key: c.statement.entry.key, signatureValid: c.signatureValid, keyTrusted: c.keyTrusted,
+        signed: true, seq: c.statement.entry.seq, key: c.statement.entry.key, signature: c.statement.entry.sig, signatureValid: c.signatureValid, keyTrusted: c.keyTrusted,
         matchesStatement: actual !== null && actual === signedSha, chain: { inChain, offset, linkedBefore, linkedAfter },
       },
     };

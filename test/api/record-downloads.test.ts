@@ -181,6 +181,15 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
+/** The signature the recording's statement carries (128 hex digits). */
+async function signatureOf(id: string): Promise<string> {
+  const res = await get(`/records/${id}/statement`);
+  assert.is(res.status, 200, `recording ${id} is signed`);
+  const sig = res.json().signature as string;
+  assert.match(sig, /^[0-9a-f]{128}$/);
+  return sig;
+}
+
 test('the search as CSV: BOM, headers in the language asked, rows of the search, formulas neutralised', async () => {
   const res = await get('/records/export.csv?channel=5&limit=1');
   assert.is(res.status, 200);
@@ -188,12 +197,12 @@ test('the search as CSV: BOM, headers in the language asked, rows of the search,
   assert.match(res.headers.get('content-disposition')!, /attachment; filename="recordings-\d{8}-\d{6}\.csv"/);
   assert.equal([...res.body.subarray(0, 3)], [0xef, 0xbb, 0xbf]);
   const rows = parseCsv(res.body.toString('utf8').slice(1));
-  assert.equal(rows[0], ['序号', '通道号', '端口类型', '线路号码', '对方号码', '对方名称', '通话类型', '录音起始时间', '录音时长', '起始模式', '停止模式', '级别', '文件名', '录音编号']);
+  assert.equal(rows[0], ['序号', '通道号', '端口类型', '线路号码', '对方号码', '对方名称', '通话类型', '录音起始时间', '录音时长', '起始模式', '停止模式', '级别', '文件名', '录音编号', '签名']);
   assert.is(rows.length, 2);
   const odd = entries[2]!;
   assert.equal(rows[1], [
     '0', 'M [05]', '模拟', '8005', `'=HYPERLINK("x")`, '', '呼入', new Date(odd.startedAt).toLocaleString('sv-SE').slice(0, 19), '00:00:03',
-    '压控录音', '挂机停止', '普通', `HYPERLINK_x-8005-${stamp(odd.startedAt)}.wav`, odd.id,
+    '压控录音', '挂机停止', '普通', `HYPERLINK_x-8005-${stamp(odd.startedAt)}.wav`, odd.id, await signatureOf(odd.id),
   ]);
 
   const en = parseCsv((await get('/records/export.csv?lang=en')).body.toString('utf8').slice(1));
@@ -201,6 +210,9 @@ test('the search as CSV: BOM, headers in the language asked, rows of the search,
   assert.is(en.length, 1 + entries.length);
   // Newest first, as the search page.
   assert.equal(en.slice(1).map((r) => r[13]), [...entries].sort((a, b) => b.startedAt - a.startedAt).map((e) => e.id));
+  // Every recording's signature (签名) is its signed statement's, for checking a downloaded file years later.
+  assert.is(en[0]![14], 'Signature');
+  for (const r of en.slice(1)) assert.is(r[14], await signatureOf(r[13]!));
   assert.equal(en.find((r) => r[13] === entries[3]!.id)!.slice(1, 7), ['E1-1 [16]', 'E1', '62001000', '02188776655', '', 'Incoming']);
   assert.is((await get('/records/export.csv?lang=fr')).status, 400);
   assert.is((await get('/records/export.csv?colour=red')).status, 400);
@@ -221,6 +233,7 @@ test('the search as XLSX, read back', async () => {
     const v = values(i + 2);
     assert.is(v[0], i);
     assert.is(v[13], analog[i]!.id);
+    assert.is(v[14], await signatureOf(analog[i]!.id));
     assert.is(v[4], analog[i]!.remoteNumber, 'text stays text');
   }
 });

@@ -64,7 +64,7 @@ test('device key, statements, checks, rotation, factory reset and a garbage key 
   const verify = (await box.api(`/api/v1/records/${id}/verify`)).body;
   assert.ok(verify.match);
   assert.equal(verify.custody, {
-    signed: true, seq: statement.seq, key: original.fingerprint, signatureValid: true, keyTrusted: true, matchesStatement: true,
+    signed: true, seq: statement.seq, key: original.fingerprint, signature: statement.signature, signatureValid: true, keyTrusted: true, matchesStatement: true,
     chain: { inChain: true, offset: statement.chainOffset, linkedBefore: true, linkedAfter: verify.custody.chain.linkedAfter },
   });
   const audio = (await box.api(`/api/v1/records/${id}/audio`)).body as Buffer;

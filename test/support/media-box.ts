@@ -13,6 +13,7 @@ import { parseKey } from '../../firmware/recording/sealed-file.ts';
 import { analogRef, type ChannelRef } from '../../firmware/ports/channel-ref.ts';
 import { alawEncode } from '../../firmware/dsp/g711.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { CustodyBox } from '../../firmware/custody/custody-box.ts';
 import { speechLike } from './store-fixture.ts';
 import { startSimBox, T0, type SimBox } from './sim-box.ts';
 
@@ -31,12 +32,15 @@ export interface RecordingSpec {
   legs?: 1 | 2;
 }
 
-/** Records the calls into a fresh data folder (finished, sealed, indexed), then starts the box on it. */
+/** Records the calls into a fresh data folder (finished, sealed, indexed, signed by the box's device key), then starts the box on it. */
 export async function startMediaBox(specs: RecordingSpec[]): Promise<{ box: SimBox; entries: RecordEntry[] }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-'));
   const index = new RecordIndex(path.join(dataDir, 'index'));
   await index.open();
-  const recorder = new Recorder(dataDir, index, 'alaw', new FileFinisher(dataDir, parseKey(MEDIA_KEY)), quiet, { twoLegLayout: () => 'stereo' });
+  // The configuration folder the simulated box will use, so the daemon finds the same device key.
+  const configDir = path.join(dataDir, '..', `${path.basename(dataDir)}-config`);
+  const custody = await CustodyBox.open({ configDir, dataDir, serial: 'RDS-MEDIA-0001', now: () => T0, log: quiet, health: { failed() {}, damaged() {} } });
+  const recorder = new Recorder(dataDir, index, 'alaw', new FileFinisher(dataDir, parseKey(MEDIA_KEY)), quiet, { twoLegLayout: () => 'stereo', custody: custody.recording });
   const ids: string[] = [];
   specs.forEach((s, n) => {
     const at = T0 - s.agoS * 1000;
@@ -55,6 +59,7 @@ export async function startMediaBox(specs: RecordingSpec[]): Promise<{ box: SimB
   await recorder.drain();
   const entries = await Promise.all(ids.map(async (id) => (await index.get(id))!));
   await index.close();
+  await custody.close();
   const box = await startSimBox({ sources: [], dataDir, config: { encryption: { enabled: true, key: MEDIA_KEY }, recording: { minFileS: 1 } } });
   return { box, entries };
 }

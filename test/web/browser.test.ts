@@ -2,7 +2,8 @@
  * The web UI in a real browser (Chromium through playwright-core) against the
  * real daemon with the simulated line card: live monitor colours, search with
  * `%`, playing and seeking, downloads and exports, channel parameters that the
- * next call follows, forced recording, the operation log, text from outside
+ * next call follows, forced recording, the operation log, a recording's
+ * signature check and the chain of custody page, text from outside
  * shown as text, a normal user who can change nothing, and screenshots of
  * every page in both languages (test-artifacts/screenshots/).
  */
@@ -137,6 +138,12 @@ test('today\'s search finds the call by its remote number with %, shows the mark
   assert.is(await page.$$eval('#results img', (x) => x.length), 0);
   await shot('search-today-zh');
 
+  // The recording checked against its signed statement (录音验证): intact, its signature and key in the tooltip.
+  await row.locator('button.verify').click();
+  const mark = row.locator('.verify-mark[data-verdict=intact]');
+  await mark.waitFor();
+  assert.match((await mark.getAttribute('title'))!, /签名: [0-9a-f]{128}\n密钥指纹: [0-9a-f]{4} /);
+
   await row.locator('button.play').click();
   await page.waitForSelector('.player audio');
   // Page functions run in the browser: its DOM is reached through globalThis (this file is compiled without DOM types).
@@ -185,6 +192,16 @@ test('download one recording, a zip of three, and the search as CSV and Excel', 
   sheet.eachRow((r) => cells.push(JSON.stringify(r.values)));
   assert.ok(cells.some((c) => c.includes('13912345678')), cells.join('\n'));
   assert.ok(sheet.rowCount >= 4);
+});
+
+test('录音验证 shows the device key fingerprint, its public key and a good chain', async () => {
+  await nav('录音验证');
+  await page.waitForSelector('#chain-report[data-ok=true]');
+  const device = await (await page.request.get(`${base}/api/v1/device`)).json();
+  assert.is(await page.textContent('#key-fingerprint'), device.custody.keyFingerprint);
+  assert.match((await page.textContent('#chain-report'))!, '哈希链完整');
+  const pem = await page.request.get(`${base}${await page.getAttribute('#public-key', 'href')}`);
+  assert.match(await pem.text(), '-----BEGIN PUBLIC KEY-----');
 });
 
 test('a channel parameter changed in the UI is followed by the next call, and shows in the operation log', async () => {
@@ -286,6 +303,7 @@ test('screenshots of every page in Chinese and English', async () => {
     ['/monitor', 'monitor'], ['/device', 'device'], ['/alarms', 'alarms'], ['/alarms/history', 'alarm-history'], ['/operations', 'operations'],
     ['/settings/recording', 'recording-params'], ['/settings/channels', 'channel-params'], ['/settings/do-not-record', 'do-not-record'],
     ['/status', 'status'], ['/stats', 'stats'], ['/records/today', 'search-today'], ['/records/history', 'search-history'], ['/accounts', 'accounts'],
+    ['/custody', 'custody'],
   ];
   for (const lang of ['zh', 'en'] as const) {
     if ((await page.getAttribute('html', 'lang')) !== (lang === 'zh' ? 'zh-CN' : 'en')) await page.click('header.top .lang');

@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { get, showError } from '../api.ts';
 import { t } from '../i18n.ts';
 import { fmtTime } from '../time.ts';
+import { infoRow } from '../ui.tsx';
 
 const MB = 1024 * 1024;
 
@@ -15,12 +16,7 @@ export function DeviceInfo() {
   const up = d.uptimeS as number;
   const cap = d.capabilities ?? {};
   const yesN = (n: unknown) => (typeof n === 'number' && n > 0 ? t('channelsN', { n }) : n === true ? t('on') : t('notSupported'));
-  const row = (label: string, value: unknown) => (
-    <tr>
-      <th scope="row">{label}:</th>
-      <td>{value === null || value === undefined ? '-' : String(value)}</td>
-    </tr>
-  );
+  const row = infoRow;
   return (
     <div class="cards">
       <section class="panel">

@@ -12,6 +12,7 @@ import { boxNow, fmtDay, fmtDuration, fmtTime, localInputToIso, toLocalInput } f
 import { Errors, Pager, ReadOnlyNote, Section, askConfirm, canEdit } from '../ui.tsx';
 import { channelLabel } from './monitor.tsx';
 import { Player } from './player.tsx';
+import { VerifyMark } from './custody.tsx';
 
 export interface RecordItem {
   id: string;
@@ -236,6 +237,7 @@ export function Search(props: { store: 'today' | 'history' }) {
                 <th>{t('stopMode')}</th>
                 <th>{t('callType')}</th>
                 <th>{t('download')}</th>
+                <th>{t('verifyCol')}</th>
                 <th>{t('level')}</th>
                 <th>{t('play')}</th>
                 <th>{t('del')}</th>
@@ -271,6 +273,7 @@ export function Search(props: { store: 'today' | 'history' }) {
                   <td>
                     <a class="icon" href={`/api/v1/records/${encodeURIComponent(r.id)}/download`} download title={t('download')} aria-label={t('download')}>⤓</a>
                   </td>
+                  <td>{r.audioUrl ? <VerifyMark id={r.id} /> : null}</td>
                   <td>
                     <select
                       aria-label={t('level')}
