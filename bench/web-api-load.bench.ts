@@ -55,6 +55,7 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 /** 20 sessions looping over the three endpoints; prints one JSON line of latencies. */
 async function loadGenerator(origin: string, tokens: string[], seconds: number): Promise<void> {
   const lat: Record<Endpoint, number[]> = { records: [], channels: [], status: [] };
+  const bytes: Record<Endpoint, number> = { records: 0, channels: 0, status: 0 };
   let errors = 0;
   const end = performance.now() + seconds * 1000;
   const session = async (token: string) => {
@@ -63,7 +64,7 @@ async function loadGenerator(origin: string, tokens: string[], seconds: number):
       for (const ep of Object.keys(ENDPOINTS) as Endpoint[]) {
         const t0 = performance.now();
         const res = await client.fetch(ENDPOINTS[ep]);
-        await res.arrayBuffer();
+        bytes[ep] += (await res.arrayBuffer()).byteLength;
         if (res.status !== 200) errors++;
         else lat[ep].push(performance.now() - t0);
       }
@@ -72,7 +73,7 @@ async function loadGenerator(origin: string, tokens: string[], seconds: number):
   const t0 = performance.now();
   await Promise.all(tokens.map(session));
   const elapsed = (performance.now() - t0) / 1000;
-  process.stdout.write(JSON.stringify({ lat, errors, elapsed }) + '\n');
+  process.stdout.write(JSON.stringify({ lat, bytes, errors, elapsed }) + '\n');
 }
 
 /** 20 WebSocket monitors for `seconds`; prints one JSON line of what each received. */
@@ -232,6 +233,7 @@ async function main(): Promise<void> {
       line(`web_api_${ep}_p50`, quantile(l, 0.5), 'ms');
       line(`web_api_${ep}_p95`, quantile(l, 0.95), 'ms');
       line(`web_api_${ep}_p99`, quantile(l, 0.99), 'ms');
+      line(`web_api_${ep}_body`, api.result.bytes[ep] / Math.max(1, l.length) / 1024, 'KiB');
     }
     line('web_api_requests_per_second', total / api.result.elapsed, 'req/s');
     printf('web_api_errors', api.result.errors, 'count');
