@@ -217,8 +217,9 @@ async function main(): Promise<void> {
     }
     await sleep(WARMUP * 1000);
     const recording = (await admin.json('/api/v1/channels')).body;
-    const recNow = (recording.items ?? recording).filter((c: any) => c.recording && c.portType === 'analog').length;
-    console.log(`bench: web: ${SESSIONS} sessions signed in; ${recNow} analog lines recording now`);
+    const items: any[] = recording.items ?? recording;
+    const recNow = items.filter((c) => c.recording && c.portType === 'analog').length;
+    console.log(`bench: web: ${SESSIONS} sessions signed in; ${items.length} channels listed, ${recNow} analog lines recording now`);
 
     // Idle window: the daemon alone with its 64 lines.
     const idle = await measure(pid, () => sleep(SECONDS * 1000));
