@@ -1,0 +1,286 @@
+/**
+ * The web interface under load, on the real daemon while the 64 analog lines
+ * of the simulated RDT board record (scripts/linecard-sim --board rdt
+ * --continuous on a pseudo-terminal pair, the daemon from an esbuild bundle
+ * of firmware/sim/sim-daemon.ts). Multi-user operation is switched on and 20
+ * accounts are signed in (bearer sessions).
+ *
+ * 1. API: a load generator in its own process runs 20 sessions, each looping
+ *    over a today search (page size 16, with its total), the channel list
+ *    and the status, for BENCH_WEB_SECONDS (default 30). Latency p50/p95/p99
+ *    per endpoint, requests/s, the daemon's CPU and RSS over the window.
+ * 2. WebSocket: the daemon's CPU over a window with no monitors, then 20
+ *    monitors on /api/v1/ws (in their own process) receiving the live events
+ *    (all but the level meter, as the web UI): events/s per client, delivery
+ *    delay (the event's `at` against the time it arrives; one clock, one
+ *    machine), events a client missed that another client received, and the
+ *    daemon's CPU with the monitors.
+ *
+ *   node --import tsx bench/web-api-load.bench.ts     (BENCH_WEB_SECONDS, BENCH_WEB_WARMUP, BENCH_WEB_PROFILE=1)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import WebSocket from 'ws';
+import { signIn, bearerClient } from '../test/support/api-client.ts';
+
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const SESSIONS = 20;
+const SECONDS = Math.max(5, Number(process.env.BENCH_WEB_SECONDS ?? 30) || 30);
+const WARMUP = Math.max(0, Number(process.env.BENCH_WEB_WARMUP ?? 10) || 0);
+const ENDPOINTS = {
+  records: '/api/v1/records?store=today&limit=16&page=1',
+  channels: '/api/v1/channels',
+  status: '/api/v1/status',
+} as const;
+type Endpoint = keyof typeof ENDPOINTS;
+const CLK_TCK = 100;
+
+function line(name: string, value: number, unit: string): void {
+  const a = Math.abs(value);
+  console.log(`BENCH ${name} ${a >= 100 ? value.toFixed(0) : a >= 10 ? value.toFixed(1) : value.toFixed(2)} ${unit}`);
+}
+
+function quantile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+// ------------------------------------------------------------------ children: load generator and monitors
+
+/** 20 sessions looping over the three endpoints; prints one JSON line of latencies. */
+async function loadGenerator(origin: string, tokens: string[], seconds: number): Promise<void> {
+  const lat: Record<Endpoint, number[]> = { records: [], channels: [], status: [] };
+  const bytes: Record<Endpoint, number> = { records: 0, channels: 0, status: 0 };
+  let errors = 0;
+  const end = performance.now() + seconds * 1000;
+  const session = async (token: string) => {
+    const client = bearerClient(origin, token);
+    while (performance.now() < end) {
+      for (const ep of Object.keys(ENDPOINTS) as Endpoint[]) {
+        const t0 = performance.now();
+        const res = await client.fetch(ENDPOINTS[ep]);
+        bytes[ep] += (await res.arrayBuffer()).byteLength;
+        if (res.status !== 200) errors++;
+        else lat[ep].push(performance.now() - t0);
+      }
+    }
+  };
+  const t0 = performance.now();
+  await Promise.all(tokens.map(session));
+  const elapsed = (performance.now() - t0) / 1000;
+  process.stdout.write(JSON.stringify({ lat, bytes, errors, elapsed }) + '\n');
+}
+
+/** 20 WebSocket monitors for `seconds`; prints one JSON line of what each received. */
+async function monitors(origin: string, tokens: string[], seconds: number): Promise<void> {
+  const url = origin.replace(/^http/, 'ws') + '/api/v1/ws';
+  const clients = await Promise.all(
+    tokens.map(
+      (token) =>
+        new Promise<{ ws: WebSocket; keys: Set<string>; delays: number[] }>((resolve, reject) => {
+          const ws = new WebSocket(url, { headers: { authorization: `Bearer ${token}` } });
+          const c = { ws, keys: new Set<string>(), delays: [] as number[] };
+          ws.on('message', (data) => {
+            const now = Date.now();
+            const msg = JSON.parse(String(data));
+            if (msg.type === 'hello') resolve(c);
+            if (msg.type !== 'event') return;
+            const at = Date.parse(msg.event.at);
+            c.delays.push(now - at);
+            c.keys.add(JSON.stringify(msg.event));
+          });
+          ws.on('error', reject);
+        }),
+    ),
+  );
+  const from = Date.now();
+  await sleep(seconds * 1000);
+  const to = Date.now() - 1000;
+  for (const c of clients) c.ws.close();
+  // Missed events are counted over events stamped while every client was connected, up to a second before the end.
+  const inWindow = (k: string) => {
+    const at = Date.parse(JSON.parse(k).at);
+    return at >= from && at <= to;
+  };
+  const all = new Set<string>();
+  for (const c of clients) for (const k of c.keys) if (inWindow(k)) all.add(k);
+  const delays = clients.flatMap((c) => c.delays).sort((a, b) => a - b);
+  process.stdout.write(
+    JSON.stringify({ received: clients.map((c) => c.keys.size), inWindow: clients.map((c) => [...c.keys].filter(inWindow).length), union: all.size, p50: quantile(delays, 0.5), p95: quantile(delays, 0.95), max: delays.at(-1) ?? NaN }) + '\n',
+  );
+}
+
+// ------------------------------------------------------------------ the box
+
+function cpuTicks(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(f[11]) + Number(f[12]);
+}
+
+function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+async function waitFor(file: string, pattern: RegExp, child: ChildProcess, what: string): Promise<RegExpExecArray> {
+  for (let i = 0; i < 600; i++) {
+    const m = fs.existsSync(file) ? pattern.exec(fs.readFileSync(file, 'utf8')) : null;
+    if (m) return m;
+    if (child.exitCode !== null) throw new Error(`${what} exited: ${fs.readFileSync(file, 'utf8').slice(-2000)}`);
+    await sleep(100);
+  }
+  throw new Error(`${what} did not get ready in 60 s: ${fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-2000) : ''}`);
+}
+
+function startGroup(cmd: string, args: string[], out: string, cwd = ROOT): ChildProcess {
+  const fd = fs.openSync(out, 'w');
+  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, NODE_OPTIONS: '' } });
+  fs.closeSync(fd);
+  return child;
+}
+
+function stopGroup(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => {
+      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+    }, 10_000);
+    child.once('exit', () => (clearTimeout(kill), resolve()));
+    try { process.kill(-child.pid!, 'SIGTERM'); } catch { resolve(); }
+  });
+}
+
+/** Runs this file in another process in `mode`; resolves with its JSON result line. */
+function child(mode: string, origin: string, tokens: string[], seconds: number, onLine?: (l: string) => void): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), mode, origin, String(seconds)], {
+      cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' },
+    });
+    p.stdin!.end(tokens.join('\n'));
+    let buf = '';
+    let result: any;
+    p.stdout!.on('data', (d) => {
+      buf += d;
+      let i;
+      while ((i = buf.indexOf('\n')) >= 0) {
+        const l = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        if (l.startsWith('{')) result = JSON.parse(l);
+        else onLine?.(l);
+      }
+    });
+    p.on('exit', (code) => (code === 0 && result ? resolve(result) : reject(new Error(`${mode} exited ${code}`))));
+  });
+}
+
+async function main(): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'web-bench-'));
+  const bundle = path.join(ROOT, '.bench', 'web-bench-daemon.mjs');
+  const esbuild = await import('esbuild');
+  await esbuild.build({ entryPoints: [path.join(ROOT, 'firmware/sim/sim-daemon.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, packages: 'external', logLevel: 'warning' });
+  const board = JSON.parse(fs.readFileSync(path.join(ROOT, 'board/sim-rdt.json'), 'utf8'));
+  board.linecard.device = path.join(work, 'linecard-host.pty');
+  const boardFile = path.join(work, 'board.json');
+  fs.writeFileSync(boardFile, JSON.stringify(board));
+
+  const groups: ChildProcess[] = [];
+  const stopAll = () => Promise.all(groups.splice(0).reverse().map(stopGroup));
+  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  try {
+    const sim = startGroup(path.join(ROOT, 'scripts/linecard-sim'), ['--pty-pair', work, '--board', 'rdt', '--continuous'], path.join(work, 'sim.log'));
+    groups.push(sim);
+    await waitFor(path.join(work, 'sim.log'), /ready:/, sim, 'the line-card simulator');
+    const profile = process.env.BENCH_WEB_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench/web-profile')}`] : [];
+    const daemon = startGroup(process.execPath, [...profile, bundle, '--board', boardFile, '--port', '0', '--data', path.join(work, 'data'), '--config', path.join(work, 'config'), '--logs', path.join(work, 'log')], path.join(work, 'daemon.out'));
+    groups.push(daemon);
+    const running = (await waitFor(path.join(work, 'daemon.out'), /^.*"msg":"recorder running".*$/m, daemon, 'the daemon'))[0];
+    const port = /"port":(\d+)/.exec(running)?.[1];
+    const origin = `http://127.0.0.1:${port}`;
+    const pid = daemon.pid!;
+    console.log(`bench: web: daemon on ${origin}, 64 lines recording; warm-up ${WARMUP} s, windows ${SECONDS} s, ${os.cpus().length} CPU(s), load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
+
+    const admin = await signIn(origin);
+    const access = await admin.json('/api/v1/settings/access', { method: 'PUT', body: { multiUser: true, idleLogoutMinutes: 60, loginConflict: 'replace' } });
+    if (access.status !== 200) throw new Error(`PUT /settings/access: ${access.status} ${JSON.stringify(access.body)}`);
+    const tokens: string[] = [];
+    for (let i = 1; i <= SESSIONS; i++) {
+      const username = `bench${String(i).padStart(2, '0')}`;
+      const made = await admin.json('/api/v1/accounts', { method: 'POST', body: { username, password: 'Bench-pass-1', role: 'user', mustChangePassword: false } });
+      if (made.status !== 201) throw new Error(`POST /accounts ${username}: ${made.status} ${JSON.stringify(made.body)}`);
+      tokens.push((await signIn(origin, username, 'Bench-pass-1')).token);
+    }
+    await sleep(WARMUP * 1000);
+    const recording = (await admin.json('/api/v1/channels')).body;
+    const items: any[] = recording.items ?? recording;
+    const recNow = items.filter((c) => c.recording && c.portType === 'analog').length;
+    console.log(`bench: web: ${SESSIONS} sessions signed in; ${items.length} channels listed, ${recNow} analog lines recording now`);
+
+    // Idle window: the daemon alone with its 64 lines.
+    const idle = await measure(pid, () => sleep(SECONDS * 1000));
+    line('web_daemon_cpu_idle', idle.cpu, '%core');
+
+    // 1. API load.
+    const api = await measure(pid, () => child('--load', origin, tokens, SECONDS));
+    let total = 0;
+    for (const ep of Object.keys(ENDPOINTS) as Endpoint[]) {
+      const l = (api.result.lat[ep] as number[]).sort((a, b) => a - b);
+      total += l.length;
+      line(`web_api_${ep}_p50`, quantile(l, 0.5), 'ms');
+      line(`web_api_${ep}_p95`, quantile(l, 0.95), 'ms');
+      line(`web_api_${ep}_p99`, quantile(l, 0.99), 'ms');
+      line(`web_api_${ep}_body`, api.result.bytes[ep] / Math.max(1, l.length) / 1024, 'KiB');
+    }
+    line('web_api_requests_per_second', total / api.result.elapsed, 'req/s');
+    printf('web_api_errors', api.result.errors, 'count');
+    line('web_api_daemon_cpu', api.cpu, '%core');
+    line('web_api_daemon_rss', api.rss, 'MiB');
+
+    // 2. WebSocket fan-out.
+    const ws = await measure(pid, () => child('--monitors', origin, tokens, SECONDS));
+    const r = ws.result;
+    const perClient = (r.received as number[]).reduce((a, b) => a + b, 0) / r.received.length / SECONDS;
+    const dropped = (r.inWindow as number[]).reduce((a, n) => a + (r.union - n), 0);
+    line('web_ws_events_per_second_per_client', perClient, 'events/s');
+    line('web_ws_delay_p50', r.p50, 'ms');
+    line('web_ws_delay_p95', r.p95, 'ms');
+    line('web_ws_delay_max', r.max, 'ms');
+    printf('web_ws_dropped', dropped, 'events');
+    line('web_ws_daemon_cpu', ws.cpu, '%core');
+    line('web_ws_daemon_cpu_added', ws.cpu - idle.cpu, '%core');
+    line('web_ws_daemon_rss', ws.rss, 'MiB');
+  } finally {
+    await stopAll();
+    fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+function printf(name: string, n: number, unit: string): void {
+  console.log(`BENCH ${name} ${n} ${unit}`);
+}
+
+/** The daemon's CPU (% of one core) and RSS over `run`. */
+async function measure<T>(pid: number, run: () => Promise<T>): Promise<{ cpu: number; rss: number; result: T }> {
+  const c0 = cpuTicks(pid);
+  const t0 = performance.now();
+  const result = await run();
+  const cpu = (100 * (cpuTicks(pid) - c0)) / CLK_TCK / ((performance.now() - t0) / 1000);
+  return { cpu, rss: rssMiB(pid), result };
+}
+
+const [mode, origin, seconds] = process.argv.slice(2);
+if (mode === '--load' || mode === '--monitors') {
+  const tokens = fs.readFileSync(0, 'utf8').split('\n').filter(Boolean);
+  await (mode === '--load' ? loadGenerator : monitors)(origin, tokens, Number(seconds));
+  process.exit(0);
+} else {
+  await main().catch((e: unknown) => {
+    console.error(`bench: web: ${(e as Error).stack}`);
+    process.exitCode = 1;
+  });
+}
