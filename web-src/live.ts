@@ -140,7 +140,10 @@ function open(): void {
     } catch {
       return;
     }
-    if (msg.type === 'event') onEvent(msg.event);
+    if (msg.type === 'event') {
+      onEvent(msg.event);
+      for (const fn of eventListeners) fn(msg.event);
+    }
     else if (msg.type === 'presence' && msg.page === page) presence.value = { page: msg.page, others: msg.others };
   };
   ws.onclose = () => {
@@ -150,6 +153,13 @@ function open(): void {
     setTimeout(open, backoff);
     backoff = Math.min(backoff * 2, 15_000);
   };
+}
+
+const eventListeners = new Set<(e: any) => void>();
+/** Calls `fn` with every box event the socket brings; returns the unsubscribe (for a page's useEffect). */
+export function onLiveEvent(fn: (e: any) => void): () => void {
+  eventListeners.add(fn);
+  return () => void eventListeners.delete(fn);
 }
 
 export function startLive(): void {

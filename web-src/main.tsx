@@ -20,6 +20,10 @@ import { DeviceInfo } from './pages/device.tsx';
 import { ActiveAlarms, AlarmHistory } from './pages/alarms.tsx';
 import { OperationLog } from './pages/operations.tsx';
 import { Accounts } from './pages/accounts.tsx';
+import { E1Params } from './pages/trunk/e1-params.tsx';
+import { E1Status } from './pages/trunk/e1-status.tsx';
+import { VoipParams } from './pages/trunk/voip-params.tsx';
+import { VoipStatus } from './pages/trunk/voip-status.tsx';
 
 interface Page {
   path: string;
@@ -44,6 +48,10 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/settings/channels', label: 'chParams', view: () => <ChannelParams /> },
       { path: '/settings/do-not-record', label: 'doNotRecord', view: () => <DoNotRecord /> },
       { path: '/status', label: 'recStatus', view: () => <RecordingStatus /> },
+      { path: '/settings/e1', label: 'e1Params', view: () => <E1Params /> },
+      { path: '/e1/status', label: 'e1Status', view: () => <E1Status /> },
+      { path: '/settings/voip', label: 'voipParams', view: () => <VoipParams /> },
+      { path: '/voip/status', label: 'voipStatus', view: () => <VoipStatus /> },
       { path: '/stats', label: 'recStats', view: () => <Stats /> },
       { path: '/records/today', label: 'searchToday', view: () => <Search store="today" /> },
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
