@@ -57,8 +57,11 @@ function send(msg: object): void {
 
 const BASE_TYPES = ['channel.state', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed', 'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level'];
 
+const eventListeners = new Map<(e: any) => void, string[]>();
+
 function sendWatch(): void {
-  send({ type: 'watch', types: watchLevels ? [...BASE_TYPES, 'channel.level'] : BASE_TYPES });
+  const extra = [...eventListeners.values()].flat();
+  send({ type: 'watch', types: [...new Set([...BASE_TYPES, ...(watchLevels ? ['channel.level'] : []), ...extra])] });
 }
 
 /** Settings page this session has open (null when none), for the others-editing warning. */
@@ -142,7 +145,7 @@ function open(): void {
     }
     if (msg.type === 'event') {
       onEvent(msg.event);
-      for (const fn of eventListeners) fn(msg.event);
+      for (const fn of eventListeners.keys()) fn(msg.event);
     }
     else if (msg.type === 'presence' && msg.page === page) presence.value = { page: msg.page, others: msg.others };
   };
@@ -155,11 +158,14 @@ function open(): void {
   };
 }
 
-const eventListeners = new Set<(e: any) => void>();
-/** Calls `fn` with every box event the socket brings; returns the unsubscribe (for a page's useEffect). */
-export function onLiveEvent(fn: (e: any) => void): () => void {
-  eventListeners.add(fn);
-  return () => void eventListeners.delete(fn);
+/** Calls `fn` with every box event the socket brings, watching `types` as well while it listens; returns the unsubscribe (for a page's useEffect). */
+export function onLiveEvent(types: string[], fn: (e: any) => void): () => void {
+  eventListeners.set(fn, types);
+  sendWatch();
+  return () => {
+    eventListeners.delete(fn);
+    sendWatch();
+  };
 }
 
 export function startLive(): void {

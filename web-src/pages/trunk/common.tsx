@@ -16,11 +16,11 @@ export function NoE1(props: { title: string }) {
   );
 }
 
-/** Runs `reload` (at most every 300 ms) after each live event that `matches`. */
-export function useLiveReload(matches: (e: any) => boolean, reload: () => void): void {
+/** Runs `reload` (at most every 300 ms) after each live event of `types` that `matches`. */
+export function useLiveReload(types: string[], matches: (e: any) => boolean, reload: () => void): void {
   useEffect(() => {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const off = onLiveEvent((e) => {
+    const off = onLiveEvent(types, (e) => {
       if (!matches(e) || timer) return;
       timer = setTimeout(() => {
         timer = undefined;

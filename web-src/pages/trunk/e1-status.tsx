@@ -7,7 +7,8 @@ import { boxNow, fmtDuration, fmtTime } from '../../time.ts';
 import { THead } from '../../ui.tsx';
 import { NoE1, PortTabs, isNoE1, useE1Ports, useLiveReload } from './common.tsx';
 
-const ALARMS = ['LOS', 'AIS', 'LOF', 'RAI'];
+/** The line alarms as the box names them (LOMF: loss of the TS16 multiframe, China No.1). */
+const ALARMS = ['los', 'ais', 'lof', 'lomf', 'rai'];
 
 function SideRows(props: { p: any }) {
   const { p } = props;
@@ -26,7 +27,7 @@ function SideRows(props: { p: any }) {
             <td>{s.toUpperCase()} ({t(`side_${s === 'a' ? p.settings.sideA : p.settings.sideA === 'network' ? 'user' : 'network'}`)})</td>
             <td class="e1-alarms">
               {ALARMS.map((a) => (
-                <span key={a} class={`lamp${side.alarms.includes(a) ? ' on' : ''}`} title={a}>{a}</span>
+                <span key={a} class={`lamp${side.alarms.includes(a) ? ' on' : ''}`}>{a.toUpperCase()}</span>
               ))}
             </td>
             <td>{side.slips}</td>
@@ -60,12 +61,13 @@ export function E1Status() {
   // Line alarms arrive whole in e1.port events; timeslots change with channel and recording events.
   useEffect(
     () =>
-      onLiveEvent((e) => {
+      onLiveEvent(['e1.port'], (e) => {
         if (e.type === 'e1.port') setPorts(((cur: any) => (Array.isArray(cur) ? cur.map((p: any) => (p.port === e.port ? { ...p, state: e.state, sides: e.sides } : p)) : cur)) as any);
       }),
     [],
   );
   useLiveReload(
+    ['e1.port'],
     (e) => e.type === 'e1.port' || (typeof e.ref === 'string' && e.ref.startsWith('e1-')),
     () => loadDetail(shownRef.n),
   );

@@ -62,7 +62,7 @@ export function VoipStatus() {
   const load = () => get('/voip/sessions').then(setS, showError);
   useEffect(() => void load(), []);
   // Each call sends a voip.session event when it starts, every second while it lasts, and when it ends.
-  useLiveReload((e) => e.type === 'voip.session' || e.type === 'siprec.session', load);
+  useLiveReload(['voip.session', 'siprec.session'], (e) => e.type === 'voip.session' || e.type === 'siprec.session', load);
   if (!s) return <p>{t('loading')}</p>;
   return (
     <>
