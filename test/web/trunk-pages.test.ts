@@ -132,7 +132,7 @@ test('VoIP平台参数 checks the fields and saves a change the API then answers
   await page.fill('#voip-params input[name=silenceTimeoutS]', '120');
   await page.selectOption('#voip-params select[name=layout]', 'mono');
   await page.click('#voip-params button[type=submit]');
-  await page.waitForSelector('.toast.ok');
+  await page.waitForSelector('.toast.ok:text("已保存, 立即生效")');
   const s = await apiGet('/voip/settings');
   assert.is(s.silenceTimeoutS, 120);
   assert.is(s.layout, 'mono');
@@ -145,6 +145,7 @@ test('VoIP录音状态 and every page again in English', async () => {
   await nav('VoIP录音状态');
   await page.waitForSelector('#voip-active, main .panel p.hint');
   await shot('voip-status-zh');
+  if (await page.isVisible('.toast')) await page.click('.toast');
   await page.click('header.top .lang');
   for (const [label, name] of [['E1 channel parameters', 'e1-params'], ['E1 recording status', 'e1-status'], ['VoIP platform parameters', 'voip-params'], ['VoIP recording status', 'voip-status']]) {
     await nav(label!);

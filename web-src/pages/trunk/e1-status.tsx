@@ -24,7 +24,7 @@ function SideRows(props: { p: any }) {
                 <td rowSpan={2} class={`ps-${p.state}`}>{t(`ps_${p.state}`)}</td>
               </>
             ) : null}
-            <td>{s.toUpperCase()} ({t(`side_${s === 'a' ? p.settings.sideA : p.settings.sideA === 'network' ? 'user' : 'network'}`)})</td>
+            <td>{s.toUpperCase()}: {t(`side_${s === 'a' ? p.settings.sideA : p.settings.sideA === 'network' ? 'user' : 'network'}`)}</td>
             <td class="e1-alarms">
               {ALARMS.map((a) => (
                 <span key={a} class={`lamp${side.alarms.includes(a) ? ' on' : ''}`}>{a.toUpperCase()}</span>
@@ -91,7 +91,7 @@ export function E1Status() {
         </div>
       </section>
       <section class="panel">
-        <h2>{t('timeslot')}</h2>
+        <h2>{t('tsPanel')}</h2>
         <PortTabs ports={list} port={shown ?? -1} onPick={setPort} />
         {detail && detail.port === shown ? (
           <div class="scroll">
@@ -107,7 +107,7 @@ export function E1Status() {
                     <td>{s.called}</td>
                     <td>{!s.recorded ? t('notRecorded') : s.recording ? t('recording') : t('idle')}</td>
                     <td>{s.recording && s.since ? fmtTime(s.since) : ''}</td>
-                    <td>{s.recording && s.since ? fmtDuration(Math.max(0, Math.round((now - Date.parse(s.since)) / 1000))) : ''}</td>
+                    <td>{s.recording && s.since ? fmtDuration(Math.max(Math.round(s.recordingS), Math.round((now - Date.parse(s.since)) / 1000))) : ''}</td>
                   </tr>
                 ))}
               </tbody>

@@ -42,6 +42,7 @@ addLabels({
   recordingsNow: ['录音数', 'Recording'],
   lostBlocks: ['丢失数据块', 'Lost blocks'],
   timeslot: ['时隙', 'Timeslot'],
+  tsPanel: ['时隙状态', 'Timeslots'],
   tsState: ['时隙状态', 'State'],
   ph_idle: ['空闲', 'Idle'],
   ph_seized: ['占用', 'Seized'],

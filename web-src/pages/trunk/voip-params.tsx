@@ -52,7 +52,7 @@ export function VoipParams() {
   if (!loaded) return <p>{t('loading')}</p>;
   const set = (k: string, v: string | boolean) => setForm({ ...form, [k]: v });
   const text = (k: string, numeric = true) => (
-    <input name={k} value={String(form[k] ?? '')} disabled={!canEdit.value} inputMode={numeric ? 'numeric' : undefined} onInput={(e) => set(k, e.currentTarget.value)} />
+    <input name={k} class={numeric ? 'short' : undefined} value={String(form[k] ?? '')} disabled={!canEdit.value} inputMode={numeric ? 'numeric' : undefined} onInput={(e) => set(k, e.currentTarget.value)} />
   );
   const onOff = (k: string) => (
     <select name={k} value={form[k] ? '1' : '0'} disabled={!canEdit.value} onChange={(e) => set(k, e.currentTarget.value === '1')}>
