@@ -61,7 +61,7 @@ async function shot(name: string): Promise<void> {
 const nav = (label: string) => page.click(`nav.side a:text-is("${label}")`);
 
 /** The API's answer with the browser's own session. */
-const apiGet = (pathname: string) => page.evaluate((p) => fetch(`/api/v1${p}`).then((r) => r.json()), pathname);
+const apiGet = (pathname: string): Promise<any> => page.evaluate((p) => fetch(`/api/v1${p}`).then((r) => r.json()), pathname);
 
 /** Signs in through the login page (setting the password on a new box). */
 async function logIn(b: SimBox): Promise<void> {
