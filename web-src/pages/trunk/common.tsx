@@ -3,6 +3,7 @@ import { useEffect, useState } from 'preact/hooks';
 import { ApiError, get, showError } from '../../api.ts';
 import { t } from '../../i18n.ts';
 import { onLiveEvent } from '../../live.ts';
+import { Errors, canEdit } from '../../ui.tsx';
 import './labels.ts';
 
 export const isNoE1 = (e: unknown) => e instanceof ApiError && (e.code === 'E1_NOT_AVAILABLE' || e.status === 404);
@@ -57,5 +58,29 @@ export function PortTabs(props: { ports: any[]; port: number; onPick: (p: number
         </button>
       ))}
     </div>
+  );
+}
+
+/** A 开启/关闭 select of a boolean field. */
+export function OnOff(props: { name: string; value: boolean; onChange: (v: boolean) => void }) {
+  return (
+    <select name={props.name} value={props.value ? '1' : '0'} disabled={!canEdit.value} onChange={(e) => props.onChange(e.currentTarget.value === '1')}>
+      <option value="1">{t('on')}</option>
+      <option value="0">{t('off')}</option>
+    </select>
+  );
+}
+
+/** The form's messages and its 提交 / 重填 (and 重新加载 with `onReload`) buttons. */
+export function FormFoot(props: { errors: string[]; onReload?: () => void }) {
+  return (
+    <>
+      <Errors list={props.errors} />
+      <div class="buttons">
+        <button type="submit" disabled={!canEdit.value}>{t('submit')}</button>
+        <button type="reset" disabled={!canEdit.value}>{t('reset')}</button>
+        {props.onReload ? <button type="button" onClick={props.onReload}>{t('reload')}</button> : null}
+      </div>
+    </>
   );
 }

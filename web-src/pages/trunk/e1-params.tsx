@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, notify, showError } from '../../api.ts';
 import { t } from '../../i18n.ts';
-import { Errors, PresenceWarning, ReadOnlyNote, Row, Section, canEdit, usePresence } from '../../ui.tsx';
-import { NoE1, PortTabs, useE1Ports } from './common.tsx';
+import { PresenceWarning, ReadOnlyNote, Row, Section, canEdit, usePresence } from '../../ui.tsx';
+import { FormFoot, NoE1, OnOff, PortTabs, useE1Ports } from './common.tsx';
 
 type Form = { enabled: boolean; signalling: string; sideA: string; timeslots: string; crc4: boolean; storage: string; name: string };
 
@@ -46,12 +46,7 @@ export function E1Params() {
       ))}
     </select>
   );
-  const onOff = (k: keyof Form) => (
-    <select name={k} value={form[k] ? '1' : '0'} disabled={!canEdit.value} onChange={(e) => set(k, e.currentTarget.value === '1')}>
-      <option value="1">{t('on')}</option>
-      <option value="0">{t('off')}</option>
-    </select>
-  );
+  const onOff = (k: keyof Form) => <OnOff name={k} value={Boolean(form[k])} onChange={(v) => set(k, v)} />;
   const submit = async (e: Event) => {
     e.preventDefault();
     const errs: string[] = [];
@@ -91,11 +86,7 @@ export function E1Params() {
             <Row label={t('storage')}>{choice('storage', ['stereo', 'mixed'], 'storage')}</Row>
           </tbody>
         </table>
-        <Errors list={errors} />
-        <div class="buttons">
-          <button type="submit" disabled={!canEdit.value}>{t('submit')}</button>
-          <button type="reset" disabled={!canEdit.value}>{t('reset')}</button>
-        </div>
+        <FormFoot errors={errors} />
       </form>
     </Section>
   );

@@ -2,8 +2,8 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, get, notify, showError } from '../../api.ts';
 import { t } from '../../i18n.ts';
-import { Errors, PresenceWarning, ReadOnlyNote, Row, Section, canEdit, checkNumber, usePresence } from '../../ui.tsx';
-import './labels.ts';
+import { PresenceWarning, ReadOnlyNote, Row, Section, canEdit, checkNumber, usePresence } from '../../ui.tsx';
+import { FormFoot, OnOff } from './common.tsx';
 
 type Form = Record<string, string | boolean>;
 
@@ -54,12 +54,7 @@ export function VoipParams() {
   const text = (k: string, numeric = true) => (
     <input name={k} class={numeric ? 'short' : undefined} value={String(form[k] ?? '')} disabled={!canEdit.value} inputMode={numeric ? 'numeric' : undefined} onInput={(e) => set(k, e.currentTarget.value)} />
   );
-  const onOff = (k: string) => (
-    <select name={k} value={form[k] ? '1' : '0'} disabled={!canEdit.value} onChange={(e) => set(k, e.currentTarget.value === '1')}>
-      <option value="1">{t('on')}</option>
-      <option value="0">{t('off')}</option>
-    </select>
-  );
+  const onOff = (k: string) => <OnOff name={k} value={Boolean(form[k])} onChange={(v) => set(k, v)} />;
   const check = (k: string) => (
     <label class="inline">
       <input type="checkbox" name={k} checked={Boolean(form[k])} disabled={!canEdit.value} onChange={(e) => set(k, e.currentTarget.checked)} /> {k === 'sipUdp' ? 'UDP' : 'TCP'}
@@ -135,12 +130,7 @@ export function VoipParams() {
             <Row label={t('silenceTimeoutS')} hint={t('silenceHint')}>{text('silenceTimeoutS')}</Row>
           </tbody>
         </table>
-        <Errors list={errors} />
-        <div class="buttons">
-          <button type="submit" disabled={!canEdit.value}>{t('submit')}</button>
-          <button type="reset" disabled={!canEdit.value}>{t('reset')}</button>
-          <button type="button" onClick={load}>{t('reload')}</button>
-        </div>
+        <FormFoot errors={errors} onReload={load} />
       </form>
     </Section>
   );
