@@ -15,6 +15,9 @@ import { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
 import { e1Board } from '../e1/link-helpers.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { ROOT } from '../support/processes.ts';
+import { PhoneClient } from '../support/phone-client.ts';
+import { packetise, send, udpClient } from '../support/rtp-send.ts';
+import { speechLike } from '../../firmware/sim/signals.ts';
 
 const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 const PASSWORD = 'Rec0rder!Box-2026';
@@ -156,8 +159,10 @@ test('VoIP录音状态 and every page again in English', async () => {
   await page.click('header.top .lang');
 });
 
+let plain: SimBox;
+
 test('a box without E1 says so on the E1 pages', async () => {
-  const plain = await startSimBox({ sources: [], board: e1Board(false), web: true });
+  plain = await startSimBox({ sources: [], web: true });
   boxes.push(plain);
   await logIn(plain);
   await nav('E1通道参数');
@@ -166,6 +171,48 @@ test('a box without E1 says so on the E1 pages', async () => {
   await nav('E1录音状态');
   await page.waitForSelector('[data-testid=no-e1]');
   await shot('e1-none-zh');
+});
+
+test('VoIP turned on in the UI; a phone call then shows live on VoIP录音状态', async () => {
+  await nav('VoIP平台参数');
+  await page.waitForSelector('[data-testid=voip-capacity]:text("64 路")');
+  const rtpPortMin = 30000 + Math.floor(Math.random() * 30000);
+  await page.selectOption('#voip-params select[name=enabled]', '1');
+  await page.fill('#voip-params input[name=bindAddress]', '127.0.0.1');
+  await page.fill('#voip-params input[name=phoneControlPort]', '0');
+  await page.fill('#voip-params input[name=rtpPortMin]', String(rtpPortMin));
+  await page.fill('#voip-params input[name=rtpPortMax]', String(rtpPortMin + 200));
+  await page.click('#voip-params button[type=submit]');
+  await page.waitForSelector('.toast.ok');
+  let port = 0;
+  for (let i = 0; i < 100 && !port; i++) {
+    port = (await apiGet('/voip/sessions')).phonePort ?? 0;
+    if (!port) await plain.run(20);
+  }
+  assert.ok(port, 'the phone record server listens');
+  await nav('VoIP录音状态');
+  await page.waitForSelector('main .panel h2:text("正在录音")');
+  const phone = await PhoneClient.connect(port);
+  const r = await phone.request({
+    cmd: 'RecordStartRequest', id: 'ui1', device: '00:1A:2B:3C:4D:5E', remote_number: '13800138000', local_number: '8001', dir: 'in', codec: 'PCMA',
+  });
+  assert.is(r.result, 'success', JSON.stringify(r));
+  const udp = await udpClient();
+  const { steps } = packetise(speechLike(2, 5, -12), 'PCMA', 0x1234);
+  for (const step of steps) {
+    for (const pkt of step) await send(udp, pkt, Number(r.port));
+    await plain.run(20);
+  }
+  await page.waitForSelector('#voip-active tr td:text-is("13800138000")');
+  await page.waitForSelector('#voip-active tr td:nth-child(8):text-matches("^[1-9]")');
+  assert.is(await page.textContent('#voip-active tr td:nth-child(1)'), '话机');
+  assert.match(await page.textContent('#voip-active tr td:nth-child(7)') ?? '', /PCMA|alaw/i);
+  await shot('voip-status-live-zh');
+  await phone.request({ cmd: 'RecordStopRequest', id: 'ui1', reason: 'hangup' });
+  phone.close();
+  udp.close();
+  await plain.run(300);
+  await page.waitForSelector('#voip-ended tr td:text-is("13800138000")');
 });
 
 test.run();
