@@ -206,6 +206,8 @@ test('VoIP turned on in the UI; a phone call then shows live on VoIP录音状态
   await page.waitForSelector('#voip-active tr td:text-is("13800138000")');
   await page.waitForSelector('#voip-active tr td:nth-child(8):text-matches("^[1-9]")');
   assert.is(await page.textContent('#voip-active tr td:nth-child(1)'), '话机');
+  assert.is(await page.textContent('#voip-active tr td:nth-child(2)'), '00:1A:2B:3C:4D:5E');
+  assert.is(await page.textContent('#voip-active tr td:nth-child(6)'), '呼入');
   assert.match(await page.textContent('#voip-active tr td:nth-child(7)') ?? '', /PCMA|alaw/i);
   await shot('voip-status-live-zh');
   await phone.request({ cmd: 'RecordStopRequest', id: 'ui1', reason: 'hangup' });

@@ -53,6 +53,8 @@ addLabels({
   dir_outgoing: ['呼出', 'Outgoing'],
   dir_internal: ['内部', 'Internal'],
   dir_unknown: ['未知', 'Unknown'],
+  dir_in: ['呼入', 'Incoming'],
+  dir_out: ['呼出', 'Outgoing'],
   callingNo: ['主叫号码', 'Calling number'],
   calledNo: ['被叫号码', 'Called number'],
   notRecorded: ['不录音', 'Not recorded'],

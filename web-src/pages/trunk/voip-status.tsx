@@ -36,7 +36,7 @@ function Calls(props: { items: any[]; id: string; ended?: boolean }) {
             return (
               <tr key={c.id} data-id={c.id}>
                 <td>{t(`src_${c.source}`)}</td>
-                <td>{c.device}</td>
+                <td>{/^[0-9a-f]{12}$/i.test(c.device) ? c.device.match(/../g)!.join(':').toUpperCase() : c.device}</td>
                 <td>{s.peer}</td>
                 <td>{c.localNumber}</td>
                 <td>{c.remoteNumber}</td>
