@@ -430,6 +430,11 @@ export function t(key: Key | string, vars?: Record<string, string | number>): st
   return s;
 }
 
+/** Labels kept beside the pages that use them, added to the dictionary when those pages load. */
+export function addLabels(more: Record<string, readonly [string, string]>): void {
+  Object.assign(L, more);
+}
+
 /** A label looked up by prefix and value (`t2('st', 'idle')`), or the value itself when unknown. */
 export function t2(prefix: string, value: string | null | undefined): string {
   if (!value) return '';

@@ -57,8 +57,11 @@ function send(msg: object): void {
 
 const BASE_TYPES = ['channel.state', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed', 'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level'];
 
+const eventListeners = new Map<(e: any) => void, string[]>();
+
 function sendWatch(): void {
-  send({ type: 'watch', types: watchLevels ? [...BASE_TYPES, 'channel.level'] : BASE_TYPES });
+  const extra = [...eventListeners.values()].flat();
+  send({ type: 'watch', types: [...new Set([...BASE_TYPES, ...(watchLevels ? ['channel.level'] : []), ...extra])] });
 }
 
 /** Settings page this session has open (null when none), for the others-editing warning. */
@@ -140,7 +143,10 @@ function open(): void {
     } catch {
       return;
     }
-    if (msg.type === 'event') onEvent(msg.event);
+    if (msg.type === 'event') {
+      onEvent(msg.event);
+      for (const fn of eventListeners.keys()) fn(msg.event);
+    }
     else if (msg.type === 'presence' && msg.page === page) presence.value = { page: msg.page, others: msg.others };
   };
   ws.onclose = () => {
@@ -149,6 +155,16 @@ function open(): void {
     if (stopped) return;
     setTimeout(open, backoff);
     backoff = Math.min(backoff * 2, 15_000);
+  };
+}
+
+/** Calls `fn` with every box event the socket brings, watching `types` as well while it listens; returns the unsubscribe (for a page's useEffect). */
+export function onLiveEvent(types: string[], fn: (e: any) => void): () => void {
+  eventListeners.set(fn, types);
+  sendWatch();
+  return () => {
+    eventListeners.delete(fn);
+    sendWatch();
   };
 }
 

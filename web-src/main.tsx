@@ -21,6 +21,10 @@ import { ActiveAlarms, AlarmHistory } from './pages/alarms.tsx';
 import { OperationLog } from './pages/operations.tsx';
 import { Accounts } from './pages/accounts.tsx';
 import { CustodyPage } from './pages/custody.tsx';
+import { E1Params } from './pages/trunk/e1-params.tsx';
+import { E1Status } from './pages/trunk/e1-status.tsx';
+import { VoipParams } from './pages/trunk/voip-params.tsx';
+import { VoipStatus } from './pages/trunk/voip-status.tsx';
 
 interface Page {
   path: string;
@@ -46,6 +50,10 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/settings/channels', label: 'chParams', view: () => <ChannelParams /> },
       { path: '/settings/do-not-record', label: 'doNotRecord', view: () => <DoNotRecord /> },
       { path: '/status', label: 'recStatus', view: () => <RecordingStatus /> },
+      { path: '/settings/e1', label: 'e1Params', view: () => <E1Params /> },
+      { path: '/e1/status', label: 'e1Status', view: () => <E1Status /> },
+      { path: '/settings/voip', label: 'voipParams', view: () => <VoipParams /> },
+      { path: '/voip/status', label: 'voipStatus', view: () => <VoipStatus /> },
       { path: '/stats', label: 'recStats', view: () => <Stats /> },
       { path: '/records/today', label: 'searchToday', view: () => <Search store="today" /> },
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
