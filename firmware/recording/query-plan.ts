@@ -3,7 +3,7 @@
  * (query-drivers.ts) and what is left to test of each hit, and reading a
  * driver's matches, a page or a count, in bounded batches.
  */
-import { decodeRecord, numberSpans, summarizeRecord } from './record-codec.ts';
+import { decodeRecord, numberSpans, summarizeRecord, textCallIdOf } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, partsOfTail, primaryOfTail, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
@@ -52,7 +52,7 @@ export interface Residual {
 
 export function makePlan(q: RecordQuery): Plan {
   const pattern = q.remoteNumber ? parseNumberPattern(q.remoteNumber) : null;
-  const cellAnswerable = pattern === null && q.minDurationMs === undefined && q.maxDurationMs === undefined && q.store === undefined && !q.deleted;
+  const cellAnswerable = pattern === null && q.minDurationMs === undefined && q.maxDurationMs === undefined && q.store === undefined && !q.deleted && q.callId === undefined;
   return {
     q,
     from: Math.max(0, q.from ?? 0),
@@ -108,7 +108,8 @@ export function valueTest(q: RecordQuery, pattern: NumberPattern | null, satisfi
   const number = pattern && !(pattern.kind === 'exact' && satisfied.has('number')) ? pattern : null;
   const summaryTest = callType !== undefined || level !== undefined || q.minDurationMs !== undefined || q.maxDurationMs !== undefined || store !== undefined;
   const fullTest = lineNumber !== undefined || number !== null;
-  if (!summaryTest && !fullTest) return null;
+  const callIds = q.callId !== undefined ? new Set([q.callId, `siprec:${q.callId}`]) : null;
+  if (!summaryTest && !fullTest && !callIds) return null;
   // Numbers are compared as the UTF-8 bytes the value holds, without decoding the entry.
   const line = lineNumber !== undefined ? Buffer.from(lineNumber, 'utf8') : null;
   const text = number && number.kind !== 'like' ? Buffer.from(number.text, 'utf8') : null;
@@ -120,6 +121,10 @@ export function valueTest(q: RecordQuery, pattern: NumberPattern | null, satisfi
       if (q.minDurationMs !== undefined && s.durationMs < q.minDurationMs) return false;
       if (q.maxDurationMs !== undefined && s.durationMs > q.maxDurationMs) return false;
       if (store !== undefined && s.archived !== (store === 'history')) return false;
+    }
+    if (callIds) {
+      const id = textCallIdOf(value);
+      if (id === null || !callIds.has(id)) return false;
     }
     if (!fullTest) return true;
     const [l0, l1, r0, r1] = numberSpans(value);

@@ -14,13 +14,16 @@
  *   32 bytes SHA-256 when flagged
  *   str clearing cause, when flagged (trunk calls); more flags also say
  *   whether the call was answered, when known
+ *   VoIP origin, when flagged: u8 source, str SIP Call-ID, str session id,
+ *   str sipSessionIDs, str device, varint count, then per participant
+ *   str aor, str name, str role
  *
  * Version 1 (index format 3 and before) lacks the direction, the more-flags
  * byte and what follows it but the signature; it is still read, for the
  * conversion to format 4. Enumerations only ever grow at their end.
  */
 import type { CallDirection, CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
-import { RECORD_FORMATS, type RecordEntry, type RecordFormat, directionOf, recordId } from './record-entry.ts';
+import { RECORD_FORMATS, type RecordEntry, type RecordFormat, type VoipOrigin, directionOf, recordId } from './record-entry.ts';
 import { recordingFilePath } from './recording-paths.ts';
 
 const VERSION = 2;
@@ -44,6 +47,8 @@ const M_PARTICIPANTS = 4;
 const M_ANSWER_KNOWN = 8;
 const M_ANSWERED = 16;
 const M_CAUSE = 32;
+const M_VOIP = 64;
+const VOIP_SOURCES: readonly VoipOrigin['source'][] = ['phone', 'siprec'];
 const DAY_MS = 86_400_000;
 
 /** The fields a value does not hold: they come from the key. */
@@ -164,12 +169,13 @@ export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
   w.str(e.callerName);
   w.u8(
     (e.stereo ? M_STEREO : 0) | (e.localName ? M_LOCAL_NAME : 0) | (e.participants ? M_PARTICIPANTS : 0) |
-      (e.answered !== undefined ? M_ANSWER_KNOWN | (e.answered ? M_ANSWERED : 0) : 0) | (e.cause ? M_CAUSE : 0),
+      (e.answered !== undefined ? M_ANSWER_KNOWN | (e.answered ? M_ANSWERED : 0) : 0) | (e.cause ? M_CAUSE : 0) | (e.voip ? M_VOIP : 0),
   );
   if (e.localName) w.str(e.localName);
   if (e.participants) w.str(e.participants);
   if (e.sha256) w.bytes(Buffer.from(e.sha256, 'hex'));
   if (e.cause) w.str(e.cause);
+  if (e.voip) writeOrigin(w, e.voip);
   return w.done();
 }
 
@@ -202,6 +208,7 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const trunk: Pick<RecordEntry, 'answered' | 'cause'> = {};
   if (more & M_ANSWER_KNOWN) trunk.answered = (more & M_ANSWERED) !== 0;
   if (more & M_CAUSE) trunk.cause = r.str();
+  const origin: Pick<RecordEntry, 'voip'> = more & M_VOIP ? { voip: readOrigin(r) } : {};
   const codec: RecordFormat | null = codecIdx === 0 ? null : RECORD_FORMATS[codecIdx - 1]!;
   const archived = (flags & F_ARCHIVED) !== 0;
   const id = recordId(k.startedAt, k, k.part === 0 ? 'm' : k.part);
@@ -233,7 +240,39 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
     sha256,
     deleted: k.deleted,
     ...trunk,
+    ...origin,
   };
+}
+
+function writeOrigin(w: Writer, o: VoipOrigin): void {
+  w.u8(VOIP_SOURCES.indexOf(o.source));
+  w.str(o.sipCallId);
+  w.str(o.sessionId);
+  w.str(o.sipSessionIds);
+  w.str(o.device);
+  w.varint(o.participants.length);
+  for (const p of o.participants) {
+    w.str(p.aor);
+    w.str(p.name);
+    w.str(p.role);
+  }
+}
+
+function readOrigin(r: Reader): VoipOrigin {
+  const source = VOIP_SOURCES[r.u8()];
+  if (!source) throw new RangeError('index entry holds an unknown enumeration value');
+  const o: VoipOrigin = { source, sipCallId: r.str(), sessionId: r.str(), sipSessionIds: r.str(), device: r.str(), participants: [] };
+  for (let n = r.varint(); n > 0; n--) o.participants.push({ aor: r.str(), name: r.str(), role: r.str() });
+  return o;
+}
+
+/** The call id a value holds when it is stored as text (VoIP and imported calls); null for a derived one. */
+export function textCallIdOf(value: Uint8Array): string | null {
+  const r = new Reader(value, 6);
+  r.varint(); // duration
+  r.varint(); // size
+  r.varint(); // folder day
+  return r.varint() === 0 ? r.str() : null;
 }
 
 /** Where the line and remote numbers' UTF-8 bytes lie in a value: [lineStart, lineEnd, remoteStart, remoteEnd]. */

@@ -49,6 +49,47 @@ export interface RecordEntry extends ChannelRef {
   answered?: boolean;
   /** Trunk calls (E1): the clearing cause as `<value> <text>` (Q.850), e.g. `17 user busy`; absent when none was signalled. */
   cause?: string;
+  /** VoIP recordings: who sent the call and the SIP identity of the session; absent for other ports and older entries. */
+  voip?: VoipOrigin;
+}
+
+/** One party of a VoIP call as its source named it (SIPREC participant, phone). */
+export interface VoipParty {
+  /** Address of record, e.g. `sip:alice@example.com`; empty when unknown. */
+  aor: string;
+  name: string;
+  /** Where the party is recorded: `leg0`, `leg1`, `mixed`, or `participant` when it sends no recorded stream. */
+  role: string;
+}
+
+/** The source identity of a VoIP recording: what a PBX integration asks for to find it again. */
+export interface VoipOrigin {
+  source: 'phone' | 'siprec';
+  /** The recording dialog's SIP Call-ID (SIPREC); empty for phones. */
+  sipCallId: string;
+  /** The SIPREC session id (RFC 7865 `session` element), or the phone's own session id. */
+  sessionId: string;
+  /** `sipSessionID`s of the recorded communication session (RFC 7865), space-separated; empty when none. */
+  sipSessionIds: string;
+  /** The sending device: the phone's MAC address, or the SRC's `address:port/transport`. */
+  device: string;
+  participants: VoipParty[];
+}
+
+/** Bounds of what an index entry keeps of a VoIP origin, so an entry stays small. */
+export const VOIP_ORIGIN_LIMITS = { text: 256, participants: 16 } as const;
+
+/** An origin cut to the index's bounds. */
+export function boundedOrigin(o: VoipOrigin): VoipOrigin {
+  const t = (s: string) => (s.length > VOIP_ORIGIN_LIMITS.text ? s.slice(0, VOIP_ORIGIN_LIMITS.text) : s);
+  return {
+    source: o.source,
+    sipCallId: t(o.sipCallId),
+    sessionId: t(o.sessionId),
+    sipSessionIds: t(o.sipSessionIds),
+    device: t(o.device),
+    participants: o.participants.slice(0, VOIP_ORIGIN_LIMITS.participants).map((p) => ({ aor: t(p.aor), name: t(p.name), role: t(p.role) })),
+  };
 }
 
 /** Defaults of the fields added for VoIP and E1, for entries written before them (markers, sidecars). */

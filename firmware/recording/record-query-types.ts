@@ -10,6 +10,11 @@ export interface RecordQuery {
   from?: number;
   to?: number;
   lineNumber?: string;
+  /**
+   * A call's id as the index holds it (`siprec:<Call-ID>`, `phone:<MAC>/<id>`),
+   * or a SIP Call-ID alone, which finds the SIPREC recordings of that dialog.
+   */
+  callId?: string;
   /** Exact number, or a pattern where `%` stands for any digits (`5588%`: starts with 5588). */
   remoteNumber?: string;
   portType?: PortType;

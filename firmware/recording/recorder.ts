@@ -18,7 +18,7 @@ import type { CallDirection, CallType, RecordLevel, StartMode, StopMode } from '
 import { wavHeaderSize, type WavCodec } from '../audio/wav.ts';
 import { refKey, type ChannelRef } from '../ports/channel-ref.ts';
 import type { RecordIndex } from './record-index.ts';
-import { directionOf, recordId, type RecordEntry } from './record-entry.ts';
+import { boundedOrigin, directionOf, recordId, type RecordEntry, type VoipOrigin } from './record-entry.ts';
 import { OPEN_MARKER_DIR, recordingFile } from './recording-paths.ts';
 import { WavWriter } from './wav-writer.ts';
 import type { FileFinisher } from './file-finisher.ts';
@@ -45,6 +45,8 @@ export interface SessionStart {
   remoteNumber: string;
   callerName: string;
   participants?: string;
+  /** VoIP calls: the source's identity of the call (SIP Call-ID, session id, device, participants). */
+  voip?: VoipOrigin;
   level: RecordLevel;
   at: number;
   /** 1: one party (an analog line); 2: two legs, leg 0 and leg 1. */
@@ -55,7 +57,7 @@ export interface SessionStart {
 
 /** What can change while a recording is open (numbers arrive digit by digit, SIP updates names). */
 export type SessionUpdate = Partial<
-  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level' | 'answered' | 'cause'>
+  Pick<RecordEntry, 'lineNumber' | 'localName' | 'remoteNumber' | 'callerName' | 'participants' | 'callType' | 'direction' | 'level' | 'answered' | 'cause' | 'voip'>
 >;
 
 export interface RecordingSession {
@@ -259,6 +261,7 @@ function newEntry(
     callerName: s.callerName,
     direction: s.direction ?? directionOf(own.callType),
     participants: s.participants ?? '',
+    ...(s.voip ? { voip: boundedOrigin(s.voip) } : {}),
     startedAt: s.at,
     stopMode: null,
     level: s.level,
@@ -331,8 +334,10 @@ class Session implements RecordingSession {
   update(change: SessionUpdate): void {
     if (this.isClosed) return;
     let changed = false;
-    for (const [k, v] of Object.entries(change) as [keyof SessionUpdate, string][]) {
+    for (const [k, given] of Object.entries(change) as [keyof SessionUpdate, unknown][]) {
+      const v = k === 'voip' && given ? boundedOrigin(given as VoipOrigin) : given;
       if (v === undefined || this.entry[k] === v) continue;
+      if (k === 'voip' && JSON.stringify(this.entry.voip) === JSON.stringify(v)) continue;
       (this.entry as unknown as Record<string, unknown>)[k] = v;
       changed = true;
     }

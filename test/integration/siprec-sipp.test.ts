@@ -62,6 +62,12 @@ async function recordingOf(r: SippResult): Promise<{ rec: any; left: number[]; r
   return { rec, left: tonesHeard(left, 8000, TONES), right: tonesHeard(right, 8000, TONES) };
 }
 
+/** The session id and participants' AoRs of scenario (a)'s metadata. */
+const A_METADATA = (() => {
+  const xml = fs.readFileSync('../shared/siprec/scenarios/siprec_a_basic_two_streams.xml', 'utf8');
+  return { sessionId: /<session session_id="([^"]+)"/.exec(xml)![1]!, aors: [...xml.matchAll(/<nameID aor="([^"]+)"/g)].map((m) => m[1]!) };
+})();
+
 const callIdOf = (r: SippResult) => /^Call-ID: (\S+)/m.exec(r.messages)?.[1] ?? '';
 /**
  * Runs a scenario. The second stream comes from a helper process that sipp
@@ -104,6 +110,17 @@ test('(a) over UDP and TCP: one stereo recording each, 440 Hz on the caller leg 
     assert.is(rec.localName, 'Extension 8001');
     assert.match(rec.participants, 'Extension 8001');
     assert.ok(rec.durationS > 3 && rec.durationS < 8, `duration ${rec.durationS}`);
+    // The SIP identity of the session, from the scenario's metadata.
+    const sipCallId = callIdOf(r);
+    assert.is(rec.callId, `siprec:${sipCallId}`);
+    assert.is(rec.voip.source, 'siprec');
+    assert.is(rec.voip.sipCallId, sipCallId);
+    assert.is(rec.voip.sessionId, A_METADATA.sessionId);
+    assert.is(rec.voip.sipSessionIds, `cs-${sipCallId}`);
+    assert.equal(rec.voip.participants.map((p: { aor: string }) => p.aor), A_METADATA.aors);
+    assert.equal(rec.voip.participants.map((p: { role: string }) => p.role), ['leg0', 'leg1']);
+    const found = (await b.box.api(`/api/v1/records?callId=${encodeURIComponent(sipCallId)}`)).body;
+    assert.equal(found.items.map((x: { id: string }) => x.id), [rec.id], 'found by its SIP Call-ID');
   }
   assert.equal((await b.box.api('/api/v1/voip/sessions')).body.siprec, []);
 });
@@ -143,6 +160,8 @@ test('re-INVITEs moving ports (with and without metadata), hold/resume and metad
   assert.equal([l.left, l.right], [[440], [1000]]);
   assert.is(l.rec.remoteNumber, '+8613912345678', 'numbers from the metadata sent in the UPDATE');
   assert.is(l.rec.lineNumber, '8001');
+  assert.ok(l.rec.voip.sessionId, 'session id from the metadata sent in the UPDATE');
+  assert.is(l.rec.voip.participants.length, 2);
   const ended = ((await b.box.api('/api/v1/voip/sessions')).body.ended as any[]).map((c) => c.callId);
   for (const r of [rb, rb2, hold, later]) assert.is(ended.filter((c) => c === callIdOf(r)).length, 1, 'one call per SIPREC session, re-INVITEs included');
 });

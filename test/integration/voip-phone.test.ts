@@ -82,6 +82,10 @@ test('a phone records a call: fields and audio of the recording match what it se
   assert.is(rec.localName, 'Front desk');
   assert.is(rec.direction, 'incoming');
   assert.is(rec.stopMode, 'hangup');
+  assert.is(rec.voip.source, 'phone');
+  assert.is(rec.voip.device, ended.device, 'the phone\'s MAC address');
+  assert.is(rec.voip.device, MAC.replace(/:/g, '').toLowerCase());
+  assert.is(rec.voip.sessionId, 'a1b2c3', 'the phone\'s session id');
   assert.ok(rec.durationS >= 6, `duration ${rec.durationS}`);
   const audio = (await box.api(`/api/v1/records/${ended.recordId}/audio`)).body as Buffer;
   const got = decodeWav(audio).channels[0]!;

@@ -34,6 +34,7 @@ export function presentRecord(e: RecordEntry) {
     deleted: e.deleted,
     ...(e.answered !== undefined ? { answered: e.answered } : {}),
     ...(e.cause ? { cause: e.cause } : {}),
+    ...(e.voip ? { voip: e.voip } : {}),
     audioUrl: e.file ? `/api/v1/records/${encodeURIComponent(e.id)}/audio` : null,
   };
 }import { CALL_TYPE_LABEL, START_MODE_LABEL, STOP_MODE_LABEL, refKey, type RecordEntry } from '../../app/vocabulary.ts';

@@ -8,6 +8,7 @@ export const recordQuery = z
     from: moment(false).optional(),
     to: moment(true).optional(),
     lineNumber: z.string().regex(/^[0-9*#A-D]{1,32}$/).optional(),
+    callId: z.string().min(1).max(256).optional(),
     remoteNumber: z.string().regex(/^[0-9*#A-D+%]{1,32}$/, 'digits, * # A-D + and % only').optional(),
     portType: z.enum(PORT_TYPES).optional(),
     port: z.coerce.number().int().min(0).max(MAX_PORT).optional(),

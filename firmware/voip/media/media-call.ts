@@ -9,6 +9,7 @@ import type { CallDirection, CallType, StartMode, StopMode } from '../../calls/c
 import { STOP_MODE_LABEL } from '../../calls/call-types.ts';
 import type { RecordingSession, SessionStart, SessionUpdate } from '../../recording/recorder.ts';
 import { refKey, type ChannelRef } from '../../ports/channel-ref.ts';
+import type { VoipOrigin } from '../../recording/record-entry.ts';
 import { MediaStream } from './media-stream.ts';
 import {
   VoipMediaError, type CallStats, type StreamOffer, type VoipCall, type VoipCallStart, type VoipParticipant,
@@ -31,6 +32,25 @@ export function participantsText(p: readonly VoipParticipant[] | undefined): str
     .map((x) => [x.name, x.aor ? `<${x.aor}>` : '', x.role ? `(${x.role})` : ''].filter(Boolean).join(' '))
     .join('; ')
     .slice(0, 1000);
+}
+
+/**
+ * The source identity a call's recording keeps: for SIPREC the dialog's
+ * Call-ID and the metadata's session ids (`sip.callId`, `siprec.sessionId`,
+ * `siprec.sipSessionId`), for phones the MAC and the phone's session id
+ * (`phone.sessionId`, else what follows the MAC in the call id).
+ */
+export function originOf(s: Pick<VoipCallStart, 'source' | 'callId' | 'device' | 'participants' | 'metadata'>): VoipOrigin {
+  const md = s.metadata ?? {};
+  const phone = s.source === 'phone';
+  return {
+    source: s.source,
+    sipCallId: phone ? '' : (md['sip.callId'] ?? s.callId),
+    sessionId: phone ? (md['phone.sessionId'] ?? s.callId.slice(s.callId.indexOf('/') + 1)) : (md['siprec.sessionId'] ?? ''),
+    sipSessionIds: md['siprec.sipSessionId'] ?? '',
+    device: s.device ?? '',
+    participants: (s.participants ?? []).map((p) => ({ aor: p.aor ?? '', name: p.name ?? '', role: p.role ?? '' })),
+  };
 }
 
 /** A recording's start from a call's numbers, names and direction. */
@@ -93,6 +113,7 @@ export class MediaCall implements VoipCall {
     this.session = ctx.recorder.open(ref, {
       ...sessionStartOf(start, `${start.source}:${start.callId}`, 'signalling'),
       participants: participantsText(start.participants),
+      voip: originOf(start),
       legs: this.legs,
       layout: ctx.layout(),
     });
@@ -170,6 +191,7 @@ export class MediaCall implements VoipCall {
     if (change.remoteNumber !== undefined) u.remoteNumber = change.remoteNumber;
     if (change.remoteName !== undefined) u.callerName = change.remoteName;
     if (change.participants !== undefined) u.participants = participantsText(change.participants);
+    if (change.participants !== undefined || change.metadata !== undefined || change.device !== undefined) u.voip = originOf(this.start);
     if (change.direction !== undefined) {
       u.direction = directionOfStart(change.direction);
       u.callType = callTypeOf(change.direction);

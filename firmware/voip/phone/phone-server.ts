@@ -219,7 +219,7 @@ class PhoneConnection {
         remoteNumber: f.get('remote_number') ?? '',
         remoteName: f.get('remote_name') ?? '',
         direction: dir === 'in' ? 'in' : dir === 'out' ? 'out' : 'unknown',
-        metadata: { codec },
+        metadata: { codec, 'phone.sessionId': id },
         legs: 1,
         at: o.now(),
       });
