@@ -57,7 +57,7 @@ bundle: setup web
 
 # Runs the daemon under qemu on arm64 and 32-bit ARM root filesystems; see docs/image.md.
 ARM_CHECK_ARCHES ?= arm64 arm
-arm-check: setup
+arm-check: setup web
 	ARM_CHECK_ARCHES="$(ARM_CHECK_ARCHES)" ./scripts/arm-check
 
 # The box image: make image BOARD=rds|rdt BUILDROOT_DIR=... [SOC=qemu-aarch64-virt|file] [IMAGE_DIR=...]
