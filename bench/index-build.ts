@@ -12,7 +12,7 @@ import { performance } from 'node:perf_hooks';
 import { dayLabel } from '../firmware/recording/local-day.ts';
 import type { RecordEntry } from '../firmware/recording/record-entry.ts';
 import { RecordIndex } from '../firmware/recording/record-index.ts';
-import { CHANNELS, DAYS, FIRST_DAY, LAST_DAY, RECORDS, SEARCHED_CUSTOMERS, label, makeGenerator, note, params, root, type Truth } from './record-generator.ts';
+import { CHANNELS, DAYS, FIRST_DAY, LAST_DAY, RECORDS, SEARCHED_CUSTOMERS, label, makeGenerator, note, params, root, type DataSetMarker, type Truth } from './record-generator.ts';
 
 /** Entries per putMany call. */
 const BATCH = 2000;
@@ -21,14 +21,7 @@ export const indexDir = path.join(root, '.bench', `index-${label}`);
 export const dbDir = path.join(indexDir, 'db');
 const markerFile = path.join(indexDir, 'built.json');
 
-export interface Marker {
-  generator: string;
-  records: number;
-  days: number;
-  lastDay: string;
-  channels: number;
-  seed: number;
-  builtAt: string;
+export interface Marker extends DataSetMarker {
   /** The commit of firmware/recording/ the index was built with (`+` when that folder had changes). */
   engine?: string;
   buildSeconds: number;

@@ -155,6 +155,17 @@ const weekendHour = new Weighted(WEEKEND_HOURS);
 const channelPick = new Weighted(Array.from({ length: CHANNELS }, (_, c) => 2 - c / CHANNELS));
 
 /** Counts kept while generating, to check the search totals against. */
+/** What a built store records of the generated data set it holds (its marker file), so a run can tell whether to rebuild. */
+export interface DataSetMarker {
+  generator: string;
+  records: number;
+  days: number;
+  lastDay: string;
+  channels: number;
+  seed: number;
+  builtAt: string;
+}
+
 export interface Truth {
   dayTotal: number[];
   /** [day * CHANNELS + channel] */

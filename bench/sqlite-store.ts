@@ -39,7 +39,7 @@ import { RECORD_FORMATS, recordId, type RecordEntry, type RecordFormat } from '.
 import type { RecordQuery } from '../firmware/recording/record-query.ts';
 import { recordingFilePath } from '../firmware/recording/recording-paths.ts';
 import type { SearchResult } from './index-queries.ts';
-import { RECORDS, SEARCHED_CUSTOMERS, label, makeGenerator, note, params, root, type Truth } from './record-generator.ts';
+import { RECORDS, SEARCHED_CUSTOMERS, label, makeGenerator, note, params, root, type DataSetMarker, type Truth } from './record-generator.ts';
 
 export const sqliteDir = path.join(root, '.bench', `sqlite-${label}`);
 export const plainFile = path.join(sqliteDir, 'records.db');
@@ -213,14 +213,7 @@ export interface SqliteBuild {
   bytes: number;
 }
 
-export interface SqliteMarker {
-  generator: string;
-  records: number;
-  days: number;
-  lastDay: string;
-  channels: number;
-  seed: number;
-  builtAt: string;
+export interface SqliteMarker extends DataSetMarker {
   sqliteVersion: string;
   generateSeconds: number;
   wallSeconds: number;
