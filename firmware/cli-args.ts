@@ -7,6 +7,7 @@ export interface DaemonArgs {
   dataDir: string | undefined;
   configDir: string | undefined;
   logDir: string | undefined;
+  rootDir: string | undefined;
 }
 
 export function parseDaemonArgs(argv: string[], defaults: { board: string }): DaemonArgs {
@@ -18,6 +19,7 @@ export function parseDaemonArgs(argv: string[], defaults: { board: string }): Da
       data: { type: 'string' },
       config: { type: 'string' },
       logs: { type: 'string' },
+      root: { type: 'string' },
     },
   });
   const port = Number(values.port ?? process.env.PORT ?? 8080);
@@ -28,5 +30,6 @@ export function parseDaemonArgs(argv: string[], defaults: { board: string }): Da
     dataDir: values.data ?? process.env.DATA_DIR,
     configDir: values.config ?? process.env.CONFIG_DIR,
     logDir: values.logs ?? process.env.LOG_DIR,
+    rootDir: values.root ?? process.env.ROOT_DIR,
   };
 }

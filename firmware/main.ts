@@ -16,7 +16,7 @@ import { runUntilSignalled } from './run-daemon.ts';
 async function main(): Promise<void> {
   const args = parseDaemonArgs(process.argv.slice(2), { board: 'rds' });
   const board = await loadBoard(args.board);
-  const host = createLinuxHost(board, { dataDir: args.dataDir, configDir: args.configDir, logDir: args.logDir });
+  const host = createLinuxHost(board, { dataDir: args.dataDir, configDir: args.configDir, logDir: args.logDir, rootDir: args.rootDir });
   const log = createLogger(host.paths.log);
   await runUntilSignalled({ host, board, log, port: args.port }, log);
   const readyFile = process.env.RECORDER_READY_FILE;

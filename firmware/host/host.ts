@@ -79,6 +79,12 @@ export interface HostPaths {
   config: string;
   /** Log directory. */
   log: string;
+  /**
+   * Root of the system files the daemon manages (network, time, services,
+   * upgrade slots): `/` on the box, a sandbox folder off it, so that nothing
+   * outside the box's image is ever written.
+   */
+  root: string;
 }
 
 export interface Host {

@@ -30,6 +30,7 @@ async function main(): Promise<void> {
       data: path.resolve(args.dataDir ?? board.storage.mount),
       config: path.resolve(args.configDir ?? 'var/config'),
       log: path.resolve(args.logDir ?? 'var/log'),
+      root: path.resolve(args.rootDir ?? 'var/root'),
     },
   };
   const log = createLogger(host.paths.log);

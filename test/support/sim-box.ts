@@ -74,7 +74,7 @@ export async function startSimBox(options: {
     disk: new LinuxDisk(),
     shell: new LinuxShell(),
     sensors: simSensors(() => clock.now()),
-    paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log') },
+    paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root: path.join(dataDir, '..', `${path.basename(dataDir)}-root`) },
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();

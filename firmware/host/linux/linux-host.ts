@@ -21,6 +21,8 @@ export interface LinuxHostOptions {
   configDir?: string;
   /** Defaults to `/var/log/recorder`. */
   logDir?: string;
+  /** Root of the managed system files; defaults to `/`. */
+  rootDir?: string;
 }
 
 export const DEFAULT_CONFIG_DIR = '/etc/recorder';
@@ -64,6 +66,7 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
       data: path.resolve(options.dataDir ?? board.storage.mount),
       config: path.resolve(options.configDir ?? DEFAULT_CONFIG_DIR),
       log: path.resolve(options.logDir ?? DEFAULT_LOG_DIR),
+      root: path.resolve(options.rootDir ?? '/'),
     },
   };
 }
