@@ -4,7 +4,8 @@
  * `%`, playing and seeking, downloads and exports, channel parameters that the
  * next call follows, forced recording, the operation log, a recording's
  * signature check and the chain of custody page, text from outside
- * shown as text, a normal user who can change nothing, and screenshots of
+ * shown as text, a normal user who can change nothing, a temporary user whose
+ * hours run out, and screenshots of
  * every page in both languages (test-artifacts/screenshots/).
  */
 import { test } from 'uvu';
@@ -381,6 +382,56 @@ test('a normal user sees every page and can change nothing; each sees the other 
     await second.goto(`${base}/status`);
     await second.waitForSelector('#status-table');
     assert.not.ok(await second.isEnabled('#status-table tr[data-ref=analog-0-0] button:has-text("开启")'));
+  } finally {
+    await other.close();
+  }
+});
+
+test('a temporary user works for its hours, then is signed out and cannot sign in again', async () => {
+  // Runs last among the pages: its hour passes with the line card powered off (multi-user is on from the test before).
+  await page.goto(`${base}/accounts`);
+  await page.waitForSelector('input[name=new-username]');
+  await page.fill('input[name=new-username]', 'installer');
+  await page.fill('input[name=new-password]', PASSWORD);
+  await page.selectOption('select[name=new-role]', 'temporary');
+  await page.fill('input[name=new-hours]', '1');
+  await page.click('form:has(input[name=new-username]) button[type=submit]');
+  await page.waitForSelector('#accounts-table td:text-is("installer")');
+
+  const other = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-')), {
+    executablePath: '/usr/bin/chromium',
+    headless: true,
+    viewport: { width: 1366, height: 768 },
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  try {
+    const temp = other.pages()[0] ?? (await other.newPage());
+    const login = async () => {
+      await temp.fill('input[name=username]', 'installer');
+      await temp.fill('input[name=password]', PASSWORD);
+      await temp.click('form.login button[type=submit]');
+    };
+    await temp.goto(`${base}/`);
+    await login();
+    await temp.waitForSelector('.tiles .tile');
+    assert.match((await temp.textContent('header.top .userbox')) ?? '', /临时用户/);
+    // A temporary user configures like a super user while its hours last.
+    await temp.goto(`${base}/settings/recording`);
+    await temp.waitForSelector('input[name=maxFileS]');
+    assert.ok(await temp.isEnabled('input[name=maxFileS]'));
+
+    // The hour passes (the card is powered off, so that an hour of line audio is not generated).
+    box.card.stop();
+    box.clock.advance(61 * 60_000);
+    await box.run(100);
+
+    // Its next step lands on the login page, and signing in again is refused with the reason.
+    await temp.goto(`${base}/records/today`);
+    await temp.waitForSelector('form.login');
+    await login();
+    await temp.waitForSelector('form.login .error, form.login [role=alert]');
+    assert.match((await temp.textContent('form.login')) ?? '', /账号已过期/);
+    await temp.screenshot({ path: path.join(SHOTS, 'temporary-expired-zh.png') });
   } finally {
     await other.close();
   }
