@@ -5,10 +5,13 @@
  * of firmware/sim/sim-daemon.ts). Multi-user operation is switched on and 20
  * accounts are signed in (bearer sessions).
  *
- * 1. API: a load generator in its own process runs 20 sessions, each looping
- *    over a today search (page size 16, with its total), the channel list
- *    and the status, for BENCH_WEB_SECONDS (default 30). Latency p50/p95/p99
- *    per endpoint, requests/s, the daemon's CPU and RSS over the window.
+ * 1. API: a load generator in its own process runs 20 sessions over a today
+ *    search (page size 16, with its total), the channel list and the status,
+ *    for BENCH_WEB_SECONDS (default 30) twice: first at a browser's pace (each
+ *    session one request at random every BENCH_WEB_PACE_MS on average, default
+ *    1000, Poisson arrivals), then back to back with no pause (saturation).
+ *    Latency p50/p95/p99 per endpoint, requests/s, the daemon's CPU and RSS
+ *    over each window.
  * 2. WebSocket: the daemon's CPU over a window with no monitors, then 20
  *    monitors on /api/v1/ws (in their own process) receiving the live events
  *    (all but the level meter, as the web UI): events/s per client, delivery
@@ -16,7 +19,7 @@
  *    machine), events a client missed that another client received, and the
  *    daemon's CPU with the monitors.
  *
- *   node --import tsx bench/web-api-load.bench.ts     (BENCH_WEB_SECONDS, BENCH_WEB_WARMUP, BENCH_WEB_PROFILE=1)
+ *   node --import tsx bench/web-api-load.bench.ts     (BENCH_WEB_SECONDS, BENCH_WEB_WARMUP, BENCH_WEB_PACE_MS, BENCH_WEB_PROFILE=1)
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
@@ -30,6 +33,8 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SESSIONS = 20;
 const SECONDS = Math.max(5, Number(process.env.BENCH_WEB_SECONDS ?? 30) || 30);
 const WARMUP = Math.max(0, Number(process.env.BENCH_WEB_WARMUP ?? 10) || 0);
+/** Mean time between one session's requests in the paced window (a person at the web UI is far slower). */
+const PACE_MS = Math.max(50, Number(process.env.BENCH_WEB_PACE_MS ?? 1000) || 1000);
 const ENDPOINTS = {
   records: '/api/v1/records?store=today&limit=16&page=1',
   channels: '/api/v1/channels',
@@ -52,16 +57,23 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 // ------------------------------------------------------------------ children: load generator and monitors
 
-/** 20 sessions looping over the three endpoints; prints one JSON line of latencies. */
-async function loadGenerator(origin: string, tokens: string[], seconds: number): Promise<void> {
+/**
+ * 20 sessions over the three endpoints; prints one JSON line of latencies.
+ * `paceMs` 0: each session loops back to back (saturation). Otherwise each
+ * session waits an exponentially distributed time with this mean before each
+ * request (Poisson arrivals) and asks for one endpoint at random.
+ */
+async function loadGenerator(origin: string, tokens: string[], seconds: number, paceMs = 0): Promise<void> {
   const lat: Record<Endpoint, number[]> = { records: [], channels: [], status: [] };
   const bytes: Record<Endpoint, number> = { records: 0, channels: 0, status: 0 };
   let errors = 0;
   const end = performance.now() + seconds * 1000;
   const session = async (token: string) => {
     const client = bearerClient(origin, token);
+    const all = Object.keys(ENDPOINTS) as Endpoint[];
     while (performance.now() < end) {
-      for (const ep of Object.keys(ENDPOINTS) as Endpoint[]) {
+      if (paceMs > 0) await sleep(-Math.log(1 - Math.random()) * paceMs);
+      for (const ep of paceMs > 0 ? [all[Math.floor(Math.random() * all.length)]!] : all) {
         const t0 = performance.now();
         const res = await client.fetch(ENDPOINTS[ep]);
         bytes[ep] += (await res.arrayBuffer()).byteLength;
@@ -157,9 +169,9 @@ function stopGroup(child: ChildProcess): Promise<void> {
 }
 
 /** Runs this file in another process in `mode`; resolves with its JSON result line. */
-function child(mode: string, origin: string, tokens: string[], seconds: number, onLine?: (l: string) => void): Promise<any> {
+function child(mode: string, origin: string, tokens: string[], seconds: number, onLine?: (l: string) => void, extra: string[] = []): Promise<any> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), mode, origin, String(seconds)], {
+    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), mode, origin, String(seconds), ...extra], {
       cwd: ROOT, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_OPTIONS: '' },
     });
     p.stdin!.end(tokens.join('\n'));
@@ -225,21 +237,23 @@ async function main(): Promise<void> {
     const idle = await measure(pid, () => sleep(SECONDS * 1000));
     line('web_daemon_cpu_idle', idle.cpu, '%core');
 
-    // 1. API load.
-    const api = await measure(pid, () => child('--load', origin, tokens, SECONDS));
-    let total = 0;
-    for (const ep of Object.keys(ENDPOINTS) as Endpoint[]) {
-      const l = (api.result.lat[ep] as number[]).sort((a, b) => a - b);
-      total += l.length;
-      line(`web_api_${ep}_p50`, quantile(l, 0.5), 'ms');
-      line(`web_api_${ep}_p95`, quantile(l, 0.95), 'ms');
-      line(`web_api_${ep}_p99`, quantile(l, 0.99), 'ms');
-      line(`web_api_${ep}_body`, api.result.bytes[ep] / Math.max(1, l.length) / 1024, 'KiB');
+    // 1. API load: the 20 sessions at a browser's pace, then back to back (saturation).
+    for (const [prefix, pace] of [['web_api_paced', PACE_MS], ['web_api', 0]] as const) {
+      const api = await measure(pid, () => child('--load', origin, tokens, SECONDS, undefined, [String(pace)]));
+      let total = 0;
+      for (const ep of Object.keys(ENDPOINTS) as Endpoint[]) {
+        const l = (api.result.lat[ep] as number[]).sort((a, b) => a - b);
+        total += l.length;
+        line(`${prefix}_${ep}_p50`, quantile(l, 0.5), 'ms');
+        line(`${prefix}_${ep}_p95`, quantile(l, 0.95), 'ms');
+        line(`${prefix}_${ep}_p99`, quantile(l, 0.99), 'ms');
+        if (pace === 0) line(`${prefix}_${ep}_body`, api.result.bytes[ep] / Math.max(1, l.length) / 1024, 'KiB');
+      }
+      line(`${prefix}_requests_per_second`, total / api.result.elapsed, 'req/s');
+      printf(`${prefix}_errors`, api.result.errors, 'count');
+      line(`${prefix}_daemon_cpu`, api.cpu, '%core');
+      line(`${prefix}_daemon_rss`, api.rss, 'MiB');
     }
-    line('web_api_requests_per_second', total / api.result.elapsed, 'req/s');
-    printf('web_api_errors', api.result.errors, 'count');
-    line('web_api_daemon_cpu', api.cpu, '%core');
-    line('web_api_daemon_rss', api.rss, 'MiB');
 
     // 2. WebSocket fan-out.
     const ws = await measure(pid, () => child('--monitors', origin, tokens, SECONDS));
@@ -273,10 +287,11 @@ async function measure<T>(pid: number, run: () => Promise<T>): Promise<{ cpu: nu
   return { cpu, rss: rssMiB(pid), result };
 }
 
-const [mode, origin, seconds] = process.argv.slice(2);
+const [mode, origin, seconds, pace] = process.argv.slice(2);
 if (mode === '--load' || mode === '--monitors') {
   const tokens = fs.readFileSync(0, 'utf8').split('\n').filter(Boolean);
-  await (mode === '--load' ? loadGenerator : monitors)(origin, tokens, Number(seconds));
+  if (mode === '--load') await loadGenerator(origin, tokens, Number(seconds), Number(pace ?? 0));
+  else await monitors(origin, tokens, Number(seconds));
   process.exit(0);
 } else {
   await main().catch((e: unknown) => {
