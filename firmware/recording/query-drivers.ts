@@ -109,16 +109,17 @@ export async function candidateDrivers(db: IndexDb, q: RecordQuery, exactNumber:
 
 /** Estimated keys of a driver in [from, to] (LevelDB's table size estimates; memtable writes count as nothing). */
 export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: number): Promise<number> {
-  let bytes = 0;
+  const sizes: Promise<number>[] = [];
   for (const g of d.groups) {
     const lo = Math.max(from, g.from);
     const hi = Math.min(to, g.to);
     if (lo > hi) continue;
     for (const h of g.heads) {
       const r = timeRange(h, lo, hi);
-      bytes += await db.approximateSize(r.gte, r.lt);
+      sizes.push(db.approximateSize(r.gte, r.lt));
     }
   }
+  const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
   return bytes / d.keyBytes;
 }
 

@@ -69,8 +69,10 @@ export async function pickDriver(db: IndexDb, plan: Plan, drivers: Driver[], lo:
   if (drivers.length === 1) return drivers[0]!;
   let best = drivers[0]!;
   let bestCost = Infinity;
-  for (const d of drivers) {
-    const keys = await estimateKeys(db, d, lo, hi);
+  // The estimates are independent LevelDB calls: asked together, not one after another.
+  const estimates = await Promise.all(drivers.map((d) => estimateKeys(db, d, lo, hi)));
+  for (const [i, d] of drivers.entries()) {
+    const keys = estimates[i]!;
     const cost = keys * (d.primary ? 1 : KEY_COST + (residualOf(plan, d).value ? FETCH_COST : 0));
     if (cost < bestCost || (cost === bestCost && PRIORITY.indexOf(d.name) < PRIORITY.indexOf(best.name))) {
       best = d;

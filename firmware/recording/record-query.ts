@@ -54,9 +54,9 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
     const r = await byNumberPrefix(db, plan, plan.pattern.text);
     if (r) return r;
   }
-  const first = await edgeTime(db, plan, false);
+  const [first, newest] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
   if (first === null) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
-  const last = (await edgeTime(db, plan, true))!;
+  const last = newest ?? first;
   // Nothing lies outside [first, last]: widen the bounds to whole days there.
   const lo = Math.max(plan.from, dayStart(localDay(first)));
   const hi = Math.min(plan.to, dayStart(localDay(last) + 1) - 1);
