@@ -20,6 +20,9 @@ export interface LineCardTransport {
   open(): Promise<ByteLink>;
 }
 
+/** A serial line other than the line card's: the RS232 maintenance console (a pseudo-terminal off the box). */
+export type SerialLine = LineCardTransport;
+
 export type GpioLineName = 'pwr' | 'run' | 'link' | 'half' | 'full' | 'buzzer';
 
 export interface GpioBank {
@@ -95,4 +98,6 @@ export interface Host {
   shell: Shell;
   sensors: Sensors;
   paths: HostPaths;
+  /** The maintenance console's line, when the board has one. */
+  console?: SerialLine;
 }

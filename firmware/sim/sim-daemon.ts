@@ -10,6 +10,7 @@ import { createLinecardTransport } from '../host/linux/linux-host.ts';
 import { systemClock } from '../host/linux/clock.ts';
 import { LinuxDisk } from '../host/linux/disk.ts';
 import { LinuxShell } from '../host/linux/shell.ts';
+import { createConsoleLine } from '../host/linux/console-line.ts';
 import { parseDaemonArgs } from '../cli-args.ts';
 import { createLogger } from '../log.ts';
 import { runUntilSignalled } from '../run-daemon.ts';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       log: path.resolve(args.logDir ?? 'var/log'),
       root: path.resolve(args.rootDir ?? 'var/root'),
     },
+    console: createConsoleLine(board.console),
   };
   const log = createLogger(host.paths.log);
   await runUntilSignalled({ host, board, log, port: args.port }, log);

@@ -13,6 +13,7 @@ import { SpiTransport } from './spi-transport.ts';
 import { SysfsGpio } from './sysfs-gpio.ts';
 import { TcpTransport } from './tcp-transport.ts';
 import { UartTransport } from './uart-transport.ts';
+import { createConsoleLine } from './console-line.ts';
 
 export interface LinuxHostOptions {
   /** Recordings and index; defaults to the board's storage mount. */
@@ -68,5 +69,6 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
       log: path.resolve(options.logDir ?? DEFAULT_LOG_DIR),
       root: path.resolve(options.rootDir ?? '/'),
     },
+    console: createConsoleLine(board.console),
   };
 }

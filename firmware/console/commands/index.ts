@@ -1,0 +1,13 @@
+/** The console's commands, in the order `help` lists them. */
+import type { ConsoleCommand } from '../console-command.ts';
+import { alarms } from './alarms.ts';
+import { archive } from './archive.ts';
+import { channels } from './channels.ts';
+import { disk } from './disk.ts';
+import { help } from './help.ts';
+import { log } from './log.ts';
+import { exit, logout } from './logout.ts';
+import { passwd } from './passwd.ts';
+import { status } from './status.ts';
+
+export const CONSOLE_COMMANDS: readonly ConsoleCommand[] = [status, channels, alarms, disk, log, archive, passwd, help, logout, exit];
