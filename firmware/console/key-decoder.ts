@@ -31,7 +31,7 @@ export type Key =
   | { kind: 'redraw' };
 
 const ESC = 0x1b;
-/** Longest CSI sequence kept (parameters and intermediates); real keys use a few bytes. */
+/** Longest CSI parameter run kept; real keys use a few bytes, a longer run is dropped up to its final byte. */
 const MAX_SEQUENCE = 16;
 
 const CONTROL_KEYS: Record<number, Key> = {
@@ -64,7 +64,7 @@ const TILDE_KEYS: Record<string, Key> = {
   '3': { kind: 'delete' },
 };
 
-type State = { kind: 'ground' } | { kind: 'escape' } | { kind: 'csi'; body: string } | { kind: 'ss3' };
+type State = { kind: 'ground' } | { kind: 'escape' } | { kind: 'csi'; body: string; overlong?: boolean } | { kind: 'ss3' };
 
 export class KeyDecoder {
   private readonly utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -109,18 +109,18 @@ export class KeyDecoder {
     }
   }
 
-  private csi(s: { body: string }, ch: string, code: number, keys: Key[]): void {
+  private csi(s: { body: string; overlong?: boolean }, ch: string, code: number, keys: Key[]): void {
     if (code >= 0x20 && code <= 0x3f) {
-      s.body += ch;
-      if (s.body.length > MAX_SEQUENCE) {
-        this.dropped += s.body.length + 2;
-        this.state = { kind: 'ground' };
-      }
+      // An over-long run is no key: its bytes are counted and not kept, up to its final byte.
+      if (s.body.length >= MAX_SEQUENCE) s.overlong = true;
+      if (s.overlong) this.dropped += 1;
+      else s.body += ch;
       return;
     }
     if (code >= 0x40 && code <= 0x7e) {
       this.state = { kind: 'ground' };
-      const key = ch === '~' ? TILDE_KEYS[s.body] : /^(1(;\d+)?)?$/.test(s.body) ? FINAL_KEYS[ch] : undefined;
+      const known = !s.overlong;
+      const key = !known ? undefined : ch === '~' ? TILDE_KEYS[s.body] : /^(1(;\d+)?)?$/.test(s.body) ? FINAL_KEYS[ch] : undefined;
       if (key) keys.push(key);
       else this.dropped += s.body.length + 3;
       return;
