@@ -103,7 +103,7 @@ export function nextSession(state: SessionState, event: SessionEvent): Transitio
         case 'eof':
           return signOut('signed out', 'Signed out.');
         case 'idle':
-          return signOut('idle', `Signed out after ${event.minutes} minutes without input.`);
+          return signOut('idle', `Signed out after ${minutes(event.minutes)} without input.`);
         case 'ended':
           return signOut('ended', 'The session has ended; sign in again.', false);
         default:
@@ -117,7 +117,7 @@ export function nextSession(state: SessionState, event: SessionEvent): Transitio
           return { state, effects: [{ kind: 'cancel' }] };
         case 'command-done':
           if (event.then === 'ended') return signOut('ended', 'The session has ended; sign in again.', false);
-          if (state.idleMinutes !== undefined) return signOut('idle', `Signed out after ${state.idleMinutes} minutes without input.`);
+          if (state.idleMinutes !== undefined) return signOut('idle', `Signed out after ${minutes(state.idleMinutes)} without input.`);
           return event.then === 'logout' ? signOut('signed out', 'Signed out.') : toShell(state.username);
         case 'idle':
           return { state: { ...state, idleMinutes: event.minutes }, effects: [{ kind: 'cancel' }] };
@@ -133,3 +133,5 @@ function signOut(reason: string, message: string, logout = true): Transition {
   const effects: SessionEffect[] = logout ? [{ kind: 'logout', reason }] : [];
   return toLogin([...effects, { kind: 'write', text: `${message}\n\n` }]);
 }
+
+const minutes = (n: number) => `${n} minute${n === 1 ? '' : 's'}`;

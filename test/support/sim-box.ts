@@ -25,6 +25,8 @@ import { simSensors } from '../../firmware/sim/sim-sensors.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
+import { createConsoleLine } from '../../firmware/host/linux/console-line.ts';
+import { openConsole } from '../../firmware/run-daemon.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
@@ -56,6 +58,8 @@ export async function startSimBox(options: {
   settings?: object;
   /** Serve the web UI and its live WebSocket too. */
   web?: boolean;
+  /** Run the maintenance console on this serial device (one end of a pseudo-terminal pair). */
+  consoleDevice?: string;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
@@ -75,6 +79,7 @@ export async function startSimBox(options: {
     shell: new LinuxShell(),
     sensors: simSensors(() => clock.now()),
     paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root: path.join(dataDir, '..', `${path.basename(dataDir)}-root`) },
+    console: options.consoleDevice ? createConsoleLine({ device: options.consoleDevice, baudRate: 115200 }) : undefined,
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
@@ -82,6 +87,7 @@ export async function startSimBox(options: {
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
   const http = await listenHttp(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
+  const consoleServer = await openConsole({ host, board, log, port: http.port }, daemon.services, http.port, log);
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const box: SimBox = {
     daemon,
@@ -105,6 +111,7 @@ export async function startSimBox(options: {
     },
     async stop() {
       card.stop();
+      await consoleServer?.stop();
       await http.close();
       await daemon.stop();
     },
