@@ -122,6 +122,15 @@ session('Tab completes a command name', async ({ term }) => {
   await term.waitFor(/admin> $/, from);
 });
 
+session('Ctrl-C declines a question: passwd stops and the password stays', async ({ term }) => {
+  await say(term, 'passwd', 'Current password: ');
+  const from = term.received().length;
+  await term.type(`half-typed${KEY.ctrlC}`);
+  const out = await term.waitFor(/admin> $/, from);
+  assert.match(out, /\^C\r\n/);
+  assert.not.match(out, /Password changed/);
+});
+
 session('logout returns to the login prompt; a wrong password is refused', async ({ term }) => {
   const out = await say(term, 'logout', /login: $/);
   assert.match(out, /Signed out\./);
