@@ -14,7 +14,7 @@ import { UsageError } from './console-command.ts';
 import { CommandRegistry } from './command-registry.ts';
 import { parseCommandLine } from './command-line.ts';
 import { errorText, signInRefusal } from './console-errors.ts';
-import { KeyDecoder } from './key-decoder.ts';
+import { KeyDecoder, type Key } from './key-decoder.ts';
 import { LineEditor, type EditorAction } from './line-editor.ts';
 import { nextSession, type SessionEffect, type SessionEvent, type SessionState } from './session-machine.ts';
 
@@ -35,6 +35,9 @@ export interface ConsoleSessionDeps {
   banner?: () => string;
 }
 
+/** Keys kept while the console cannot take them (a command works, a password is checked). */
+const TYPE_AHEAD = 256;
+
 interface Question {
   resolve(answer: string | null): void;
 }
@@ -52,6 +55,8 @@ export class ConsoleSession {
   private abort: AbortController | null = null;
   private idleTimer: { cancel(): void } | null = null;
   private closed = false;
+  private typedAhead: Key[] = [];
+  private replaying = false;
 
   constructor(
     private readonly write: (text: string) => void,
@@ -68,17 +73,39 @@ export class ConsoleSession {
   }
 
   receive(chunk: Uint8Array): void {
-    for (const key of this.keys.push(chunk)) {
-      if (this.closed) return;
-      if (this.state.kind === 'checking') continue; // the password is being checked
-      if (this.state.kind === 'busy' && !this.question) {
-        if (key.kind === 'interrupt') this.fire({ kind: 'interrupt' });
-        continue;
-      }
-      this.armIdle();
-      const { output, action } = this.editor.handle(key);
-      if (output) this.write(output);
-      if (action) this.onAction(action);
+    for (const key of this.keys.push(chunk)) this.onKey(key);
+    this.replayTypedAhead();
+  }
+
+  private onKey(key: Key): void {
+    if (this.closed) return;
+    if (!this.editing()) {
+      // Keys typed while the password is checked or a command works wait for the next prompt,
+      // as a terminal's line would keep them; Ctrl-C stops the command and drops them.
+      if (key.kind === 'interrupt' && this.state.kind === 'busy') {
+        this.typedAhead = [];
+        this.fire({ kind: 'interrupt' });
+      } else if (this.typedAhead.length < TYPE_AHEAD) this.typedAhead.push(key);
+      return;
+    }
+    this.armIdle();
+    const { output, action } = this.editor.handle(key);
+    if (output) this.write(output);
+    if (action) this.onAction(action);
+  }
+
+  /** The editor has a line open: a prompt or a command's question. */
+  private editing(): boolean {
+    return this.state.kind !== 'checking' && (this.state.kind !== 'busy' || this.question !== null);
+  }
+
+  private replayTypedAhead(): void {
+    if (this.replaying) return;
+    this.replaying = true;
+    try {
+      while (this.typedAhead.length && this.editing() && !this.closed) this.onKey(this.typedAhead.shift()!);
+    } finally {
+      this.replaying = false;
     }
   }
 
@@ -100,6 +127,7 @@ export class ConsoleSession {
     const { state, effects } = nextSession(this.state, event);
     this.state = state;
     for (const e of effects) this.perform(e);
+    this.replayTypedAhead();
   }
 
   private perform(e: SessionEffect): void {
@@ -209,6 +237,7 @@ export class ConsoleSession {
         if (signal.aborted || this.closed) return resolve(null);
         this.question = { resolve };
         this.write(this.editor.start(question, options.hidden ? 'hidden' : 'visible', false));
+        this.replayTypedAhead();
       });
     return {
       services: this.deps.services,

@@ -53,6 +53,8 @@ async function signIn(term: Terminal, username: string, password: string, expect
 }
 
 session('Enter at the login prompt shows the banner with the current and the factory IP address', async ({ term }) => {
+  // The banner written when the console opened comes first (the pseudo-terminal kept it); let it arrive.
+  await term.waitFor(/login: $/, 0, 5000).catch(() => undefined);
   const out = await say(term, '', /login: $/);
   assert.match(out, /version \S+/);
   assert.match(out, /IP address: /);
@@ -112,6 +114,13 @@ session('the up arrow recalls an earlier command to run it again', async ({ term
   await term.type(KEY.enter);
   const out = await term.waitFor(/admin> $/, from);
   assert.match(out, /analog-0-0/);
+});
+
+session('a command typed while the one before works is kept and runs next', async ({ term }) => {
+  const from = term.received().length;
+  await term.type(`status${KEY.enter}disk${KEY.enter}`, 1);
+  const out = await term.waitFor(/Encryption at rest:[^]*admin> $/, from);
+  assert.match(out, /Model:[^]*admin> disk\r\n[^]*Encryption at rest:/);
 });
 
 session('Tab completes a command name', async ({ term }) => {
