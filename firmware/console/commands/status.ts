@@ -26,7 +26,7 @@ export const status: ConsoleCommand = {
         ['Uptime', duration(info.uptimeS)],
         ['Line card', s.linecard.up ? `up, ${info.linecard.model ?? '?'} firmware ${info.linecard.firmware ?? '?'}` : 'DOWN'],
         ['Recording now', String(ctx.services.channels.list().filter((c) => c.recording).length)],
-        ['Recorder', Object.entries(s.recorder).map(([k, v]) => `${k} ${String(v)}`).join(', ')],
+        ['Recordings since start', Object.entries(s.recorder).map(([k, v]) => `${words(k)} ${String(v)}`).join(', ')],
         ['Disk', disk],
         ['Alarms', s.alarms.length ? s.alarms.map((a) => `${a.severity}: ${a.message}`).join('; ') : 'none'],
         ['LEDs', leds],
@@ -36,3 +36,6 @@ export const status: ConsoleCommand = {
     );
   },
 };
+
+/** `notRecorded` → `not recorded`. */
+const words = (camel: string) => camel.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
