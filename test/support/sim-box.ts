@@ -22,6 +22,7 @@ import { memoryTransport } from '../../firmware/sim/memory-link.ts';
 import { SimulatedLineCard, type CardFaults } from '../../firmware/sim/linecard-card.ts';
 import { SimGpio } from '../../firmware/sim/sim-gpio.ts';
 import { simSensors } from '../../firmware/sim/sim-sensors.ts';
+import { simSystem, type SimSystem } from '../../firmware/sim/sim-system.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
@@ -37,6 +38,9 @@ export interface SimBox {
   card: SimulatedLineCard;
   gpio: SimGpio;
   dataDir: string;
+  /** Network, time, watchdog, SSH/FTP and CPU of the simulated box (files under `root`). */
+  system: SimSystem;
+  root: string;
   /** Advances virtual time, yielding to I/O every step. */
   run(ms: number): Promise<void>;
   /** GET as the box's administrator (test/support/api-client.ts). */
@@ -67,14 +71,17 @@ export async function startSimBox(options: {
   fs.mkdirSync(configDir, { recursive: true });
   if (options.config) fs.writeFileSync(path.join(configDir, 'recorder.json'), JSON.stringify(options.config));
   if (options.settings) fs.writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(options.settings));
+  const root = path.join(dataDir, '..', `${path.basename(dataDir)}-root`);
+  const system = simSystem(root, clock, (ms) => clock.stepTo(ms));
   const host: Host = {
+    ...system,
     linecard: transport,
     gpio,
     clock,
     disk: new LinuxDisk(),
     shell: new LinuxShell(),
     sensors: simSensors(() => clock.now()),
-    paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root: path.join(dataDir, '..', `${path.basename(dataDir)}-root`) },
+    paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root },
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
@@ -91,6 +98,8 @@ export async function startSimBox(options: {
     card,
     gpio,
     dataDir,
+    system,
+    root,
     async run(ms: number) {
       for (let t = 0; t < ms; t += 10) {
         clock.advance(10);
