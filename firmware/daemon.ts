@@ -252,7 +252,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const network = new NetworkService({ store: systemConfig, network: host.network, audit: auditor, clock, configDir: host.paths.config, alarms });
   const time = new TimeService({
     store: systemConfig, time: host.time, audit: auditor, now,
-    onClockStep: (stepMs) => log.info({ stepMs }, 'clock set by hand'),
+    onClockStep: (stepMs) => {
+      log.info({ stepMs }, 'clock set by hand');
+      auth.clockStepped(stepMs);
+      for (const ch of channels) ch.shiftTime(stepMs);
+    },
   });
   const system = new SystemService({
     store: systemConfig, daemons: host.daemons, cpu: host.cpu, feeder, audit: auditor, clock, alarms, log: log.child({ part: 'system' }), startPort: opts.webPort,

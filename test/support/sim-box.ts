@@ -64,7 +64,7 @@ export async function startSimBox(options: {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
   const gpio = new SimGpio(() => clock.now());
-  const card = new SimulatedLineCard({ clock, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
+  const card = new SimulatedLineCard({ clock: clock.steady, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
   const transport = memoryTransport({ onOpen: (cardSide) => card.attach(cardSide) });
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'simbox-'));
   const configDir = path.join(dataDir, '..', `${path.basename(dataDir)}-config`);
