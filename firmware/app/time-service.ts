@@ -8,7 +8,7 @@ import type { NtpStatus, TimeControl } from '../host/host.ts';
 import { RecorderError } from '../errors.ts';
 import { describeZodError } from '../schema-error.ts';
 import type { SystemConfigStore } from '../settings/system-config.ts';
-import { posixZone, renderChronyConf, timeProblems, timeSettingsSchema, zoneOffsetMinutes, type TimeSettings } from '../system/time-settings.ts';
+import { posixZone, processZone, renderChronyConf, timeProblems, timeSettingsSchema, zoneOffsetMinutes, type TimeSettings } from '../system/time-settings.ts';
 import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
 import { revisionOf } from './settings-service.ts';
@@ -45,7 +45,7 @@ export class TimeService {
   /** At start-up: the zone and NTP as saved (the box's files may predate them). */
   async start(): Promise<void> {
     const s = this.deps.store.config.time;
-    await this.deps.time.setZone(posixZone(s.zone));
+    await this.deps.time.setZone(posixZone(s.zone), processZone(s.zone));
     await this.deps.time.applyNtp(s.ntp ? renderChronyConf(s) : null);
   }
 
@@ -91,8 +91,8 @@ export class TimeService {
           const undo: Array<() => Promise<void>> = [];
           try {
             if (next.zone !== prev.zone) {
-              await time.setZone(posixZone(next.zone));
-              undo.push(() => time.setZone(posixZone(prev.zone)));
+              await time.setZone(posixZone(next.zone), processZone(next.zone));
+              undo.push(() => time.setZone(posixZone(prev.zone), processZone(prev.zone)));
             }
             if (JSON.stringify({ ...next, zone: '' }) !== JSON.stringify({ ...prev, zone: '' })) {
               await time.applyNtp(next.ntp ? renderChronyConf(next) : null);

@@ -114,8 +114,8 @@ export interface TimeControl {
   ntpStatus(): Promise<NtpStatus | null>;
   /** Steps the system clock to `ms` (epoch) and writes it to the RTC. */
   setClock(ms: number): Promise<void>;
-  /** Sets the zone for the box's programs (`etc/TZ`, POSIX form) and this process. */
-  setZone(posixTz: string): Promise<void>;
+  /** Sets the zone for the box's programs (`etc/TZ`, POSIX form) and this process (`processTz`, a form ICU reads too). */
+  setZone(posixTz: string, processTz: string): Promise<void>;
 }
 
 /** The hardware watchdog (`/dev/watchdog` under the system root). */

@@ -81,7 +81,7 @@ export class SimTime implements TimeControl {
     this.step(ms);
   }
 
-  async setZone(posixTz: string): Promise<void> {
+  async setZone(posixTz: string, _processTz: string): Promise<void> {
     fs.mkdirSync(path.join(this.root, 'etc'), { recursive: true });
     await writeFileAtomic(path.join(this.root, 'etc/TZ'), `${posixTz}\n`);
     this.zone = posixTz;

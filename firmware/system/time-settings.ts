@@ -73,6 +73,13 @@ export function posixZone(zone: string): string {
   return `<${sign}${hh}${mm}>${minutes >= 0 ? '-' : '+'}${hh}:${mm}`;
 }
 
+/** The zone for this process: `Etc/GMT-8` for whole hours (read by the C library and ICU alike), the POSIX form otherwise. */
+export function processZone(zone: string): string {
+  const minutes = zoneOffsetMinutes(zone) ?? 0;
+  if (minutes % 60 !== 0) return posixZone(zone);
+  return minutes === 0 ? 'Etc/GMT' : `Etc/GMT${minutes > 0 ? '-' : '+'}${Math.abs(minutes) / 60}`;
+}
+
 /** The poll interval as chrony takes it: log2 seconds, nearest to the sync period (16 s … 36 h). */
 export function pollExponent(periodS: number): number {
   return Math.min(17, Math.max(4, Math.round(Math.log2(periodS))));

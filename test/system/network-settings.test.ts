@@ -2,7 +2,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { FACTORY_NETWORK, networkProblems, renderInterfaces, renderResolv, type NetworkSettings } from '../../firmware/system/network-settings.ts';
-import { posixZone, renderChronyConf, FACTORY_TIME, pollExponent, timeProblems, zoneOffsetMinutes } from '../../firmware/system/time-settings.ts';
+import { posixZone, processZone, renderChronyConf, FACTORY_TIME, pollExponent, timeProblems, zoneOffsetMinutes } from '../../firmware/system/time-settings.ts';
 
 const base = (): NetworkSettings => structuredClone(FACTORY_NETWORK) as NetworkSettings;
 const problemsOf = (change: (s: NetworkSettings) => void) => {
@@ -75,6 +75,9 @@ test('time zones as the manual writes them, and their POSIX form', () => {
   assert.is(zoneOffsetMinutes('GMT-13:00'), null);
   assert.is(posixZone('GMT+08:00'), '<+0800>-08:00');
   assert.is(posixZone('GMT-03:30'), '<-0330>+03:30');
+  assert.is(processZone('GMT+08:00'), 'Etc/GMT-8');
+  assert.is(processZone('GMT-05:00'), 'Etc/GMT+5');
+  assert.is(processZone('GMT+05:30'), '<+0530>-05:30');
   assert.match(timeProblems({ ...FACTORY_TIME, primaryServer: '' }).join(), /primaryServer.*required/);
   assert.match(timeProblems({ ...FACTORY_TIME, backupServer: FACTORY_TIME.primaryServer }).join(), /same as the primary/);
 });

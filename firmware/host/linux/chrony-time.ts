@@ -14,6 +14,8 @@ export class ChronyTime implements TimeControl {
   constructor(
     private readonly root: string,
     private readonly shell: Shell,
+    /** Options before each chronyc command (`-h SOCKET` for a chronyd of its own). */
+    private readonly chronycOptions: readonly string[] = [],
   ) {}
 
   private script(): string {
@@ -30,9 +32,9 @@ export class ChronyTime implements TimeControl {
   }
 
   async ntpStatus(): Promise<NtpStatus | null> {
-    const tracking = await this.shell.run('chronyc', ['-c', 'tracking'], { timeoutMs: 5000 });
+    const tracking = await this.shell.run('chronyc', [...this.chronycOptions, '-c', 'tracking'], { timeoutMs: 5000 });
     if (tracking.code !== 0) return null;
-    const sources = await this.shell.run('chronyc', ['-c', '-n', 'sources'], { timeoutMs: 5000 });
+    const sources = await this.shell.run('chronyc', [...this.chronycOptions, '-c', '-n', 'sources'], { timeoutMs: 5000 });
     return { ...parseChronycTracking(tracking.stdout), sources: sources.code === 0 ? parseChronycSources(sources.stdout) : [] };
   }
 
@@ -43,8 +45,8 @@ export class ChronyTime implements TimeControl {
     if (rtc.code !== 0) throw new Error(`hwclock: ${rtc.stderr.trim() || `exit ${rtc.code}`}`);
   }
 
-  async setZone(posixTz: string): Promise<void> {
+  async setZone(posixTz: string, processTz: string): Promise<void> {
     await writeFileAtomic(path.join(this.root, 'etc/TZ'), `${posixTz}\n`);
-    process.env.TZ = posixTz;
+    process.env.TZ = processTz;
   }
 }
