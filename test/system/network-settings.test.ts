@@ -1,5 +1,8 @@
 /** IP settings (IP设置) checked field by field, and the ifupdown files written from them. */
 import { test } from 'uvu';
+import fs from 'node:fs';
+import path from 'node:path';
+import { ROOT } from '../support/processes.ts';
 import * as assert from 'uvu/assert';
 import { FACTORY_NETWORK, networkProblems, renderInterfaces, renderResolv, type NetworkSettings } from '../../firmware/system/network-settings.ts';
 import { posixZone, processZone, renderChronyConf, FACTORY_TIME, pollExponent, timeProblems, zoneOffsetMinutes } from '../../firmware/system/time-settings.ts';
@@ -55,6 +58,13 @@ test('the interfaces file: the port, its gateway and the enabled further address
   assert.ok(dhcp.includes('iface eth0 inet dhcp\n'));
   assert.not.ok(dhcp.includes('gateway'));
   assert.is(renderResolv({ ...s, mode: 'dhcp' }), null, 'the DHCP client writes resolv.conf');
+});
+
+test('the image ships the factory settings as its interfaces file and chrony.conf', () => {
+  const shipped = fs.readFileSync(path.join(ROOT, 'buildroot-overlay/board/common/rootfs-overlay/etc/network/interfaces'), 'utf8');
+  assert.is(shipped, renderInterfaces(FACTORY_NETWORK));
+  const chrony = fs.readFileSync(path.join(ROOT, 'buildroot-overlay/board/common/rootfs-overlay/etc/chrony.conf'), 'utf8');
+  assert.is(chrony, renderChronyConf(FACTORY_TIME));
 });
 
 test('chrony.conf: both servers with their ports, polled near the sync period, stepping only at start-up', () => {
