@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { startDaemon, type DaemonOptions } from './daemon.ts';
 import { isRecorderError } from './errors.ts';
 import { createApp } from './api/app.ts';
-import { listenHttp, type HttpServer } from './api/http-server.ts';
+import { listenMovable, type MovableHttpServer } from './api/http-server.ts';
 import { attachLiveSockets } from './api/ws/live-socket.ts';
 import { WEB_ROOT } from './api/static/web-root.ts';
 
@@ -16,27 +16,14 @@ export interface RunOptions extends DaemonOptions {
 
 export async function runUntilSignalled(options: RunOptions, log: Logger): Promise<void> {
   let daemon;
-  let http: HttpServer | undefined;
+  let http: MovableHttpServer | undefined;
   try {
     daemon = await startDaemon({ ...options, webPort: options.port });
     const services = daemon.services;
     const app = createApp(services, { log, webRoot: WEB_ROOT });
-    const listen = (port: number) => listenHttp(app, port, options.listenHost, (server) => attachLiveSockets(server, services));
     // A web port saved in the system settings (系统设置) wins over the command line's.
-    http = await listen(services.system.savedWebPort ?? options.port);
-    services.system.attachWebListener({
-      get port() {
-        return http!.port;
-      },
-      async move(port: number) {
-        const next = await listen(port);
-        const old = http!;
-        http = next;
-        // The answer to the change goes out on the old listener before it closes.
-        setTimeout(() => void old.close(), 1000).unref();
-        log.info({ port }, 'web port changed');
-      },
-    });
+    http = await listenMovable(app, services.system.savedWebPort ?? options.port, options.listenHost, (server) => attachLiveSockets(server, services));
+    services.system.attachWebListener(http);
     log.info({ board: options.board.model, port: http.port, data: options.host.paths.data }, 'recorder running');
   } catch (e) {
     log.fatal({ err: isRecorderError(e) ? e.message : e }, 'recorder failed to start');

@@ -10,7 +10,7 @@ import pino from 'pino';
 import { startDaemon, type Daemon } from '../../firmware/daemon.ts';
 import type { Services } from '../../firmware/app/services.ts';
 import { createApp } from '../../firmware/api/app.ts';
-import { listenHttp } from '../../firmware/api/http-server.ts';
+import { listenMovable } from '../../firmware/api/http-server.ts';
 import { attachLiveSockets } from '../../firmware/api/ws/live-socket.ts';
 import { WEB_ROOT } from '../../firmware/api/static/web-root.ts';
 import { loadBoard } from '../../firmware/board/load-board.ts';
@@ -88,12 +88,15 @@ export async function startSimBox(options: {
   const daemon = await startDaemon({ host, board, log });
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
-  const http = await listenHttp(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
+  const http = await listenMovable(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
+  daemon.services.system.attachWebListener(http);
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const box: SimBox = {
     daemon,
     services: daemon.services,
-    port: http.port,
+    get port() {
+      return http.port;
+    },
     clock,
     card,
     gpio,

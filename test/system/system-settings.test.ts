@@ -7,6 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
+import net from 'node:net';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { signIn, type ApiClient } from '../support/api-client.ts';
 
@@ -104,5 +105,45 @@ test('CPU use above the threshold for 15 s raises an alarm; below it clears; 0 t
   const off = await admin.json('/api/v1/alarms');
   assert.not.ok((Array.isArray(off.body) ? off.body : off.body.items).some((a: { id: string }) => a.id === 'cpu-high'));
 });
+
+test('the web port moves the API to the new port; a port in use is refused and the old one kept', async () => {
+  const { settings } = await current();
+  const oldPort = box.port;
+  const blocker = net.createServer();
+  await new Promise<void>((r) => blocker.listen(0, '0.0.0.0', () => r()));
+  const busy = (blocker.address() as net.AddressInfo).port;
+  try {
+    const refused = await put({ ...settings, webPort: busy, ssh: !settings.ssh });
+    assert.is(refused.status, 500);
+    assert.is(refused.body.error.code, 'SYSTEM_APPLY_FAILED');
+    assert.match(refused.body.error.message, /EADDRINUSE/);
+    assert.is(box.port, oldPort);
+    assert.is(box.system.daemons.running.ssh, settings.ssh, 'SSH put back too');
+  } finally {
+    blocker.close();
+  }
+  const free = await freePort();
+  const moved = await put({ ...settings, webPort: free });
+  assert.is(moved.status, 200, JSON.stringify(moved.body));
+  assert.is(moved.body.webPort, free);
+  assert.is(box.port, free);
+  const health = await fetch(`http://127.0.0.1:${free}/api/v1/health`);
+  assert.is(health.status, 200);
+  await new Promise((r) => setTimeout(r, 1300));
+  await fetch(`http://127.0.0.1:${oldPort}/api/v1/health`).then(
+    () => assert.unreachable('the old port is closed'),
+    () => undefined,
+  );
+  admin = await signIn(`http://127.0.0.1:${free}`);
+  assert.is((await current()).settings.webPort, free);
+});
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', () => r()));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
 
 test.run();
