@@ -113,6 +113,7 @@ test('IP设置: a wrong address refused in the page, a change confirmed here', a
   await page.click('#net-settings button[type=submit]');
   await page.waitForSelector('[data-testid=net-pending]');
   assert.match((await page.textContent('[data-testid=net-pending]')) ?? '', /http:\/\/192\.168\.123\.88:\d+/);
+  await dismissToast();
   const interfaces = fs.readFileSync(path.join(box.root, 'etc/network/interfaces'), 'utf8');
   assert.ok(interfaces.includes('address 192.168.123.88') && interfaces.includes('auto eth0:1'), interfaces);
   await shot('ip-settings-pending-zh');
@@ -174,6 +175,7 @@ test('时间设置: NTP off and the date and time set by hand; the zone changed'
   assert.equal({ ntp: s.ntp, zone: s.zone }, { ntp: false, zone: 'GMT+07:00' });
   assert.ok(box.clock.now() > T0 + 10 * 86_400_000, 'the box clock moved on');
   await page.waitForSelector('[data-testid=box-time]:text("2026-12-01 08:30")');
+  await page.waitForSelector('[data-testid=clock]:text("2026-12-01 08:3")');
   await dismissToast();
   await shot('time-settings-zh');
 });

@@ -8,6 +8,7 @@ import { api, get, notify, showError } from '../../api.ts';
 import { t } from '../../i18n.ts';
 import { PresenceWarning, ReadOnlyNote, Row, Section, canEdit, checkNumber, usePresence } from '../../ui.tsx';
 import { FormFoot, OnOff } from '../trunk/common.tsx';
+import { boxZone, clockSkew } from '../../time.ts';
 import './netsys-labels.ts';
 
 const HOST = /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/;
@@ -96,6 +97,9 @@ export function TimeSettings() {
       const s = await api('PUT', '/system/time', { body, ifMatch: loaded.revision });
       setLoaded(s);
       setForm(toForm(s));
+      // The top bar's clock follows the box's new time and zone.
+      clockSkew.value = Date.parse(s.now) - Date.now();
+      if (s.utcOffsetMinutes % 60 === 0) boxZone.value = s.utcOffsetMinutes === 0 ? 'Etc/GMT' : `Etc/GMT${s.utcOffsetMinutes > 0 ? '-' : '+'}${Math.abs(s.utcOffsetMinutes) / 60}`;
       notify('ok', t('nsTimeSaved'));
     } catch (x) {
       showError(x);
