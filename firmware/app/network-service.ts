@@ -111,7 +111,7 @@ export class NetworkService {
     return this.inTurn(() =>
       this.deps.audit.run(
         principal,
-        { item: 'system', operation: 'set', parameter: 'network', detail: JSON.stringify(input).slice(0, 900) },
+        { item: 'system', operation: 'set', parameter: 'network', detail: (JSON.stringify(input) ?? '').slice(0, 900) },
         async () => {
           const next = this.check(input);
           if (this.pending) throw new RecorderError('NETWORK_PENDING');
@@ -126,8 +126,10 @@ export class NetworkService {
           }
           const token = randomBytes(18).toString('base64url');
           const deadline = this.deps.clock.now() + this.window;
-          const timer = this.deps.clock.setTimeout(() => void this.expire(), this.window);
-          this.pending = { settings: next, previousFiles, principal, token, deadline, timer };
+          const pending: Pending = { settings: next, previousFiles, principal, token, deadline, timer: { cancel: () => undefined } };
+          // The timer, not the wall clock, decides: a clock set by hand meanwhile changes nothing.
+          pending.timer = this.deps.clock.setTimeout(() => void this.expire(pending), this.window);
+          this.pending = pending;
           return { view: await this.view(), confirmToken: token, confirmWindowMs: this.window };
         },
         (r) => `applied; ${Math.round(r.confirmWindowMs / 1000)} s to confirm from ${r.view.settings.mode === 'dhcp' ? 'the DHCP address' : r.view.settings.address}`,
@@ -152,10 +154,9 @@ export class NetworkService {
     });
   }
 
-  private expire(): Promise<void> {
+  private expire(p: Pending): Promise<void> {
     return this.inTurn(async () => {
-      const p = this.pending;
-      if (!p || this.deps.clock.now() < p.deadline) return;
+      if (this.pending !== p) return;
       this.pending = null;
       await this.restore(p.previousFiles, `not confirmed within ${Math.round(this.window / 1000)} s; the previous configuration is restored`);
     });

@@ -104,7 +104,7 @@ export class SystemService {
 
   set(principal: Principal, input: unknown, ifRevision?: string): Promise<SystemView> {
     return this.inTurn(() =>
-      this.deps.audit.run(principal, { item: 'system', operation: 'set', parameter: 'system-settings', detail: JSON.stringify(input).slice(0, 900) }, async () => {
+      this.deps.audit.run(principal, { item: 'system', operation: 'set', parameter: 'system-settings', detail: (JSON.stringify(input) ?? '').slice(0, 900) }, async () => {
         const next = this.check(input);
         const prev = this.settings();
         if (ifRevision !== undefined && ifRevision !== revisionOf(prev)) throw new RecorderError('stale');

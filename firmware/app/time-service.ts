@@ -78,7 +78,7 @@ export class TimeService {
     return this.inTurn(() =>
       this.deps.audit.run(
         principal,
-        { item: 'system', operation: 'set', parameter: 'time', detail: JSON.stringify({ ...(input as object), dateTime: options.dateTime }).slice(0, 900) },
+        { item: 'system', operation: 'set', parameter: 'time', detail: (JSON.stringify({ ...(input as object), dateTime: options.dateTime }) ?? '').slice(0, 900) },
         async () => {
           const next = this.check(input);
           if (options.dateTime !== undefined) {

@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { signIn, type ApiClient } from '../support/api-client.ts';
 import { FACTORY_NETWORK, renderInterfaces } from '../../firmware/system/network-settings.ts';
+import { FACTORY_TIME } from '../../firmware/system/time-settings.ts';
 
 let box: SimBox;
 let admin: ApiClient;
@@ -125,6 +126,18 @@ test('a confirmation with the session keeps the change', async () => {
   assert.is(c.status, 200);
   assert.is(c.body.mode, 'dhcp');
   assert.is(c.body.pending, null);
+});
+
+test('the confirmation window is measured by the timer: a clock set back meanwhile still returns the change in time', async () => {
+  const before = interfaces();
+  const r = await admin.json('/api/v1/system/network', { method: 'PUT', body: changed('10.4.4.4') });
+  assert.is(r.status, 202);
+  const t = await admin.json('/api/v1/system/time', { method: 'PUT', body: { ...FACTORY_TIME, ntp: false, dateTime: box.clock.now() - 3_600_000 } });
+  assert.is(t.status, 200, JSON.stringify(t.body));
+  await box.run(121_000);
+  await until(() => interfaces() === before);
+  assert.is(interfaces(), before);
+  assert.is((await admin.json('/api/v1/system/network')).body.pending, null);
 });
 
 test('a change still waiting when the box restarts returns to the previous configuration at start-up', async () => {
