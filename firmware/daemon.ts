@@ -249,7 +249,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   for (const problem of systemConfig.problems) alarms.raise('system-config-damaged', 'major', 'device', `${problem}; factory values in force`, now());
   const health = new RecordingPathHealth();
   const feeder = new WatchdogFeeder(host.watchdog, clock, () => health.check({ at: now(), ticks, ...recorder.queue }), log.child({ part: 'watchdog' }));
-  const network = new NetworkService({ store: systemConfig, network: host.network, audit: auditor, clock, configDir: host.paths.config, alarms });
+  const network = new NetworkService({ store: systemConfig, network: host.network, audit: auditor, clock, alarms });
   const time = new TimeService({
     store: systemConfig, time: host.time, audit: auditor, now,
     onClockStep: (stepMs) => {

@@ -6,20 +6,16 @@
  * configuration returns by itself, also after a restart in between. A change
  * whose application fails is undone at once. Confirmed settings are saved.
  */
-import fs from 'node:fs/promises';
-import path from 'node:path';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Clock, NetworkControl, NetworkFiles, TimerHandle } from '../host/host.ts';
 import { RecorderError } from '../errors.ts';
 import type { SystemConfigStore } from '../settings/system-config.ts';
 import { networkProblems, networkSettingsSchema, renderInterfaces, renderResolv, type NetworkSettings } from '../system/network-settings.ts';
-import { writeFileAtomic } from '../settings/settings-file.ts';
 import { describeZodError } from '../schema-error.ts';
 import type { Auditor } from './audit.ts';
 import { SYSTEM, type Principal } from './principal.ts';
 import { revisionOf } from './settings-service.ts';
 
-export const PENDING_FILE = 'network-pending.json';
 export const CONFIRM_WINDOW_MS = 120_000;
 
 export interface NetworkView {
@@ -62,7 +58,6 @@ export class NetworkService {
       network: NetworkControl;
       audit: Auditor;
       clock: Clock;
-      configDir: string;
       alarms: AlarmSink;
       confirmWindowMs?: number;
     },
@@ -72,19 +67,10 @@ export class NetworkService {
     return this.deps.confirmWindowMs ?? CONFIRM_WINDOW_MS;
   }
 
-  private get pendingFile(): string {
-    return path.join(this.deps.configDir, PENDING_FILE);
-  }
-
   /** At start-up: a change left unconfirmed by a restart returns to the configuration before it. */
   async start(): Promise<void> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.pendingFile, 'utf8');
-    } catch {
-      return;
-    }
-    const previous = JSON.parse(text) as { previousFiles: NetworkFiles };
+    const previous = await this.deps.store.readPendingNetwork();
+    if (!previous) return;
     await this.restore(previous.previousFiles, 'a network change was not confirmed before the restart; the previous configuration is restored');
   }
 
@@ -117,7 +103,7 @@ export class NetworkService {
           if (this.pending) throw new RecorderError('NETWORK_PENDING');
           if (ifRevision !== undefined && ifRevision !== revisionOf(this.deps.store.config.network)) throw new RecorderError('stale');
           const previousFiles = await this.deps.network.read();
-          await writeFileAtomic(this.pendingFile, JSON.stringify({ previousFiles, settings: next }));
+          await this.deps.store.savePendingNetwork({ previousFiles, settings: next });
           try {
             await this.deps.network.apply({ interfaces: renderInterfaces(next), resolv: renderResolv(next) });
           } catch (e) {
@@ -148,7 +134,7 @@ export class NetworkService {
         await this.deps.store.update((c) => ({ next: { ...c, network: p.settings }, value: undefined }));
         p.timer.cancel();
         this.pending = null;
-        await fs.rm(this.pendingFile, { force: true });
+        await this.deps.store.clearPendingNetwork();
         return this.view();
       });
     });
@@ -166,7 +152,7 @@ export class NetworkService {
   private async restore(files: NetworkFiles, note: string | null): Promise<void> {
     try {
       await this.deps.network.apply(files);
-      await fs.rm(this.pendingFile, { force: true });
+      await this.deps.store.clearPendingNetwork();
       this.deps.alarms.clear('network-restore');
       if (note) this.deps.audit.note(SYSTEM, { item: 'system', operation: 'set', parameter: 'network', detail: note });
     } catch (e) {

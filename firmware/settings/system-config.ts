@@ -4,6 +4,7 @@
  * on its own when loaded (a damaged section falls back to the factory values
  * and is reported), saved atomically, one update at a time.
  */
+import fs from 'node:fs/promises';
 import path from 'node:path';
 import { z } from 'zod';
 import { readJsonFile, writeFileAtomic } from './settings-file.ts';
@@ -12,6 +13,14 @@ import { FACTORY_TIME, timeSettingsSchema, type TimeSettings } from '../system/t
 import { FACTORY_SYSTEM, systemSettingsSchema, type SystemSettings } from '../system/system-settings.ts';
 
 export const SYSTEM_CONFIG_FILE = 'system.json';
+/** A network change waiting for confirmation, with the files it replaced. */
+export const NETWORK_PENDING_FILE = 'network-pending.json';
+
+const pendingSchema = z.object({
+  previousFiles: z.object({ interfaces: z.string().nullable(), resolv: z.string().nullable() }),
+  settings: z.unknown(),
+});
+export type PendingNetwork = z.infer<typeof pendingSchema>;
 
 export interface SystemConfig {
   network: NetworkSettings;
@@ -51,6 +60,24 @@ export class SystemConfigStore {
       time: section('time', raw.time, timeSettingsSchema, { ...FACTORY_TIME }),
       system: section('system', raw.system, systemPart, (({ webPort: _, ...rest }) => rest)(FACTORY_SYSTEM)),
     }, problems);
+  }
+
+  private get pendingFile(): string {
+    return path.join(path.dirname(this.file), NETWORK_PENDING_FILE);
+  }
+
+  /** The network change waiting for confirmation, null when none (a damaged file counts as none). */
+  async readPendingNetwork(): Promise<PendingNetwork | null> {
+    const r = await readJsonFile(this.pendingFile, pendingSchema);
+    return r.ok ? r.value : null;
+  }
+
+  async savePendingNetwork(p: PendingNetwork): Promise<void> {
+    await writeFileAtomic(this.pendingFile, JSON.stringify(p));
+  }
+
+  async clearPendingNetwork(): Promise<void> {
+    await fs.rm(this.pendingFile, { force: true });
   }
 
   get config(): Readonly<SystemConfig> {
