@@ -48,11 +48,19 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
+import { SystemConfigStore } from './settings/system-config.ts';
+import { NetworkService } from './app/network-service.ts';
+import { TimeService } from './app/time-service.ts';
+import { SystemService } from './app/system-service.ts';
+import { WatchdogFeeder } from './app/watchdog-feeder.ts';
+import { RecordingPathHealth } from './system/recording-health.ts';
 
 export interface DaemonOptions {
   host: Host;
   board: Board;
   log: Logger;
+  /** The HTTP port the entry point listens on unless a web port is saved (系统设置). */
+  webPort?: number;
 }
 
 export interface Daemon {
@@ -180,11 +188,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
 
   const timers: TimerHandle[] = [];
+  let ticks = 0;
   let lastLinkErrors = 0;
   let lastDiskLevel: string | null = null;
   timers.push(
     clock.setInterval(() => {
       const t = now();
+      ticks++;
       for (const ch of channels) ch.tick(t);
       e1.tick(t);
       recorder.flushAll(t);
@@ -235,6 +245,23 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await custody?.restart('data disk formatted');
   };
 
+  const systemConfig = await SystemConfigStore.open(host.paths.config);
+  for (const problem of systemConfig.problems) alarms.raise('system-config-damaged', 'major', 'device', `${problem}; factory values in force`, now());
+  const health = new RecordingPathHealth();
+  const feeder = new WatchdogFeeder(host.watchdog, clock, () => health.check({ at: now(), ticks, ...recorder.queue }), log.child({ part: 'watchdog' }));
+  const network = new NetworkService({ store: systemConfig, network: host.network, audit: auditor, clock, alarms });
+  const time = new TimeService({
+    store: systemConfig, time: host.time, audit: auditor, now,
+    onClockStep: (stepMs) => {
+      log.info({ stepMs }, 'clock set by hand');
+      auth.clockStepped(stepMs);
+      for (const ch of channels) ch.shiftTime(stepMs);
+    },
+  });
+  const system = new SystemService({
+    store: systemConfig, daemons: host.daemons, cpu: host.cpu, feeder, audit: auditor, clock, alarms, log: log.child({ part: 'system' }), startPort: opts.webPort,
+  });
+
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
@@ -260,6 +287,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,
     }),
+    network,
+    time,
+    system,
     now,
   };
 
@@ -267,6 +297,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   cardLink.start();
   await voip.start();
   panel.setRunMode('running');
+  await network.start();
+  await time.start().catch((e: unknown) => alarms.raise('time-settings', 'minor', 'device', `time settings not applied: ${(e as Error).message}`, now()));
+  await system.start();
   const { startup } = storage;
   if (startup.recovered || startup.discarded || startup.purgesFinished) {
     auditor.note(SYSTEM, {
@@ -283,6 +316,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      network.stop();
+      await system.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();

@@ -57,6 +57,12 @@ export const ERROR_CODES = {
   account_not_found: { http: 404, message: 'No such account' },
   account_exists: { http: 409, message: 'An account with this name exists' },
   last_admin: { http: 409, message: 'The box needs at least one enabled administrator' },
+  // system management: network, time, system settings
+  NETWORK_PENDING: { http: 409, message: 'A network change is waiting to be confirmed; confirm it or let it return to the previous configuration first' },
+  NETWORK_NOT_PENDING: { http: 409, message: 'No network change is waiting to be confirmed (it may have returned to the previous configuration)' },
+  NETWORK_APPLY_FAILED: { http: 500, message: 'The network settings could not be applied; the previous configuration is in force' },
+  TIME_APPLY_FAILED: { http: 500, message: 'The time settings could not be applied; the previous settings are in force' },
+  SYSTEM_APPLY_FAILED: { http: 500, message: 'The system settings could not be applied; the previous settings are in force' },
   // concurrent edits
   stale: { http: 409, message: 'Someone else changed this page since it was loaded; reload it' },
   // API input

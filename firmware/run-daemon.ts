@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { startDaemon, type DaemonOptions } from './daemon.ts';
 import { isRecorderError } from './errors.ts';
 import { createApp } from './api/app.ts';
-import { listenHttp } from './api/http-server.ts';
+import { listenMovable, type MovableHttpServer } from './api/http-server.ts';
 import { attachLiveSockets } from './api/ws/live-socket.ts';
 import { WEB_ROOT } from './api/static/web-root.ts';
 import { startConsole, type ConsoleServer } from './console/console-server.ts';
@@ -20,13 +20,16 @@ export interface RunOptions extends DaemonOptions {
 
 export async function runUntilSignalled(options: RunOptions, log: Logger): Promise<void> {
   let daemon;
-  let http;
+  let http: MovableHttpServer | undefined;
   let consoleServer: ConsoleServer | null = null;
   try {
-    daemon = await startDaemon(options);
+    daemon = await startDaemon({ ...options, webPort: options.port });
     const services = daemon.services;
-    http = await listenHttp(createApp(services, { log, webRoot: WEB_ROOT }), options.port, options.listenHost, (server) => attachLiveSockets(server, services));
-    consoleServer = await openConsole(options, services, http.port, log);
+    const app = createApp(services, { log, webRoot: WEB_ROOT });
+    // A web port saved in the system settings (系统设置) wins over the command line's.
+    http = await listenMovable(app, services.system.savedWebPort ?? options.port, options.listenHost, (server) => attachLiveSockets(server, services));
+    services.system.attachWebListener(http);
+    consoleServer = await openConsole(options, services, () => http?.port ?? options.port, log);
     log.info({ board: options.board.model, port: http.port, data: options.host.paths.data }, 'recorder running');
   } catch (e) {
     log.fatal({ err: isRecorderError(e) ? e.message : e }, 'recorder failed to start');
@@ -47,7 +50,7 @@ export async function runUntilSignalled(options: RunOptions, log: Logger): Promi
     stopping = true;
     log.info({ signal }, 'stopping');
     (consoleServer?.stop() ?? Promise.resolve())
-      .then(() => http.close())
+      .then(() => http!.close())
       .then(() => daemon.stop())
       .then(
         () => process.exit(0),
@@ -62,7 +65,7 @@ export async function runUntilSignalled(options: RunOptions, log: Logger): Promi
 }
 
 /** The RS232 maintenance console on the host's console line, with the banner that says where the box is. */
-export async function openConsole(options: RunOptions, services: Services, webPort: number, log: Logger): Promise<ConsoleServer | null> {
+export async function openConsole(options: RunOptions, services: Services, webPort: () => number, log: Logger): Promise<ConsoleServer | null> {
   const line = options.host.console;
   if (!line) return null;
   const info = await services.device.info();
@@ -72,7 +75,7 @@ export async function openConsole(options: RunOptions, services: Services, webPo
     timers: options.host.clock,
     log: log.child({ part: 'console' }),
     banner: () => bannerText({
-      name: info.name, model: info.model, version: info.version, serial: info.serial, addresses: interfaceAddresses(), factoryAddress: FACTORY_ADDRESS, webPort,
+      name: info.name, model: info.model, version: info.version, serial: info.serial, addresses: interfaceAddresses(), factoryAddress: FACTORY_ADDRESS, webPort: webPort(),
     }),
   });
 }

@@ -22,6 +22,9 @@ import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
+import type { NetworkService } from './network-service.ts';
+import type { TimeService } from './time-service.ts';
+import type { SystemService } from './system-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -55,6 +58,12 @@ export interface Services {
   readonly accounts: AccountService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
+  /** IP settings (IP设置): applied, then confirmed or returned to the previous configuration. */
+  readonly network: NetworkService;
+  /** Time settings (时间设置): NTP, time zone, the date and time by hand. */
+  readonly time: TimeService;
+  /** System settings (系统设置): web port, watchdog, SSH, FTP, CPU-use alarm. */
+  readonly system: SystemService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

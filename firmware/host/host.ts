@@ -75,6 +75,75 @@ export interface Sensors {
   close(): Promise<void>;
 }
 
+/**
+ * The box's network configuration (BusyBox ifupdown): `apply` takes the
+ * interfaces down on the file in force, writes the new files under the system
+ * root and brings them up; it rejects with the tool's message when a step
+ * fails (the caller then applies the previous files the same way).
+ */
+export interface NetworkControl {
+  /** The files in force (`etc/network/interfaces`, `etc/resolv.conf`); null when a file is missing. */
+  read(): Promise<NetworkFiles>;
+  apply(files: NetworkFiles): Promise<void>;
+  /** The MAC address of the wired interface, null when unknown. */
+  macAddress(): Promise<string | null>;
+}
+
+export interface NetworkFiles {
+  interfaces: string | null;
+  /** `null`: left as it is (a DHCP client writes it). */
+  resolv: string | null;
+}
+
+/** What chrony reports about the clock's synchronisation. */
+export interface NtpStatus {
+  synchronised: boolean;
+  /** The server the clock follows (name or address), null when none. */
+  server: string | null;
+  stratum: number | null;
+  /** Offset of the system clock from NTP time, seconds (positive: fast). */
+  offsetS: number | null;
+  /** Seconds between chrony's last two clock updates, null when none yet. */
+  updateIntervalS: number | null;
+  /** The configured sources with their state (`*` in use, `+` combined, `?` unreachable, ...). */
+  sources: Array<{ address: string; state: string; reachable: boolean }>;
+}
+
+/** NTP (chrony), the system clock, the RTC and the time zone. */
+export interface TimeControl {
+  /** Writes `etc/chrony.conf` under the system root and restarts chrony, or stops it when `config` is null. */
+  applyNtp(config: string | null): Promise<void>;
+  /** Null when chrony does not answer. */
+  ntpStatus(): Promise<NtpStatus | null>;
+  /** Steps the system clock to `ms` (epoch) and writes it to the RTC. */
+  setClock(ms: number): Promise<void>;
+  /** Sets the zone for the box's programs (`etc/TZ`, POSIX form) and this process (`processTz`, a form ICU reads too). */
+  setZone(posixTz: string, processTz: string): Promise<void>;
+}
+
+/** The hardware watchdog (`/dev/watchdog` under the system root). */
+export interface WatchdogDevice {
+  /** Opens the device; every `feed` restarts its countdown. Rejects when there is none. */
+  open(): Promise<WatchdogHandle>;
+}
+
+export interface WatchdogHandle {
+  feed(): Promise<void>;
+  /** Disarms it (magic close) and closes it. */
+  close(): Promise<void>;
+}
+
+/** System daemons started and stopped by their init scripts under the system root. */
+export type SystemDaemon = 'ssh' | 'ftp';
+export interface SystemDaemons {
+  set(daemon: SystemDaemon, on: boolean): Promise<void>;
+}
+
+/** Cumulative CPU time of the whole system, for a use percentage between two readings. */
+export interface CpuMeter {
+  times(): { busyMs: number; totalMs: number };
+}
+
 export interface HostPaths {
   /** Root of the recordings and index (the data disk's mount point). */
   data: string;
@@ -98,6 +167,11 @@ export interface Host {
   shell: Shell;
   sensors: Sensors;
   paths: HostPaths;
+  network: NetworkControl;
+  time: TimeControl;
+  watchdog: WatchdogDevice;
+  daemons: SystemDaemons;
+  cpu: CpuMeter;
   /** The maintenance console's line, when the board has one. */
   console?: SerialLine;
 }

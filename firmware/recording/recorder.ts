@@ -97,6 +97,8 @@ export class Recorder {
   private writes: Promise<void> = Promise.resolve();
   private readonly codecOf: () => WavCodec;
   readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0 };
+  /** Closing and indexing jobs queued and finished so far (the watchdog's view of the recording path). */
+  readonly queue = { queued: 0, done: 0 };
   readonly sampleRate: number;
 
   constructor(
@@ -224,9 +226,12 @@ export class Recorder {
   }
 
   private enqueue(job: () => Promise<void>): void {
+    this.queue.queued++;
     this.writes = this.writes.then(job).catch((e: unknown) => {
       this.stats.writeErrors++;
       this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
+    }).finally(() => {
+      this.queue.done++;
     });
   }
 

@@ -16,11 +16,14 @@ import { createLogger } from '../log.ts';
 import { runUntilSignalled } from '../run-daemon.ts';
 import { SimGpio } from './sim-gpio.ts';
 import { simSensors } from './sim-sensors.ts';
+import { simSystem } from './sim-system.ts';
 
 async function main(): Promise<void> {
   const args = parseDaemonArgs(process.argv.slice(2), { board: 'sim' });
   const board = await loadBoard(args.board);
+  const root = path.resolve(args.rootDir ?? 'var/root');
   const host: Host = {
+    ...simSystem(root, systemClock),
     linecard: createLinecardTransport(board.linecard),
     gpio: new SimGpio(),
     clock: systemClock,
@@ -31,7 +34,7 @@ async function main(): Promise<void> {
       data: path.resolve(args.dataDir ?? board.storage.mount),
       config: path.resolve(args.configDir ?? 'var/config'),
       log: path.resolve(args.logDir ?? 'var/log'),
-      root: path.resolve(args.rootDir ?? 'var/root'),
+      root,
     },
     console: createConsoleLine(board.console),
   };

@@ -12,6 +12,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pino from 'pino';
+import { FACTORY_NETWORK } from '../../firmware/system/network-settings.ts';
+import { FACTORY_TIME } from '../../firmware/system/time-settings.ts';
 import { apiRouter, createApp } from '../../firmware/api/app.ts';
 import { listenHttp, type HttpServer } from '../../firmware/api/http-server.ts';
 import type { Services } from '../../firmware/app/services.ts';
@@ -60,6 +62,11 @@ const ROUTES: Record<string, RouteCase> = {
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },
   'PATCH /e1/ports/:port': { need: 'configure', body: {} },
+  'PUT /system/network': { need: 'configure', body: FACTORY_NETWORK },
+  'POST /system/network/confirm': { need: 'configure' },
+  'POST /system/network/confirm-token': { need: 'public', body: { token: 'not-a-pending-token' } },
+  'PUT /system/time': { need: 'configure', body: FACTORY_TIME },
+  'PUT /system/settings': { need: 'configure', body: { webPort: 80, watchdog: true, watchdogTimeoutS: 200, ssh: true, ftp: true, cpuAlarmPercent: 0 } },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */

@@ -14,6 +14,7 @@ import { SysfsGpio } from './sysfs-gpio.ts';
 import { TcpTransport } from './tcp-transport.ts';
 import { UartTransport } from './uart-transport.ts';
 import { createConsoleLine } from './console-line.ts';
+import { linuxSystemHost } from './system-host.ts';
 
 export interface LinuxHostOptions {
   /** Recordings and index; defaults to the board's storage mount. */
@@ -56,7 +57,9 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
         `use a board file with driver 'sysfs' on real hardware`,
     );
   }
+  const root = path.resolve(options.rootDir ?? '/');
   return {
+    ...linuxSystemHost(root, new LinuxShell()),
     linecard: createLinecardTransport(board.linecard),
     gpio: new SysfsGpio(board.gpio),
     clock: systemClock,
@@ -67,7 +70,7 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
       data: path.resolve(options.dataDir ?? board.storage.mount),
       config: path.resolve(options.configDir ?? DEFAULT_CONFIG_DIR),
       log: path.resolve(options.logDir ?? DEFAULT_LOG_DIR),
-      root: path.resolve(options.rootDir ?? '/'),
+      root,
     },
     console: createConsoleLine(board.console),
   };
