@@ -48,11 +48,14 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
+import { startMaintenance, type MaintenanceOptions } from './maintenance.ts';
 
 export interface DaemonOptions {
   host: Host;
   board: Board;
   log: Logger;
+  /** Limits of the saved logs and the running log, alarm-mail pacing (defaults for the box). */
+  maintenance?: MaintenanceOptions;
 }
 
 export interface Daemon {
@@ -238,6 +241,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const alarmService = new AlarmService(alarms, journal);
+  const journalService = new JournalService(journal);
+  const device = new DeviceService({
+    board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
+    custodyKey: custody ? () => custody.key() : undefined,
+  });
+  const maintenance = await startMaintenance({
+    host, board, log, alarms, settings, events, link: cardLink, recorder, auditor, device, alarmService, journal: journalService, startedAt,
+    recoveredAtStart: storage.startup.recovered,
+    channels: () => ({ analog: channelCount, e1Timeslots: e1.timeslots.length, recording: recorder.queue.open }),
+    options: opts.maintenance,
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -248,18 +263,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     downloads: new DownloadService(records, now),
     exports: new ExportService(records, storageService, now, custodyService ? (e) => custodyService.signatureOfEntry(e) : undefined),
     statistics: new StatisticsService(index),
-    alarms: new AlarmService(alarms, journal),
+    alarms: alarmService,
     settings: new SettingsService(settings, hasChannel, auditor),
-    journal: new JournalService(journal),
+    journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
     accounts: new AccountService(accountStore, auth, auditor, now),
-    device: new DeviceService({
-      board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
-      custodyKey: custody ? () => custody.key() : undefined,
-    }),
+    device,
+    mail: maintenance.mail,
+    systemLog: maintenance.systemLog,
+    diagnostics: maintenance.diagnostics,
     now,
   };
 
@@ -283,6 +298,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      await maintenance.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();

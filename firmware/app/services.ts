@@ -22,6 +22,9 @@ import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
+import type { MailService } from './mail-service.ts';
+import type { SystemLogService } from './system-log-service.ts';
+import type { DiagnosticsService } from './diagnostics-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -55,6 +58,12 @@ export interface Services {
   readonly accounts: AccountService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
+  /** Email push (邮件推送): SMTP settings, recipients' last sends, the test mail; alarms are mailed by themselves. */
+  readonly mail: MailService;
+  /** Saved system logs (系统日志): on demand and on a fault; the running log's tail. */
+  readonly systemLog: SystemLogService;
+  /** Processing info (处理信息) and ping (系统调试). */
+  readonly diagnostics: DiagnosticsService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -95,6 +95,7 @@ export interface RecorderOptions {
 export class Recorder {
   private readonly open_ = new Map<string, Session>();
   private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
   private readonly codecOf: () => WavCodec;
   readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0 };
   readonly sampleRate: number;
@@ -187,6 +188,11 @@ export class Recorder {
     for (const s of this.open_.values()) s.flushIfDue(now);
   }
 
+  /** Recordings open now, and closed ones waiting to be finished and indexed (processing info). */
+  get queue(): { open: number; waitingToIndex: number } {
+    return { open: this.open_.size, waitingToIndex: this.pendingWrites };
+  }
+
   /** Resolves when every queued index write has completed. */
   drain(): Promise<void> {
     return this.writes;
@@ -224,10 +230,16 @@ export class Recorder {
   }
 
   private enqueue(job: () => Promise<void>): void {
-    this.writes = this.writes.then(job).catch((e: unknown) => {
-      this.stats.writeErrors++;
-      this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
-    });
+    this.pendingWrites++;
+    this.writes = this.writes
+      .then(job)
+      .catch((e: unknown) => {
+        this.stats.writeErrors++;
+        this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
+      })
+      .finally(() => {
+        this.pendingWrites--;
+      });
   }
 
   /** @internal */
