@@ -25,6 +25,7 @@ import { simSensors } from '../../firmware/sim/sim-sensors.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
+import type { MaintenanceOptions } from '../../firmware/maintenance.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
@@ -56,6 +57,8 @@ export async function startSimBox(options: {
   settings?: object;
   /** Serve the web UI and its live WebSocket too. */
   web?: boolean;
+  /** Saved-log limits, alarm-mail pacing (docs/maintenance.md). */
+  maintenance?: MaintenanceOptions;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
@@ -78,7 +81,7 @@ export async function startSimBox(options: {
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
-  const daemon = await startDaemon({ host, board, log });
+  const daemon = await startDaemon({ host, board, log, maintenance: options.maintenance });
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
   const http = await listenHttp(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
