@@ -25,7 +25,8 @@ export function diagnosticsRoutes(router: Router, services: Services): void {
     const out = new PassThrough();
     const send = (event: string, data: object) => out.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
     let open = true;
-    ctx.req.on('close', () => {
+    // The request's body is read already: the response closing is the client going away.
+    ctx.res.on('close', () => {
       if (!open) return;
       open = false;
       run.stop();
