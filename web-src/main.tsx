@@ -25,6 +25,10 @@ import { E1Params } from './pages/trunk/e1-params.tsx';
 import { E1Status } from './pages/trunk/e1-status.tsx';
 import { VoipParams } from './pages/trunk/voip-params.tsx';
 import { VoipStatus } from './pages/trunk/voip-status.tsx';
+import { MailPush } from './pages/system/mail-push.tsx';
+import { ProcessingInfo } from './pages/system/processing-page.tsx';
+import { SystemLogPage } from './pages/system/syslog-page.tsx';
+import { DebugPing } from './pages/system/debug-ping.tsx';
 
 interface Page {
   path: string;
@@ -60,7 +64,16 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
     ],
   },
   { group: 'cloud', pages: [] },
-  { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
+  {
+    group: 'sysMgmt',
+    pages: [
+      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/mail', label: 'mailPush', view: () => <MailPush /> },
+      { path: '/system/processing', label: 'processingInfo', view: () => <ProcessingInfo /> },
+      { path: '/system/logs', label: 'systemLog', view: () => <SystemLogPage /> },
+      { path: '/system/debug', label: 'systemDebug', view: () => <DebugPing /> },
+    ],
+  },
 ];
 
 const ALL_PAGES = NAV.flatMap((g) => g.pages.map((p) => ({ ...p, group: g.group })));
