@@ -10,6 +10,7 @@ import './maint-labels.ts';
 export const PRE = { maxHeight: '28em', overflow: 'auto', whiteSpace: 'pre-wrap', background: '#f4f6f8', border: '1px solid #d0d7de', padding: '0.5em', fontSize: '12px' };
 
 export function sizeText(bytes: number): string {
+  if (bytes >= 1024 ** 3) return `${(bytes / 1024 ** 3).toFixed(1)}G`;
   if (bytes >= 1024 * 1024) return `${(bytes / 1024 / 1024).toFixed(1)}M`;
   return `${(bytes / 1024).toFixed(1)}K`;
 }
