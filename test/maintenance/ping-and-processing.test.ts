@@ -86,7 +86,7 @@ test('targets that could be options or shell text, and counts or sizes out of ra
   for (const body of bad) {
     const res = await ping(body);
     assert.is(res.status, 400, JSON.stringify(body));
-    assert.is((await res.json()).error.code, 'BAD_REQUEST');
+    assert.is(((await res.json()) as any).error.code, 'BAD_REQUEST');
   }
   const svc = box.services.diagnostics;
   await svc.ping(SYSTEM, { target: '-i0' }).then(
@@ -104,7 +104,7 @@ test('at most two pings at once; a client that goes away stops its ping', async 
   assert.is(r2.status, 200);
   const r3 = await ping({ target: '127.0.0.1', count: 1 });
   assert.is(r3.status, 429);
-  assert.is((await r3.json()).error.code, 'PING_BUSY');
+  assert.is(((await r3.json()) as any).error.code, 'PING_BUSY');
   a.abort();
   b.abort();
   let status = 0;
