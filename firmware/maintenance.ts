@@ -144,6 +144,7 @@ export async function startMaintenance(d: MaintenanceDeps): Promise<Maintenance>
       stopFaults();
       await faults.stop();
       await mailer.stop();
+      diagnostics.close();
       await markStopped(host.paths.log).catch(() => undefined);
     },
   };

@@ -79,6 +79,11 @@ export class DiagnosticsService {
     this.loop.enable();
   }
 
+  /** Stops measuring the event loop (the daemon stops). */
+  close(): void {
+    this.loop.disable();
+  }
+
   processing(): ProcessingInfo {
     const { sources, now } = this.deps;
     const at = now();

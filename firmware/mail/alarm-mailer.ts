@@ -57,6 +57,11 @@ export class AlarmMailer {
     await this.sending;
   }
 
+  /** Settles when no mail is being sent. */
+  async idle(): Promise<void> {
+    await this.sending;
+  }
+
   /** Alarm changes waiting for the next mail. */
   get waiting(): boolean {
     return !this.digest.empty;

@@ -2,7 +2,8 @@
  * Sends one mail through the configured SMTP server (nodemailer): TLS from
  * the first byte, STARTTLS (required, never silently plain) or plain, with
  * the sender and its authorization code as the login. Each recipient gets
- * its own message, so each has its own outcome and none sees the others.
+ * its own message (sent side by side), so each has its own outcome and
+ * none sees the others.
  * A send never throws: every recipient's result says what happened.
  */
 import nodemailer from 'nodemailer';
@@ -46,17 +47,18 @@ export async function sendToEach(account: SmtpAccount, recipients: readonly stri
     disableUrlAccess: true,
   });
   try {
-    const results: RecipientResult[] = [];
-    for (const address of recipients) {
-      try {
-        const info = await transport.sendMail({ from: account.sender, to: address, subject: message.subject, text: message.text });
-        const accepted = info.accepted.map(String).some((a) => a.toLowerCase() === address.toLowerCase());
-        results.push({ address, ok: accepted, detail: short(accepted ? String(info.response ?? 'accepted') : `refused by the server: ${String(info.response ?? '')}`) });
-      } catch (e) {
-        results.push({ address, ok: false, detail: short(reasonOf(e)) });
-      }
-    }
-    return results;
+    // In parallel, so an unreachable server costs one timeout, not one per recipient.
+    return await Promise.all(
+      recipients.map(async (address): Promise<RecipientResult> => {
+        try {
+          const info = await transport.sendMail({ from: account.sender, to: address, subject: message.subject, text: message.text });
+          const accepted = info.accepted.map(String).some((a) => a.toLowerCase() === address.toLowerCase());
+          return { address, ok: accepted, detail: short(accepted ? String(info.response ?? 'accepted') : `refused by the server: ${String(info.response ?? '')}`) };
+        } catch (e) {
+          return { address, ok: false, detail: short(reasonOf(e)) };
+        }
+      }),
+    );
   } finally {
     transport.close();
   }
