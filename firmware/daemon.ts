@@ -54,6 +54,7 @@ import { TimeService } from './app/time-service.ts';
 import { SystemService } from './app/system-service.ts';
 import { WatchdogFeeder } from './app/watchdog-feeder.ts';
 import { RecordingPathHealth } from './system/recording-health.ts';
+import { startMaintenance, type MaintenanceOptions } from './maintenance.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -61,6 +62,8 @@ export interface DaemonOptions {
   log: Logger;
   /** The HTTP port the entry point listens on unless a web port is saved (系统设置). */
   webPort?: number;
+  /** Limits of the saved logs and the running log, alarm-mail pacing (defaults for the box). */
+  maintenance?: MaintenanceOptions;
 }
 
 export interface Daemon {
@@ -248,7 +251,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const systemConfig = await SystemConfigStore.open(host.paths.config);
   for (const problem of systemConfig.problems) alarms.raise('system-config-damaged', 'major', 'device', `${problem}; factory values in force`, now());
   const health = new RecordingPathHealth();
-  const feeder = new WatchdogFeeder(host.watchdog, clock, () => health.check({ at: now(), ticks, ...recorder.queue }), log.child({ part: 'watchdog' }));
+  const feeder = new WatchdogFeeder(host.watchdog, clock, () => health.check({ at: now(), ticks, ...recorder.jobs }), log.child({ part: 'watchdog' }));
   const network = new NetworkService({ store: systemConfig, network: host.network, audit: auditor, clock, alarms });
   const time = new TimeService({
     store: systemConfig, time: host.time, audit: auditor, now,
@@ -265,6 +268,18 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const alarmService = new AlarmService(alarms, journal);
+  const journalService = new JournalService(journal);
+  const device = new DeviceService({
+    board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
+    custodyKey: custody ? () => custody.key() : undefined,
+  });
+  const maintenance = await startMaintenance({
+    host, board, log, alarms, settings, events, link: cardLink, recorder, auditor, device, alarmService, journal: journalService, startedAt,
+    recoveredAtStart: storage.startup.recovered,
+    channels: () => ({ analog: channelCount, e1Timeslots: e1.timeslots.length, recording: recorder.queue.open }),
+    options: opts.maintenance,
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -275,21 +290,21 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     downloads: new DownloadService(records, now),
     exports: new ExportService(records, storageService, now, custodyService ? (e) => custodyService.signatureOfEntry(e) : undefined),
     statistics: new StatisticsService(index),
-    alarms: new AlarmService(alarms, journal),
+    alarms: alarmService,
     settings: new SettingsService(settings, hasChannel, auditor),
-    journal: new JournalService(journal),
+    journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
     accounts: new AccountService(accountStore, auth, auditor, now),
-    device: new DeviceService({
-      board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
-      custodyKey: custody ? () => custody.key() : undefined,
-    }),
     network,
     time,
     system,
+    device,
+    mail: maintenance.mail,
+    systemLog: maintenance.systemLog,
+    diagnostics: maintenance.diagnostics,
     now,
   };
 
@@ -318,6 +333,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const t of timers) t.cancel();
       network.stop();
       await system.stop();
+      await maintenance.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();

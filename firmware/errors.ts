@@ -63,6 +63,12 @@ export const ERROR_CODES = {
   NETWORK_APPLY_FAILED: { http: 500, message: 'The network settings could not be applied; the previous configuration is in force' },
   TIME_APPLY_FAILED: { http: 500, message: 'The time settings could not be applied; the previous settings are in force' },
   SYSTEM_APPLY_FAILED: { http: 500, message: 'The system settings could not be applied; the previous settings are in force' },
+  // email push, system logs, diagnostics (docs/maintenance.md)
+  MAIL_NOT_CONFIGURED: { http: 409, message: 'Email push is not set up: server, sender and a recipient are needed' },
+  LOG_NOT_FOUND: { http: 404, message: 'No such saved log' },
+  LOG_SAVE_FAILED: { http: 500, message: 'The system log could not be saved' },
+  PING_BUSY: { http: 429, message: 'Too many pings are running; wait for one to end' },
+  PING_UNAVAILABLE: { http: 503, message: 'The ping tool is not available on this box' },
   // concurrent edits
   stale: { http: 409, message: 'Someone else changed this page since it was loaded; reload it' },
   // API input

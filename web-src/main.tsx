@@ -29,6 +29,10 @@ import { SystemSettings } from './pages/system/system-settings.tsx';
 import { NetSettings } from './pages/system/net-settings.tsx';
 import { TimeSettings } from './pages/system/time-settings.tsx';
 import { NetConfirm } from './pages/system/net-confirm.tsx';
+import { MailPush } from './pages/system/mail-push.tsx';
+import { ProcessingInfo } from './pages/system/processing-page.tsx';
+import { SystemLogPage } from './pages/system/syslog-page.tsx';
+import { DebugPing } from './pages/system/debug-ping.tsx';
 
 interface Page {
   path: string;
@@ -71,6 +75,10 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/system/network', label: 'nsIpSettings', view: () => <NetSettings /> },
       { path: '/system/time', label: 'nsTimeSettings', view: () => <TimeSettings /> },
       { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/mail', label: 'mailPush', view: () => <MailPush /> },
+      { path: '/system/processing', label: 'processingInfo', view: () => <ProcessingInfo /> },
+      { path: '/system/logs', label: 'systemLog', view: () => <SystemLogPage /> },
+      { path: '/system/debug', label: 'systemDebug', view: () => <DebugPing /> },
     ],
   },
 ];

@@ -25,6 +25,9 @@ import { accountRoutes } from './accounts/routes.ts';
 import { sessionGate } from './auth/session-gate.ts';
 import { e1Routes } from './e1/routes.ts';
 import { systemRoutes } from './system/routes.ts';
+import { mailRoutes } from './mail/routes.ts';
+import { systemLogRoutes } from './system-log/routes.ts';
+import { diagnosticsRoutes } from './diagnostics/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -65,5 +68,8 @@ export function apiRouter(services: Services): Router {
   accountRoutes(router, services);
   e1Routes(router, services);
   systemRoutes(router, services);
+  mailRoutes(router, services);
+  systemLogRoutes(router, services);
+  diagnosticsRoutes(router, services);
   return router;
 }

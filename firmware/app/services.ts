@@ -25,6 +25,9 @@ import type { TrunkService } from './trunk-service.ts';
 import type { NetworkService } from './network-service.ts';
 import type { TimeService } from './time-service.ts';
 import type { SystemService } from './system-service.ts';
+import type { MailService } from './mail-service.ts';
+import type { SystemLogService } from './system-log-service.ts';
+import type { DiagnosticsService } from './diagnostics-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -64,6 +67,12 @@ export interface Services {
   readonly time: TimeService;
   /** System settings (系统设置): web port, watchdog, SSH, FTP, CPU-use alarm. */
   readonly system: SystemService;
+  /** Email push (邮件推送): SMTP settings, recipients' last sends, the test mail; alarms are mailed by themselves. */
+  readonly mail: MailService;
+  /** Saved system logs (系统日志): on demand and on a fault; the running log's tail. */
+  readonly systemLog: SystemLogService;
+  /** Processing info (处理信息) and ping (系统调试). */
+  readonly diagnostics: DiagnosticsService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

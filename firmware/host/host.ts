@@ -60,8 +60,20 @@ export interface ShellResult {
   stderr: string;
 }
 
+/** A program running with its output read line by line (stdout and stderr, in the order written). */
+export interface ShellStream {
+  /** The lines as the program writes them, without their line ends; ends when the program does. */
+  lines: AsyncIterable<string>;
+  /** The exit code once the program has ended (the codes of `Shell.run`). */
+  done: Promise<number>;
+  /** Stops the program (a reader that goes away). */
+  kill(): void;
+}
+
 export interface Shell {
   run(command: string, args: readonly string[], options?: { timeoutMs?: number }): Promise<ShellResult>;
+  /** Runs a program whose output is wanted as it comes (ping); absent where programs cannot be started. */
+  stream?(command: string, args: readonly string[], options?: { timeoutMs?: number }): ShellStream;
 }
 
 /** Board sensors on I2C; each is null when the board has none. */

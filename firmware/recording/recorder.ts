@@ -95,10 +95,11 @@ export interface RecorderOptions {
 export class Recorder {
   private readonly open_ = new Map<string, Session>();
   private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
   private readonly codecOf: () => WavCodec;
   readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0 };
   /** Closing and indexing jobs queued and finished so far (the watchdog's view of the recording path). */
-  readonly queue = { queued: 0, done: 0 };
+  readonly jobs = { queued: 0, done: 0 };
   readonly sampleRate: number;
 
   constructor(
@@ -189,6 +190,11 @@ export class Recorder {
     for (const s of this.open_.values()) s.flushIfDue(now);
   }
 
+  /** Recordings open now, and closed ones waiting to be finished and indexed (processing info). */
+  get queue(): { open: number; waitingToIndex: number } {
+    return { open: this.open_.size, waitingToIndex: this.pendingWrites };
+  }
+
   /** Resolves when every queued index write has completed. */
   drain(): Promise<void> {
     return this.writes;
@@ -226,13 +232,18 @@ export class Recorder {
   }
 
   private enqueue(job: () => Promise<void>): void {
-    this.queue.queued++;
-    this.writes = this.writes.then(job).catch((e: unknown) => {
-      this.stats.writeErrors++;
-      this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
-    }).finally(() => {
-      this.queue.done++;
-    });
+    this.jobs.queued++;
+    this.pendingWrites++;
+    this.writes = this.writes
+      .then(job)
+      .catch((e: unknown) => {
+        this.stats.writeErrors++;
+        this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
+      })
+      .finally(() => {
+        this.jobs.done++;
+        this.pendingWrites--;
+      });
   }
 
   /** @internal */

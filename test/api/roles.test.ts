@@ -67,10 +67,15 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /system/network/confirm-token': { need: 'public', body: { token: 'not-a-pending-token' } },
   'PUT /system/time': { need: 'configure', body: FACTORY_TIME },
   'PUT /system/settings': { need: 'configure', body: { webPort: 80, watchdog: true, watchdogTimeoutS: 200, ssh: true, ftp: true, cpuAlarmPercent: 0 } },
+  'PATCH /settings/mail': { need: 'configure', body: {} },
+  'POST /mail/test': { need: 'configure', body: {} },
+  'POST /system-logs': { need: 'configure' },
+  'DELETE /system-logs/:name': { need: 'configure' },
+  'POST /diagnostics/ping': { need: 'configure', body: { target: '127.0.0.1', count: 1, size: 0 } },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
-const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim' };
+const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', name: '20261120090000_manual.zip' };
 
 /** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
 const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];

@@ -28,6 +28,7 @@ import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
 import { createConsoleLine } from '../../firmware/host/linux/console-line.ts';
 import { openConsole } from '../../firmware/run-daemon.ts';
+import type { MaintenanceOptions } from '../../firmware/maintenance.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
@@ -64,6 +65,8 @@ export async function startSimBox(options: {
   web?: boolean;
   /** Run the maintenance console on this serial device (one end of a pseudo-terminal pair). */
   consoleDevice?: string;
+  /** Saved-log limits, alarm-mail pacing (docs/maintenance.md). */
+  maintenance?: MaintenanceOptions;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
@@ -90,7 +93,7 @@ export async function startSimBox(options: {
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
-  const daemon = await startDaemon({ host, board, log });
+  const daemon = await startDaemon({ host, board, log, maintenance: options.maintenance });
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
   const http = await listenMovable(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);

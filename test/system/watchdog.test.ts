@@ -53,7 +53,7 @@ test('fed while healthy; not fed once the recording path has been stuck for the 
     let ticks = 0;
     clock.setInterval(() => ticks++, 100);
     const health = new RecordingPathHealth();
-    const feeder = new WatchdogFeeder(new LinuxWatchdog(root, new LinuxShell()), clock, () => health.check({ at: clock.now(), ticks, ...recorder.queue }), quiet);
+    const feeder = new WatchdogFeeder(new LinuxWatchdog(root, new LinuxShell()), clock, () => health.check({ at: clock.now(), ticks, ...recorder.jobs }), quiet);
     await feeder.enable(20);
     await advance(clock, 10_000);
     await new Promise((r) => setTimeout(r, 200));
@@ -65,7 +65,7 @@ test('fed while healthy; not fed once the recording path has been stuck for the 
     const s = recorder.open(analogRef(3), { callId: 'c', part: 1, callType: 'outgoing', startMode: 'voltage', lineNumber: '8003', remoteNumber: '114', callerName: '', level: 'normal', at: clock.now() });
     s.write(0, alawEncode(speechLike(1, 3)), 'alaw', clock.now());
     s.close('hangup', true, clock.now());
-    assert.is(recorder.queue.queued, 1);
+    assert.is(recorder.jobs.queued, 1);
     await advance(clock, 55_000);
     assert.ok(feeder.status.healthy, 'under a minute of waiting is within bounds');
     await advance(clock, 10_000);
