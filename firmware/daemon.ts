@@ -48,11 +48,23 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
+import { Licensing } from './license/licensing.ts';
+import { trustedKeys } from './license/signing-keys.ts';
+import { applyRequestedFactoryReset } from './settings/factory-reset.ts';
+import { LicenseService } from './app/license-service.ts';
+import { MaintenanceService } from './app/maintenance-service.ts';
+import { UpgradeService } from './app/upgrade-service.ts';
+import { verifyPassword } from './accounts/password.ts';
+import type { Power } from './host/host.ts';
 
 export interface DaemonOptions {
   host: Host;
   board: Board;
   log: Logger;
+  /** Trial length (the manual's 32 hours); tests shorten it. */
+  trialHours?: number;
+  /** How long a newly activated version has to become healthy before it is rolled back. */
+  upgradeHealthTimeoutMs?: number;
 }
 
 export interface Daemon {
@@ -91,6 +103,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   journal.alarms.attach(alarms, log);
   if (movedAside) alarms.raise('journal-damaged', 'minor', 'device', `operation log damaged; kept aside as ${path.basename(movedAside)}`, now());
   const auditor = new Auditor(journal.operations, now, log);
+  const reset = await applyRequestedFactoryReset(host.paths.config);
+  if (reset) auditor.note(SYSTEM, { item: 'system', operation: 'factory-reset', detail: `configuration back to the factory values (${reset.join(', ') || 'nothing to remove'}); recordings kept` });
+  const power = host.power ?? loggedPower(log);
+  const licensing = await Licensing.open({
+    configDir: host.paths.config, serial: await host.sensors.boardId().catch(() => null), keys: trustedKeys('license'), clock, alarms, log: log.child({ part: 'license' }),
+    board: { analog: Math.min(channelCount, board.capabilities.analogRecording), e1: e1Count, voip: board.capabilities.voipRecording ? board.capabilities.voipCalls : 0 },
+    ...(opts.trialHours !== undefined ? { trialHours: opts.trialHours } : {}),
+  });
 
   const settings = await SettingsStore.open({
     dir: host.paths.config,
@@ -119,6 +139,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     twoLegLayout: () => settings.recording.twoPartyLayout,
     doNotRecord: (n) => settings.doNotRecord.matches(n),
     custody: custody?.recording,
+    admit: (ref, openOf) => licensing.admits(ref, openOf('voip')),
     events: {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
@@ -224,13 +245,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   );
   await checkDisk();
 
-  const formatDataDisk = async () => {
+  const formatDataDisk = async (stage: (stage: string, percent: number) => void = () => undefined) => {
     const t = now();
+    stage('stopping-recordings', 5);
     for (const ch of channels) ch.shutdown(t);
     e1.shutdown(t);
     await voip.endCalls('shutdown');
     await recorder.drain();
+    stage('erasing', 20);
     await storage.format(host.disk);
+    stage('preparing', 90);
     recorder.prepareFolders();
     await custody?.restart('data disk formatted');
   };
@@ -238,6 +262,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const progress = (e: { operation: 'format' | 'upgrade'; stage: string; percent: number | null; error?: string }) => publish({ type: 'device.progress', ...e, at: now() });
+  const upgrades = new UpgradeService({
+    root: host.paths.root, board: board.model, running: BUILD_INFO.version, keys: trustedKeys('package'), power, clock, audit: auditor, log: log.child({ part: 'upgrade' }),
+    progress: (e) => progress({ operation: 'upgrade', ...e }),
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -260,10 +289,22 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,
     }),
+    license: new LicenseService(licensing, auditor),
+    upgrades,
+    maintenance: new MaintenanceService({
+      configDir: host.paths.config, power, audit: auditor, records, storage: storageService, formatDisk: formatDataDisk, progress,
+      passwordMatches: async (account, password) => {
+        const found = accountStore.find(account);
+        return found ? verifyPassword(password, found.passwordHash) : false;
+      },
+    }),
     now,
   };
 
   journal.startRetention(clock);
+  await licensing.start(() => cardLink.up);
+  upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
+    .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
   cardLink.start();
   await voip.start();
   panel.setRunMode('running');
@@ -283,6 +324,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      await licensing.stop();
+      upgrades.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();
@@ -321,4 +364,10 @@ async function openCustody(host: Host, log: Logger, alarms: AlarmList, now: () =
     alarms.raise('custody-key', 'major', 'device', `chain of custody not available: ${(e as Error).message}`, now());
     return null;
   }
+}
+
+/** A host without power control (a development run): requests are logged. */
+function loggedPower(log: Logger): Power {
+  const note = (what: string) => async (reason: string) => log.warn({ reason }, `${what} requested; this host cannot do it`);
+  return { reboot: note('reboot'), restartRecorder: note('recorder restart') };
 }

@@ -22,6 +22,9 @@ import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
+import type { MaintenanceService } from './maintenance-service.ts';
+import type { UpgradeService } from './upgrade-service.ts';
+import type { LicenseService } from './license-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -55,6 +58,12 @@ export interface Services {
   readonly accounts: AccountService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
+  /** Device operations: reboot, factory reset, format, purge, archive now (设备管理). */
+  readonly maintenance: MaintenanceService;
+  /** Field upgrades: stored versions, upload, activate, roll back (系统升级). */
+  readonly upgrades: UpgradeService;
+  /** License and trial: state, license file, feature checks (License升级, 设备激活). */
+  readonly license: LicenseService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -15,6 +15,7 @@ import { createLogger } from '../log.ts';
 import { runUntilSignalled } from '../run-daemon.ts';
 import { SimGpio } from './sim-gpio.ts';
 import { simSensors } from './sim-sensors.ts';
+import { SimPower } from './sim-power.ts';
 
 async function main(): Promise<void> {
   const args = parseDaemonArgs(process.argv.slice(2), { board: 'sim' });
@@ -34,6 +35,7 @@ async function main(): Promise<void> {
     },
   };
   const log = createLogger(host.paths.log);
+  host.power = new SimPower((r) => log.warn({ request: r.kind, reason: r.reason }, 'simulated board: restart requested (not performed)'));
   await runUntilSignalled({ host, board, log, port: args.port }, log);
 }
 

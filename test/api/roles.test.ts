@@ -60,10 +60,20 @@ const ROUTES: Record<string, RouteCase> = {
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },
   'PATCH /e1/ports/:port': { need: 'configure', body: {} },
+  'POST /device/reboot': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/factory-reset': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/format': { need: 'configure', body: { password: 'not the password' } },
+  'POST /device/purge-deleted': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/archive': { need: 'configure', body: { confirm: 'no' } },
+  'POST /license': { need: 'configure', raw: 'not a license' },
+  'POST /upgrades': { need: 'configure', raw: 'not a package' },
+  'POST /upgrades/:version/activate': { need: 'configure', body: {} },
+  'POST /upgrades/rollback': { need: 'configure', body: {} },
+  'DELETE /upgrades/:version': { need: 'configure' },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
-const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim' };
+const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', version: '9.9.9' };
 
 /** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
 const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];

@@ -22,6 +22,7 @@ import { memoryTransport } from '../../firmware/sim/memory-link.ts';
 import { SimulatedLineCard, type CardFaults } from '../../firmware/sim/linecard-card.ts';
 import { SimGpio } from '../../firmware/sim/sim-gpio.ts';
 import { simSensors } from '../../firmware/sim/sim-sensors.ts';
+import { SimPower } from '../../firmware/sim/sim-power.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
@@ -35,6 +36,8 @@ export interface SimBox {
   port: number;
   clock: VirtualClock;
   card: SimulatedLineCard;
+  /** Reboot and restart requests the box made. */
+  power: SimPower;
   gpio: SimGpio;
   dataDir: string;
   /** Advances virtual time, yielding to I/O every step. */
@@ -56,6 +59,8 @@ export async function startSimBox(options: {
   settings?: object;
   /** Serve the web UI and its live WebSocket too. */
   web?: boolean;
+  /** Trial hours of the box (daemon option). */
+  trialHours?: number;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
@@ -74,11 +79,12 @@ export async function startSimBox(options: {
     disk: new LinuxDisk(),
     shell: new LinuxShell(),
     sensors: simSensors(() => clock.now()),
+    power: new SimPower(),
     paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root: path.join(dataDir, '..', `${path.basename(dataDir)}-root`) },
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
-  const daemon = await startDaemon({ host, board, log });
+  const daemon = await startDaemon({ host, board, log, ...(options.trialHours !== undefined ? { trialHours: options.trialHours } : {}) });
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
   const http = await listenHttp(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
@@ -90,6 +96,7 @@ export async function startSimBox(options: {
     clock,
     card,
     gpio,
+    power: host.power as SimPower,
     dataDir,
     async run(ms: number) {
       for (let t = 0; t < ms; t += 10) {
