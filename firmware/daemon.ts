@@ -267,6 +267,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     root: host.paths.root, board: board.model, running: BUILD_INFO.version, keys: trustedKeys('package'), power, clock, audit: auditor, log: log.child({ part: 'upgrade' }),
     progress: (e) => progress({ operation: 'upgrade', ...e }),
   });
+  const licenseService = new LicenseService(licensing, auditor);
   const services: Services = {
     events,
     audio: tap,
@@ -288,8 +289,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,
+      license: () => licenseService.status(),
     }),
-    license: new LicenseService(licensing, auditor),
+    license: licenseService,
     upgrades,
     maintenance: new MaintenanceService({
       configDir: host.paths.config, power, audit: auditor, records, storage: storageService, formatDisk: formatDataDisk, progress,

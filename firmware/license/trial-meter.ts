@@ -1,8 +1,8 @@
 /**
- * The trial's clock: seconds of recording-capable uptime, kept in
- * `<config>/license/trial.json` across restarts. Each minute is charged when
- * it begins (written before it is used), so killing the daemon never gives
- * time back: at worst a restart costs the minute it cut short.
+ * The trial's clock: seconds of recording-capable uptime (the line card up),
+ * kept in `<config>/license/trial.json` across restarts. Each minute is
+ * charged when it begins (written before it is used), so killing the daemon
+ * never gives time back: at worst a restart costs the minute it cut short.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -10,6 +10,8 @@ import type { Clock, TimerHandle } from '../host/host.ts';
 import { writeFileAtomic } from '../settings/settings-file.ts';
 
 export const TRIAL_STEP_S = 60;
+/** How often the meter looks whether the box can record. */
+export const TRIAL_CHECK_MS = 5000;
 export const LICENSE_DIR = 'license';
 const TRIAL_FILE = 'trial.json';
 
@@ -41,21 +43,28 @@ export class TrialMeter {
   }
 
   /**
-   * Counts while `capable()` holds: charges the first minute now, then one
-   * minute at each minute's start. `limitS` stops the charging once reached.
+   * Counts while `capable()` holds, checked every few seconds: a minute is
+   * charged when the first capable moment of it begins, so the time is paid
+   * before it is used. `limitS` stops the charging once reached.
    */
   async start(clock: Clock, capable: () => boolean, limitS: number, onTick: () => void): Promise<void> {
-    const charge = async () => {
+    let capableMs = 0;
+    let paidMs = 0;
+    const check = async () => {
       if (this.charged >= limitS || !capable()) return;
-      this.charged = Math.min(limitS, this.charged + TRIAL_STEP_S);
-      await this.save();
+      if (capableMs >= paidMs) {
+        paidMs += TRIAL_STEP_S * 1000;
+        this.charged = Math.min(limitS, this.charged + TRIAL_STEP_S);
+        const saved = this.save();
+        onTick();
+        await saved;
+      }
+      capableMs += TRIAL_CHECK_MS;
     };
-    await charge();
+    await check();
     this.timer = clock.setInterval(() => {
-      charge()
-        .then(onTick)
-        .catch((e: unknown) => this.log.error({ err: (e as Error).message }, 'trial time not saved'));
-    }, TRIAL_STEP_S * 1000);
+      check().catch((e: unknown) => this.log.error({ err: (e as Error).message }, 'trial time not saved'));
+    }, TRIAL_CHECK_MS);
   }
 
   stop(): Promise<void> {
