@@ -25,6 +25,9 @@ import { E1Params } from './pages/trunk/e1-params.tsx';
 import { E1Status } from './pages/trunk/e1-status.tsx';
 import { VoipParams } from './pages/trunk/voip-params.tsx';
 import { VoipStatus } from './pages/trunk/voip-status.tsx';
+import { DeviceManagement } from './pages/system/device-mgmt.tsx';
+import { LicensePage } from './pages/system/license.tsx';
+import { SystemUpgrade } from './pages/system/system-upgrade.tsx';
 
 interface Page {
   path: string;
@@ -60,7 +63,15 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
     ],
   },
   { group: 'cloud', pages: [] },
-  { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
+  {
+    group: 'sysMgmt',
+    pages: [
+      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/device', label: 'deviceMgmt', view: () => <DeviceManagement /> },
+      { path: '/system/upgrade', label: 'systemUpgrade', view: () => <SystemUpgrade /> },
+      { path: '/system/license', label: 'licenseUpgrade', view: () => <LicensePage /> },
+    ],
+  },
 ];
 
 const ALL_PAGES = NAV.flatMap((g) => g.pages.map((p) => ({ ...p, group: g.group })));
