@@ -216,7 +216,7 @@ export class UpgradeService {
     return this.exclusive(async () => {
       this.deps.progress({ stage: 'verifying', percent: 0 });
       try {
-        const pkg = await inspectPackage(file, this.deps.keys, this.deps.board);
+        const pkg = await inspectPackage(file, this.deps.keys, this.deps.board, process.arch);
         const m = pkg.manifest;
         if (compareVersions(this.deps.running, m.minFromVersion) < 0) {
           throw new RecorderError('package_too_old', `version ${m.version} upgrades from ${m.minFromVersion} or later; this box runs ${this.deps.running}`);

@@ -31,6 +31,8 @@ export const manifestSchema = z
     product: z.literal(PACKAGE_PRODUCT),
     version: versionText,
     boards: z.array(z.string().regex(/^[a-z0-9-]+$/)).min(1),
+    /** The CPU architecture of the native modules (node's process.arch: arm64, arm, x64); absent for pure JavaScript. */
+    arch: z.enum(['arm64', 'arm', 'x64']).optional(),
     minFromVersion: versionText,
     createdAt: z.string().max(40),
     commit: z.string().max(64).optional(),

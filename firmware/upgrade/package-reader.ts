@@ -24,7 +24,7 @@ export interface InspectedPackage {
 
 const invalid = (why: string) => new RecorderError('package_invalid', why);
 
-export async function inspectPackage(file: string, keys: readonly TrustedKey[], board?: string): Promise<InspectedPackage> {
+export async function inspectPackage(file: string, keys: readonly TrustedKey[], board?: string, arch?: string): Promise<InspectedPackage> {
   const handle = await fsp.open(file, 'r');
   let manifestBuf: Buffer;
   let signature: Buffer;
@@ -64,6 +64,9 @@ export async function inspectPackage(file: string, keys: readonly TrustedKey[], 
   if (hash.digest('hex') !== manifest.payload.sha256) throw new RecorderError('package_tampered', 'the package payload does not match the hash in its signed manifest');
   if (board !== undefined && !manifest.boards.includes(board)) {
     throw new RecorderError('package_board', `the package is for ${manifest.boards.join(', ')}; this box is ${board}`);
+  }
+  if (arch !== undefined && manifest.arch !== undefined && manifest.arch !== arch) {
+    throw new RecorderError('package_board', `the package is built for ${manifest.arch} processors; this box is ${arch}`);
   }
   return { manifest, signedBy: by.name, payloadOffset, fileBytes: size };
 }

@@ -16,6 +16,7 @@ export interface PackageFacts {
   version: string;
   boards: string[];
   minFromVersion: string;
+  arch?: 'arm64' | 'arm' | 'x64';
   commit?: string;
   createdAt?: string;
 }
@@ -56,7 +57,7 @@ export async function buildPackage(srcDir: string, facts: PackageFacts, privateK
     const payload = { bytes: (await fsp.stat(payloadFile)).size, sha256: await sha256File(payloadFile) };
     const manifest = manifestSchema.parse({
       format: 1, product: PACKAGE_PRODUCT, version: facts.version, boards: facts.boards, minFromVersion: facts.minFromVersion,
-      createdAt: facts.createdAt ?? new Date().toISOString(), ...(facts.commit ? { commit: facts.commit } : {}), payload, files,
+      ...(facts.arch ? { arch: facts.arch } : {}), createdAt: facts.createdAt ?? new Date().toISOString(), ...(facts.commit ? { commit: facts.commit } : {}), payload, files,
     });
     const manifestBuf = Buffer.from(JSON.stringify(manifest));
     const header = encodeHeader(manifestBuf, sign(null, manifestBuf, key));

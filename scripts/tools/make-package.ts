@@ -10,6 +10,7 @@
  * PACKAGE_SIGNING_KEY (PEM) or PACKAGE_SIGNING_KEY_FILE, else the dev key.
  */
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -27,6 +28,8 @@ const board = values.board;
 if (!board || !/^[a-z0-9-]+$/.test(board)) throw new Error('make-package: --board rds|rdt is required');
 if (!fs.existsSync(path.join(root, 'board', `${board}.json`))) throw new Error(`make-package: no board file board/${board}.json`);
 const version = values.version ?? (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { version: string }).version;
+// The production bundle runs the box's entry point, which only drives real boards.
+if (!values.from && !['rds', 'rdt'].includes(board)) throw new Error(`make-package: BOARD=${board}: the production bundle is for the boxes (rds, rdt)`);
 let src = values.from ? path.resolve(values.from) : '';
 if (!src) {
   src = path.join(root, 'dist', `package-${board}`);
@@ -43,6 +46,6 @@ try {
 } catch {
   commit = undefined;
 }
-const manifest = await buildPackage(src, { version, boards: [board], minFromVersion: values['min-from']!, ...(commit ? { commit } : {}) }, key.pem, out);
+const manifest = await buildPackage(src, { version, boards: [board], minFromVersion: values['min-from']!, ...(values.from ? {} : { arch: (values.arch ?? os.arch()) as 'arm64' | 'arm' | 'x64' }), ...(commit ? { commit } : {}) }, key.pem, out);
 process.stdout.write(`${out}\n`);
-process.stderr.write(`package ${manifest.version} for ${board}: ${manifest.files.length} files, ${fs.statSync(out).size} bytes, signed with the ${key.name} key\n`);
+process.stderr.write(`package ${manifest.version} for ${board}${manifest.arch ? ` (${manifest.arch})` : ''}: ${manifest.files.length} files, ${fs.statSync(out).size} bytes, signed with the ${key.name} key\n`);

@@ -41,13 +41,14 @@ export interface TestPackageOptions {
   minFromVersion?: string;
   key?: string;
   fail?: boolean;
+  arch?: 'arm64' | 'arm' | 'x64';
 }
 
 export async function testPackage(version: string, opts: TestPackageOptions = {}): Promise<string> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-'));
   const src = standInProgram(path.join(dir, 'src'), version, { fail: opts.fail ?? false });
   const out = path.join(dir, `recorder-${version}.rdxpkg`);
-  await buildPackage(src, { version, boards: opts.boards ?? ['sim'], minFromVersion: opts.minFromVersion ?? '0.0.0' }, opts.key ?? DEV_PACKAGE_KEY, out);
+  await buildPackage(src, { version, boards: opts.boards ?? ['sim'], minFromVersion: opts.minFromVersion ?? '0.0.0', ...(opts.arch ? { arch: opts.arch } : {}) }, opts.key ?? DEV_PACKAGE_KEY, out);
   return out;
 }
 

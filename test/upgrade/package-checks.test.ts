@@ -76,6 +76,20 @@ test('unsigned, foreign-signed, tampered, truncated, padded and wrong-board pack
   assert.match(wrongBoard.stderr, /package_board/);
 });
 
+test('make package builds the production bundle into a signed package for the board', async () => {
+  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-pkg-')), 'rds.rdxpkg');
+  execFileSync(path.resolve(import.meta.dirname, '../../scripts/make-package'), ['--board', 'rds', '--version', '0.2.0', '--min-from', '0.1.0', '--out', out], { stdio: 'ignore' });
+  const pkg = await inspectPackage(out, keys, 'rds', process.arch);
+  const files = pkg.manifest.files.map((f) => f.path);
+  for (const f of ['main.js', 'build-info.json', 'package.json', 'board/rds.json', 'web-static/index.html']) assert.ok(files.includes(f), f);
+  assert.equal([pkg.manifest.version, pkg.manifest.minFromVersion, pkg.manifest.arch], ['0.2.0', '0.1.0', process.arch]);
+  const dest = path.join(path.dirname(out), 'unpacked');
+  await unpackPackage(out, pkg, dest);
+  assert.equal(JSON.parse(fs.readFileSync(path.join(dest, 'build-info.json'), 'utf8')).version, '0.2.0');
+  assert.match(execFileSync(VERIFY, [out, '--board', 'rds'], { encoding: 'utf8' }), /ok: version 0\.2\.0 for rds/);
+  fs.rmSync(path.dirname(out), { recursive: true, force: true });
+});
+
 test('versions compare by number, a suffixed one before its release', () => {
   assert.is(compareVersions('0.10.0', '0.9.9'), 1);
   assert.is(compareVersions('1.0.0-rc.1', '1.0.0'), -1);

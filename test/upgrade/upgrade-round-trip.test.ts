@@ -107,6 +107,7 @@ test('refused packages are not stored, each with its reason', async () => {
     [alteredCopy(good, (b) => b.subarray(0, b.length - 1000)), 'package_invalid', 422, 'truncated'],
     [await testPackage('9.0.0', { boards: ['rds', 'rdt'] }), 'package_board', 422, 'for rds, rdt; this box is sim'],
     [await testPackage('9.0.0', { minFromVersion: '5.0.0' }), 'package_too_old', 409, 'upgrades from 5.0.0 or later'],
+    [await testPackage('9.0.0', { arch: process.arch === 'arm64' ? 'x64' : 'arm64' }), 'package_board', 422, 'processors'],
   ];
   for (const [file, code, status, reason] of cases) {
     const r = await upload(file);
@@ -141,7 +142,11 @@ test('refused packages are not stored, each with its reason', async () => {
 
 test('upload, activate, the new version runs and reports itself, roll back', async () => {
   const root = `${box.dataDir}-root`;
-  const r = await upload(await testPackage('9.0.0'));
+  // Built by the packaging script, as `make package` does (from a folder instead of the bundle).
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'make-package-'));
+  const built = path.join(work, 'recorder-sim-9.0.0.rdxpkg');
+  execFileSync(path.resolve(import.meta.dirname, '../../scripts/make-package'), ['--board', 'sim', '--version', '9.0.0', '--from', standInProgram(path.join(work, 'src'), '9.0.0'), '--out', built], { stdio: 'ignore' });
+  const r = await upload(built);
   assert.is(r.status, 201, JSON.stringify(r.body));
   assert.equal([r.body.version, r.body.signedBy], ['9.0.0', 'dev']);
   let list = (await admin.json('/api/v1/upgrades')).body;

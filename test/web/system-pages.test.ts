@@ -80,13 +80,13 @@ test('设备管理: reboot confirmed by typing 确认, the disk formatted with t
   await page.waitForSelector('#activation:has-text("试用状态")');
   await page.click('button[name=opReboot]');
   await confirmWith('确认');
-  await page.waitForFunction(() => document.querySelector('.toast')?.textContent?.includes('设备正在重启'));
+  await page.waitForSelector('.toast:has-text("设备正在重启")');
   assert.equal(box.power.requests.map((r) => r.kind), ['reboot']);
 
   await page.click('button[name=opFormat]');
   await page.fill('input[name=formatPassword]', 'wrong-pass-1');
   await page.click('form.format-confirm button[type=submit]');
-  await page.waitForFunction(() => document.querySelector('.toast')?.textContent?.includes('400'));
+  await page.waitForSelector('.toast:has-text("400")');
   await page.fill('input[name=formatPassword]', PASSWORD);
   await page.click('form.format-confirm button[type=submit]');
   await page.waitForSelector('#format-progress .stage:has-text("完成")');
