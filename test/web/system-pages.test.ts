@@ -104,6 +104,10 @@ test('License升级: a license file activates the box', async () => {
   assert.ok(await page.isVisible('#license-info td:text-is("8 路")'));
   assert.is(box.services.license.status().state, 'activated');
   await shot('license-zh');
+  await nav('设备信息');
+  await page.waitForSelector('.license-state:has-text("已激活")');
+  assert.ok(await page.isVisible('#device-license td:text-is("64 路并发")'));
+  await shot('device-info-license-zh');
 });
 
 test('系统升级: a package uploaded with its progress, then activated', async () => {

@@ -7,7 +7,8 @@ import { canEdit, infoRow, ReadOnlyNote, Section } from '../../ui.tsx';
 import { licenseStateText } from './device-mgmt.tsx';
 import './upgrade-labels.ts';
 
-function featureText(k: string, v: number | boolean): string {
+/** A licensed count or feature as the manual's table shows it (N 路, 已授权, 不支持). */
+export function featureText(k: string, v: number | boolean): string {
   if (typeof v === 'boolean') return v ? t('licensed') : t('notSupported');
   if (!v) return t('notSupported');
   return k === 'analog' ? t('channelsN', { n: v }) : k === 'e1' ? t('portsN', { n: v }) : k === 'voip' ? t('callsN', { n: v }) : t('seatsN', { n: v });
