@@ -48,14 +48,8 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
-import { Licensing } from './license/licensing.ts';
-import { trustedKeys } from './license/signing-keys.ts';
 import { applyRequestedFactoryReset } from './settings/factory-reset.ts';
-import { LicenseService } from './app/license-service.ts';
-import { MaintenanceService } from './app/maintenance-service.ts';
-import { UpgradeService } from './app/upgrade-service.ts';
-import { verifyPassword } from './accounts/password.ts';
-import type { Power } from './host/host.ts';
+import { deviceManagementServices, openLicensing } from './device-management.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -105,12 +99,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const auditor = new Auditor(journal.operations, now, log);
   const reset = await applyRequestedFactoryReset(host.paths.config);
   if (reset) auditor.note(SYSTEM, { item: 'system', operation: 'factory-reset', detail: `configuration back to the factory values (${reset.join(', ') || 'nothing to remove'}); recordings kept` });
-  const power = host.power ?? loggedPower(log);
-  const licensing = await Licensing.open({
-    configDir: host.paths.config, serial: await host.sensors.boardId().catch(() => null), keys: trustedKeys('license'), clock, alarms, log: log.child({ part: 'license' }),
-    board: { analog: Math.min(channelCount, board.capabilities.analogRecording), e1: e1Count, voip: board.capabilities.voipRecording ? board.capabilities.voipCalls : 0 },
-    ...(opts.trialHours !== undefined ? { trialHours: opts.trialHours } : {}),
-  });
+  const licensing = await openLicensing({ host, board, channels: { analog: channelCount, e1: e1Count }, alarms, log, trialHours: opts.trialHours });
 
   const settings = await SettingsStore.open({
     dir: host.paths.config,
@@ -262,12 +251,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
-  const progress = (e: { operation: 'format' | 'upgrade'; stage: string; percent: number | null; error?: string }) => publish({ type: 'device.progress', ...e, at: now() });
-  const upgrades = new UpgradeService({
-    root: host.paths.root, board: board.model, running: BUILD_INFO.version, keys: trustedKeys('package'), power, clock, audit: auditor, log: log.child({ part: 'upgrade' }),
-    progress: (e) => progress({ operation: 'upgrade', ...e }),
+  const management = deviceManagementServices({
+    host, board, running: BUILD_INFO.version, licensing, auditor, accounts: accountStore, records, storage: storageService, formatDisk: formatDataDisk, publish, log,
   });
-  const licenseService = new LicenseService(licensing, auditor);
   const services: Services = {
     events,
     audio: tap,
@@ -289,23 +275,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     device: new DeviceService({
       board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
       custodyKey: custody ? () => custody.key() : undefined,
-      license: () => licenseService.status(),
+      license: () => management.license.status(),
     }),
-    license: licenseService,
-    upgrades,
-    maintenance: new MaintenanceService({
-      configDir: host.paths.config, power, audit: auditor, records, storage: storageService, formatDisk: formatDataDisk, progress,
-      passwordMatches: async (account, password) => {
-        const found = accountStore.find(account);
-        return found ? verifyPassword(password, found.passwordHash) : false;
-      },
-    }),
+    ...management,
     now,
   };
 
   journal.startRetention(clock);
   await licensing.start(() => cardLink.up);
-  upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
+  management.upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
   cardLink.start();
   await voip.start();
@@ -327,7 +305,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     stop: async () => {
       for (const t of timers) t.cancel();
       await licensing.stop();
-      upgrades.stop();
+      management.upgrades.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();
@@ -366,10 +344,4 @@ async function openCustody(host: Host, log: Logger, alarms: AlarmList, now: () =
     alarms.raise('custody-key', 'major', 'device', `chain of custody not available: ${(e as Error).message}`, now());
     return null;
   }
-}
-
-/** A host without power control (a development run): requests are logged. */
-function loggedPower(log: Logger): Power {
-  const note = (what: string) => async (reason: string) => log.warn({ reason }, `${what} requested; this host cannot do it`);
-  return { reboot: note('reboot'), restartRecorder: note('recorder restart') };
 }

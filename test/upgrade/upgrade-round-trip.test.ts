@@ -9,7 +9,8 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { promisify } from 'node:util';
 import fs from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -145,7 +146,7 @@ test('upload, activate, the new version runs and reports itself, roll back', asy
   // Built by the packaging script, as `make package` does (from a folder instead of the bundle).
   const work = fs.mkdtempSync(path.join(os.tmpdir(), 'make-package-'));
   const built = path.join(work, 'recorder-sim-9.0.0.rdxpkg');
-  execFileSync(path.resolve(import.meta.dirname, '../../scripts/make-package'), ['--board', 'sim', '--version', '9.0.0', '--from', standInProgram(path.join(work, 'src'), '9.0.0'), '--out', built], { stdio: 'ignore' });
+  await promisify(execFile)(path.resolve(import.meta.dirname, '../../scripts/make-package'), ['--board', 'sim', '--version', '9.0.0', '--from', standInProgram(path.join(work, 'src'), '9.0.0'), '--out', built]);
   const r = await upload(built);
   assert.is(r.status, 201, JSON.stringify(r.body));
   assert.equal([r.body.version, r.body.signedBy], ['9.0.0', 'dev']);
