@@ -132,6 +132,8 @@ export class UpgradeService {
    * supervisor already rolled it back.
    */
   async watchHealth(healthy: () => boolean, timeoutMs = HEALTH_TIMEOUT_MS): Promise<void> {
+    // Uploads and unpacking cut short by the restart are dropped.
+    await this.slots.prepare(true).catch((e: unknown) => this.deps.log.warn({ err: (e as Error).message }, 'version folders not prepared'));
     const pending = await this.slots.pending();
     if (!pending) return;
     const { clock, running } = this.deps;

@@ -50,11 +50,12 @@ export class VersionSlots {
     return path.join(this.versionsDir, version);
   }
 
-  async prepare(): Promise<void> {
+  /** Creates the folders; `clean` (at start-up) also drops uploads and unpacking cut short by a restart. */
+  async prepare(clean = false): Promise<void> {
+    if (clean) await fs.rm(this.uploadsDir, { recursive: true, force: true });
     await fs.mkdir(this.versionsDir, { recursive: true });
-    await fs.rm(this.uploadsDir, { recursive: true, force: true });
     await fs.mkdir(this.uploadsDir, { recursive: true });
-    // Folders of unpacking cut short by a restart.
+    if (!clean) return;
     for (const name of await fs.readdir(this.versionsDir)) if (name.startsWith('.')) await fs.rm(path.join(this.versionsDir, name), { recursive: true, force: true });
   }
 
