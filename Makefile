@@ -5,7 +5,7 @@ PORT ?= 8080
 SCENARIO ?=
 NPM := npm --no-fund --no-audit --loglevel=error
 
-.PHONY: setup deps web run test typecheck arch unit bench bundle arm-check image clean
+.PHONY: setup deps web run test typecheck arch unit bench bundle package arm-check image clean
 
 # Debian packages the tools need (installed only when missing): a command, or
 # command:package when the package is named otherwise; and a CJK font, so the
@@ -54,6 +54,11 @@ bench: setup
 ARCH ?=
 bundle: setup web
 	./scripts/bundle.mjs $(if $(ARCH),--arch $(ARCH))
+
+# A signed field upgrade package of the bundle for BOARD in dist/ (docs/upgrade.md);
+# PACKAGE_SIGNING_KEY (PEM) signs a release, else the development key in keys/dev/.
+package: setup web
+	./scripts/make-package --board $(BOARD) $(if $(ARCH),--arch $(ARCH))
 
 # Runs the daemon under qemu on arm64 and 32-bit ARM root filesystems; see docs/image.md.
 ARM_CHECK_ARCHES ?= arm64 arm

@@ -55,6 +55,8 @@ import { SystemService } from './app/system-service.ts';
 import { WatchdogFeeder } from './app/watchdog-feeder.ts';
 import { RecordingPathHealth } from './system/recording-health.ts';
 import { startMaintenance, type MaintenanceOptions } from './maintenance.ts';
+import { applyRequestedFactoryReset } from './settings/factory-reset.ts';
+import { deviceManagementServices, openLicensing } from './device-management.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -64,6 +66,10 @@ export interface DaemonOptions {
   webPort?: number;
   /** Limits of the saved logs and the running log, alarm-mail pacing (defaults for the box). */
   maintenance?: MaintenanceOptions;
+  /** Trial length (the manual's 32 hours); tests shorten it. */
+  trialHours?: number;
+  /** How long a newly activated version has to become healthy before it is rolled back. */
+  upgradeHealthTimeoutMs?: number;
 }
 
 export interface Daemon {
@@ -102,6 +108,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   journal.alarms.attach(alarms, log);
   if (movedAside) alarms.raise('journal-damaged', 'minor', 'device', `operation log damaged; kept aside as ${path.basename(movedAside)}`, now());
   const auditor = new Auditor(journal.operations, now, log);
+  const reset = await applyRequestedFactoryReset(host.paths.config);
+  if (reset) auditor.note(SYSTEM, { item: 'system', operation: 'factory-reset', detail: `configuration back to the factory values (${reset.join(', ') || 'nothing to remove'}); recordings kept` });
+  const licensing = await openLicensing({ host, board, channels: { analog: channelCount, e1: e1Count }, alarms, log, trialHours: opts.trialHours });
 
   const settings = await SettingsStore.open({
     dir: host.paths.config,
@@ -130,6 +139,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     twoLegLayout: () => settings.recording.twoPartyLayout,
     doNotRecord: (n) => settings.doNotRecord.matches(n),
     custody: custody?.recording,
+    admit: (ref, openOf) => licensing.admits(ref, openOf('voip')),
     events: {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
@@ -237,13 +247,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   );
   await checkDisk();
 
-  const formatDataDisk = async () => {
+  const formatDataDisk = async (stage: (stage: string, percent: number) => void = () => undefined) => {
     const t = now();
+    stage('stopping-recordings', 5);
     for (const ch of channels) ch.shutdown(t);
     e1.shutdown(t);
     await voip.endCalls('shutdown');
     await recorder.drain();
+    stage('erasing', 20);
     await storage.format(host.disk);
+    stage('preparing', 90);
     recorder.prepareFolders();
     await custody?.restart('data disk formatted');
   };
@@ -268,11 +281,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const management = deviceManagementServices({
+    host, board, running: BUILD_INFO.version, licensing, auditor, accounts: accountStore, records, storage: storageService, formatDisk: formatDataDisk, publish, log,
+  });
   const alarmService = new AlarmService(alarms, journal);
   const journalService = new JournalService(journal);
   const device = new DeviceService({
     board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
     custodyKey: custody ? () => custody.key() : undefined,
+    license: () => management.license.status(),
   });
   const maintenance = await startMaintenance({
     host, board, log, alarms, settings, events, link: cardLink, recorder, auditor, device, alarmService, journal: journalService, startedAt,
@@ -305,10 +322,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     mail: maintenance.mail,
     systemLog: maintenance.systemLog,
     diagnostics: maintenance.diagnostics,
+    ...management,
     now,
   };
 
   journal.startRetention(clock);
+  await licensing.start(() => cardLink.up);
+  management.upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
+    .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
   cardLink.start();
   await voip.start();
   panel.setRunMode('running');
@@ -334,6 +355,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       network.stop();
       await system.stop();
       await maintenance.stop();
+      await licensing.stop();
+      management.upgrades.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();

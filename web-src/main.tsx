@@ -33,6 +33,9 @@ import { MailPush } from './pages/system/mail-push.tsx';
 import { ProcessingInfo } from './pages/system/processing-page.tsx';
 import { SystemLogPage } from './pages/system/syslog-page.tsx';
 import { DebugPing } from './pages/system/debug-ping.tsx';
+import { DeviceManagement } from './pages/system/device-mgmt.tsx';
+import { LicensePage } from './pages/system/license.tsx';
+import { SystemUpgrade } from './pages/system/system-upgrade.tsx';
 
 interface Page {
   path: string;
@@ -79,6 +82,10 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/system/processing', label: 'processingInfo', view: () => <ProcessingInfo /> },
       { path: '/system/logs', label: 'systemLog', view: () => <SystemLogPage /> },
       { path: '/system/debug', label: 'systemDebug', view: () => <DebugPing /> },
+      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/device', label: 'deviceMgmt', view: () => <DeviceManagement /> },
+      { path: '/system/upgrade', label: 'systemUpgrade', view: () => <SystemUpgrade /> },
+      { path: '/system/license', label: 'licenseUpgrade', view: () => <LicensePage /> },
     ],
   },
 ];

@@ -28,6 +28,9 @@ import { systemRoutes } from './system/routes.ts';
 import { mailRoutes } from './mail/routes.ts';
 import { systemLogRoutes } from './system-log/routes.ts';
 import { diagnosticsRoutes } from './diagnostics/routes.ts';
+import { maintenanceRoutes } from './maintenance/routes.ts';
+import { licenseRoutes } from './license/routes.ts';
+import { upgradeRoutes } from './upgrades/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -71,5 +74,8 @@ export function apiRouter(services: Services): Router {
   mailRoutes(router, services);
   systemLogRoutes(router, services);
   diagnosticsRoutes(router, services);
+  maintenanceRoutes(router, services);
+  licenseRoutes(router, services);
+  upgradeRoutes(router, services);
   return router;
 }

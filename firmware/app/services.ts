@@ -28,6 +28,9 @@ import type { SystemService } from './system-service.ts';
 import type { MailService } from './mail-service.ts';
 import type { SystemLogService } from './system-log-service.ts';
 import type { DiagnosticsService } from './diagnostics-service.ts';
+import type { MaintenanceService } from './maintenance-service.ts';
+import type { UpgradeService } from './upgrade-service.ts';
+import type { LicenseService } from './license-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -73,6 +76,12 @@ export interface Services {
   readonly systemLog: SystemLogService;
   /** Processing info (处理信息) and ping (系统调试). */
   readonly diagnostics: DiagnosticsService;
+  /** Device operations: reboot, factory reset, format, purge, archive now (设备管理). */
+  readonly maintenance: MaintenanceService;
+  /** Field upgrades: stored versions, upload, activate, roll back (系统升级). */
+  readonly upgrades: UpgradeService;
+  /** License and trial: state, license file, feature checks (License升级, 设备激活). */
+  readonly license: LicenseService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -171,6 +171,18 @@ export interface HostPaths {
   root: string;
 }
 
+/**
+ * Restarting the box or the recorder. On the box `reboot` runs the system's
+ * reboot and a recorder restart ends the daemon for its supervisor to start
+ * again (the new version after an upgrade); the simulator records requests.
+ */
+export interface Power {
+  /** Reboots the whole box (软重启); resolves once the request is made. */
+  reboot(reason: string): Promise<void>;
+  /** Ends the recorder cleanly so that its supervisor starts it again. */
+  restartRecorder(reason: string): Promise<void>;
+}
+
 export interface Host {
   linecard: LineCardTransport;
   gpio: GpioBank;
@@ -186,4 +198,6 @@ export interface Host {
   cpu: CpuMeter;
   /** The maintenance console's line, when the board has one. */
   console?: SerialLine;
+  /** Reboot and recorder restart; a host without it only logs the requests. */
+  power?: Power;
 }

@@ -88,6 +88,12 @@ export interface RecorderOptions {
   doNotRecord?: (remoteNumber: string) => boolean;
   events?: Partial<RecorderEvents>;
   sampleRate?: number;
+  /**
+   * May a recording start on this channel now (the license and the trial);
+   * `openOf` counts the recordings open on a port type. A refused call gets
+   * a session that keeps nothing.
+   */
+  admit?: (ref: ChannelRef, openOf: (portType: ChannelRef['portType']) => number) => boolean;
   /** Signs a statement of each finished file into the custody chain. */
   custody?: CustodyLedger;
 }
@@ -97,7 +103,7 @@ export class Recorder {
   private writes: Promise<void> = Promise.resolve();
   private pendingWrites = 0;
   private readonly codecOf: () => WavCodec;
-  readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0 };
+  readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0, notLicensed: 0 };
   /** Closing and indexing jobs queued and finished so far (the watchdog's view of the recording path). */
   readonly jobs = { queued: 0, done: 0 };
   readonly sampleRate: number;
@@ -137,6 +143,12 @@ export class Recorder {
    */
   open(ref: ChannelRef, s: SessionStart): RecordingSession {
     const key = refKey(ref);
+    if (this.options.admit && !this.options.admit(ref, (t) => this.openCount(t))) {
+      this.stats.notLicensed++;
+      this.log.info({ ref: key }, 'recording not started: not licensed (trial ended or channel beyond the license)');
+      const id = recordId(s.at, ref, s.part);
+      return new Session(this, { ...ref }, newEntry(ref, s, { id, part: s.part, callType: s.callType, startMode: s.startMode, durationMs: 0, file: null, codec: null, stereo: false }), s.legs ?? 1, this.codecOf());
+    }
     const previous = this.open_.get(key);
     if (previous) {
       this.stats.superseded++;
@@ -164,6 +176,13 @@ export class Recorder {
     this.open_.set(key, session);
     this.options.events?.started?.({ ...entry });
     return session;
+  }
+
+  /** Recordings open now on a port type. */
+  openCount(portType: ChannelRef['portType']): number {
+    let n = 0;
+    for (const session of this.open_.values()) if (session.ref.portType === portType) n++;
+    return n;
   }
 
   /** An incoming call that rang unanswered (未接): an entry without audio. */

@@ -17,6 +17,7 @@ import { runUntilSignalled } from '../run-daemon.ts';
 import { SimGpio } from './sim-gpio.ts';
 import { simSensors } from './sim-sensors.ts';
 import { simSystem } from './sim-system.ts';
+import { SimPower } from './sim-power.ts';
 
 async function main(): Promise<void> {
   const args = parseDaemonArgs(process.argv.slice(2), { board: 'sim' });
@@ -39,6 +40,7 @@ async function main(): Promise<void> {
     console: createConsoleLine(board.console),
   };
   const log = createLogger(host.paths.log);
+  host.power = new SimPower((r) => log.warn({ request: r.kind, reason: r.reason }, 'simulated board: restart requested (not performed)'));
   await runUntilSignalled({ host, board, log, port: args.port }, log);
 }
 

@@ -72,10 +72,20 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /system-logs': { need: 'configure' },
   'DELETE /system-logs/:name': { need: 'configure' },
   'POST /diagnostics/ping': { need: 'configure', body: { target: '127.0.0.1', count: 1, size: 0 } },
+  'POST /device/reboot': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/factory-reset': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/format': { need: 'configure', body: { password: 'not the password' } },
+  'POST /device/purge-deleted': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/archive': { need: 'configure', body: { confirm: 'no' } },
+  'POST /license': { need: 'configure', raw: 'not a license' },
+  'POST /upgrades': { need: 'configure', raw: 'not a package' },
+  'POST /upgrades/:version/activate': { need: 'configure', body: {} },
+  'POST /upgrades/rollback': { need: 'configure', body: {} },
+  'DELETE /upgrades/:version': { need: 'configure' },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
-const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', name: '20261120090000_manual.zip' };
+const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', name: '20261120090000_manual.zip', version: '9.9.9' };
 
 /** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
 const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];

@@ -23,6 +23,7 @@ import { SimulatedLineCard, type CardFaults } from '../../firmware/sim/linecard-
 import { SimGpio } from '../../firmware/sim/sim-gpio.ts';
 import { simSensors } from '../../firmware/sim/sim-sensors.ts';
 import { simSystem, type SimSystem } from '../../firmware/sim/sim-system.ts';
+import { SimPower } from '../../firmware/sim/sim-power.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
@@ -39,6 +40,8 @@ export interface SimBox {
   port: number;
   clock: VirtualClock;
   card: SimulatedLineCard;
+  /** Reboot and restart requests the box made. */
+  power: SimPower;
   gpio: SimGpio;
   dataDir: string;
   /** Network, time, watchdog, SSH/FTP and CPU of the simulated box (files under `root`). */
@@ -67,6 +70,8 @@ export async function startSimBox(options: {
   consoleDevice?: string;
   /** Saved-log limits, alarm-mail pacing (docs/maintenance.md). */
   maintenance?: MaintenanceOptions;
+  /** Trial hours of the box (daemon option). */
+  trialHours?: number;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
@@ -90,10 +95,11 @@ export async function startSimBox(options: {
     sensors: simSensors(() => clock.now()),
     paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root },
     console: options.consoleDevice ? createConsoleLine({ device: options.consoleDevice, baudRate: 115200 }) : undefined,
+    power: new SimPower(),
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
-  const daemon = await startDaemon({ host, board, log, maintenance: options.maintenance });
+  const daemon = await startDaemon({ host, board, log, maintenance: options.maintenance, ...(options.trialHours !== undefined ? { trialHours: options.trialHours } : {}) });
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
   const http = await listenMovable(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
@@ -109,6 +115,7 @@ export async function startSimBox(options: {
     clock,
     card,
     gpio,
+    power: host.power as SimPower,
     dataDir,
     system,
     root,

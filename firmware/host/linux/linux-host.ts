@@ -9,6 +9,7 @@ import { systemClock } from './clock.ts';
 import { LinuxDisk } from './disk.ts';
 import { I2cSensors } from './i2c-sensors.ts';
 import { LinuxShell } from './shell.ts';
+import { LinuxPower } from './power.ts';
 import { SpiTransport } from './spi-transport.ts';
 import { SysfsGpio } from './sysfs-gpio.ts';
 import { TcpTransport } from './tcp-transport.ts';
@@ -66,6 +67,7 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
     disk: new LinuxDisk(board.storage.device, new LinuxShell()),
     shell: new LinuxShell(),
     sensors: board.i2c ? new I2cSensors(board.i2c) : noSensors,
+    power: new LinuxPower(new LinuxShell()),
     paths: {
       data: path.resolve(options.dataDir ?? board.storage.mount),
       config: path.resolve(options.configDir ?? DEFAULT_CONFIG_DIR),
