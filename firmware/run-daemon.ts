@@ -7,7 +7,9 @@ import { listenMovable, type MovableHttpServer } from './api/http-server.ts';
 import { attachLiveSockets } from './api/ws/live-socket.ts';
 import { WEB_ROOT } from './api/static/web-root.ts';
 import { startConsole, type ConsoleServer } from './console/console-server.ts';
-import { bannerText, FACTORY_ADDRESS } from './console/banner.ts';
+import { bannerText } from './console/banner.ts';
+import { FACTORY_NETWORK } from './system/network-settings.ts';
+import { prefixOf } from './system/ipv4.ts';
 import { interfaceAddresses } from './host/linux/interface-addresses.ts';
 import type { Services } from './app/services.ts';
 
@@ -75,7 +77,7 @@ export async function openConsole(options: RunOptions, services: Services, webPo
     timers: options.host.clock,
     log: log.child({ part: 'console' }),
     banner: () => bannerText({
-      name: info.name, model: info.model, version: info.version, serial: info.serial, addresses: interfaceAddresses(), factoryAddress: FACTORY_ADDRESS, webPort: webPort(),
+      name: info.name, model: info.model, version: info.version, serial: info.serial, addresses: interfaceAddresses(), factoryAddress: `${FACTORY_NETWORK.address}/${prefixOf(FACTORY_NETWORK.netmask) ?? 24}`, webPort: webPort(),
     }),
   });
 }

@@ -4,9 +4,6 @@
  * factory reset, so a technician with a laptop on the RS232 line can always
  * reach the web interface.
  */
-/** The address of a new box, and of any box after a factory reset (manual 2.5). */
-export const FACTORY_ADDRESS = '192.168.123.100/24';
-
 export interface BannerFacts {
   name: string;
   model: string;
@@ -14,6 +11,7 @@ export interface BannerFacts {
   serial: string | null;
   /** Addresses of the box's network interfaces now (`eth0 192.168.1.20/24`). */
   addresses: ReadonlyArray<{ iface: string; address: string; prefix: number }>;
+  /** The address of a new box (manual 2.5), as `192.168.123.100/24`. */
   factoryAddress: string;
   webPort: number;
 }

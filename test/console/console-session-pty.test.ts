@@ -12,6 +12,7 @@ import path from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { KEY, openTerminal, ptyPair, type PtyPair, type Terminal } from '../support/console-pty.ts';
 import { SYSTEM } from '../../firmware/app/principal.ts';
+import { alteredCopy, testPackage } from '../upgrade/helpers.ts';
 
 const ADMIN_PASSWORD = 'Console-pass-1';
 const VIEWER_PASSWORD = 'Viewer-pass-2';
@@ -153,8 +154,11 @@ session('a viewer (普通用户) may look but not change: status works, archive 
   await say(term, 'logout', /login: $/);
   await signIn(term, 'viewer', VIEWER_PASSWORD);
   assert.match(await say(term, 'status', /viewer> $/), /Model:/);
-  const refused = await say(term, 'archive', /viewer> $/);
+  await say(term, 'reboot', 'Type 确认 (or confirm)');
+  const refused = await say(term, 'confirm', /viewer> $/);
   assert.match(refused, /Error: The account may not do this: .*普通用户.* \[forbidden\]/);
+  assert.is(box.power.requests.length, 0, 'no reboot');
+  assert.match(await say(term, 'ip set 192.168.1.30/24', /viewer> $/), /\[forbidden\]/);
   await say(term, 'logout', /login: $/);
 });
 
@@ -179,10 +183,62 @@ session('the operation log names the console as where each account acted', async
   assert.ok(seen('admin', 'set', true), 'admin changed its password at the console');
   assert.ok(seen('admin', 'login', false), 'the wrong password');
   assert.ok(seen('admin', 'logout', true), 'signed out');
-  assert.ok(seen('viewer', 'archive', false), 'the refused archive');
+  assert.ok(seen('viewer', 'reboot', false), 'the refused reboot');
   assert.ok(page.items.some((e) => e.operation === 'login' && e.detail === 'console'), 'sign-ins say they came from the console');
   const tail = await say(term, 'log tail 10', /admin> $/);
   assert.match(tail, /admin@console\s+account login/);
+});
+
+session('ip set from the console applies the address and keeps it when confirmed', async ({ box, term }) => {
+  const refused = await say(term, 'ip set 10.1.2.0/24 gateway 10.9.9.9', /admin> $/);
+  assert.match(refused, /Error: Invalid request: IP settings: .*network address.* \[BAD_REQUEST\]/);
+  const asked = await say(term, 'ip set 192.168.1.20/24 gateway 192.168.1.1 dns 192.168.1.1', /Type 'yes' within \d+ s/);
+  assert.match(asked, /Address:\s+192\.168\.1\.20\/24 \(netmask 255\.255\.255\.0\)/);
+  const kept = await say(term, 'yes', /admin> $/);
+  assert.match(kept, /The new IP settings are kept\./);
+  const interfaces = fs.readFileSync(path.join(box.root, 'etc/network/interfaces'), 'utf8');
+  assert.match(interfaces, /address 192\.168\.1\.20/);
+  assert.match(await say(term, 'ip show', /admin> $/), /Gateway:\s+192\.168\.1\.1/);
+  const logged = await box.services.journal.operations({ limit: 20 });
+  assert.ok(logged.items.some((e) => e.parameter === 'network' && e.principal.kind === 'user' && e.principal.ip === 'console' && e.result.ok));
+});
+
+session('ntp off, then date set steps the clock in the box\'s time zone', async ({ box, term }) => {
+  assert.match(await say(term, 'ntp off', /admin> $/), /NTP:\s+off/);
+  const target = box.clock.now() + 5 * 60_000;
+  const zoneOffsetMs = (await box.services.time.view()).utcOffsetMinutes * 60_000;
+  const text = new Date(target + zoneOffsetMs).toISOString().replace('T', ' ').slice(0, 19);
+  const out = await say(term, `date set "${text}"`, /admin> $/);
+  assert.match(out, new RegExp(`Date and time:\\s+${text}`));
+  assert.ok(Math.abs(box.clock.now() - target) < 5000, 'the box clock was stepped');
+});
+
+session('ping shows its output as it comes and its summary', async ({ term }) => {
+  const out = await say(term, 'ping 127.0.0.1 count 2', /admin> $/);
+  assert.match(out, /ping .*127\.0\.0\.1/);
+  assert.match(out, /(\d) of 2 answered\./);
+});
+
+session('reboot needs the typed confirmation, then reboots the box', async ({ box, term }) => {
+  await say(term, 'reboot', 'Type 确认 (or confirm)');
+  assert.match(await say(term, 'no', /admin> $/), /\[confirmation_required\]/);
+  assert.is(box.power.requests.length, 0);
+  await say(term, 'reboot', 'Type 确认 (or confirm)');
+  assert.match(await say(term, '确认', /admin> $/), /The box is rebooting/);
+  assert.equal(box.power.requests.map((r) => r.kind), ['reboot']);
+});
+
+session('upgrade from a package file on the data disk: a tampered one is refused, a signed one stored and activated', async ({ box, term }) => {
+  const built = await testPackage('9.1.0');
+  const onDisk = path.join(box.dataDir, 'rds-9.1.0.rdxpkg');
+  fs.copyFileSync(built, onDisk);
+  const tampered = alteredCopy(onDisk, (b) => Buffer.concat([b, Buffer.from('extra')]));
+  assert.match(await say(term, `upgrade ${tampered}`, /admin> $/), /\[package_tampered\]/);
+  const stored = await say(term, `upgrade ${onDisk}`, /Type 'yes' to activate: /);
+  assert.match(stored, /Version 9\.1\.0 is stored/);
+  assert.match(await say(term, 'yes', /admin> $/), /Version 9\.1\.0 activated/);
+  assert.ok(box.power.requests.some((r) => r.kind === 'restart-recorder'), 'the recorder restarts on it');
+  assert.match(await say(term, 'upgrade list', /admin> $/), /9\.1\.0\s+current/);
 });
 
 session('without input for the idle time the console signs out by itself', async ({ box, term }) => {
