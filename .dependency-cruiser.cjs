@@ -28,6 +28,15 @@ module.exports = {
       },
     },
     {
+      name: 'console-only-over-services',
+      comment: 'The RS232 maintenance console is an adapter over the application services: it imports app/, its own files, the one error type and the host\'s line type.',
+      severity: 'error',
+      from: { path: '^firmware/console/' },
+      to: {
+        pathNot: ['^firmware/(console|app)/', '^firmware/errors\\.ts$', '^firmware/host/host\\.ts$', '^node_modules/', '^node:.*$'],
+      },
+    },
+    {
       name: 'web-files-only-from-web-static',
       comment: 'api/static/ serves the built web UI: it reads files (fs, path) and nothing else of the box.',
       severity: 'error',

@@ -5,12 +5,12 @@ PORT ?= 8080
 SCENARIO ?=
 NPM := npm --no-fund --no-audit --loglevel=error
 
-.PHONY: setup deps web run test typecheck arch unit bench bundle arm-check image clean
+.PHONY: setup deps web run test typecheck arch unit bench bundle package arm-check image clean
 
 # Debian packages the tools need (installed only when missing): a command, or
 # command:package when the package is named otherwise; and a CJK font, so the
 # browser tests' screenshots show the Chinese pages.
-DEB_TOOLS := socat lame shellcheck busybox chromium sipp:sip-tester
+DEB_TOOLS := socat lame shellcheck busybox chromium sipp:sip-tester chronyd:chrony ping:iputils-ping openssl unzip
 deps:
 	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
@@ -54,6 +54,11 @@ bench: setup
 ARCH ?=
 bundle: setup web
 	./scripts/bundle.mjs $(if $(ARCH),--arch $(ARCH))
+
+# A signed field upgrade package of the bundle for BOARD in dist/ (docs/upgrade.md);
+# PACKAGE_SIGNING_KEY (PEM) signs a release, else the development key in keys/dev/.
+package: setup web
+	./scripts/make-package --board $(BOARD) $(if $(ARCH),--arch $(ARCH))
 
 # Runs the daemon under qemu on arm64 and 32-bit ARM root filesystems; see docs/image.md.
 ARM_CHECK_ARCHES ?= arm64 arm

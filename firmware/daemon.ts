@@ -48,11 +48,28 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
+import { SystemConfigStore } from './settings/system-config.ts';
+import { NetworkService } from './app/network-service.ts';
+import { TimeService } from './app/time-service.ts';
+import { SystemService } from './app/system-service.ts';
+import { WatchdogFeeder } from './app/watchdog-feeder.ts';
+import { RecordingPathHealth } from './system/recording-health.ts';
+import { startMaintenance, type MaintenanceOptions } from './maintenance.ts';
+import { applyRequestedFactoryReset } from './settings/factory-reset.ts';
+import { deviceManagementServices, openLicensing } from './device-management.ts';
 
 export interface DaemonOptions {
   host: Host;
   board: Board;
   log: Logger;
+  /** The HTTP port the entry point listens on unless a web port is saved (系统设置). */
+  webPort?: number;
+  /** Limits of the saved logs and the running log, alarm-mail pacing (defaults for the box). */
+  maintenance?: MaintenanceOptions;
+  /** Trial length (the manual's 32 hours); tests shorten it. */
+  trialHours?: number;
+  /** How long a newly activated version has to become healthy before it is rolled back. */
+  upgradeHealthTimeoutMs?: number;
 }
 
 export interface Daemon {
@@ -91,6 +108,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   journal.alarms.attach(alarms, log);
   if (movedAside) alarms.raise('journal-damaged', 'minor', 'device', `operation log damaged; kept aside as ${path.basename(movedAside)}`, now());
   const auditor = new Auditor(journal.operations, now, log);
+  const reset = await applyRequestedFactoryReset(host.paths.config);
+  if (reset) auditor.note(SYSTEM, { item: 'system', operation: 'factory-reset', detail: `configuration back to the factory values (${reset.join(', ') || 'nothing to remove'}); recordings kept` });
+  const licensing = await openLicensing({ host, board, channels: { analog: channelCount, e1: e1Count }, alarms, log, trialHours: opts.trialHours });
 
   const settings = await SettingsStore.open({
     dir: host.paths.config,
@@ -119,6 +139,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     twoLegLayout: () => settings.recording.twoPartyLayout,
     doNotRecord: (n) => settings.doNotRecord.matches(n),
     custody: custody?.recording,
+    admit: (ref, openOf) => licensing.admits(ref, openOf('voip')),
     events: {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
@@ -180,11 +201,13 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
 
   const timers: TimerHandle[] = [];
+  let ticks = 0;
   let lastLinkErrors = 0;
   let lastDiskLevel: string | null = null;
   timers.push(
     clock.setInterval(() => {
       const t = now();
+      ticks++;
       for (const ch of channels) ch.tick(t);
       e1.tick(t);
       recorder.flushAll(t);
@@ -224,20 +247,56 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   );
   await checkDisk();
 
-  const formatDataDisk = async () => {
+  const formatDataDisk = async (stage: (stage: string, percent: number) => void = () => undefined) => {
     const t = now();
+    stage('stopping-recordings', 5);
     for (const ch of channels) ch.shutdown(t);
     e1.shutdown(t);
     await voip.endCalls('shutdown');
     await recorder.drain();
+    stage('erasing', 20);
     await storage.format(host.disk);
+    stage('preparing', 90);
     recorder.prepareFolders();
     await custody?.restart('data disk formatted');
   };
 
+  const systemConfig = await SystemConfigStore.open(host.paths.config);
+  for (const problem of systemConfig.problems) alarms.raise('system-config-damaged', 'major', 'device', `${problem}; factory values in force`, now());
+  const health = new RecordingPathHealth();
+  const feeder = new WatchdogFeeder(host.watchdog, clock, () => health.check({ at: now(), ticks, ...recorder.jobs }), log.child({ part: 'watchdog' }));
+  const network = new NetworkService({ store: systemConfig, network: host.network, audit: auditor, clock, alarms });
+  const time = new TimeService({
+    store: systemConfig, time: host.time, audit: auditor, now,
+    onClockStep: (stepMs) => {
+      log.info({ stepMs }, 'clock set by hand');
+      auth.clockStepped(stepMs);
+      for (const ch of channels) ch.shiftTime(stepMs);
+    },
+  });
+  const system = new SystemService({
+    store: systemConfig, daemons: host.daemons, cpu: host.cpu, feeder, audit: auditor, clock, alarms, log: log.child({ part: 'system' }), startPort: opts.webPort,
+  });
+
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const management = deviceManagementServices({
+    host, board, running: BUILD_INFO.version, licensing, auditor, accounts: accountStore, records, storage: storageService, formatDisk: formatDataDisk, publish, log,
+  });
+  const alarmService = new AlarmService(alarms, journal);
+  const journalService = new JournalService(journal);
+  const device = new DeviceService({
+    board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
+    custodyKey: custody ? () => custody.key() : undefined,
+    license: () => management.license.status(),
+  });
+  const maintenance = await startMaintenance({
+    host, board, log, alarms, settings, events, link: cardLink, recorder, auditor, device, alarmService, journal: journalService, startedAt,
+    recoveredAtStart: storage.startup.recovered,
+    channels: () => ({ analog: channelCount, e1Timeslots: e1.timeslots.length, recording: recorder.queue.open }),
+    options: opts.maintenance,
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -248,25 +307,35 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     downloads: new DownloadService(records, now),
     exports: new ExportService(records, storageService, now, custodyService ? (e) => custodyService.signatureOfEntry(e) : undefined),
     statistics: new StatisticsService(index),
-    alarms: new AlarmService(alarms, journal),
+    alarms: alarmService,
     settings: new SettingsService(settings, hasChannel, auditor),
-    journal: new JournalService(journal),
+    journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
     accounts: new AccountService(accountStore, auth, auditor, now),
-    device: new DeviceService({
-      board, build: BUILD_INFO, version: VERSION, startedAt, now, link: cardLink, panel, recorder, maintenance: storage.maintenance, sensors: host.sensors, alarms,
-      custodyKey: custody ? () => custody.key() : undefined,
-    }),
+    network,
+    time,
+    system,
+    device,
+    mail: maintenance.mail,
+    systemLog: maintenance.systemLog,
+    diagnostics: maintenance.diagnostics,
+    ...management,
     now,
   };
 
   journal.startRetention(clock);
+  await licensing.start(() => cardLink.up);
+  management.upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
+    .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
   cardLink.start();
   await voip.start();
   panel.setRunMode('running');
+  await network.start();
+  await time.start().catch((e: unknown) => alarms.raise('time-settings', 'minor', 'device', `time settings not applied: ${(e as Error).message}`, now()));
+  await system.start();
   const { startup } = storage;
   if (startup.recovered || startup.discarded || startup.purgesFinished) {
     auditor.note(SYSTEM, {
@@ -283,6 +352,11 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      network.stop();
+      await system.stop();
+      await maintenance.stop();
+      await licensing.stop();
+      management.upgrades.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();

@@ -57,6 +57,33 @@ export const ERROR_CODES = {
   account_not_found: { http: 404, message: 'No such account' },
   account_exists: { http: 409, message: 'An account with this name exists' },
   last_admin: { http: 409, message: 'The box needs at least one enabled administrator' },
+  // system management: network, time, system settings
+  NETWORK_PENDING: { http: 409, message: 'A network change is waiting to be confirmed; confirm it or let it return to the previous configuration first' },
+  NETWORK_NOT_PENDING: { http: 409, message: 'No network change is waiting to be confirmed (it may have returned to the previous configuration)' },
+  NETWORK_APPLY_FAILED: { http: 500, message: 'The network settings could not be applied; the previous configuration is in force' },
+  TIME_APPLY_FAILED: { http: 500, message: 'The time settings could not be applied; the previous settings are in force' },
+  SYSTEM_APPLY_FAILED: { http: 500, message: 'The system settings could not be applied; the previous settings are in force' },
+  // email push, system logs, diagnostics (docs/maintenance.md)
+  MAIL_NOT_CONFIGURED: { http: 409, message: 'Email push is not set up: server, sender and a recipient are needed' },
+  LOG_NOT_FOUND: { http: 404, message: 'No such saved log' },
+  LOG_SAVE_FAILED: { http: 500, message: 'The system log could not be saved' },
+  PING_BUSY: { http: 429, message: 'Too many pings are running; wait for one to end' },
+  PING_UNAVAILABLE: { http: 503, message: 'The ping tool is not available on this box' },
+  // device operations, license and trial, field upgrades (docs/device-management.md)
+  confirmation_required: { http: 400, message: 'Type 确认 (or confirm) to confirm this operation' },
+  license_invalid: { http: 400, message: 'The file is not a license file' },
+  license_signature: { http: 422, message: 'The license is not signed by a trusted key' },
+  license_serial: { http: 422, message: 'The license is for another box' },
+  not_licensed: { http: 403, message: 'The license of this box does not include this feature' },
+  package_invalid: { http: 422, message: 'The file is not an upgrade package, or it is truncated' },
+  package_signature: { http: 422, message: 'The upgrade package is not signed by a trusted key' },
+  package_tampered: { http: 422, message: 'The upgrade package does not match its signed manifest' },
+  package_board: { http: 422, message: 'The upgrade package is for another board model' },
+  package_too_old: { http: 409, message: 'This box runs a version too old for the package; install an intermediate version first' },
+  downgrade_unconfirmed: { http: 409, message: 'The version is older than the one running; confirm the downgrade' },
+  version_not_found: { http: 404, message: 'No such stored version' },
+  version_in_use: { http: 409, message: 'The running version cannot be deleted' },
+  upgrade_busy: { http: 409, message: 'Another upload or activation is in progress' },
   // concurrent edits
   stale: { http: 409, message: 'Someone else changed this page since it was loaded; reload it' },
   // API input

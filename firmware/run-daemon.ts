@@ -3,9 +3,15 @@ import type { Logger } from 'pino';
 import { startDaemon, type DaemonOptions } from './daemon.ts';
 import { isRecorderError } from './errors.ts';
 import { createApp } from './api/app.ts';
-import { listenHttp } from './api/http-server.ts';
+import { listenMovable, type MovableHttpServer } from './api/http-server.ts';
 import { attachLiveSockets } from './api/ws/live-socket.ts';
 import { WEB_ROOT } from './api/static/web-root.ts';
+import { startConsole, type ConsoleServer } from './console/console-server.ts';
+import { bannerText } from './console/banner.ts';
+import { FACTORY_NETWORK } from './system/network-settings.ts';
+import { prefixOf } from './system/ipv4.ts';
+import { interfaceAddresses } from './host/linux/interface-addresses.ts';
+import type { Services } from './app/services.ts';
 
 export interface RunOptions extends DaemonOptions {
   /** HTTP port; 0 picks a free one. */
@@ -16,11 +22,16 @@ export interface RunOptions extends DaemonOptions {
 
 export async function runUntilSignalled(options: RunOptions, log: Logger): Promise<void> {
   let daemon;
-  let http;
+  let http: MovableHttpServer | undefined;
+  let consoleServer: ConsoleServer | null = null;
   try {
-    daemon = await startDaemon(options);
+    daemon = await startDaemon({ ...options, webPort: options.port });
     const services = daemon.services;
-    http = await listenHttp(createApp(services, { log, webRoot: WEB_ROOT }), options.port, options.listenHost, (server) => attachLiveSockets(server, services));
+    const app = createApp(services, { log, webRoot: WEB_ROOT });
+    // A web port saved in the system settings (系统设置) wins over the command line's.
+    http = await listenMovable(app, services.system.savedWebPort ?? options.port, options.listenHost, (server) => attachLiveSockets(server, services));
+    services.system.attachWebListener(http);
+    consoleServer = await openConsole(options, services, () => http?.port ?? options.port, log);
     log.info({ board: options.board.model, port: http.port, data: options.host.paths.data }, 'recorder running');
   } catch (e) {
     log.fatal({ err: isRecorderError(e) ? e.message : e }, 'recorder failed to start');
@@ -40,8 +51,8 @@ export async function runUntilSignalled(options: RunOptions, log: Logger): Promi
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'stopping');
-    http
-      .close()
+    (consoleServer?.stop() ?? Promise.resolve())
+      .then(() => http!.close())
       .then(() => daemon.stop())
       .then(
         () => process.exit(0),
@@ -53,4 +64,20 @@ export async function runUntilSignalled(options: RunOptions, log: Logger): Promi
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+/** The RS232 maintenance console on the host's console line, with the banner that says where the box is. */
+export async function openConsole(options: RunOptions, services: Services, webPort: () => number, log: Logger): Promise<ConsoleServer | null> {
+  const line = options.host.console;
+  if (!line) return null;
+  const info = await services.device.info();
+  return startConsole({
+    line,
+    services,
+    timers: options.host.clock,
+    log: log.child({ part: 'console' }),
+    banner: () => bannerText({
+      name: info.name, model: info.model, version: info.version, serial: info.serial, addresses: interfaceAddresses(), factoryAddress: `${FACTORY_NETWORK.address}/${prefixOf(FACTORY_NETWORK.netmask) ?? 24}`, webPort: webPort(),
+    }),
+  });
 }

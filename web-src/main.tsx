@@ -25,6 +25,17 @@ import { E1Params } from './pages/trunk/e1-params.tsx';
 import { E1Status } from './pages/trunk/e1-status.tsx';
 import { VoipParams } from './pages/trunk/voip-params.tsx';
 import { VoipStatus } from './pages/trunk/voip-status.tsx';
+import { SystemSettings } from './pages/system/system-settings.tsx';
+import { NetSettings } from './pages/system/net-settings.tsx';
+import { TimeSettings } from './pages/system/time-settings.tsx';
+import { NetConfirm } from './pages/system/net-confirm.tsx';
+import { MailPush } from './pages/system/mail-push.tsx';
+import { ProcessingInfo } from './pages/system/processing-page.tsx';
+import { SystemLogPage } from './pages/system/syslog-page.tsx';
+import { DebugPing } from './pages/system/debug-ping.tsx';
+import { DeviceManagement } from './pages/system/device-mgmt.tsx';
+import { LicensePage } from './pages/system/license.tsx';
+import { SystemUpgrade } from './pages/system/system-upgrade.tsx';
 
 interface Page {
   path: string;
@@ -60,7 +71,23 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
     ],
   },
   { group: 'cloud', pages: [] },
-  { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
+  {
+    group: 'sysMgmt',
+    pages: [
+      { path: '/system/settings', label: 'nsSystemSettings', view: () => <SystemSettings /> },
+      { path: '/system/network', label: 'nsIpSettings', view: () => <NetSettings /> },
+      { path: '/system/time', label: 'nsTimeSettings', view: () => <TimeSettings /> },
+      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/mail', label: 'mailPush', view: () => <MailPush /> },
+      { path: '/system/processing', label: 'processingInfo', view: () => <ProcessingInfo /> },
+      { path: '/system/logs', label: 'systemLog', view: () => <SystemLogPage /> },
+      { path: '/system/debug', label: 'systemDebug', view: () => <DebugPing /> },
+      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/device', label: 'deviceMgmt', view: () => <DeviceManagement /> },
+      { path: '/system/upgrade', label: 'systemUpgrade', view: () => <SystemUpgrade /> },
+      { path: '/system/license', label: 'licenseUpgrade', view: () => <LicensePage /> },
+    ],
+  },
 ];
 
 const ALL_PAGES = NAV.flatMap((g) => g.pages.map((p) => ({ ...p, group: g.group })));
@@ -307,6 +334,8 @@ function App() {
     if (path === '/login' || path === '/password' || path === '/') navigate('/monitor', true);
   };
   useEffect(() => {
+    // The IP settings' confirmation at a new address needs no session (net-confirm.tsx).
+    if (path === '/network-confirm') return;
     void (async () => {
       const s = await loadSession();
       // The box's zone and clock before any page computes a default time.
@@ -330,6 +359,7 @@ function App() {
       }),
     [],
   );
+  if (path === '/network-confirm') return <NetConfirm />;
   if (phase === 'loading') return <p class="loading">{t('loading')}</p>;
   if (path === '/login' || !account.value) {
     return <Login onDone={() => (account.value?.mustChangePassword ? navigate('/password') : (navigate('/monitor'), enter()))} />;

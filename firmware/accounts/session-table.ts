@@ -77,6 +77,14 @@ export class SessionTable {
     return ended;
   }
 
+  /** The clock was stepped by `stepMs`: sessions keep their age and idle time. */
+  shift(stepMs: number): void {
+    for (const e of this.byHash.values()) {
+      e.createdAt += stepMs;
+      e.lastActivity += stepMs;
+    }
+  }
+
   all(): Session[] {
     return [...this.byHash.values()].map(view);
   }

@@ -24,6 +24,13 @@ import { authRoutes } from './auth/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { sessionGate } from './auth/session-gate.ts';
 import { e1Routes } from './e1/routes.ts';
+import { systemRoutes } from './system/routes.ts';
+import { mailRoutes } from './mail/routes.ts';
+import { systemLogRoutes } from './system-log/routes.ts';
+import { diagnosticsRoutes } from './diagnostics/routes.ts';
+import { maintenanceRoutes } from './maintenance/routes.ts';
+import { licenseRoutes } from './license/routes.ts';
+import { upgradeRoutes } from './upgrades/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -63,5 +70,12 @@ export function apiRouter(services: Services): Router {
   authRoutes(router, services);
   accountRoutes(router, services);
   e1Routes(router, services);
+  systemRoutes(router, services);
+  mailRoutes(router, services);
+  systemLogRoutes(router, services);
+  diagnosticsRoutes(router, services);
+  maintenanceRoutes(router, services);
+  licenseRoutes(router, services);
+  upgradeRoutes(router, services);
   return router;
 }

@@ -31,3 +31,32 @@ export async function listenHttp(app: Koa, port: number, host = '0.0.0.0', attac
       }),
   };
 }
+
+/** A listener that can move to another port: the new one is opened first, the old one closed a moment later (its answers go out). */
+export interface MovableHttpServer {
+  readonly port: number;
+  move(port: number): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function listenMovable(app: Koa, port: number, host = '0.0.0.0', attach?: (server: Server) => Attachment, closeDelayMs = 1000): Promise<MovableHttpServer> {
+  let current = await listenHttp(app, port, host, attach);
+  const closing = new Set<Promise<void>>();
+  return {
+    get port() {
+      return current.port;
+    },
+    async move(next: number) {
+      const opened = await listenHttp(app, next, host, attach);
+      const old = current;
+      current = opened;
+      const done = new Promise<void>((resolve) => setTimeout(resolve, closeDelayMs).unref()).then(() => old.close());
+      closing.add(done);
+      void done.finally(() => closing.delete(done));
+    },
+    async close() {
+      await current.close();
+      await Promise.all(closing);
+    },
+  };
+}

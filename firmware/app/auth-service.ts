@@ -39,6 +39,8 @@ export interface LoginInput {
   ip: string;
   /** An API client that sends `Authorization: Bearer`, rather than a browser with cookies. */
   bearer?: boolean;
+  /** The RS232 maintenance console rather than the web (the operation log names it). */
+  client?: 'console';
 }
 
 export interface LoginResult extends SignedIn {
@@ -67,7 +69,7 @@ export class AuthService {
 
   async login(input: LoginInput): Promise<LoginResult> {
     const { username, password, ip } = input;
-    const fields: AuditFields = { item: 'account', operation: 'login', parameter: username.slice(0, 64), requires: 'view', detail: input.bearer ? 'API client' : 'web' };
+    const fields: AuditFields = { item: 'account', operation: 'login', parameter: username.slice(0, 64), requires: 'view', detail: input.client ?? (input.bearer ? 'API client' : 'web') };
     return this.audit.run(visitor(username, ip), fields, async () => {
       if (!this.addressAllowed(ip)) throw new RecorderError('address_not_allowed', `${ip} is not in the web access ranges`);
       this.refuseWhileLocked(username, ip);
@@ -104,6 +106,11 @@ export class AuthService {
       return undefined;
     }
     return this.signedIn(account!, this.sessions.find(token, now)!, ip);
+  }
+
+  /** The clock was set by hand: nobody is signed out (or kept in) by the step itself. */
+  clockStepped(stepMs: number): void {
+    this.sessions.shift(stepMs);
   }
 
   /** The CSRF token a browser sends back belongs to this session. */

@@ -14,6 +14,7 @@ import type { Sensors } from '../host/host.ts';
 import type { BuildInfo } from '../version.ts';
 import type { AlarmList, Alarm } from '../alarms/alarm-list.ts';
 import type { DeviceKeyInfo } from '../custody/custody-box.ts';
+import type { LicenseStatus } from './license-service.ts';
 
 export interface DeviceInfo {
   model: string;
@@ -41,6 +42,8 @@ export interface DeviceInfo {
   linecard: { up: boolean; model: string | null; firmware: string | null };
   /** The device key that signs recording statements (docs/custody.md); null when custody is not running. */
   custodyKey: DeviceKeyInfo | null;
+  /** License授权: trial or activated, the licensed channels and features (docs/license.md). */
+  license: LicenseStatus | null;
 }
 
 export interface DeviceStatus {
@@ -77,6 +80,7 @@ export class DeviceService {
       sensors: Sensors;
       alarms: AlarmList;
       custodyKey?: () => DeviceKeyInfo;
+      license?: () => LicenseStatus;
     },
   ) {}
 
@@ -130,6 +134,7 @@ export class DeviceService {
       disk: r ? { present: r.present, totalBytes: r.totalBytes, freeBytes: r.freeBytes, usedPercent: r.usedPercent, remainingHours: r.remainingHours } : null,
       linecard: { up: link.up, model: link.cardInfo?.model ?? null, firmware: link.cardInfo?.firmwareVersion ?? null },
       custodyKey: this.deps.custodyKey?.() ?? null,
+      license: this.deps.license?.() ?? null,
     };
   }
 

@@ -22,6 +22,15 @@ import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
+import type { NetworkService } from './network-service.ts';
+import type { TimeService } from './time-service.ts';
+import type { SystemService } from './system-service.ts';
+import type { MailService } from './mail-service.ts';
+import type { SystemLogService } from './system-log-service.ts';
+import type { DiagnosticsService } from './diagnostics-service.ts';
+import type { MaintenanceService } from './maintenance-service.ts';
+import type { UpgradeService } from './upgrade-service.ts';
+import type { LicenseService } from './license-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -55,6 +64,24 @@ export interface Services {
   readonly accounts: AccountService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
+  /** IP settings (IP设置): applied, then confirmed or returned to the previous configuration. */
+  readonly network: NetworkService;
+  /** Time settings (时间设置): NTP, time zone, the date and time by hand. */
+  readonly time: TimeService;
+  /** System settings (系统设置): web port, watchdog, SSH, FTP, CPU-use alarm. */
+  readonly system: SystemService;
+  /** Email push (邮件推送): SMTP settings, recipients' last sends, the test mail; alarms are mailed by themselves. */
+  readonly mail: MailService;
+  /** Saved system logs (系统日志): on demand and on a fault; the running log's tail. */
+  readonly systemLog: SystemLogService;
+  /** Processing info (处理信息) and ping (系统调试). */
+  readonly diagnostics: DiagnosticsService;
+  /** Device operations: reboot, factory reset, format, purge, archive now (设备管理). */
+  readonly maintenance: MaintenanceService;
+  /** Field upgrades: stored versions, upload, activate, roll back (系统升级). */
+  readonly upgrades: UpgradeService;
+  /** License and trial: state, license file, feature checks (License升级, 设备激活). */
+  readonly license: LicenseService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -34,3 +34,10 @@ export { accessSettingsSchema, cidrSchema, usernameSchema, MAX_VALID_HOURS, type
 export { e1PortPatchSchema, type E1PortConfig, type E1PortPatch } from '../settings/e1-port-settings.ts';
 export type { TrunkPortStatus } from '../trunks/trunk-port.ts';
 export type { TimeslotStatus } from '../trunks/trunk-timeslot.ts';
+/** System management: IP, time and system settings (the API validates with these schemas). */
+export { networkSettingsSchema, EXTRA_ADDRESSES, FACTORY_NETWORK, type NetworkSettings } from '../system/network-settings.ts';
+export { timeSettingsSchema, type TimeSettings } from '../system/time-settings.ts';
+export { systemSettingsSchema, type SystemSettings } from '../system/system-settings.ts';
+export type { NetworkView, NetworkChange } from './network-service.ts';
+export type { TimeView } from './time-service.ts';
+export type { SystemView } from './system-service.ts';

@@ -60,7 +60,12 @@ export const boardSchema = z.object({
     mount: z.string().min(1),
     device: z.string().optional(),
   }),
-  console: z.object({ device: z.string().min(1), baudRate: z.number().int().positive() }).optional(),
+  /**
+   * The RS232 maintenance console (docs/console.md): the UART wired to the
+   * rear RS232 port (115200 8N1), or a pseudo-terminal on the simulated board.
+   * A board without one has no console.
+   */
+  console: z.object({ device: z.string().min(1), baudRate: z.number().int().positive().default(115200) }).optional(),
   /** LevelDB resources of the recording index, sized for the board's memory (record-index.ts defaults when left out). */
   index: z
     .object({

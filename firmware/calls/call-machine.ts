@@ -61,6 +61,28 @@ export class CallMachine {
     this.files = new FileControl(params);
   }
 
+  /**
+   * The wall clock was stepped by `stepMs` (set by hand): every time the
+   * machine holds moves with it, so ring timeouts, digit gaps, debounces and
+   * file lengths keep their elapsed time and nothing fires or stalls because
+   * of the step.
+   */
+  shiftTime(stepMs: number): void {
+    this.line.shiftTime(stepMs);
+    this.files.shiftTime(stepMs);
+    if (this.ring) {
+      this.ring.startedAt += stepMs;
+      this.ring.lastRingAt += stepMs;
+    }
+    if (this.callerId) this.callerId.at += stepMs;
+    const c = this.call;
+    if (c) {
+      c.startedAt += stepMs;
+      if (c.lastDigitAt !== null) c.lastDigitAt += stepMs;
+      if (c.suspendedAt !== null) c.suspendedAt += stepMs;
+    }
+  }
+
   get channelState(): ChannelState {
     return this.state ?? 'idle';
   }

@@ -28,6 +28,15 @@ export class FileControl {
     return this.file;
   }
 
+  /** The wall clock was stepped by `stepMs`: the open file keeps its length so far (maximum and minimum length). */
+  shiftTime(stepMs: number): void {
+    if (this.file) this.file.startedAt += stepMs;
+    if (this.interrupted) {
+      this.interrupted.startedAt += stepMs;
+      this.interrupted.at += stepMs;
+    }
+  }
+
   setParams(params: RecordingParams): void {
     this.params = params;
   }

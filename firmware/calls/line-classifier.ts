@@ -29,6 +29,11 @@ export class LineClassifier {
     this.pending = null;
   }
 
+  /** The wall clock was stepped by `stepMs`: the debounce keeps its elapsed time. */
+  shiftTime(stepMs: number): void {
+    this.pendingSince += stepMs;
+  }
+
   /** Feeds a sample; returns the new class when it changes. */
   sample(cls: LineClass, now: number): LineClass | null {
     if (cls !== this.pending) {

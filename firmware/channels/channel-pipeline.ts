@@ -109,6 +109,7 @@ export class ChannelPipeline {
     const { tap, events } = this.outputs;
     if (tap?.listening(this.key)) tap.publish(this.key, this.ref, 0, blockStart, pcm);
     this.detector.process(pcm, blockStart);
+    if (now < this.lastLevelAt) this.lastLevelAt = now; // the clock was set back
     if (events?.wants('channel.level') && now - this.lastLevelAt >= LEVEL_EVENT_MS) {
       this.lastLevelAt = now;
       events.publish({ type: 'channel.level', ref: this.ref, level: this.detector.level, at: now });
@@ -168,6 +169,11 @@ export class ChannelPipeline {
       level: this.detector.level,
       config: this.config,
     };
+  }
+
+  /** The wall clock was stepped by `stepMs`: the call keeps its timers and its file its length. */
+  shiftTime(stepMs: number): void {
+    this.machine.shiftTime(stepMs);
   }
 
   private apply(decisions: Decision[]): void {

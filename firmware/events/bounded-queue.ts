@@ -30,6 +30,11 @@ export class BoundedQueue<T> implements QueueReader<T> {
     return this.closedFlag;
   }
 
+  /** Items waiting for the reader. */
+  get length(): number {
+    return this.items.length;
+  }
+
   push(item: T): void {
     if (this.closedFlag) return;
     if (this.waiter) {

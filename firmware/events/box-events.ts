@@ -143,6 +143,17 @@ export interface E1PortEvent {
   at: number;
 }
 
+/** A long device operation's progress (格式化, 系统升级): its stage and, when known, the per cent done. */
+export interface DeviceProgressEvent {
+  type: 'device.progress';
+  operation: 'format' | 'upgrade';
+  stage: string;
+  percent: number | null;
+  /** Set on the last event of a failed operation: its error code. */
+  error?: string;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -156,11 +167,13 @@ export type BoxEvent =
   | DiskLevelEvent
   | VoipSessionEvent
   | SiprecSessionEvent
-  | E1PortEvent;
+  | E1PortEvent
+  | DeviceProgressEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
   'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session', 'e1.port',
+  'device.progress',
 ];

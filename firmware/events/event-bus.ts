@@ -85,6 +85,17 @@ export class EventBus {
     }
   }
 
+  /** The subscriptions' queues: how many, what waits in them, what their readers lost (processing info). */
+  queueStats(): { subscriptions: number; listeners: number; queued: number; dropped: number } {
+    let queued = 0;
+    let dropped = 0;
+    for (const s of this.subs) {
+      queued += s.length;
+      dropped += s.dropped;
+    }
+    return { subscriptions: this.subs.size, listeners: this.listeners.size, queued, dropped };
+  }
+
   get subscriberCount(): number {
     return this.subs.size + this.listeners.size;
   }

@@ -17,7 +17,8 @@ export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-no
 export type OperationItem = (typeof OPERATION_ITEMS)[number];
 
 export const OPERATIONS = [
-  'set', 'add', 'delete', 'restore', 'purge', 'login', 'logout', 'start', 'stop', 'format', 'archive', 'maintain', 'recover', 'upgrade', 'reboot',
+  'set', 'add', 'delete', 'restore', 'purge', 'login', 'logout', 'start', 'stop', 'format', 'archive', 'maintain', 'recover', 'upgrade', 'reboot', 'test', 'save',
+  'factory-reset', 'activate', 'rollback', 'upload',
 ] as const;
 export type OperationKind = (typeof OPERATIONS)[number];
 

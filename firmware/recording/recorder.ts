@@ -88,6 +88,12 @@ export interface RecorderOptions {
   doNotRecord?: (remoteNumber: string) => boolean;
   events?: Partial<RecorderEvents>;
   sampleRate?: number;
+  /**
+   * May a recording start on this channel now (the license and the trial);
+   * `openOf` counts the recordings open on a port type. A refused call gets
+   * a session that keeps nothing.
+   */
+  admit?: (ref: ChannelRef, openOf: (portType: ChannelRef['portType']) => number) => boolean;
   /** Signs a statement of each finished file into the custody chain. */
   custody?: CustodyLedger;
 }
@@ -95,8 +101,11 @@ export interface RecorderOptions {
 export class Recorder {
   private readonly open_ = new Map<string, Session>();
   private writes: Promise<void> = Promise.resolve();
+  private pendingWrites = 0;
   private readonly codecOf: () => WavCodec;
-  readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0 };
+  readonly stats = { started: 0, kept: 0, discarded: 0, missed: 0, notRecorded: 0, superseded: 0, writeErrors: 0, notLicensed: 0 };
+  /** Closing and indexing jobs queued and finished so far (the watchdog's view of the recording path). */
+  readonly jobs = { queued: 0, done: 0 };
   readonly sampleRate: number;
 
   constructor(
@@ -134,6 +143,12 @@ export class Recorder {
    */
   open(ref: ChannelRef, s: SessionStart): RecordingSession {
     const key = refKey(ref);
+    if (this.options.admit && !this.options.admit(ref, (t) => this.openCount(t))) {
+      this.stats.notLicensed++;
+      this.log.info({ ref: key }, 'recording not started: not licensed (trial ended or channel beyond the license)');
+      const id = recordId(s.at, ref, s.part);
+      return new Session(this, { ...ref }, newEntry(ref, s, { id, part: s.part, callType: s.callType, startMode: s.startMode, durationMs: 0, file: null, codec: null, stereo: false }), s.legs ?? 1, this.codecOf());
+    }
     const previous = this.open_.get(key);
     if (previous) {
       this.stats.superseded++;
@@ -163,6 +178,13 @@ export class Recorder {
     return session;
   }
 
+  /** Recordings open now on a port type. */
+  openCount(portType: ChannelRef['portType']): number {
+    let n = 0;
+    for (const session of this.open_.values()) if (session.ref.portType === portType) n++;
+    return n;
+  }
+
   /** An incoming call that rang unanswered (未接): an entry without audio. */
   missed(ref: ChannelRef, s: Omit<SessionStart, 'part' | 'callType' | 'startMode' | 'legs'> & { endedAt: number }): RecordEntry | null {
     const entry = newEntry(ref, { ...s, direction: s.direction ?? 'incoming' }, {
@@ -185,6 +207,11 @@ export class Recorder {
   /** Flushes open files whose last flush is due (so a channel whose audio paused still reaches the disk). */
   flushAll(now: number): void {
     for (const s of this.open_.values()) s.flushIfDue(now);
+  }
+
+  /** Recordings open now, and closed ones waiting to be finished and indexed (processing info). */
+  get queue(): { open: number; waitingToIndex: number } {
+    return { open: this.open_.size, waitingToIndex: this.pendingWrites };
   }
 
   /** Resolves when every queued index write has completed. */
@@ -224,10 +251,18 @@ export class Recorder {
   }
 
   private enqueue(job: () => Promise<void>): void {
-    this.writes = this.writes.then(job).catch((e: unknown) => {
-      this.stats.writeErrors++;
-      this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
-    });
+    this.jobs.queued++;
+    this.pendingWrites++;
+    this.writes = this.writes
+      .then(job)
+      .catch((e: unknown) => {
+        this.stats.writeErrors++;
+        this.log.error({ err: (e as Error).message }, 'index write failed; the marker stays for recovery');
+      })
+      .finally(() => {
+        this.jobs.done++;
+        this.pendingWrites--;
+      });
   }
 
   /** @internal */

@@ -59,6 +59,7 @@ export class WavWriter {
 
   /** Flushes if the last flush is at least FLUSH_MS old (for channels whose audio paused). */
   flushIfDue(now: number): void {
+    if (now < this.lastFlushAt) this.lastFlushAt = now; // the clock was set back
     if (now - this.lastFlushAt >= FLUSH_MS) this.flush(now);
   }
 

@@ -15,6 +15,7 @@ import { encryptionSchema, storageSchema } from './legacy-config.ts';
 import { definedOnly, patchSchema } from './patch-schema.ts';
 import { DEFAULT_VOIP_SETTINGS, voipSettingsSchema } from './voip-settings.ts';
 import { e1PortsSettingsSchema } from './e1-port-settings.ts';
+import { DEFAULT_MAIL_SETTINGS, mailSettingsSchema } from './mail-settings.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -80,6 +81,8 @@ export const settingsSchema = z.object({
   voip: voipSettingsSchema.default(DEFAULT_VOIP_SETTINGS),
   /** E1 trunk ports (E1通道参数), by port number: what differs from the factory values. */
   e1: e1PortsSettingsSchema,
+  /** Email push (邮件推送): the SMTP account, recipients and alarm mails. */
+  mail: mailSettingsSchema.default(DEFAULT_MAIL_SETTINGS),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

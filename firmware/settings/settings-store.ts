@@ -22,6 +22,7 @@ import {
   recordingPatchSchema, recordingRuleBroken, recordingSettingsSchema,
   type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
 } from './settings-schema.ts';
+import { mailPatchSchema, mailRuleBroken, mailSettingsSchema, type MailPatch, type MailSettings } from './mail-settings.ts';
 import { voipPatchSchema, voipRuleBroken, voipSettingsSchema, type VoipPatch, type VoipSettings } from './voip-settings.ts';
 
 export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
@@ -38,6 +39,8 @@ export interface SettingsChange {
   voip?: Array<keyof VoipSettings>;
   /** E1 ports whose settings changed. */
   e1Ports?: number[];
+  /** Fields of the email push settings that changed. */
+  mail?: Array<keyof MailSettings>;
   /** The settings after the change. */
   settings: Readonly<Settings>;
 }
@@ -99,6 +102,20 @@ export class SettingsStore {
   /** VoIP recording (VoIP平台参数). */
   get voip(): Readonly<VoipSettings> {
     return this.current.voip;
+  }
+
+  /** Email push (邮件推送). */
+  get mail(): Readonly<MailSettings> {
+    return this.current.mail;
+  }
+
+  updateMail(patch: MailPatch): Promise<SettingsUpdate<MailSettings>> {
+    return this.commit((s) => {
+      const mail = parse(mailSettingsSchema, { ...s.mail, ...parsePatch(mailPatchSchema, patch, 'email push settings') }, 'email push settings');
+      const broken = mailRuleBroken(mail);
+      if (broken) throw badRequest(`email push settings: ${broken}`);
+      return { next: { ...s, mail }, value: () => this.current.mail };
+    });
   }
 
   get encryption(): Readonly<Settings['encryption']> {
@@ -239,7 +256,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length && !change.mail?.length) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -284,7 +301,8 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
     .map(Number)
     .filter((p) => JSON.stringify(e1PortOf(before.e1 ?? {}, p)) !== JSON.stringify(e1PortOf(after.e1 ?? {}, p)));
   const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
-  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}) };
+  const mail = (Object.keys(after.mail) as Array<keyof MailSettings>).filter((k) => JSON.stringify(before.mail[k]) !== JSON.stringify(after.mail[k]));
+  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(mail.length ? { mail } : {}) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

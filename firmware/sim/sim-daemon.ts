@@ -10,16 +10,21 @@ import { createLinecardTransport } from '../host/linux/linux-host.ts';
 import { systemClock } from '../host/linux/clock.ts';
 import { LinuxDisk } from '../host/linux/disk.ts';
 import { LinuxShell } from '../host/linux/shell.ts';
+import { createConsoleLine } from '../host/linux/console-line.ts';
 import { parseDaemonArgs } from '../cli-args.ts';
 import { createLogger } from '../log.ts';
 import { runUntilSignalled } from '../run-daemon.ts';
 import { SimGpio } from './sim-gpio.ts';
 import { simSensors } from './sim-sensors.ts';
+import { simSystem } from './sim-system.ts';
+import { SimPower } from './sim-power.ts';
 
 async function main(): Promise<void> {
   const args = parseDaemonArgs(process.argv.slice(2), { board: 'sim' });
   const board = await loadBoard(args.board);
+  const root = path.resolve(args.rootDir ?? 'var/root');
   const host: Host = {
+    ...simSystem(root, systemClock),
     linecard: createLinecardTransport(board.linecard),
     gpio: new SimGpio(),
     clock: systemClock,
@@ -30,10 +35,12 @@ async function main(): Promise<void> {
       data: path.resolve(args.dataDir ?? board.storage.mount),
       config: path.resolve(args.configDir ?? 'var/config'),
       log: path.resolve(args.logDir ?? 'var/log'),
-      root: path.resolve(args.rootDir ?? 'var/root'),
+      root,
     },
+    console: createConsoleLine(board.console),
   };
   const log = createLogger(host.paths.log);
+  host.power = new SimPower((r) => log.warn({ request: r.kind, reason: r.reason }, 'simulated board: restart requested (not performed)'));
   await runUntilSignalled({ host, board, log, port: args.port }, log);
 }
 

@@ -25,7 +25,22 @@ export class VirtualClock implements Clock {
   }
 
   now(): number {
-    return this.t;
+    return this.t + this.stepped;
+  }
+
+  /** Wall-clock offset from the timers' time: a clock step (NTP, a manual set) moves `now()` but no timer. */
+  private stepped = 0;
+
+  /** The same clock without wall-clock steps (a device's own time base, such as the line card's). */
+  readonly steady: Clock = {
+    now: () => this.t,
+    setTimeout: (fn, ms) => this.setTimeout(fn, ms),
+    setInterval: (fn, ms) => this.setInterval(fn, ms),
+  };
+
+  /** Sets the wall clock to `ms` as `date -s` does: timers keep their own (monotonic) time. */
+  stepTo(ms: number): void {
+    this.stepped = ms - this.t;
   }
 
   setTimeout(fn: () => void, ms: number): TimerHandle {

@@ -12,6 +12,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import pino from 'pino';
+import { FACTORY_NETWORK } from '../../firmware/system/network-settings.ts';
+import { FACTORY_TIME } from '../../firmware/system/time-settings.ts';
 import { apiRouter, createApp } from '../../firmware/api/app.ts';
 import { listenHttp, type HttpServer } from '../../firmware/api/http-server.ts';
 import type { Services } from '../../firmware/app/services.ts';
@@ -60,10 +62,30 @@ const ROUTES: Record<string, RouteCase> = {
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },
   'PATCH /e1/ports/:port': { need: 'configure', body: {} },
+  'PUT /system/network': { need: 'configure', body: FACTORY_NETWORK },
+  'POST /system/network/confirm': { need: 'configure' },
+  'POST /system/network/confirm-token': { need: 'public', body: { token: 'not-a-pending-token' } },
+  'PUT /system/time': { need: 'configure', body: FACTORY_TIME },
+  'PUT /system/settings': { need: 'configure', body: { webPort: 80, watchdog: true, watchdogTimeoutS: 200, ssh: true, ftp: true, cpuAlarmPercent: 0 } },
+  'PATCH /settings/mail': { need: 'configure', body: {} },
+  'POST /mail/test': { need: 'configure', body: {} },
+  'POST /system-logs': { need: 'configure' },
+  'DELETE /system-logs/:name': { need: 'configure' },
+  'POST /diagnostics/ping': { need: 'configure', body: { target: '127.0.0.1', count: 1, size: 0 } },
+  'POST /device/reboot': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/factory-reset': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/format': { need: 'configure', body: { password: 'not the password' } },
+  'POST /device/purge-deleted': { need: 'configure', body: { confirm: 'no' } },
+  'POST /device/archive': { need: 'configure', body: { confirm: 'no' } },
+  'POST /license': { need: 'configure', raw: 'not a license' },
+  'POST /upgrades': { need: 'configure', raw: 'not a package' },
+  'POST /upgrades/:version/activate': { need: 'configure', body: {} },
+  'POST /upgrades/rollback': { need: 'configure', body: {} },
+  'DELETE /upgrades/:version': { need: 'configure' },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
-const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim' };
+const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', name: '20261120090000_manual.zip', version: '9.9.9' };
 
 /** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
 const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];

@@ -37,4 +37,23 @@ test('a missing program is reported as code 127 with a message', async () => {
   assert.match(r.stderr, 'ENOENT');
 });
 
+test('a streamed run hands out stdout and stderr lines as they come, then the exit code', async () => {
+  const run = shell.stream!('sh', ['-c', 'echo one; sleep 0.2; echo two >&2; echo three; exit 4']);
+  const seen: string[] = [];
+  for await (const line of run.lines) seen.push(line);
+  assert.equal(seen, ['one', 'two', 'three']);
+  assert.is(await run.done, 4);
+});
+
+test('a streamed run past its timeout is killed (124); a missing program is 127', async () => {
+  const slow = shell.stream!('sleep', ['5'], { timeoutMs: 100 });
+  for await (const _ of slow.lines) void _;
+  assert.is(await slow.done, 124);
+  const missing = shell.stream!('/nonexistent/tool', []);
+  const lines: string[] = [];
+  for await (const l of missing.lines) lines.push(l);
+  assert.is(await missing.done, 127);
+  assert.match(lines.join(' '), 'ENOENT');
+});
+
 test.run();

@@ -59,6 +59,7 @@ function makeBox(settings: Record<string, string> = {}): Box {
     RECORDER_CONFIG: p('config'),
     RECORDER_LOGS: p('logs'),
     RECORDER_STATE: p('state'),
+    RECORDER_VERSIONS: p('state'),
     RECORDER_RUN: p('run'),
     RECORDER_NODE: p('fake-node'),
     RECORDER_PROGRAM_DIR: p('image'),

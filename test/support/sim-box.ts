@@ -10,7 +10,7 @@ import pino from 'pino';
 import { startDaemon, type Daemon } from '../../firmware/daemon.ts';
 import type { Services } from '../../firmware/app/services.ts';
 import { createApp } from '../../firmware/api/app.ts';
-import { listenHttp } from '../../firmware/api/http-server.ts';
+import { listenMovable } from '../../firmware/api/http-server.ts';
 import { attachLiveSockets } from '../../firmware/api/ws/live-socket.ts';
 import { WEB_ROOT } from '../../firmware/api/static/web-root.ts';
 import { loadBoard } from '../../firmware/board/load-board.ts';
@@ -22,9 +22,14 @@ import { memoryTransport } from '../../firmware/sim/memory-link.ts';
 import { SimulatedLineCard, type CardFaults } from '../../firmware/sim/linecard-card.ts';
 import { SimGpio } from '../../firmware/sim/sim-gpio.ts';
 import { simSensors } from '../../firmware/sim/sim-sensors.ts';
+import { simSystem, type SimSystem } from '../../firmware/sim/sim-system.ts';
+import { SimPower } from '../../firmware/sim/sim-power.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
+import { createConsoleLine } from '../../firmware/host/linux/console-line.ts';
+import { openConsole } from '../../firmware/run-daemon.ts';
+import type { MaintenanceOptions } from '../../firmware/maintenance.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 
@@ -35,8 +40,13 @@ export interface SimBox {
   port: number;
   clock: VirtualClock;
   card: SimulatedLineCard;
+  /** Reboot and restart requests the box made. */
+  power: SimPower;
   gpio: SimGpio;
   dataDir: string;
+  /** Network, time, watchdog, SSH/FTP and CPU of the simulated box (files under `root`). */
+  system: SimSystem;
+  root: string;
   /** Advances virtual time, yielding to I/O every step. */
   run(ms: number): Promise<void>;
   /** GET as the box's administrator (test/support/api-client.ts). */
@@ -56,41 +66,59 @@ export async function startSimBox(options: {
   settings?: object;
   /** Serve the web UI and its live WebSocket too. */
   web?: boolean;
+  /** Run the maintenance console on this serial device (one end of a pseudo-terminal pair). */
+  consoleDevice?: string;
+  /** Saved-log limits, alarm-mail pacing (docs/maintenance.md). */
+  maintenance?: MaintenanceOptions;
+  /** Trial hours of the box (daemon option). */
+  trialHours?: number;
 }): Promise<SimBox> {
   const board = await loadBoard(options.board ?? 'sim');
   const clock = new VirtualClock(T0);
   const gpio = new SimGpio(() => clock.now());
-  const card = new SimulatedLineCard({ clock, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
+  const card = new SimulatedLineCard({ clock: clock.steady, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
   const transport = memoryTransport({ onOpen: (cardSide) => card.attach(cardSide) });
   const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'simbox-'));
   const configDir = path.join(dataDir, '..', `${path.basename(dataDir)}-config`);
   fs.mkdirSync(configDir, { recursive: true });
   if (options.config) fs.writeFileSync(path.join(configDir, 'recorder.json'), JSON.stringify(options.config));
   if (options.settings) fs.writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(options.settings));
+  const root = path.join(dataDir, '..', `${path.basename(dataDir)}-root`);
+  const system = simSystem(root, clock, (ms) => clock.stepTo(ms));
   const host: Host = {
+    ...system,
     linecard: transport,
     gpio,
     clock,
     disk: new LinuxDisk(),
     shell: new LinuxShell(),
     sensors: simSensors(() => clock.now()),
-    paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root: path.join(dataDir, '..', `${path.basename(dataDir)}-root`) },
+    paths: { data: dataDir, config: configDir, log: path.join(dataDir, 'log'), root },
+    console: options.consoleDevice ? createConsoleLine({ device: options.consoleDevice, baudRate: 115200 }) : undefined,
+    power: new SimPower(),
   };
   const log = pino({ level: process.env.TEST_LOG ?? 'silent' });
   card.start();
-  const daemon = await startDaemon({ host, board, log });
+  const daemon = await startDaemon({ host, board, log, maintenance: options.maintenance, ...(options.trialHours !== undefined ? { trialHours: options.trialHours } : {}) });
   const web = options.web ?? false;
   const app = createApp(daemon.services, { log, webRoot: web ? WEB_ROOT : undefined });
-  const http = await listenHttp(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
+  const http = await listenMovable(app, 0, '127.0.0.1', web ? (server) => attachLiveSockets(server, daemon.services) : undefined);
+  daemon.services.system.attachWebListener(http);
+  const consoleServer = await openConsole({ host, board, log, port: http.port }, daemon.services, () => http.port, log);
   const settle = () => new Promise<void>((resolve) => setImmediate(resolve));
   const box: SimBox = {
     daemon,
     services: daemon.services,
-    port: http.port,
+    get port() {
+      return http.port;
+    },
     clock,
     card,
     gpio,
+    power: host.power as SimPower,
     dataDir,
+    system,
+    root,
     async run(ms: number) {
       for (let t = 0; t < ms; t += 10) {
         clock.advance(10);
@@ -105,6 +133,7 @@ export async function startSimBox(options: {
     },
     async stop() {
       card.stop();
+      await consoleServer?.stop();
       await http.close();
       await daemon.stop();
     },

@@ -4,6 +4,8 @@ import { get, showError } from '../api.ts';
 import { t } from '../i18n.ts';
 import { fmtTime } from '../time.ts';
 import { infoRow } from '../ui.tsx';
+import { licenseStateText } from './system/device-mgmt.tsx';
+import { featureText } from './system/license.tsx';
 
 const MB = 1024 * 1024;
 
@@ -33,13 +35,19 @@ export function DeviceInfo() {
         </table>
       </section>
       <section class="panel">
-        <h2>{t('license')}</h2>
-        <table class="form">
+        <h2>{t('license')}{d.license ? <span class="license-state"> · {licenseStateText(d.license)}</span> : null}</h2>
+        <table class="form" id="device-license">
           <tbody>
-            {row(t('analogRec'), yesN(cap.analogRecording))}
-            {row(t('e1Rec'), yesN(cap.e1Recording))}
-            {row(t('voipRec'), yesN(cap.voipRecording))}
-            {row(t('cloudPlatform'), yesN(cap.cloud))}
+            {d.license ? (
+              <>
+                {(['analog', 'e1', 'voip'] as const).map((k) => row(t(`lic_${k}`), featureText(k, d.license.channels[k])))}
+                {Object.entries(d.license.features).map(([k, v]) => row(t(`lic_${k}`), featureText(k, v as number | boolean)))}
+              </>
+            ) : null}
+            {d.license ? null : row(t('analogRec'), yesN(cap.analogRecording))}
+            {d.license ? null : row(t('e1Rec'), yesN(cap.e1Recording))}
+            {d.license ? null : row(t('voipRec'), yesN(cap.voipRecording))}
+            {d.license ? null : row(t('cloudPlatform'), yesN(cap.cloud))}
           </tbody>
         </table>
       </section>

@@ -11,6 +11,7 @@ const OPS: Record<string, [string, string]> = {
   set: ['更改', 'Change'], add: ['添加', 'Add'], delete: ['删除', 'Delete'], restore: ['恢复', 'Restore'], purge: ['清空', 'Purge'],
   login: ['登录', 'Log in'], logout: ['退出', 'Log out'], start: ['开启', 'Start'], stop: ['停止', 'Stop'], format: ['格式化', 'Format'],
   archive: ['归档', 'Archive'], maintain: ['维护', 'Maintenance'], recover: ['恢复录音', 'Recover'], upgrade: ['升级', 'Upgrade'], reboot: ['重启', 'Reboot'],
+  'factory-reset': ['恢复出厂', 'Factory reset'], activate: ['激活', 'Activate'], rollback: ['回退', 'Roll back'], upload: ['上传', 'Upload'],
 };
 
 export function OperationLog() {

@@ -50,4 +50,12 @@ rm -f "$target/etc/resolv.conf"
 echo "nameserver 192.168.123.254" >"$target/etc/resolv.conf"
 
 mkdir -p "$target/data"
+
+# USB sticks are mounted read-only on /media/usb when plugged in (an upgrade
+# package for the console's `upgrade`); mdev runs the script for sd*N partitions.
+mdev_conf="$target/etc/mdev.conf"
+usb_rule='sd[a-z]+[0-9]+ 0:0 660 */usr/libexec/recorder/usb-stick'
+if ! grep -qF 'usr/libexec/recorder/usb-stick' "$mdev_conf" 2>/dev/null; then
+	printf '%s\n' "$usb_rule" >>"$mdev_conf"
+fi
 echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}"

@@ -14,7 +14,8 @@ import { RecorderError } from '../../errors.ts';
 import { CSRF_COOKIE, CSRF_HEADER, cookiesOf, credentialsOf } from './credentials.ts';
 
 export const API_PREFIX = '/api/v1';
-const PUBLIC = new Set(['GET /api/v1/health', 'HEAD /api/v1/health', 'POST /api/v1/login']);
+// Confirming a network change from the new address carries the change's one-time token instead of a session.
+const PUBLIC = new Set(['GET /api/v1/health', 'HEAD /api/v1/health', 'POST /api/v1/login', 'POST /api/v1/system/network/confirm-token']);
 const WHILE_PASSWORD_MUST_CHANGE = new Set(['GET /api/v1/me', 'POST /api/v1/me/password', 'POST /api/v1/logout']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 

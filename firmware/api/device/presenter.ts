@@ -52,5 +52,6 @@ export function presentDevice(d: DeviceInfo) {
     custody: d.custodyKey
       ? { keyFingerprint: d.custodyKey.fingerprintGrouped, publicKey: d.custodyKey.publicKey, publicKeyUrl: '/api/v1/device/public-key' }
       : null,
+    license: d.license,
   };
 }

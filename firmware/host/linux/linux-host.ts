@@ -9,10 +9,13 @@ import { systemClock } from './clock.ts';
 import { LinuxDisk } from './disk.ts';
 import { I2cSensors } from './i2c-sensors.ts';
 import { LinuxShell } from './shell.ts';
+import { LinuxPower } from './power.ts';
 import { SpiTransport } from './spi-transport.ts';
 import { SysfsGpio } from './sysfs-gpio.ts';
 import { TcpTransport } from './tcp-transport.ts';
 import { UartTransport } from './uart-transport.ts';
+import { createConsoleLine } from './console-line.ts';
+import { linuxSystemHost } from './system-host.ts';
 
 export interface LinuxHostOptions {
   /** Recordings and index; defaults to the board's storage mount. */
@@ -55,18 +58,22 @@ export function createLinuxHost(board: Board, options: LinuxHostOptions = {}): H
         `use a board file with driver 'sysfs' on real hardware`,
     );
   }
+  const root = path.resolve(options.rootDir ?? '/');
   return {
+    ...linuxSystemHost(root, new LinuxShell()),
     linecard: createLinecardTransport(board.linecard),
     gpio: new SysfsGpio(board.gpio),
     clock: systemClock,
     disk: new LinuxDisk(board.storage.device, new LinuxShell()),
     shell: new LinuxShell(),
     sensors: board.i2c ? new I2cSensors(board.i2c) : noSensors,
+    power: new LinuxPower(new LinuxShell()),
     paths: {
       data: path.resolve(options.dataDir ?? board.storage.mount),
       config: path.resolve(options.configDir ?? DEFAULT_CONFIG_DIR),
       log: path.resolve(options.logDir ?? DEFAULT_LOG_DIR),
-      root: path.resolve(options.rootDir ?? '/'),
+      root,
     },
+    console: createConsoleLine(board.console),
   };
 }

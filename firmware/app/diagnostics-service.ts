@@ -1,0 +1,173 @@
+/**
+ * Processing info (处理信息, manual 3.20) and ping (系统调试, 3.23). Processing
+ * info reads the daemon's own counters: the line-card link (frames, errors,
+ * reconnects, with rates since the last reading), the queues between its
+ * parts (recordings waiting to be indexed, event subscriptions, alarm mail),
+ * memory, CPU and the event loop's delay. Ping runs the system's `ping` with
+ * a validated target and hands its output out line by line as it comes.
+ */
+import os from 'node:os';
+import { monitorEventLoopDelay, performance, type IntervalHistogram } from 'node:perf_hooks';
+import { RecorderError } from '../errors.ts';
+import type { Shell } from '../host/host.ts';
+import type { LinkStats } from '../linecard/linecard-link.ts';
+import { pingArgs, pingRequestSchema, pingSummary, type PingInput } from '../diagnostics/ping-command.ts';
+import { describeZodError } from '../schema-error.ts';
+import type { Auditor } from './audit.ts';
+import type { Principal } from './principal.ts';
+
+export { pingRequestSchema, MAX_PING_COUNT, MAX_PING_SIZE } from '../diagnostics/ping-command.ts';
+
+export interface ProcessingSources {
+  link: () => { up: boolean; stats: LinkStats };
+  recorder: () => { open: number; waitingToIndex: number; stats: Record<string, number> };
+  events: () => { subscriptions: number; listeners: number; queued: number; dropped: number; published: number; listenerErrors: number };
+  mail: () => { noted: number; mails: number; failedMails: number; waiting: boolean };
+  channels: () => { analog: number; e1Timeslots: number; recording: number };
+}
+
+export interface ProcessingInfo {
+  at: number;
+  uptimeS: number;
+  linecard: { up: boolean; stats: LinkStats; framesPerSecond: number | null; errorsPerMinute: number | null };
+  channels: ReturnType<ProcessingSources['channels']>;
+  queues: {
+    recordingsOpen: number;
+    recordingsWaitingToIndex: number;
+    eventSubscriptions: number;
+    eventListeners: number;
+    eventsQueued: number;
+    eventsDropped: number;
+    eventsPublished: number;
+    alarmMailWaiting: boolean;
+  };
+  recorder: Record<string, number>;
+  mail: { alarmsNoted: number; mailsSent: number; mailsFailed: number };
+  memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number; totalBytes: number; freeBytes: number };
+  cpu: { percent: number; loadAverage: number[]; cores: number };
+  /** Delay of the event loop since the last reading, ms. */
+  eventLoop: { meanMs: number; p99Ms: number; maxMs: number };
+}
+
+export interface PingRun {
+  /** The command as run, for the page's first line. */
+  command: string;
+  lines: AsyncIterable<string>;
+  /** Exit code and ping's summary when it printed one. */
+  done: Promise<{ code: number; transmitted: number | null; received: number | null }>;
+  /** Stops it (the reader went away). */
+  stop(): void;
+}
+
+const MAX_PINGS = 2;
+const linkErrors = (s: LinkStats) => s.crcErrors + s.malformedFrames + s.unknownFrames;
+
+export class DiagnosticsService {
+  private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
+  private last: { at: number; frames: number; errors: number; cpu: NodeJS.CpuUsage; perfAt: number } | null = null;
+  private pings = 0;
+
+  constructor(
+    private readonly deps: {
+      sources: ProcessingSources;
+      shell: Shell;
+      audit: Auditor;
+      now: () => number;
+      startedAt: number;
+    },
+  ) {
+    this.loop.enable();
+  }
+
+  /** Stops measuring the event loop (the daemon stops). */
+  close(): void {
+    this.loop.disable();
+  }
+
+  processing(): ProcessingInfo {
+    const { sources, now } = this.deps;
+    const at = now();
+    const link = sources.link();
+    const recorder = sources.recorder();
+    const events = sources.events();
+    const mail = sources.mail();
+    const mem = process.memoryUsage();
+    const cpu = process.cpuUsage();
+    const perfAt = performance.now();
+    const prev = this.last;
+    const frames = link.stats.frames;
+    const errors = linkErrors(link.stats);
+    const spanS = prev ? (at - prev.at) / 1000 : 0;
+    const cpuSpanMs = prev ? perfAt - prev.perfAt : 0;
+    const cpuPercent = prev && cpuSpanMs > 0 ? round1(((cpu.user - prev.cpu.user + cpu.system - prev.cpu.system) / 1000 / cpuSpanMs) * 100) : round1(((cpu.user + cpu.system) / 1000 / (process.uptime() * 1000)) * 100);
+    this.last = { at, frames, errors, cpu, perfAt };
+    const info: ProcessingInfo = {
+      at,
+      uptimeS: Math.round((at - this.deps.startedAt) / 1000),
+      linecard: {
+        up: link.up,
+        stats: { ...link.stats },
+        framesPerSecond: prev && spanS > 0 ? round1((frames - prev.frames) / spanS) : null,
+        errorsPerMinute: prev && spanS > 0 ? round1(((errors - prev.errors) / spanS) * 60) : null,
+      },
+      channels: sources.channels(),
+      queues: {
+        recordingsOpen: recorder.open,
+        recordingsWaitingToIndex: recorder.waitingToIndex,
+        eventSubscriptions: events.subscriptions,
+        eventListeners: events.listeners,
+        eventsQueued: events.queued,
+        eventsDropped: events.dropped,
+        eventsPublished: events.published,
+        alarmMailWaiting: mail.waiting,
+      },
+      recorder: { ...recorder.stats },
+      mail: { alarmsNoted: mail.noted, mailsSent: mail.mails, mailsFailed: mail.failedMails },
+      memory: {
+        rssBytes: mem.rss, heapUsedBytes: mem.heapUsed, heapTotalBytes: mem.heapTotal, externalBytes: mem.external, arrayBuffersBytes: mem.arrayBuffers,
+        totalBytes: os.totalmem(), freeBytes: os.freemem(),
+      },
+      cpu: { percent: cpuPercent, loadAverage: os.loadavg().map(round2), cores: os.availableParallelism() },
+      eventLoop: {
+        meanMs: round2(nsToMs(this.loop.mean)),
+        p99Ms: round2(nsToMs(this.loop.percentile(99))),
+        maxMs: round2(nsToMs(this.loop.max)),
+      },
+    };
+    this.loop.reset();
+    return info;
+  }
+
+  /** Starts a ping (Ping 测试): validated, at most two at once, logged with its principal. */
+  async ping(principal: Principal, input: PingInput): Promise<PingRun> {
+    const parsed = pingRequestSchema.safeParse(input);
+    const request = parsed.success ? parsed.data : null;
+    const detail = request ? `${request.target} ×${request.count}, ${request.size} bytes` : JSON.stringify(input).slice(0, 200);
+    return this.deps.audit.run(principal, { item: 'system', operation: 'test', parameter: 'ping', detail }, () => {
+      if (!parsed.success) throw new RecorderError('BAD_REQUEST', `ping: ${describeZodError(parsed.error)}`);
+      const r = parsed.data;
+      const { shell } = this.deps;
+      if (!shell.stream) throw new RecorderError('PING_UNAVAILABLE');
+      if (this.pings >= MAX_PINGS) throw new RecorderError('PING_BUSY');
+      const args = pingArgs(r);
+      const run = shell.stream('ping', args, { timeoutMs: (r.count + 10) * 1000 });
+      this.pings++;
+      let summary: { transmitted: number; received: number } | null = null;
+      const done = run.done.then((code) => {
+        this.pings--;
+        return { code, transmitted: summary?.transmitted ?? null, received: summary?.received ?? null };
+      });
+      async function* lines(): AsyncIterable<string> {
+        for await (const line of run.lines) {
+          summary = pingSummary(line) ?? summary;
+          yield line;
+        }
+      }
+      return { command: `ping ${args.join(' ')}`, lines: lines(), done, stop: () => run.kill() };
+    });
+  }
+}
+
+const nsToMs = (ns: number) => (Number.isFinite(ns) ? ns / 1e6 : 0);
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
