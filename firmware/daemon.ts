@@ -272,6 +272,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       log.info({ stepMs }, 'clock set by hand');
       auth.clockStepped(stepMs);
       for (const ch of channels) ch.shiftTime(stepMs);
+      voip.shiftTime(stepMs);
     },
   });
   const system = new SystemService({

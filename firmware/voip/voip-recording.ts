@@ -98,6 +98,11 @@ export class VoipRecording {
     await this.applyListeners();
   }
 
+  /** The wall clock was set by hand (`stepMs`): calls in progress keep their timelines. */
+  shiftTime(stepMs: number): void {
+    this.media.shiftTime(stepMs);
+  }
+
   /** Ends every call (stop mode `shutdown`) and closes the listeners. */
   async stop(): Promise<void> {
     this.timer?.cancel();

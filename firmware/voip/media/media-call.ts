@@ -102,8 +102,8 @@ export class MediaCall implements VoipCall {
     readonly ref: ChannelRef,
     start: VoipCallStart,
     private readonly ctx: MediaContext,
-    /** Wall time of output position 0. */
-    private readonly t0: number,
+    /** Wall time of output position 0 (moved with the clock when it is set by hand). */
+    private t0: number,
   ) {
     this.start = { ...start };
     this.key = refKey(ref);
@@ -123,6 +123,13 @@ export class MediaCall implements VoipCall {
 
   get closed(): boolean {
     return this.closing !== null;
+  }
+
+  /** The wall clock was stepped by `stepMs`: the call's timeline moves with it (no gap, no overlap, no silence timeout). */
+  shiftTime(stepMs: number): void {
+    this.t0 += stepMs;
+    this.lastPacketAt += stepMs;
+    if (this.pausedSince !== null) this.pausedSince += stepMs;
   }
 
   /** Output position of wall time `now`. */

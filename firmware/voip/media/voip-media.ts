@@ -145,6 +145,11 @@ export class VoipMediaServer implements VoipMedia {
     }
   }
 
+  /** The wall clock was stepped by `stepMs`: every call's timeline moves with it. */
+  shiftTime(stepMs: number): void {
+    for (const c of this.calls.values()) c.shiftTime(stepMs);
+  }
+
   /** Ends every call (shutdown) and stops the timer. */
   async stop(): Promise<void> {
     this.timer?.cancel();
