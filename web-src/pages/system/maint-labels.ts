@@ -61,7 +61,6 @@ addLabels({
   'reason_linecard-down': ['线卡断开', 'Line card lost'],
   'reason_restart-after-fault': ['异常重启', 'Restart after a fault'],
   'reason_disk-missing': ['硬盘丢失', 'Data disk missing'],
-  download: ['下载', 'Download'],
   noLogs: ['暂无日志文件', 'No saved logs'],
   logBudget: ['共 {n} 个, {size} / {budget} (超出时自动删除最早的日志)', '{n} files, {size} of {budget} (the oldest are deleted past it)'],
   deleteLog: ['删除日志 {n}', 'delete the log {n}'],
