@@ -127,7 +127,7 @@ export function SystemUpgrade() {
           </table>
         ) : <p class="hint">{t('noVersions')}</p>}
         {view?.current ? <button type="button" name="rollbackImage" disabled={!canEdit.value} onClick={rollbackToImage}>{t('rollbackToImage')}</button> : null}
-        {view ? <p class="hint">{t('totalN', { n: view.versions.length })}</p> : null}
+        {view ? <p class="hint">{t('versionsTotalN', { n: view.versions.length })}</p> : null}
       </Section>
     </div>
   );

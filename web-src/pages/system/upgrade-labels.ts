@@ -88,7 +88,7 @@ addLabels({
   confirmDowngrade: ['回退到较旧的版本 {v}', 'go back to the older version {v}'],
   confirmActivate: ['激活版本 {v} (录音程序将重启)', 'activate version {v} (the recorder restarts)'],
   noVersions: ['没有缓存的版本文件', 'No stored versions'],
-  totalN: ['总共: {n}条', 'Total: {n}'],
+  versionsTotalN: ['总共: {n}条', 'Total: {n}'],
   uploaded: ['上传成功: 版本 {v}', 'Uploaded: version {v}'],
   rollbackToImage: ['回退到出厂版本', 'Roll back to the factory version'],
 });
