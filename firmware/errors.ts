@@ -57,6 +57,9 @@ export const ERROR_CODES = {
   account_not_found: { http: 404, message: 'No such account' },
   account_exists: { http: 409, message: 'An account with this name exists' },
   last_admin: { http: 409, message: 'The box needs at least one enabled administrator' },
+  // cloud seats
+  listeners_full: { http: 409, message: 'The channel has as many live listeners as it takes' },
+  seat_disabled: { http: 403, message: 'The seat is switched off' },
   // concurrent edits
   stale: { http: 409, message: 'Someone else changed this page since it was loaded; reload it' },
   // API input

@@ -1,2 +1,2 @@
 /** Who acts on the box: an account from an address (web, console login), or the box itself. */
-export { SYSTEM, principalText, userPrincipal, type Principal } from '../journal/principal.ts';
+export { SYSTEM, principalText, seatPrincipal, userPrincipal, type Principal } from '../journal/principal.ts';

@@ -22,6 +22,8 @@ import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
+import type { ListenService } from './listen-service.ts';
+import type { SeatService } from './seat-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -55,6 +57,10 @@ export interface Services {
   readonly accounts: AccountService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
+  /** Cloud seats (云座席): seat settings, seat sign-in, online state, screen pops. */
+  readonly seats: SeatService;
+  /** Live listening (实时监听) for seats and administrators. */
+  readonly listen: ListenService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -34,3 +34,5 @@ export { accessSettingsSchema, cidrSchema, usernameSchema, MAX_VALID_HOURS, type
 export { e1PortPatchSchema, type E1PortConfig, type E1PortPatch } from '../settings/e1-port-settings.ts';
 export type { TrunkPortStatus } from '../trunks/trunk-port.ts';
 export type { TimeslotStatus } from '../trunks/trunk-timeslot.ts';
+/** Cloud seats (云座席): the seat settings' schema, levels and rights. */
+export { seatPatchSchema, SEAT_LEVELS, SEAT_REACH, SEAT_RIGHTS, POP_TRIGGERS, MAX_GROUP, MAX_LISTENERS_PER_CHANNEL, type SeatConfig } from '../settings/seat-settings.ts';

@@ -15,6 +15,7 @@ import { encryptionSchema, storageSchema } from './legacy-config.ts';
 import { definedOnly, patchSchema } from './patch-schema.ts';
 import { DEFAULT_VOIP_SETTINGS, voipSettingsSchema } from './voip-settings.ts';
 import { e1PortsSettingsSchema } from './e1-port-settings.ts';
+import { seatOverrideSchema } from './seat-settings.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -80,6 +81,11 @@ export const settingsSchema = z.object({
   voip: voipSettingsSchema.default(DEFAULT_VOIP_SETTINGS),
   /** E1 trunk ports (E1通道参数), by port number: what differs from the factory values. */
   e1: e1PortsSettingsSchema,
+  /** Cloud seats (云座席), by channel `refKey`: what each seat sets apart from the factory values (seat-settings.ts). */
+  seats: z
+    .record(refKeyText, seatOverrideSchema)
+    .refine((c) => Object.keys(c).length <= MAX_CONFIGURED_CHANNELS, `at most ${MAX_CONFIGURED_CHANNELS} seats`)
+    .default({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -19,7 +19,8 @@ import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { authFixture, type AuthFixture } from '../accounts/helpers.ts';
 import { ADMIN_PASSWORD, bearerClient, signIn, type ApiClient } from '../support/api-client.ts';
 
-type Need = 'public' | 'self' | 'view' | 'configure' | 'accounts';
+/** `seat`: the seat API, refused to every account (tested with seats in test/api/seat-permissions.test.ts). */
+type Need = 'public' | 'self' | 'view' | 'configure' | 'accounts' | 'seat';
 interface RouteCase {
   need: Need;
   body?: unknown;
@@ -60,6 +61,13 @@ const ROUTES: Record<string, RouteCase> = {
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },
   'PATCH /e1/ports/:port': { need: 'configure', body: {} },
+  'POST /seat/login': { need: 'public', body: { account: 'nobody', password: 'x' } },
+  'POST /seat/logout': { need: 'seat' },
+  'GET /seat/me': { need: 'seat' },
+  'GET /seat/channels': { need: 'seat' },
+  'GET /seat/sync': { need: 'seat' },
+  'PATCH /seats/:ref': { need: 'configure', body: {} },
+  'POST /seats': { need: 'configure', body: { seats: [{ ref: '1' }] } },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
