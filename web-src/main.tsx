@@ -25,6 +25,8 @@ import { E1Params } from './pages/trunk/e1-params.tsx';
 import { E1Status } from './pages/trunk/e1-status.tsx';
 import { VoipParams } from './pages/trunk/voip-params.tsx';
 import { VoipStatus } from './pages/trunk/voip-status.tsx';
+import { SeatApp } from './pages/seat/seat-app.tsx';
+import { SeatSettings } from './pages/seat/seat-settings.tsx';
 
 interface Page {
   path: string;
@@ -59,7 +61,7 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
     ],
   },
-  { group: 'cloud', pages: [] },
+  { group: 'cloud', pages: [{ path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> }] },
   { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
 ];
 
@@ -341,9 +343,11 @@ function App() {
 function Root() {
   // Read the language so a switch re-renders every label.
   void lang.value;
+  // A seat's own page (/seat) has its own sign-in and layout.
+  const seat = pathOf(route.value) === '/seat';
   return (
     <>
-      <App />
+      {seat ? <SeatApp /> : <App />}
       <Toast />
       <ConfirmDialog />
     </>
