@@ -178,7 +178,7 @@ function Calls() {
       <h2>
         {t('myCalls')}{' '}
         <button type="button" onClick={() => void sync().then((n) => setNote(t('synced', { n })), (e) => setNote(errorText(e)))}>{t('syncNow')}</button>
-        <span class="note">{note}</span>
+        {note ? <span class="sync-note">{note}</span> : null}
       </h2>
       <table class="grid">
         <thead>
@@ -241,7 +241,7 @@ function SeatHome() {
     <div class="seat-shell">
       <header class="top">
         <span class="brand">{t('seatTitle')}</span>
-        <span class={`lamp${seatConnected.value ? ' on' : ''}`}>{seatConnected.value ? t('online') : t('seatOffline')}</span>
+        <span class={`seat-lamp${seatConnected.value ? " on" : ""}`}>{seatConnected.value ? t('online') : t('seatOffline')}</span>
         <button type="button" class="lang" onClick={() => setLang(lang.value === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
         <div class="userbox">
           <span>{t('seatAccount')}: <b data-testid="seat-account">{s.account}</b></span>
