@@ -55,7 +55,7 @@ export async function* streamRecordsIn(index: RecordIndex, q: StreamQuery, refs:
     if (h.buf.length || h.done) return;
     const n = await h.it.next();
     if (n.done) h.done = true;
-    else h.buf = n.value;
+    else h.buf = [...n.value]; // a copy: the stream reads its page again when it resumes
   };
   let page: RecordEntry[] = [];
   for (;;) {
