@@ -101,10 +101,10 @@ test('an agent signs in and its screen pops the caller\'s number within a second
   }, { types: ['channel.state'], ref: { portType: 'analog', port: 0, channel: 0 } });
   // The page notes when the number appears, on this machine's clock.
   await agent.evaluate((n) => {
-    const w = window as any;
-    new MutationObserver(() => {
-      if (!w.popShownAt && document.querySelector('[data-testid=pop-number]')?.textContent === n) w.popShownAt = Date.now();
-    }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    const w = globalThis as any;
+    new w.MutationObserver(() => {
+      if (!w.popShownAt && w.document.querySelector('[data-testid=pop-number]')?.textContent === n) w.popShownAt = Date.now();
+    }).observe(w.document.body, { subtree: true, childList: true, characterData: true });
   }, CALLERS[0]!);
   try {
     await realTime(1200);
@@ -112,7 +112,7 @@ test('an agent signs in and its screen pops the caller\'s number within a second
     await realTime(2300); // caller ID ends about 3.04 s into the call
     assert.ok(numberAt > 0, 'the box decoded the caller ID while the line rang');
     await agent.waitForSelector(`[data-testid=pop-number]:text-is("${CALLERS[0]}")`, { timeout: 2000 });
-    const shown = (await agent.evaluate(() => (window as any).popShownAt as number)) - numberAt;
+    const shown = (await agent.evaluate(() => (globalThis as any).popShownAt as number)) - numberAt;
     console.log(`BENCH seat-pop-latency ${shown} ms`);
     assert.ok(shown <= 1000, `pop after ${shown} ms`);
   } finally {
@@ -127,7 +127,7 @@ test('a team lead listens live to a group member\'s call: the samples match the 
   await lead.waitForSelector('#seat-channels tr[data-ref="analog-0-0"] button.listen.current');
   await realTime(3000);
   const frames: Array<{ seq: number; at: number; receivedAt: number; heldMs: number; samples: number[] }> = await lead.evaluate(() =>
-    [...(window as any).__listen.values()].flatMap((p: any) => p.frames.map((f: any) => ({ seq: f.seq, at: f.at, receivedAt: f.receivedAt, heldMs: f.heldMs, samples: Array.from(f.samples) }))),
+    [...(globalThis as any).__listen.values()].flatMap((p: any) => p.frames.map((f: any) => ({ seq: f.seq, at: f.at, receivedAt: f.receivedAt, heldMs: f.heldMs, samples: Array.from(f.samples) }))),
   );
   assert.ok(frames.length >= 120, `${frames.length} frames in 3 s`);
   const seqs = frames.map((f) => f.seq);
@@ -175,7 +175,7 @@ test('the administrator sees 座席状态 and 监听状态 on 云座席 and 录�
   await admin.click('#status-table tr[data-ref="analog-0-0"] button.listen');
   await admin.waitForSelector('#status-table tr[data-ref="analog-0-0"] button.listen.current');
   await realTime(500);
-  const n = await admin.evaluate(() => [...(window as any).__listen.values()].reduce((k: number, p: any) => k + p.frames.length, 0));
+  const n = await admin.evaluate(() => [...(globalThis as any).__listen.values()].reduce((k: number, p: any) => k + p.frames.length, 0));
   assert.ok(n > 5, `${n} frames`);
   await admin.click('header.top .lang');
   await admin.click('nav.side a:text-is("Cloud seats")');
