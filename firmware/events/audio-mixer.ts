@@ -11,7 +11,7 @@ import type { AudioBlock } from './audio-tap.ts';
 export type ListenMode = 'mixed' | 'separate';
 
 export interface MixedBlock {
-  /** 0 or 1 for a leg of `separate`; 2 for both parties mixed (or the one party of a one-party channel). */
+  /** `separate`: 0 or 1, the leg (a one-party channel is leg 0); `mixed`: 2, both parties or the one. */
   lane: 0 | 1 | 2;
   at: number;
   sampleRate: number;
@@ -27,7 +27,7 @@ export class LegMixer {
   /** The blocks to send for one block received. */
   push(b: AudioBlock): MixedBlock[] {
     if (b.leg === 1) this.twoLegs = true;
-    if (this.mode === 'separate') return [{ lane: this.twoLegs ? b.leg : 2, at: b.at, sampleRate: b.sampleRate, samples: b.samples }];
+    if (this.mode === 'separate') return [{ lane: b.leg, at: b.at, sampleRate: b.sampleRate, samples: b.samples }];
     if (!this.twoLegs) return [{ lane: 2, at: b.at, sampleRate: b.sampleRate, samples: b.samples }];
     const p = this.pending;
     if (p && p.leg !== b.leg && p.at === b.at) {

@@ -6,7 +6,7 @@
  * it. Audio goes in binary frames, 20 ms each:
  *
  *   0  u8   1 (audio)
- *   1  u8   lane: 0 leg A, 1 leg B (separate), 2 mixed or the one party
+ *   1  u8   lane: separate: 0 leg A (or the one party), 1 leg B; mixed: 2
  *   2  u16  stream
  *   4  u32  sequence number within the stream
  *   8  f64  time of the block's first sample (ms since the epoch)
