@@ -157,6 +157,12 @@ test('the administrator sees 座席状态 and 监听状态 on 云座席 and 录�
   await admin.fill('input[name=password]', ADMIN_PASSWORD);
   await admin.click('form.login button[type=submit]');
   await admin.waitForSelector('main .crumb');
+  // 实时监听 from the monitor: a button on a tile in a call.
+  await admin.click('.tile[data-ref="analog-0-2"] button.tile-listen');
+  await admin.waitForSelector('.tile[data-ref="analog-0-2"] button.tile-listen.current');
+  await realTime(300);
+  await admin.click('.tile[data-ref="analog-0-2"] button.tile-listen');
+  await admin.waitForSelector('.tile[data-ref="analog-0-2"] button.tile-listen:not(.current)');
   await admin.click('nav.side a:text-is("云座席")');
   await admin.waitForSelector('#seat-table tr[data-ref="analog-0-0"] td.seat-state:has-text("在线")');
   assert.match(await admin.textContent('#seat-table tr[data-ref="analog-0-0"] td.seat-state') ?? '', /lead/);
