@@ -192,4 +192,17 @@ test('the administrator sees 座席状态 and 监听状态 on 云座席 and 录�
   await shot(agent, 'seat-pop-en');
 });
 
+test('once the calls are recorded, the agent\'s list syncs to its own call alone, ready to play', async () => {
+  await sb.box.run(14_000); // hung up at 20 s, indexed
+  await agent.waitForSelector('#seat-calls tr[data-id]');
+  await agent.waitForSelector('#seat-pop:not(.active)');
+  const rows = await agent.$$eval('#seat-calls tr[data-id] td:nth-child(3)', (tds) => tds.map((td) => td.textContent));
+  assert.equal(rows, [CALLERS[0]]);
+  await agent.click('#seat-calls tr[data-id] button:text-is("Play")');
+  await agent.waitForSelector('#seat-calls audio');
+  await shot(agent, 'seat-calls-en');
+  await lead.waitForSelector('#seat-calls tr[data-id]');
+  await lead.waitForFunction(() => (globalThis as any).document.querySelectorAll('#seat-calls tr[data-id]').length === 2);
+});
+
 test.run();
