@@ -21,6 +21,7 @@ import { SimulatedLineCard } from '../firmware/sim/linecard-card.ts';
 import { VirtualClock } from '../firmware/sim/virtual-clock.ts';
 import { e1TrafficPorts } from '../firmware/sim/e1/e1-traffic.ts';
 import { encodeMessage } from '../firmware/linecard/messages.ts';
+import { SYSTEM } from '../firmware/app/principal.ts';
 import { slipEncode } from '../firmware/linecard/slip.ts';
 import type { E1Signalling } from '../firmware/sim/e1/e1-port-model.ts';
 import { startSimBox } from '../test/support/sim-box.ts';
@@ -80,7 +81,7 @@ async function daemonWithCard(): Promise<{ cpu: number; recording: number; index
     await box.run(SECONDS * 1000);
     const cpu = cpuSince(t0);
     const ports = box.services.trunks.list();
-    const indexed = (await box.services.records.search({ portType: 'e1', limit: 1, offset: 0 })).total;
+    const indexed = (await box.services.records.search(SYSTEM, { portType: 'e1', limit: 1, offset: 0 })).total;
     return {
       cpu,
       recording: ports.reduce((n, p) => n + p.recordings, 0),

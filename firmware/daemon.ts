@@ -22,6 +22,9 @@ import { openJournal } from './journal/journal.ts';
 import { analogRef, type ChannelRef } from './ports/channel-ref.ts';
 import { EventBus } from './events/event-bus.ts';
 import { AudioTap } from './events/audio-tap.ts';
+import { SeatAccess } from './app/seat-access.ts';
+import { ListenService } from './app/listen-service.ts';
+import { SeatService } from './app/seat-service.ts';
 import type { BoxEvent } from './events/box-events.ts';
 import type { RecordEntry } from './recording/record-entry.ts';
 import { BUILD_INFO, VERSION } from './version.ts';
@@ -279,8 +282,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     store: systemConfig, daemons: host.daemons, cpu: host.cpu, feeder, audit: auditor, clock, alarms, log: log.child({ part: 'system' }), startPort: opts.webPort,
   });
 
-  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
-  const storageService = new StorageService(storage, formatDataDisk, auditor, now);
+  const channelService = new ChannelService(() => [...channels, ...e1.timeslots], auditor, now);
+  const boxChannels = () => channelService.list().map((c) => c.ref);
+  const seatAccess = new SeatAccess(settings, boxChannels);
+  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess);
+  const storageService = new StorageService(storage, formatDataDisk, auditor, now, seatAccess);
+  const listen = new ListenService(tap, seatAccess, auditor, now, (r) => hasChannel(r) || r.portType === 'voip');
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
   const management = deviceManagementServices({
     host, board, running: BUILD_INFO.version, licensing, auditor, accounts: accountStore, records, storage: storageService, formatDisk: formatDataDisk, publish, log,
@@ -301,14 +308,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const services: Services = {
     events,
     audio: tap,
-    channels: new ChannelService(() => [...channels, ...e1.timeslots], auditor, now),
+    channels: channelService,
     records,
     storage: storageService,
     playback: new PlaybackService(records),
     downloads: new DownloadService(records, now),
     exports: new ExportService(records, storageService, now, custodyService ? (e) => custodyService.signatureOfEntry(e) : undefined),
-    statistics: new StatisticsService(index),
+    statistics: new StatisticsService(index, seatAccess),
     alarms: alarmService,
+    listen,
+    seats: new SeatService(settings, seatAccess, listen, events, auditor, now, boxChannels, () => accountStore.access.idleLogoutMinutes * 60_000),
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),

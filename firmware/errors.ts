@@ -84,6 +84,9 @@ export const ERROR_CODES = {
   version_not_found: { http: 404, message: 'No such stored version' },
   version_in_use: { http: 409, message: 'The running version cannot be deleted' },
   upgrade_busy: { http: 409, message: 'Another upload or activation is in progress' },
+  // cloud seats
+  listeners_full: { http: 409, message: 'The channel has as many live listeners as it takes' },
+  seat_disabled: { http: 403, message: 'The seat is switched off' },
   // concurrent edits
   stale: { http: 409, message: 'Someone else changed this page since it was loaded; reload it' },
   // API input

@@ -136,7 +136,12 @@ function open(): void {
     // Catch up on what happened while the socket was down.
     void refreshChannels().catch(() => undefined);
   };
+  ws.binaryType = 'arraybuffer';
   ws.onmessage = (m) => {
+    if (m.data instanceof ArrayBuffer) {
+      for (const fn of binaryListeners) fn(m.data);
+      return;
+    }
     let msg: any;
     try {
       msg = JSON.parse(String(m.data));
@@ -148,6 +153,7 @@ function open(): void {
       for (const fn of eventListeners.keys()) fn(msg.event);
     }
     else if (msg.type === 'presence' && msg.page === page) presence.value = { page: msg.page, others: msg.others };
+    else for (const fn of messageListeners) fn(msg);
   };
   ws.onclose = () => {
     connected.value = false;
@@ -167,6 +173,22 @@ export function onLiveEvent(types: string[], fn: (e: any) => void): () => void {
     sendWatch();
   };
 }
+
+const messageListeners = new Set<(m: any) => void>();
+const binaryListeners = new Set<(b: ArrayBuffer) => void>();
+
+/** The live socket as live listening uses it: send a message, hear other messages and audio frames. */
+export const liveIo = {
+  send,
+  onMessage(fn: (m: any) => void): () => void {
+    messageListeners.add(fn);
+    return () => messageListeners.delete(fn);
+  },
+  onBinary(fn: (b: ArrayBuffer) => void): () => void {
+    binaryListeners.add(fn);
+    return () => binaryListeners.delete(fn);
+  },
+};
 
 export function startLive(): void {
   if (!stopped) return;

@@ -36,6 +36,8 @@ import { DebugPing } from './pages/system/debug-ping.tsx';
 import { DeviceManagement } from './pages/system/device-mgmt.tsx';
 import { LicensePage } from './pages/system/license.tsx';
 import { SystemUpgrade } from './pages/system/system-upgrade.tsx';
+import { SeatApp } from './pages/seat/seat-app.tsx';
+import { SeatSettings } from './pages/seat/seat-settings.tsx';
 
 interface Page {
   path: string;
@@ -88,6 +90,8 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/system/license', label: 'licenseUpgrade', view: () => <LicensePage /> },
     ],
   },
+  { group: 'cloud', pages: [{ path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> }] },
+  { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
 ];
 
 const ALL_PAGES = NAV.flatMap((g) => g.pages.map((p) => ({ ...p, group: g.group })));
@@ -371,9 +375,11 @@ function App() {
 function Root() {
   // Read the language so a switch re-renders every label.
   void lang.value;
+  // A seat's own page (/seat) has its own sign-in and layout.
+  const seat = pathOf(route.value) === '/seat';
   return (
     <>
-      <App />
+      {seat ? <SeatApp /> : <App />}
       <Toast />
       <ConfirmDialog />
     </>

@@ -31,6 +31,7 @@ import { diagnosticsRoutes } from './diagnostics/routes.ts';
 import { maintenanceRoutes } from './maintenance/routes.ts';
 import { licenseRoutes } from './license/routes.ts';
 import { upgradeRoutes } from './upgrades/routes.ts';
+import { seatRoutes } from './seats/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -77,5 +78,6 @@ export function apiRouter(services: Services): Router {
   maintenanceRoutes(router, services);
   licenseRoutes(router, services);
   upgradeRoutes(router, services);
+  seatRoutes(router, services);
   return router;
 }

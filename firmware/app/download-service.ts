@@ -36,9 +36,9 @@ export class DownloadService {
   ) {}
 
   /** One recording's file as stored (plaintext), or a byte range of it. */
-  async file(_principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
-    const entry = await this.records.get(id);
-    return { ...(await this.records.openAudio(id, range)), fileName: downloadName(entry) };
+  async file(principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
+    const entry = await this.records.get(principal, id);
+    return { ...(await this.records.openAudio(principal, id, range)), fileName: downloadName(entry) };
   }
 
   /** The recordings with these ids (unknown ids are refused; missed calls have no file and are left out). */
@@ -46,21 +46,25 @@ export class DownloadService {
     const unique = [...new Set(ids)];
     if (unique.length > MAX_ZIP_RECORDS) throw tooMany(unique.length);
     const entries: RecordEntry[] = [];
-    for (const id of unique) entries.push(await this.records.get(id));
+    for (const id of unique) {
+      const e = await this.records.get(principal, id);
+      this.records.access.check(principal, 'fetch', e);
+      entries.push(e);
+    }
     return this.zip(principal, entries);
   }
 
   /** Every recording a search finds, newest first; refused when more than MAX_ZIP_RECORDS. */
   async zipOfSearch(principal: Principal, q: StreamQuery): Promise<ZipDownload> {
     const entries: RecordEntry[] = [];
-    for await (const page of this.records.pages(q)) {
-      for (const e of page) if (e.file) entries.push(e);
+    for await (const page of this.records.pages(principal, q)) {
+      for (const e of page) if (e.file && this.records.access.reaches(principal, 'fetch', e)) entries.push(e);
       if (entries.length > MAX_ZIP_RECORDS) throw tooMany(`more than ${MAX_ZIP_RECORDS}`);
     }
     return this.zip(principal, entries);
   }
 
-  private async zip(_principal: Principal, all: RecordEntry[]): Promise<ZipDownload> {
+  private async zip(principal: Principal, all: RecordEntry[]): Promise<ZipDownload> {
     const entries = all.filter((e) => e.file);
     if (!entries.length) throw new RecorderError('BAD_REQUEST', 'none of these recordings has audio to download');
     const zip = new ZipFile();
@@ -82,7 +86,7 @@ export class DownloadService {
       const name = downloadName(e);
       let size: number;
       try {
-        const { reader } = await this.records.openFile(e.id);
+        const { reader } = await this.records.openFile(principal, e.id);
         size = reader.size;
         await reader.close();
       } catch (err) {
@@ -92,7 +96,7 @@ export class DownloadService {
       count++;
       zip.addReadStreamLazy(names.take(name), { compress: false, size, mtime: new Date(e.startedAt) }, (cb) => {
         if (closed) return cb(new Error('download cancelled'), null as never);
-        this.records.openAudio(e.id).then(
+        this.records.openAudio(principal, e.id).then(
           (opened) => {
             current = opened.stream;
             opened.stream.on('error', (err: Error) => out.destroy(err));

@@ -3,8 +3,8 @@
  * the columns of the manual's search page, and the statistics table (录音统计),
  * as CSV or XLSX with headers in Chinese or English. Records stream page by
  * page from the index, so an export of any length passes through bounded
- * memory. A view operation, taking the principal so access rules can narrow
- * it later.
+ * memory. A view operation; a seat's rows are the channels its sync right
+ * reaches.
  */
 import type { Readable } from 'node:stream';
 import { RecorderError } from '../errors.ts';
@@ -45,21 +45,21 @@ export class ExportService {
   ) {}
 
   /** The recordings a search finds, newest first, one row each. */
-  async recordings(_principal: Principal, q: StreamQuery, o: ExportOptions): Promise<TableDownload> {
-    const { total } = await this.records.search({ ...q, limit: 1, offset: 0 });
+  async recordings(principal: Principal, q: StreamQuery, o: ExportOptions): Promise<TableDownload> {
+    const { total } = await this.records.search(principal, { ...q, limit: 1, offset: 0 });
     if (total > MAX_EXPORT_ROWS) throw new RecorderError('BAD_REQUEST', `the search finds ${total} recordings; at most ${MAX_EXPORT_ROWS} can be exported at once: narrow it`);
     const { records, signatureOf } = this;
     async function* rows(): AsyncGenerator<Cell[][]> {
       let n = 0;
       // Signatures are looked up a page at a time, as the rows stream.
-      for await (const page of records.pages(q)) yield page.map((e) => recordRow(n++, e, o.lang, signatureOf(e) ?? ''));
+      for await (const page of records.pages(principal, q)) yield page.map((e) => recordRow(n++, e, o.lang, signatureOf(e) ?? ''));
     }
     return this.table('recordings', SHEET_NAME.records[o.lang], RECORD_COLUMNS[o.lang], rows(), o.format);
   }
 
   /** The statistics page's table for a date range: a row per channel and the total. */
-  async stats(_principal: Principal, q: StatsQuery, o: ExportOptions): Promise<TableDownload> {
-    const r = await this.storage.stats(q);
+  async stats(principal: Principal, q: StatsQuery, o: ExportOptions): Promise<TableDownload> {
+    const r = await this.storage.stats(principal, q);
     const rows: Cell[][] = r.items.map((s, i) => [i, channelLabel(s), portLabel(o.lang, s.portType), s.incoming, s.outgoing, s.missed, s.recordings, clockLength(s.durationMs)]);
     const t = r.total;
     rows.push(['', TOTAL_LABEL[o.lang], '', t.incoming, t.outgoing, t.missed, t.recordings, clockLength(t.durationMs)]);

@@ -3,7 +3,7 @@
  * WAV (A-law, µ-law, IMA ADPCM, PCM; mono or one party per stereo channel) is
  * served as 16-bit PCM WAV, transcoded block by block for the byte range
  * asked; MP3 passes through. A view operation: every signed-in role may use
- * it, and the principal is taken so access rules can narrow it later.
+ * it; a seat only on the channels its fetch right reaches.
  */
 import { decodedFrames, playableLayout, playableRange, type PlayableLayout } from '../audio/playable-wav.ts';
 import { PeakMeter, type Peaks } from '../audio/waveform-peaks.ts';
@@ -36,10 +36,10 @@ export class PlaybackService {
   constructor(private readonly records: RecordService) {}
 
   /** The recording as a browser plays it, or a byte range of it (`range` as in RecordService.openAudio). */
-  async play(_principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
-    const entry = await this.records.get(id);
-    if (entry.codec === 'mp3') return { ...(await this.records.openAudio(id, range)), fileName: downloadName(entry) };
-    const p = await this.openPlayable(id);
+  async play(principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
+    const entry = await this.records.get(principal, id);
+    if (entry.codec === 'mp3') return { ...(await this.records.openAudio(principal, id, range)), fileName: downloadName(entry) };
+    const p = await this.openPlayable(principal, id);
     let r: AudioRange | null;
     try {
       r = range ? range(p.layout.size) : null;
@@ -54,9 +54,10 @@ export class PlaybackService {
   }
 
   /** Lowest and highest sample of `points` equal spans, per party; computed in one pass. */
-  async peaks(_principal: Principal, id: string, points = DEFAULT_PEAK_POINTS): Promise<Peaks> {
+  async peaks(principal: Principal, id: string, points = DEFAULT_PEAK_POINTS): Promise<Peaks> {
     const n = Math.max(1, Math.min(MAX_PEAK_POINTS, Math.floor(points)));
-    const entry = await this.records.get(id);
+    const entry = await this.records.get(principal, id);
+    this.records.access.check(principal, 'fetch', entry);
     if (entry.codec === 'mp3') throw new RecorderError('RECORD_FORMAT_UNSUPPORTED', `recording ${id} is archived as MP3; its waveform is not available`);
     const key = `${entry.id}|${entry.sha256 ?? entry.sizeBytes}|${n}`;
     const hit = this.peakCache.get(key);
@@ -65,7 +66,7 @@ export class PlaybackService {
       this.peakCache.set(key, hit);
       return hit;
     }
-    const p = await this.openPlayable(id);
+    const p = await this.openPlayable(principal, id);
     try {
       const meter = new PeakMeter(p.layout.frames, p.layout.channels, n);
       for await (const samples of decodedFrames(p.info, p.layout.channels, 0, p.layout.frames, (s, e) => p.reader.stream(s, e))) meter.add(samples);
@@ -80,8 +81,8 @@ export class PlaybackService {
     }
   }
 
-  private async openPlayable(id: string): Promise<Playable> {
-    const { entry, reader } = await this.records.openFile(id);
+  private async openPlayable(principal: Principal, id: string): Promise<Playable> {
+    const { entry, reader } = await this.records.openFile(principal, id);
     try {
       const head = await readHead(reader);
       let info: AnyWavInfo;

@@ -18,6 +18,11 @@ import { signatureOf } from '../recording/file-signature.ts';
 import type { CustodyBox } from '../custody/custody-box.ts';
 import type { Auditor } from './audit.ts';
 import { principalText, type Principal } from './principal.ts';
+import { OPEN_ACCESS, type SeatAccess } from './seat-access.ts';
+import { queryRecordsIn, streamRecordsIn } from '../recording/scoped-query.ts';
+import { decodeRecord } from '../recording/record-codec.ts';
+import { idOfParts } from '../recording/record-entry.ts';
+import { refKey } from '../ports/channel-ref.ts';
 
 export interface AudioRange {
   start: number;
@@ -75,6 +80,8 @@ export class RecordService {
     private readonly key: () => Buffer | null,
     private readonly audit: Auditor,
     private readonly custody: CustodyBox | null = null,
+    /** What a seat may reach (search and metadata: its sync right; audio: its fetch right). */
+    readonly access: SeatAccess = OPEN_ACCESS,
   ) {}
 
   private async custodyVerdict(e: RecordEntry, actual: string | null): Promise<{ custody?: CustodyVerdict }> {
@@ -92,16 +99,47 @@ export class RecordService {
     };
   }
 
-  search(q: RecordQuery): Promise<QueryResult> {
-    return queryRecords(this.index, q);
+  /** A search, narrowed to the channels a seat may see. */
+  search(principal: Principal, q: RecordQuery): Promise<QueryResult> {
+    const scope = this.access.scope(principal, 'sync');
+    return scope.all ? queryRecords(this.index, q) : queryRecordsIn(this.index, q, scope.refs);
   }
 
   /** Every match of a search, newest first, a page at a time (exports, batch downloads); no totals. */
-  pages(q: StreamQuery, pageSize?: number): AsyncGenerator<RecordEntry[]> {
-    return streamRecords(this.index, q, pageSize);
+  pages(principal: Principal, q: StreamQuery, pageSize?: number): AsyncGenerator<RecordEntry[]> {
+    const scope = this.access.scope(principal, 'sync');
+    return scope.all ? streamRecords(this.index, q, pageSize) : streamRecordsIn(this.index, q, scope.refs, pageSize);
   }
 
-  async get(id: string): Promise<RecordEntry> {
+  /**
+   * What changed in the index after `cursor` (the index's change feed), oldest
+   * first, on the channels the principal's sync right reaches: each recording
+   * once, at its latest change, with its entry, or null when it was deleted or
+   * purged. `cursor` in the answer is where the next call continues.
+   */
+  async changes(principal: Principal, cursor: number, limit: number): Promise<{ items: { seq: number; id: string; entry: RecordEntry | null }[]; cursor: number; more: boolean }> {
+    const scope = this.access.scope(principal, 'sync');
+    const r = await this.index.changesSince(cursor, limit, (p) => scope.all || scope.keys.has(refKey(p)));
+    return {
+      items: r.items.map((i) => ({ seq: i.seq, id: idOfParts(i.parts), entry: i.live && i.value ? decodeRecord(i.value, { ...i.parts, deleted: false }) : null })),
+      cursor: r.last,
+      more: r.more,
+    };
+  }
+
+  /** The change feed's latest sequence number. */
+  get changeHead(): number {
+    return this.index.feedHead;
+  }
+
+  /** One recording; a seat gets it only on a channel its sync right reaches. */
+  async get(principal: Principal, id: string): Promise<RecordEntry> {
+    const entry = await this.entry(id);
+    this.access.check(principal, 'sync', entry);
+    return entry;
+  }
+
+  private async entry(id: string): Promise<RecordEntry> {
     const entry = await this.index.get(id);
     if (!entry) throw new RecorderError('RECORD_NOT_FOUND', `no recording ${id}`);
     return entry;
@@ -112,8 +150,8 @@ export class RecordService {
    * range once the size is known; it returns null for the whole file and
    * throws RANGE_NOT_SATISFIABLE for a range outside it).
    */
-  async openAudio(id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
-    const { entry, reader } = await this.openFile(id);
+  async openAudio(principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
+    const { entry, reader } = await this.openFile(principal, id);
     const size = reader.size;
     let r: AudioRange | null;
     try {
@@ -139,8 +177,9 @@ export class RecordService {
    * A recording's entry and a reader of its file as downloaded (decrypted when
    * sealed): the one way to a recording's bytes. Close the reader when done.
    */
-  async openFile(id: string): Promise<{ entry: RecordEntry; reader: RecordingReader }> {
-    const entry = await this.get(id);
+  async openFile(principal: Principal, id: string): Promise<{ entry: RecordEntry; reader: RecordingReader }> {
+    const entry = await this.entry(id);
+    this.access.check(principal, 'fetch', entry);
     if (!entry.file) throw new RecorderError('RECORD_FILE_MISSING', `recording ${entry.id} is a missed call without audio`);
     try {
       return { entry, reader: await openRecordingReader(path.join(this.dataDir, entry.file), this.key()) };
@@ -152,7 +191,7 @@ export class RecordService {
 
   /** Whether the file on disk still matches the signature taken when it was finished. */
   async verify(id: string): Promise<VerifyResult> {
-    const e = await this.get(id);
+    const e = await this.entry(id);
     if (!e.file || !e.sha256) throw new RecorderError('BAD_REQUEST', `recording ${e.id} has no signed file`);
     let actual: string;
     try {
@@ -170,7 +209,7 @@ export class RecordService {
 
   /** Whether a file a user has (a download, a copy) is this recording, unaltered. */
   async verifyUpload(id: string, body: AsyncIterable<Uint8Array>): Promise<VerifyResult> {
-    const e = await this.get(id);
+    const e = await this.entry(id);
     if (!e.sha256) throw new RecorderError('BAD_REQUEST', `recording ${e.id} has no signature`);
     const hash = createHash('sha256');
     let size = 0;

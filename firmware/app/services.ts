@@ -31,6 +31,8 @@ import type { DiagnosticsService } from './diagnostics-service.ts';
 import type { MaintenanceService } from './maintenance-service.ts';
 import type { UpgradeService } from './upgrade-service.ts';
 import type { LicenseService } from './license-service.ts';
+import type { ListenService } from './listen-service.ts';
+import type { SeatService } from './seat-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -82,6 +84,10 @@ export interface Services {
   readonly upgrades: UpgradeService;
   /** License and trial: state, license file, feature checks (License升级, 设备激活). */
   readonly license: LicenseService;
+  /** Cloud seats (云座席): seat settings, seat sign-in, online state, screen pops. */
+  readonly seats: SeatService;
+  /** Live listening (实时监听) for seats and administrators. */
+  readonly listen: ListenService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -12,6 +12,8 @@ import type { ChannelStats } from '../recording/call-stats.ts';
 import { dayLabel, localDay } from '../recording/local-day.ts';
 import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
+import { OPEN_ACCESS, type SeatAccess } from './seat-access.ts';
+import { refKey } from '../ports/channel-ref.ts';
 
 export interface StorageUsage {
   disk: DiskReport | null;
@@ -30,6 +32,7 @@ export class StorageService {
     private readonly formatDisk: () => Promise<void>,
     private readonly audit: Auditor,
     private readonly now: () => number,
+    private readonly access: SeatAccess = OPEN_ACCESS,
   ) {}
 
   usage(): StorageUsage {
@@ -41,9 +44,11 @@ export class StorageService {
     };
   }
 
-  async stats(q: StatsQuery): Promise<StatsResult> {
+  /** Statistics per channel; a seat's rows are the channels its sync right reaches. */
+  async stats(principal: Principal, q: StatsQuery): Promise<StatsResult> {
     if (q.fromDay > q.toDay) throw new RecorderError('BAD_REQUEST', 'from is after to');
-    const items = await channelStats(this.storage.index, q);
+    const scope = this.access.scope(principal, 'sync');
+    const items = (await channelStats(this.storage.index, q)).filter((r) => scope.all || scope.keys.has(refKey(r)));
     const total = { incoming: 0, outgoing: 0, missed: 0, recordings: 0, durationMs: 0 };
     for (const r of items) for (const k of Object.keys(total) as (keyof typeof total)[]) total[k] += r[k];
     return { items, total };

@@ -41,3 +41,5 @@ export { systemSettingsSchema, type SystemSettings } from '../system/system-sett
 export type { NetworkView, NetworkChange } from './network-service.ts';
 export type { TimeView } from './time-service.ts';
 export type { SystemView } from './system-service.ts';
+/** Cloud seats (云座席): the seat settings' schema, levels and rights. */
+export { seatPatchSchema, SEAT_LEVELS, SEAT_REACH, SEAT_RIGHTS, POP_TRIGGERS, MAX_GROUP, MAX_LISTENERS_PER_CHANNEL, type SeatConfig } from '../settings/seat-settings.ts';

@@ -91,6 +91,11 @@ export class CallMachine {
     return this.call;
   }
 
+  /** Caller ID received while the line rings, before the call is answered (it names the call that follows). */
+  get ringingCallerId(): { number: string; name: string } | null {
+    return !this.call && this.callerId ? { number: this.callerId.number, name: this.callerId.name } : null;
+  }
+
   get recording(): boolean {
     return this.files.current !== null;
   }

@@ -79,7 +79,11 @@ export class ChannelPipeline {
     this.machine = new CallMachine(channel, config, params);
     this.detector = new ChannelSignalDetector({
       onDigit: (digit) => this.apply(this.machine.onDigit(digit, this.now)),
-      onCallerId: (m: CallerIdMessage) => this.apply(this.machine.onCallerId(callerNumber(m), m.name ?? '', this.now)),
+      onCallerId: (m: CallerIdMessage) => {
+        this.apply(this.machine.onCallerId(callerNumber(m), m.name ?? '', this.now));
+        // The caller is shown while the line still rings (screen pop, 来电弹屏).
+        this.publishState(this.now);
+      },
       onTone: (tone) => this.apply(this.machine.onTone(tone, this.now)),
       onVoice: (active) => this.apply(this.machine.onVoice(active, this.now)),
     });
@@ -158,8 +162,8 @@ export class ChannelPipeline {
       recording: rec !== null,
       recordingEnabled: this.config.recordingEnabled,
       lineNumber: this.config.lineNumber,
-      remoteNumber: call?.remoteNumber ?? '',
-      callerName: call?.callerName ?? '',
+      remoteNumber: call?.remoteNumber ?? this.ringingCaller()?.number ?? '',
+      callerName: call?.callerName ?? this.ringingCaller()?.name ?? '',
       recordingId: rec?.entry.id ?? null,
       recordingSince: rec?.entry.startedAt ?? null,
       recordingMs: rec?.durationMs ?? 0,
@@ -229,6 +233,11 @@ export class ChannelPipeline {
     }
   }
 
+  /** Caller ID of a line that is ringing (incoming, not answered yet). */
+  private ringingCaller(): { number: string; name: string } | null {
+    return this.machine.channelState === 'incoming' ? this.machine.ringingCallerId : null;
+  }
+
   private publishState(now: number): void {
     const events = this.outputs.events;
     if (!events?.wants('channel.state')) return;
@@ -238,8 +247,8 @@ export class ChannelPipeline {
       voltage: this.voltage,
       ringing: this.ringing,
       reversed: this.machine.polarityReversed,
-      remote: call?.remoteNumber ?? '',
-      name: call?.callerName ?? '',
+      remote: call?.remoteNumber ?? this.ringingCaller()?.number ?? '',
+      name: call?.callerName ?? this.ringingCaller()?.name ?? '',
       recording: this.session !== null,
     };
     const p = this.published;

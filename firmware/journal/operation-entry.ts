@@ -13,7 +13,7 @@ import { bounded, channelRefSchema, pageFields } from './paging.ts';
 import type { Facet } from './journal-keys.ts';
 
 /** What an operation acted on: 通道参数, 录音参数, 免录名单, 录音, 存储, 账户, 系统. */
-export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system', 'voip-settings', 'e1-settings'] as const;
+export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system', 'voip-settings', 'e1-settings', 'seat-settings', 'listen'] as const;
 export type OperationItem = (typeof OPERATION_ITEMS)[number];
 
 export const OPERATIONS = [
@@ -79,7 +79,7 @@ export type OperationQuery = z.input<typeof operationQuerySchema>;
 /** The indexed properties of an entry: each has its own time-ordered key stream. */
 export function operationFacets(e: Omit<OperationRecord, 'id'>): Facet[] {
   const f: Facet[] = [{ code: FACET_KIND, value: e.principal.kind }];
-  if (e.principal.kind === 'user') f.push({ code: FACET_ACCOUNT, value: e.principal.account });
+  if (e.principal.kind !== 'system') f.push({ code: FACET_ACCOUNT, value: e.principal.account });
   f.push({ code: FACET_ITEM, value: e.item });
   if (e.channel) f.push({ code: FACET_CHANNEL, value: refKey(e.channel) });
   f.push({ code: FACET_OPERATION, value: e.operation });

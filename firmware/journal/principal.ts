@@ -20,6 +20,13 @@ export const principalSchema = z.discriminatedUnion('kind', [
     role: z.enum(ROLES).optional(),
   }),
   z.object({ kind: z.literal('system') }),
+  /** A cloud seat (云座席) signed in from its client: its account and the channel it belongs to (`analog-0-7`). */
+  z.object({
+    kind: z.literal('seat'),
+    account: z.string().min(1).max(MAX_ACCOUNT_LENGTH),
+    ip: z.string().min(1).max(MAX_IP_LENGTH),
+    ref: z.string().min(1).max(32),
+  }),
 ]);
 
 export type Principal = z.infer<typeof principalSchema>;
@@ -30,7 +37,12 @@ export function userPrincipal(account: string, ip: string, role: Role): Principa
   return { kind: 'user', account, ip, role };
 }
 
-/** Text for logs and the console: `admin@192.168.1.10` or `system`. */
+export function seatPrincipal(account: string, ip: string, ref: string): Principal & { kind: 'seat' } {
+  return { kind: 'seat', account, ip, ref };
+}
+
+/** Text for logs and the console: `admin@192.168.1.10`, `seat 8001@192.168.1.20` or `system`. */
 export function principalText(p: Principal): string {
+  if (p.kind === 'seat') return `seat ${p.account}@${p.ip}`;
   return p.kind === 'user' ? `${p.account}@${p.ip}` : 'system';
 }

@@ -12,6 +12,8 @@ export const FORMAT_VERSION = '4';
 /** Writes gathered for one atomic batch (applied in one call). */
 export class Batch {
   readonly ops: ({ type: 'put'; key: Buffer; value: Buffer } | { type: 'del'; key: Buffer })[] = [];
+  /** Change-feed numbers given in this batch, by entry tail (hex): a second change of an entry replaces the first. */
+  readonly feed = new Map<string, number>();
   put(key: Buffer, value: Buffer): this {
     this.ops.push({ type: 'put', key, value });
     return this;

@@ -17,6 +17,7 @@ import {
   keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
+import { feedKey, feedOfKey, nextSeqOf, readFeed, seqBytes, type FeedItem } from './change-feed.ts';
 import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
 
 import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
@@ -35,6 +36,8 @@ export class RecordIndex {
   private writes: Promise<unknown> = Promise.resolve();
 
   readonly options: Required<IndexOptions>;
+  /** The change feed's next sequence number (change-feed.ts). */
+  private nextSeq = 1;
 
   constructor(readonly location: string, options: IndexOptions = {}) {
     this.options = { ...DEFAULT_INDEX_OPTIONS, ...options };
@@ -63,7 +66,53 @@ export class RecordIndex {
     }
     if (version !== FORMAT_VERSION) throw new Error(`index format ${version} is not supported`);
     await removeStaleConversion(this.location);
+    this.nextSeq = await nextSeqOf(this.db);
+    if (this.nextSeq === 1) await this.backfillFeed();
     return false;
+  }
+
+  /** An index written before the change feed existed gets one, every entry in time order. */
+  private async backfillFeed(): Promise<void> {
+    let batch = new Batch();
+    for (const prefix of [DELETED, LIVE]) {
+      for await (const key of this.db.keys(prefixRange(prefix))) {
+        const tail = key.subarray(1);
+        this.feedPut(batch, tail, prefix === LIVE, null);
+        if (batch.ops.length >= 2000) {
+          await batch.write(this.db);
+          batch = new Batch();
+        }
+      }
+    }
+    await batch.write(this.db);
+  }
+
+  /** The feed's entry for a recording's tail, replacing its previous one (`previous`: its sequence number, if known to exist). */
+  private feedPut(batch: Batch, tail: Uint8Array, live: boolean, previous: number | null): void {
+    if (previous !== null) batch.del(feedKey(previous));
+    const seq = this.nextSeq++;
+    batch.put(feedKey(seq), Buffer.concat([tail, Buffer.from([live ? 1 : 0])]));
+    batch.put(feedOfKey(tail), seqBytes(seq));
+    batch.feed.set(Buffer.from(tail).toString('hex'), seq);
+  }
+
+  private async feedChange(batch: Batch, tail: Uint8Array, live: boolean, fresh: boolean): Promise<void> {
+    let previous = batch.feed.get(Buffer.from(tail).toString('hex')) ?? null;
+    if (previous === null && !fresh) {
+      const v = await this.db.get(feedOfKey(tail));
+      previous = v ? Number(v.readBigUInt64BE(0)) : null;
+    }
+    this.feedPut(batch, tail, live, previous);
+  }
+
+  /** Changes of the index after `cursor` (change-feed.ts), oldest first. */
+  changesSince(cursor: number, limit: number, keep: (p: RecordIdParts) => boolean = () => true): Promise<{ items: FeedItem[]; last: number; more: boolean }> {
+    return readFeed(this.db, cursor, limit, keep);
+  }
+
+  /** The last sequence number of the change feed (0 when empty). */
+  get feedHead(): number {
+    return this.nextSeq - 1;
   }
 
   async close(): Promise<void> {
@@ -106,7 +155,7 @@ export class RecordIndex {
   appendNew(entries: readonly RecordEntry[], more: (batch: Batch) => void = () => undefined, cells: Cells = new Map()): Promise<void> {
     return this.serial(async () => {
       const batch = new Batch();
-      for (const e of entries) await this.link(batch, e, cells);
+      for (const e of entries) await this.link(batch, e, cells, true);
       writeCells(batch, cells);
       more(batch);
       await batch.write(this.db);
@@ -152,7 +201,10 @@ export class RecordIndex {
       const existing = await this.lookup(ids);
       for (const id of ids) {
         const old = existing.get(id);
-        if (old) await this.unlink(batch, old, cells, true);
+        if (old) {
+          await this.unlink(batch, old, cells, true);
+          await this.feedChange(batch, recordKey(parseRecordId(id)!, LIVE).subarray(1), false, false);
+        }
         const k = keyOfId(id, PENDING_PURGE);
         if (k) batch.del(k);
       }
@@ -209,10 +261,12 @@ export class RecordIndex {
   }
 
   /** Adds an entry, its search keys and statistics to a batch (the entry must not be in the index). */
-  private async link(batch: Batch, e: RecordEntry, cells: Cells): Promise<void> {
+  private async link(batch: Batch, e: RecordEntry, cells: Cells, fresh = false): Promise<void> {
     const p = parseRecordId(e.id);
     if (!p) throw new RangeError(`invalid record id ${e.id}`);
-    batch.put(recordKey(p, e.deleted ? DELETED : LIVE), encodeRecord(e, folderDayOf(e)));
+    const key = recordKey(p, e.deleted ? DELETED : LIVE);
+    batch.put(key, encodeRecord(e, folderDayOf(e)));
+    await this.feedChange(batch, key.subarray(1), !e.deleted, fresh);
     if (e.deleted) return;
     for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
     for (const c of await this.cellsOf(e, cells)) {

@@ -16,6 +16,7 @@ import { definedOnly, patchSchema } from './patch-schema.ts';
 import { DEFAULT_VOIP_SETTINGS, voipSettingsSchema } from './voip-settings.ts';
 import { e1PortsSettingsSchema } from './e1-port-settings.ts';
 import { DEFAULT_MAIL_SETTINGS, mailSettingsSchema } from './mail-settings.ts';
+import { seatOverrideSchema } from './seat-settings.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -83,6 +84,11 @@ export const settingsSchema = z.object({
   e1: e1PortsSettingsSchema,
   /** Email push (邮件推送): the SMTP account, recipients and alarm mails. */
   mail: mailSettingsSchema.default(DEFAULT_MAIL_SETTINGS),
+  /** Cloud seats (云座席), by channel `refKey`: what each seat sets apart from the factory values (seat-settings.ts). */
+  seats: z
+    .record(refKeyText, seatOverrideSchema)
+    .refine((c) => Object.keys(c).length <= MAX_CONFIGURED_CHANNELS, `at most ${MAX_CONFIGURED_CHANNELS} seats`)
+    .default({}),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -23,6 +23,7 @@ import {
   type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
 } from './settings-schema.ts';
 import { mailPatchSchema, mailRuleBroken, mailSettingsSchema, type MailPatch, type MailSettings } from './mail-settings.ts';
+import { FACTORY_SEAT, seatDifferences, seatPatchSchema, seatSchema, type SeatConfig, type SeatPatch } from './seat-settings.ts';
 import { voipPatchSchema, voipRuleBroken, voipSettingsSchema, type VoipPatch, type VoipSettings } from './voip-settings.ts';
 
 export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
@@ -41,6 +42,8 @@ export interface SettingsChange {
   e1Ports?: number[];
   /** Fields of the email push settings that changed. */
   mail?: Array<keyof MailSettings>;
+  /** Channels (refKey) whose seat changed. */
+  seats?: string[];
   /** The settings after the change. */
   settings: Readonly<Settings>;
 }
@@ -155,6 +158,42 @@ export class SettingsStore {
     });
   }
 
+  /** A channel's seat (云座席): the factory values with what was set. */
+  seat(ref: ChannelRef): SeatConfig {
+    const set = this.current.seats?.[refKey(ref)];
+    return set ? { ...FACTORY_SEAT, ...definedOnly(set) } : { ...FACTORY_SEAT };
+  }
+
+  /** Every seat set apart from the factory values, by refKey. */
+  get seats(): Readonly<Record<string, Partial<SeatConfig>>> {
+    return this.current.seats ?? {};
+  }
+
+  /** Changes seats, all or none; an account already used by another seat is refused. */
+  updateSeats(changes: ReadonlyArray<{ ref: ChannelRef; patch: SeatPatch }>): Promise<SettingsUpdate<SeatConfig[]>> {
+    return this.commit((s) => {
+      const seats = { ...(s.seats ?? {}) };
+      for (const { ref, patch } of changes) {
+        if (typeof ref !== 'object' || ref === null || !isValidRef(ref)) throw badRequest(`not a channel reference: ${JSON.stringify(ref)}`);
+        const key = refKey(ref);
+        if (this.opts.hasChannel && !this.opts.hasChannel(ref)) throw badRequest(`there is no channel ${key} on this box`);
+        const config = parse(seatSchema, { ...FACTORY_SEAT, ...definedOnly(seats[key] ?? {}), ...parsePatch(seatPatchSchema, patch, `seat ${key}`) }, `seat ${key}`);
+        if (config.monitoredRef === key) throw badRequest(`seat ${key}: the monitored channel is the seat's own channel`);
+        const differences = seatDifferences(config);
+        if (Object.keys(differences).length) seats[key] = differences;
+        else delete seats[key];
+      }
+      const owners = new Map<string, string>();
+      for (const [key, seat] of Object.entries(seats)) {
+        if (!seat.account) continue;
+        const other = owners.get(seat.account);
+        if (other) throw new RecorderError('BAD_REQUEST', `seat account '${seat.account}' is used by ${other} and ${key}`);
+        owners.set(seat.account, key);
+      }
+      return { next: { ...s, seats }, value: () => changes.map((c) => this.seat(c.ref)) };
+    });
+  }
+
   /** The do-not-record list's matcher, rebuilt with every change of the list. */
   get doNotRecord(): DoNotRecordList {
     return this.matcher;
@@ -256,7 +295,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length && !change.mail?.length) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length && !change.mail?.length && !change.seats?.length) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -303,6 +342,9 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
   const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
   const mail = (Object.keys(after.mail) as Array<keyof MailSettings>).filter((k) => JSON.stringify(before.mail[k]) !== JSON.stringify(after.mail[k]));
   return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(mail.length ? { mail } : {}) };
+  const seats = [...new Set([...Object.keys(before.seats ?? {}), ...Object.keys(after.seats ?? {})])]
+    .filter((k) => JSON.stringify(before.seats?.[k] ?? {}) !== JSON.stringify(after.seats?.[k] ?? {}));
+  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(seats.length ? { seats } : {}) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

@@ -21,7 +21,8 @@ import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { authFixture, type AuthFixture } from '../accounts/helpers.ts';
 import { ADMIN_PASSWORD, bearerClient, signIn, type ApiClient } from '../support/api-client.ts';
 
-type Need = 'public' | 'self' | 'view' | 'configure' | 'accounts';
+/** `seat`: the seat API, refused to every account (tested with seats in test/api/seat-permissions.test.ts). */
+type Need = 'public' | 'self' | 'view' | 'configure' | 'accounts' | 'seat';
 interface RouteCase {
   need: Need;
   body?: unknown;
@@ -82,6 +83,13 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /upgrades/:version/activate': { need: 'configure', body: {} },
   'POST /upgrades/rollback': { need: 'configure', body: {} },
   'DELETE /upgrades/:version': { need: 'configure' },
+  'POST /seat/login': { need: 'public', body: { account: 'nobody', password: 'x' } },
+  'POST /seat/logout': { need: 'seat' },
+  'GET /seat/me': { need: 'seat' },
+  'GET /seat/channels': { need: 'seat' },
+  'GET /seat/sync': { need: 'seat' },
+  'PATCH /seats/:ref': { need: 'configure', body: {} },
+  'POST /seats': { need: 'configure', body: { seats: [{ ref: '1' }] } },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */

@@ -41,7 +41,7 @@ async function rejects(p: Promise<unknown>, code: string): Promise<void> {
 }
 
 const recordsOf = async (channel: number): Promise<RecordEntry[]> =>
-  (await box.services.records.search({ channel, limit: 100, offset: 0 })).items.sort((a, b) => a.startedAt - b.startedAt);
+  (await box.services.records.search(SYSTEM, { channel, limit: 100, offset: 0 })).items.sort((a, b) => a.startedAt - b.startedAt);
 
 test.before(async () => {
   box = await startScenarioBox(36, [
@@ -117,15 +117,15 @@ test('records: search, one, audio ranges, verify, level, delete, restore, purge'
   const { records } = box.services;
   const [first] = await recordsOf(0);
   assert.ok(first);
-  assert.equal(await records.get(first.id), first);
-  await rejects(records.get('1700000000000-00-1'), 'RECORD_NOT_FOUND');
+  assert.equal(await records.get(SYSTEM, first.id), first);
+  await rejects(records.get(SYSTEM, '1700000000000-00-1'), 'RECORD_NOT_FOUND');
 
-  const whole = await records.openAudio(first.id);
+  const whole = await records.openAudio(SYSTEM, first.id);
   const chunks: Buffer[] = [];
   for await (const c of whole.stream) chunks.push(c as Buffer);
   assert.is(Buffer.concat(chunks).length, whole.size);
   assert.not.ok(whole.partial);
-  const part = await records.openAudio(first.id, () => ({ start: 10, end: 109 }));
+  const part = await records.openAudio(SYSTEM, first.id, () => ({ start: 10, end: 109 }));
   const got: Buffer[] = [];
   for await (const c of part.stream) got.push(c as Buffer);
   assert.equal(Buffer.concat(got), Buffer.concat(chunks).subarray(10, 110));
@@ -136,11 +136,11 @@ test('records: search, one, audio ranges, verify, level, delete, restore, purge'
 
   assert.is((await records.setLevel(TECH, first.id, 'important')).level, 'important');
   assert.ok((await records.remove(TECH, first.id)).deleted);
-  assert.is((await records.search({ channel: 0, limit: 10, offset: 0 })).total, 1);
+  assert.is((await records.search(SYSTEM, { channel: 0, limit: 10, offset: 0 })).total, 1);
   assert.not.ok((await records.restore(TECH, first.id)).deleted);
   await records.remove(TECH, first.id);
   assert.equal(await records.purgeDeleted(TECH), { purged: 1 });
-  await rejects(records.get(first.id), 'RECORD_NOT_FOUND');
+  await rejects(records.get(SYSTEM, first.id), 'RECORD_NOT_FOUND');
   await rejects(records.setLevel(TECH, first.id, 'normal'), 'RECORD_NOT_FOUND');
 });
 
@@ -150,16 +150,16 @@ test('storage, alarms and device information', async () => {
   assert.ok(usage.disk?.present);
   assert.is(usage.encryption.enabled, false);
   const day = localDay(T0);
-  const stats = await storage.stats({ fromDay: day, toDay: day });
+  const stats = await storage.stats(SYSTEM, { fromDay: day, toDay: day });
   const ch0 = stats.items.find((r) => r.channel === 0)!;
   assert.is(ch0.outgoing, 1, 'the purged call no longer counts');
   assert.is(stats.total.recordings, stats.items.reduce((n, r) => n + r.recordings, 0));
-  await rejects(storage.stats({ fromDay: day + 1, toDay: day }), 'BAD_REQUEST');
+  await rejects(storage.stats(SYSTEM, { fromDay: day + 1, toDay: day }), 'BAD_REQUEST');
   const report = await storage.maintenanceNow(TECH);
   assert.ok(report && report.present);
   const archived = await storage.archiveNow(SYSTEM);
   assert.ok(archived.archived >= 1, JSON.stringify(archived));
-  assert.ok((await box.services.records.search({ store: 'history', limit: 10, offset: 0 })).total >= 1);
+  assert.ok((await box.services.records.search(SYSTEM, { store: 'history', limit: 10, offset: 0 })).total >= 1);
 
   assert.ok(Array.isArray(alarms.active()));
   const history = await alarms.history({});
@@ -199,7 +199,7 @@ test('every change is in the operation log with its principal, failures too', as
 
 test('formatting erases every recording and is logged', async () => {
   await box.services.storage.format(TECH);
-  assert.is((await box.services.records.search({ limit: 10, offset: 0 })).total, 0);
+  assert.is((await box.services.records.search(SYSTEM, { limit: 10, offset: 0 })).total, 0);
   const last = await box.services.journal.operations({ operation: 'format', limit: 1 });
   assert.is(last.items[0]!.result.ok, true);
   assert.equal(last.items[0]!.principal, TECH);

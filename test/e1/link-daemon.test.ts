@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { E1PortModel, type E1SimCall } from '../../firmware/sim/e1/e1-port-model.ts';
 import { e1Board, matchChannels, speech } from './link-helpers.ts';
+import { SYSTEM } from '../../firmware/app/principal.ts';
 
 const caller = speech(4, 11);
 const callee = speech(4, 23);
@@ -36,7 +37,7 @@ test('a PRI call is recorded in stereo, side a left and side b right, with numbe
     assert.is(ts5.phase, 'alerting');
     assert.is(ts5.recording, true);
     await b.run(6000);
-    const found = await b.services.records.search({ portType: 'e1', limit: 50, offset: 0 });
+    const found = await b.services.records.search(SYSTEM, { portType: 'e1', limit: 50, offset: 0 });
     const items = found.items as unknown as Array<Record<string, unknown>>;
     const answered = items.find((r) => r.channel === 5)!;
     assert.ok(answered, 'the answered call is indexed');

@@ -19,12 +19,12 @@ import { foreignKey, licenseFor, signedLicense, SIM_SERIAL } from './helpers.ts'
 const TRIAL_S = 32 * 3600;
 
 async function forcedCall(box: SimBox, channel: number): Promise<number> {
-  const before = (await box.services.records.search({ channel, limit: 100, offset: 0 })).items.length;
+  const before = (await box.services.records.search(SYSTEM, { channel, limit: 100, offset: 0 })).items.length;
   await box.services.channels.setForced(SYSTEM, analogRef(channel), true);
   await box.run(4000);
   await box.services.channels.setForced(SYSTEM, analogRef(channel), false);
   await box.run(500);
-  return (await box.services.records.search({ channel, limit: 100, offset: 0 })).items.length - before;
+  return (await box.services.records.search(SYSTEM, { channel, limit: 100, offset: 0 })).items.length - before;
 }
 
 const postLicense = (admin: ApiClient, text: string) =>

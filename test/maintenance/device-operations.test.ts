@@ -57,16 +57,16 @@ test('formatting needs the signed-in account\'s password and reports its progres
   try {
     const admin = await signIn(`http://127.0.0.1:${box.port}`);
     await forcedCall(box, 0);
-    assert.is((await box.services.records.search({ limit: 10, offset: 0 })).items.length, 1);
+    assert.is((await box.services.records.search(SYSTEM, { limit: 10, offset: 0 })).items.length, 1);
     const wrong = await post(admin, '/device/format', { password: 'not-it-1' });
     assert.equal([wrong.status, wrong.body.error.code], [400, 'wrong_password']);
-    assert.is((await box.services.records.search({ limit: 10, offset: 0 })).items.length, 1, 'nothing erased');
+    assert.is((await box.services.records.search(SYSTEM, { limit: 10, offset: 0 })).items.length, 1, 'nothing erased');
     const sub = box.services.events.subscribe({ types: ['device.progress'] }, 100);
     const ok = await post(admin, '/device/format', { password: ADMIN_PASSWORD });
     assert.equal([ok.status, ok.body], [200, { formatted: true }]);
     const stages = (sub.drain() as BoxEvent[]).map((e) => (e.type === 'device.progress' ? `${e.stage}:${e.percent}` : ''));
     assert.equal(stages, ['starting:0', 'stopping-recordings:5', 'erasing:20', 'preparing:90', 'done:100']);
-    assert.is((await box.services.records.search({ limit: 10, offset: 0 })).items.length, 0);
+    assert.is((await box.services.records.search(SYSTEM, { limit: 10, offset: 0 })).items.length, 0);
     const formats = await box.services.journal.operations({ operation: 'format' });
     assert.equal(formats.items.map((o) => o.result.ok), [true, false]);
   } finally {
@@ -81,7 +81,7 @@ test('a factory reset returns the configuration at the next start and keeps reco
     const admin = await signIn(`http://127.0.0.1:${box.port}`);
     await forcedCall(box, 1);
     await box.run(2000); // the trial's first minute is charged
-    const before = (await box.services.records.search({ limit: 10, offset: 0 })).items.length;
+    const before = (await box.services.records.search(SYSTEM, { limit: 10, offset: 0 })).items.length;
     assert.ok(before >= 1);
     const r = await post(admin, '/device/factory-reset', { confirm: '确认' });
     assert.equal([r.status, r.body], [200, { reboot: 'requested' }]);
@@ -94,7 +94,7 @@ test('a factory reset returns the configuration at the next start and keeps reco
     assert.not.ok(fs.existsSync(path.join(config, 'factory-reset.requested')));
     assert.ok(fs.existsSync(path.join(config, 'device-key.pem')), 'device key kept');
     assert.ok(fs.existsSync(path.join(config, 'license', 'trial.json')), 'trial clock kept');
-    assert.is((await box.services.records.search({ limit: 10, offset: 0 })).items.length, before, 'recordings kept');
+    assert.is((await box.services.records.search(SYSTEM, { limit: 10, offset: 0 })).items.length, before, 'recordings kept');
     // The administrator's password is the factory one again.
     const factory = await fetch(`http://127.0.0.1:${box.port}/api/v1/login`, {
       method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'admin', bearer: true }),

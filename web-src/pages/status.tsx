@@ -2,19 +2,46 @@
 import { useEffect, useState } from 'preact/hooks';
 import { api, showError } from '../api.ts';
 import { t, t2 } from '../i18n.ts';
-import { channels, patchChannel, setLevelWatch } from '../live.ts';
+import { channels, liveIo, patchChannel, setLevelWatch } from '../live.ts';
+import { ListenControl, ListenError } from './seat/listen-control.ts';
+import './seat/labels.ts';
 import { fmtDuration, fmtTime } from '../time.ts';
 import { Pager, ReadOnlyNote, canEdit, THead } from '../ui.tsx';
 import { channelLabel, runningS } from './monitor.tsx';
 
 const PER_PAGE = 16;
 
+/** 座席状态 and 监听状态 of each channel, from the seat settings. */
+type SeatState = Record<string, { online: boolean; listeners: string[] }>;
+
 export function RecordingStatus() {
   const [page, setPage] = useState(1);
+  const [seats, setSeats] = useState<SeatState>({});
+  const [control] = useState(() => new ListenControl(liveIo));
   useEffect(() => {
     setLevelWatch(true);
-    return () => setLevelWatch(false);
+    const load = () =>
+      api('GET', '/seats').then(
+        (r) => setSeats(Object.fromEntries(r.items.map((s: any) => [s.ref, { online: s.online, listeners: s.listeners.map((l: any) => l.account) }]))),
+        () => undefined,
+      );
+    void load();
+    const id = setInterval(() => void load(), 5000);
+    return () => {
+      setLevelWatch(false);
+      clearInterval(id);
+      void control.close();
+    };
   }, []);
+  const active = control.active.value;
+  const listen = async (ref: string) => {
+    try {
+      if (active.has(ref)) await control.stop(ref);
+      else await control.listen(ref);
+    } catch (e) {
+      showError(e instanceof ListenError && e.code === 'listeners_full' ? new Error(t('listenersFull')) : e);
+    }
+  };
   const list = channels.value;
   const pages = Math.max(1, Math.ceil(list.length / PER_PAGE));
   const shown = list.slice((page - 1) * PER_PAGE, page * PER_PAGE);
@@ -31,7 +58,7 @@ export function RecordingStatus() {
       <ReadOnlyNote />
       <div class="scroll">
         <table class="grid" id="status-table">
-          <THead cols={['channelNo', 'channelState', 'recMode', 'recState', 'voltage', 'lineNumber', 'remoteNumber', 'recStart', 'recDuration', 'soundLevel', 'forcedRec']} />
+          <THead cols={['channelNo', 'channelState', 'recMode', 'recState', 'voltage', 'lineNumber', 'remoteNumber', 'recStart', 'recDuration', 'soundLevel', 'seatState', 'listenState', 'forcedRec']} />
           <tbody>
             {shown.map((c) => {
               const s = runningS(c.recordingSince);
@@ -51,6 +78,15 @@ export function RecordingStatus() {
                     <span class="meter" title={String(c.level)}>
                       <span style={{ width: `${pct}%` }} />
                     </span>
+                  </td>
+                  <td class="seat-state">{seats[c.ref]?.online ? t('online') : t('seatOffline')}</td>
+                  <td class="listen-state">
+                    {seats[c.ref]?.listeners.length ? seats[c.ref]!.listeners.join(', ') : '-'}{' '}
+                    {canEdit.value ? (
+                      <button type="button" class={active.has(c.ref) ? 'current listen' : 'listen'} onClick={() => void listen(c.ref)}>
+                        {active.has(c.ref) ? t('stopListen') : t('listen')}
+                      </button>
+                    ) : null}
                   </td>
                   <td class="actions">
                     <button type="button" class={c.forcedRecording ? 'current' : ''} disabled={!canEdit.value || c.forcedRecording} onClick={() => force(c.ref, true)}>

@@ -10,8 +10,8 @@ export function presentOperation(o: OperationRecord) {
   return {
     id: o.id,
     time: new Date(o.time).toISOString(),
-    account: o.principal.kind === 'user' ? o.principal.account : null,
-    ip: o.principal.kind === 'user' ? o.principal.ip : null,
+    account: o.principal.kind !== 'system' ? o.principal.account : null,
+    ip: o.principal.kind !== 'system' ? o.principal.ip : null,
     role: o.principal.kind === 'user' ? (o.principal.role ?? null) : null,
     by: principalText(o.principal),
     item: o.item,

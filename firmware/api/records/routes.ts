@@ -18,7 +18,7 @@ export function recordRoutes(router: Router, services: Services): void {
   router.get('/records', validate(search), async (ctx) => {
     const q = inputOf(ctx, search).query;
     const offset = q.offset ?? ((q.page ?? 1) - 1) * q.limit;
-    const result = await records.search({ ...searchOf(q), limit: q.limit, offset });
+    const result = await records.search(principalOf(ctx), { ...searchOf(q), limit: q.limit, offset });
     ctx.body = {
       total: result.total,
       page: Math.floor(offset / q.limit) + 1,
@@ -34,13 +34,13 @@ export function recordRoutes(router: Router, services: Services): void {
 
   const one = { params: recordPath };
   router.get('/records/:id', validate(one), async (ctx) => {
-    ctx.body = presentRecord(await records.get(inputOf(ctx, one).params.id));
+    ctx.body = presentRecord(await records.get(principalOf(ctx), inputOf(ctx, one).params.id));
   });
 
   const audio = { params: recordPath, query: audioQuery };
   router.get('/records/:id/audio', validate(audio), async (ctx) => {
     const { params, query } = inputOf(ctx, audio);
-    await sendAudio(ctx, (range) => records.openAudio(params.id, range), query.download ? 'attachment' : 'inline');
+    await sendAudio(ctx, (range) => records.openAudio(principalOf(ctx), params.id, range), query.download ? 'attachment' : 'inline');
   });
 
   const change = { params: recordPath, body: recordChange };

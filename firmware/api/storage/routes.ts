@@ -15,7 +15,7 @@ export function storageRoutes(router: Router, services: Services): void {
   const stats = { query: statsQuery };
   router.get('/stats', validate(stats), async (ctx) => {
     const q = inputOf(ctx, stats).query;
-    const r = await storage.stats({ fromDay: q.from, toDay: q.to, portType: q.portType, port: q.port, channel: q.channel });
+    const r = await storage.stats(principalOf(ctx), { fromDay: q.from, toDay: q.to, portType: q.portType, port: q.port, channel: q.channel });
     ctx.body = {
       from: dayLabel(q.from),
       to: dayLabel(q.to),

@@ -5,9 +5,15 @@
  * 【本账号正在配置...】 warning). Peers that stop answering pings are cut.
  *
  * Client → box: `{"type":"watch","types":["channel.state",...]}` (which
- * events; all but the level meter by default), `{"type":"presence","page":"channels"|null}`.
+ * events; all but the level meter by default), `{"type":"presence","page":"channels"|null}`,
+ * `{"type":"listen"|"unlisten",…}` (live audio, live-audio.ts).
  * Box → client: `{"type":"hello","account"}`, `{"type":"event","event":{...}}`,
- * `{"type":"presence","page","others":[{account,ip}]}`.
+ * `{"type":"presence","page","others":[{account,ip}]}`, and for a seat
+ * `{"type":"pop","pop":{ref,callId,phase,remoteNumber,callerName,at}}` (来电弹屏).
+ *
+ * A seat's socket carries only the events of channels it sees (its own,
+ * and those its sync or monitor right reaches), and marks the seat online
+ * (座席状态) while it is open.
  */
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
@@ -17,6 +23,7 @@ import { BOX_EVENT_TYPES, type BoxEventType } from '../../app/vocabulary.ts';
 import type { Principal } from '../../app/principal.ts';
 import { authenticateRequest } from '../auth/session-gate.ts';
 import { presentEvent } from '../events/presenter.ts';
+import { SocketListens } from './live-audio.ts';
 
 export const WS_PATH = '/api/v1/ws';
 const QUEUE = 256;
@@ -24,6 +31,7 @@ const PING_MS = 20_000;
 const MAX_MESSAGE = 4096;
 const MAX_BUFFERED = 512 * 1024;
 const DEFAULT_TYPES = BOX_EVENT_TYPES.filter((t) => t !== 'channel.level');
+const SEAT_TYPES: readonly BoxEventType[] = ['channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed'];
 
 /** Who opens a socket, from the upgrade request; undefined refuses it (401). */
 export type Authenticate = (req: IncomingMessage) => Promise<Principal | undefined>;
@@ -48,7 +56,7 @@ export interface LiveSockets {
   close(): void;
 }
 
-const who = (p: Principal) => (p.kind === 'user' ? { account: p.account, ip: p.ip } : { account: 'system', ip: '' });
+const who = (p: Principal) => (p.kind !== 'system' ? { account: p.account, ip: p.ip } : { account: 'system', ip: '' });
 
 export function attachLiveSockets(server: Server, services: Services, options: LiveSocketOptions = {}): LiveSockets {
   const authenticate = options.authenticate ?? ((req: IncomingMessage) => authenticateRequest(services, req));
@@ -88,25 +96,51 @@ export function attachLiveSockets(server: Server, services: Services, options: L
   };
 
   const open = (ws: WebSocket, principal: Principal) => {
-    let sub = services.events.subscribe({ types: DEFAULT_TYPES }, QUEUE);
+    const isSeat = principal.kind === 'seat';
+    const allowedTypes = (types: readonly BoxEventType[]) => (isSeat ? types.filter((t) => SEAT_TYPES.includes(t)) : types);
+    let sub = services.events.subscribe({ types: allowedTypes(DEFAULT_TYPES) }, QUEUE);
+    const listens = new SocketListens(ws, services, principal, (msg) => send(ws, msg));
+    const leave = services.seats.connected(principal);
+    const pops = isSeat ? services.seats.watchPops(principal) : null;
     const peer: Peer = {
       ws,
       principal,
       page: null,
       alive: true,
-      close: () => sub.close(),
+      close: () => {
+        sub.close();
+        pops?.close();
+        leave();
+        void listens.closeAll();
+      },
     };
     peers.add(peer);
+    const visible = (e: { type: string; ref?: unknown }) => {
+      if (!isSeat) return true;
+      const ref = (e as { ref?: Parameters<typeof services.seats.seesChannel>[1] }).ref;
+      if (!ref) return false;
+      return e.type.startsWith('recording.') ? services.seats.access.reaches(principal, 'sync', ref) : services.seats.seesChannel(principal, ref);
+    };
     const pump = async (s: typeof sub) => {
       for (;;) {
         const e = await s.next();
         if (e === null) return;
         // A reader that falls this far behind loses events rather than growing the box's memory.
         if (ws.readyState !== ws.OPEN || ws.bufferedAmount > MAX_BUFFERED) continue;
+        if (!visible(e)) continue;
         send(ws, { type: 'event', event: presentEvent(e) });
       }
     };
     void pump(sub);
+    if (pops) {
+      void (async () => {
+        for (;;) {
+          const p = await pops.next();
+          if (p === null) return;
+          send(ws, { type: 'pop', pop: { ...p, at: new Date(p.at).toISOString() } });
+        }
+      })();
+    }
     send(ws, { type: 'hello', ...who(principal) });
     ws.on('pong', () => (peer.alive = true));
     ws.on('message', (data, isBinary) => {
@@ -119,17 +153,19 @@ export function attachLiveSockets(server: Server, services: Services, options: L
         return;
       }
       if (!msg || typeof msg !== 'object') return;
-      const m = msg as { type?: unknown; page?: unknown; types?: unknown };
+      const m = msg as { type?: unknown; page?: unknown; types?: unknown; ref?: unknown; mode?: unknown; stream?: unknown };
       if (m.type === 'presence') {
         const before = peer.page;
         peer.page = typeof m.page === 'string' && m.page.length <= 64 ? m.page : null;
         sendPresence(before);
         sendPresence(peer.page);
       } else if (m.type === 'watch' && Array.isArray(m.types)) {
-        const types = m.types.filter((t): t is BoxEventType => BOX_EVENT_TYPES.includes(t as BoxEventType));
+        const types = allowedTypes(m.types.filter((t): t is BoxEventType => BOX_EVENT_TYPES.includes(t as BoxEventType)));
         sub.close();
         sub = services.events.subscribe({ types }, QUEUE);
         void pump(sub);
+      } else if (m.type === 'listen' || m.type === 'unlisten') {
+        void listens.handle(m).catch(() => undefined);
       }
     });
     ws.on('close', () => {
