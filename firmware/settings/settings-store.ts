@@ -341,10 +341,9 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
     .filter((p) => JSON.stringify(e1PortOf(before.e1 ?? {}, p)) !== JSON.stringify(e1PortOf(after.e1 ?? {}, p)));
   const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
   const mail = (Object.keys(after.mail) as Array<keyof MailSettings>).filter((k) => JSON.stringify(before.mail[k]) !== JSON.stringify(after.mail[k]));
-  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(mail.length ? { mail } : {}) };
   const seats = [...new Set([...Object.keys(before.seats ?? {}), ...Object.keys(after.seats ?? {})])]
     .filter((k) => JSON.stringify(before.seats?.[k] ?? {}) !== JSON.stringify(after.seats?.[k] ?? {}));
-  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(seats.length ? { seats } : {}) };
+  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(mail.length ? { mail } : {}), ...(seats.length ? { seats } : {}) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
