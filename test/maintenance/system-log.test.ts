@@ -112,9 +112,15 @@ test('a run that did not stop cleanly leaves a saved log at the next start', asy
   const other = await startSimBox({ sources: [], dataDir, maintenance: { faultSaveDelayMs: 100 } });
   try {
     await other.run(500);
-    const names = fs.readdirSync(path.join(dataDir, 'log', 'saved'));
-    assert.is(names.length, 1);
-    assert.match(names[0]!, /_restart-after-fault\.zip$/);
+    // The save runs in the background (reading logs, dmesg, zipping): wait for it in real time.
+    const saved = path.join(dataDir, 'log', 'saved');
+    for (let i = 0; i < 200 && !(fs.existsSync(saved) && fs.readdirSync(saved).some((n) => n.endsWith('.zip'))); i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      await other.run(10);
+    }
+    const names = fs.readdirSync(saved).filter((n) => n.endsWith('.zip'));
+    assert.is(names.length, 1, names.join(" "));
+    assert.match(names[0]!, /_restart-after-fault\.zip$/, names.join(" "));
   } finally {
     await other.stop();
   }
