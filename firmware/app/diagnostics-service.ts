@@ -153,14 +153,34 @@ export class DiagnosticsService {
       const run = shell.stream('ping', args, { timeoutMs: (r.count + 10) * 1000 });
       this.pings++;
       let summary: { transmitted: number; received: number } | null = null;
-      const done = run.done.then((code) => {
+      // The output is read as it comes (at most a few hundred lines), whether or not anyone reads it yet,
+      // so the summary is known when the run is done.
+      const buffered: string[] = [];
+      let ended = false;
+      let wake = (): void => {};
+      const pump = (async () => {
+        for await (const line of run.lines) {
+          summary = pingSummary(line) ?? summary;
+          buffered.push(line);
+          wake();
+        }
+        ended = true;
+        wake();
+      })();
+      const done = Promise.all([run.done, pump]).then(([code]) => {
         this.pings--;
         return { code, transmitted: summary?.transmitted ?? null, received: summary?.received ?? null };
       });
       async function* lines(): AsyncIterable<string> {
-        for await (const line of run.lines) {
-          summary = pingSummary(line) ?? summary;
-          yield line;
+        for (;;) {
+          const next = buffered.shift();
+          if (next !== undefined) {
+            yield next;
+            continue;
+          }
+          if (ended) return;
+          await new Promise<void>((resolve) => (wake = resolve));
+          wake = () => {};
         }
       }
       return { command: `ping ${args.join(' ')}`, lines: lines(), done, stop: () => run.kill() };

@@ -123,7 +123,7 @@ test('the service hands out the lines as an async stream (for the console)', asy
   const lines: string[] = [];
   for await (const l of run.lines) lines.push(l);
   assert.ok(lines.some((l) => /16 bytes from 127\.0\.0\.1/.test(l)), lines.join('\n'));
-  assert.is((await run.done).received, 1);
+  assert.is((await run.done).received, 1, lines.join(' | '));
 });
 
 test('processing info reads the link counters, queues, memory and event loop of the daemon', async () => {
