@@ -8,7 +8,7 @@ import { lang, setLang, t } from './i18n.ts';
 import { alarms, connected, linecardUp, refreshChannels, startLive, stopLive } from './live.ts';
 import { navigate, pathOf, route } from './router.ts';
 import { boxNow, boxZone, clockSkew, fmtClock } from './time.ts';
-import { ConfirmDialog, Errors, account, authEnabled, isAdmin } from './ui.tsx';
+import { ConfirmDialog, Errors, SignInForm, account, authEnabled, isAdmin } from './ui.tsx';
 import { Monitor } from './pages/monitor.tsx';
 import { RecordingStatus } from './pages/status.tsx';
 import { RecordingParams } from './pages/recording-params.tsx';
@@ -72,26 +72,24 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
     ],
   },
-  { group: 'cloud', pages: [] },
+  { group: 'cloud', pages: [{ path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> }] },
   {
+    // In the manual's order (3.13–3.23).
     group: 'sysMgmt',
     pages: [
       { path: '/system/settings', label: 'nsSystemSettings', view: () => <SystemSettings /> },
       { path: '/system/network', label: 'nsIpSettings', view: () => <NetSettings /> },
       { path: '/system/time', label: 'nsTimeSettings', view: () => <TimeSettings /> },
       { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/system/device', label: 'deviceMgmt', view: () => <DeviceManagement /> },
       { path: '/system/mail', label: 'mailPush', view: () => <MailPush /> },
+      { path: '/system/license', label: 'licenseUpgrade', view: () => <LicensePage /> },
       { path: '/system/processing', label: 'processingInfo', view: () => <ProcessingInfo /> },
       { path: '/system/logs', label: 'systemLog', view: () => <SystemLogPage /> },
-      { path: '/system/debug', label: 'systemDebug', view: () => <DebugPing /> },
-      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
-      { path: '/system/device', label: 'deviceMgmt', view: () => <DeviceManagement /> },
       { path: '/system/upgrade', label: 'systemUpgrade', view: () => <SystemUpgrade /> },
-      { path: '/system/license', label: 'licenseUpgrade', view: () => <LicensePage /> },
+      { path: '/system/debug', label: 'systemDebug', view: () => <DebugPing /> },
     ],
   },
-  { group: 'cloud', pages: [{ path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> }] },
-  { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
 ];
 
 const ALL_PAGES = NAV.flatMap((g) => g.pages.map((p) => ({ ...p, group: g.group })));
@@ -139,46 +137,26 @@ function armIdle(): void {
 for (const ev of ['pointerdown', 'keydown', 'wheel']) window.addEventListener(ev, armIdle, { passive: true });
 
 function Login(props: { onDone: () => void }) {
-  const [username, setUsername] = useState('admin');
-  const [password, setPassword] = useState('');
-  const [err, setErr] = useState<string[]>([]);
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const signIn = async (username: string, password: string): Promise<string[] | null> => {
     try {
       const r = await api('POST', '/login', { body: { username, password }, quiet401: true });
       account.value = r.account;
       void api('GET', '/me', { quiet401: true }).then((me) => watchIdle(Number(me.session?.idleLogoutMinutes) || 0), () => undefined);
       props.onDone();
+      return null;
     } catch (x) {
       if (x instanceof ApiError) {
         const c = x.code.toLowerCase();
-        if (c === 'bad_credentials' || x.status === 401) return setErr([t('badCredentials')]);
-        if (c === 'locked') return setErr([t('locked', { s: x.body?.error?.retryAfterSeconds ?? x.body?.retryAfterSeconds ?? '?' })]);
-        if (c === 'address_not_allowed') return setErr([t('addressNotAllowed')]);
-        if (c === 'account_in_use') return setErr([t('accountInUse')]);
-        if (c === 'account_expired') return setErr([t('accountExpired')]);
+        if (c === 'bad_credentials' || x.status === 401) return [t('badCredentials')];
+        if (c === 'locked') return [t('locked', { s: x.body?.error?.retryAfterSeconds ?? x.body?.retryAfterSeconds ?? '?' })];
+        if (c === 'address_not_allowed') return [t('addressNotAllowed')];
+        if (c === 'account_in_use') return [t('accountInUse')];
+        if (c === 'account_expired') return [t('accountExpired')];
       }
-      setErr([errorText(x)]);
+      return [errorText(x)];
     }
   };
-  return (
-    <div class="login-page">
-      <form class="login" onSubmit={submit}>
-        <h1>{t('app')}</h1>
-        <label>
-          {t('username')}
-          <input name="username" autoComplete="username" value={username} onInput={(e) => setUsername(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t('password')}
-          <input name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-        </label>
-        <Errors list={err} />
-        <button type="submit">{t('login')}</button>
-        <button type="button" class="link" onClick={() => setLang(lang.value === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
-      </form>
-    </div>
-  );
+  return <SignInForm title={t('app')} nameLabel={t('username')} nameField="username" initialName="admin" signIn={signIn} />;
 }
 
 function PasswordPage(props: { onDone: () => void }) {

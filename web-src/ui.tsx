@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'preact/hooks';
 import { computed, signal } from '@preact/signals';
 import type { ComponentChildren } from 'preact';
-import { t } from './i18n.ts';
+import { lang, setLang, t } from './i18n.ts';
 import { presence, setPresence } from './live.ts';
 
 export interface Account {
@@ -169,5 +169,46 @@ export function THead(props: { cols: string[]; blank?: boolean }) {
         {props.blank ? <th /> : null}
       </tr>
     </thead>
+  );
+}
+
+/**
+ * The sign-in page (the box's accounts and the cloud seats): a name, a
+ * password and the language switch. `signIn` resolves with the messages to
+ * show, or null once signed in.
+ */
+export function SignInForm(props: {
+  title: string;
+  nameLabel: string;
+  /** The name field's `name` (and what tests fill in). */
+  nameField: string;
+  initialName?: string;
+  className?: string;
+  signIn: (name: string, password: string) => Promise<string[] | null>;
+}) {
+  const [name, setName] = useState(props.initialName ?? '');
+  const [password, setPassword] = useState('');
+  const [err, setErr] = useState<string[]>([]);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    setErr((await props.signIn(name, password)) ?? []);
+  };
+  return (
+    <div class="login-page">
+      <form class={props.className ? `login ${props.className}` : 'login'} onSubmit={submit}>
+        <h1>{props.title}</h1>
+        <label>
+          {props.nameLabel}
+          <input name={props.nameField} autoComplete="username" value={name} onInput={(e) => setName(e.currentTarget.value)} />
+        </label>
+        <label>
+          {t('password')}
+          <input name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
+        </label>
+        <Errors list={err} />
+        <button type="submit">{t('login')}</button>
+        <button type="button" class="link" onClick={() => setLang(lang.value === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
+      </form>
+    </div>
   );
 }

@@ -10,7 +10,7 @@ import { signal } from '@preact/signals';
 import { ApiError, api, errorText } from '../../api.ts';
 import { lang, setLang, t, t2 } from '../../i18n.ts';
 import { fmtDuration, fmtTime } from '../../time.ts';
-import { Errors } from '../../ui.tsx';
+import { Errors, SignInForm } from '../../ui.tsx';
 import { channelLabel } from '../monitor.tsx';
 import { ListenControl, ListenError } from './listen-control.ts';
 import { seatConnected, seatSocket } from './seat-socket.ts';
@@ -72,39 +72,19 @@ function desktopNotify(p: Pop): void {
 }
 
 function SeatLogin(props: { onDone: () => void }) {
-  const [account, setAccount] = useState('');
-  const [password, setPassword] = useState('');
-  const [err, setErr] = useState<string[]>([]);
-  const submit = async (e: Event) => {
-    e.preventDefault();
+  const signIn = async (account: string, password: string): Promise<string[] | null> => {
     try {
       const r = await api('POST', '/seat/login', { body: { account, password }, quiet401: true });
       me.value = r.seat;
       props.onDone();
+      return null;
     } catch (x) {
-      if (x instanceof ApiError && x.status === 401) return setErr([t('badCredentials')]);
-      if (x instanceof ApiError && x.code === 'seat_disabled') return setErr([t('seatDisabled')]);
-      setErr([errorText(x)]);
+      if (x instanceof ApiError && x.status === 401) return [t('badCredentials')];
+      if (x instanceof ApiError && x.code === 'seat_disabled') return [t('seatDisabled')];
+      return [errorText(x)];
     }
   };
-  return (
-    <div class="login-page">
-      <form class="login seat-login" onSubmit={submit}>
-        <h1>{t('seatLogin')}</h1>
-        <label>
-          {t('seatAccount')}
-          <input name="account" autoComplete="username" value={account} onInput={(e) => setAccount(e.currentTarget.value)} />
-        </label>
-        <label>
-          {t('password')}
-          <input name="password" type="password" autoComplete="current-password" value={password} onInput={(e) => setPassword(e.currentTarget.value)} />
-        </label>
-        <Errors list={err} />
-        <button type="submit">{t('login')}</button>
-        <button type="button" class="link" onClick={() => setLang(lang.value === 'zh' ? 'en' : 'zh')}>{t('language')}</button>
-      </form>
-    </div>
-  );
+  return <SignInForm title={t('seatLogin')} nameLabel={t('seatAccount')} nameField="account" className="seat-login" signIn={signIn} />;
 }
 
 function PopPanel() {

@@ -101,6 +101,7 @@ addLabels({
   rc_notRecorded: ['免录', 'Not recorded'],
   rc_superseded: ['新录音停止', 'Superseded'],
   rc_writeErrors: ['写入错误', 'Write errors'],
+  rc_notLicensed: ['超出授权 (未录)', 'Beyond the license (not recorded)'],
   systemResources: ['系统资源', 'System resources'],
   rssMemory: ['进程内存', 'Process memory'],
   heapMemory: ['JS 堆', 'JS heap'],
