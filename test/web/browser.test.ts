@@ -10,34 +10,31 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
 import { callerIdFsk, dtmfDigits, speechLike } from '../../firmware/sim/signals.ts';
 import { startScenarioBox } from '../support/scenario-box.ts';
 import type { SimBox } from '../support/sim-box.ts';
-import { ROOT } from '../support/processes.ts';
+import { ADMIN_PASSWORD, buildWebUi, navigateTo, openBrowser, screenshot, SHOTS, type Browser } from '../support/browser.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 const EVIL = '<img src=x onerror=alert(1)>';
-const PASSWORD = 'Rec0rder!Box-2026';
+const PASSWORD = ADMIN_PASSWORD;
 
 let box: SimBox;
+let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 let base: string;
 const dialogs: string[] = [];
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'ui-downloads-'));
 
 const sec = (s: number) => s;
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   box = await startScenarioBox(
     120,
     [
@@ -53,18 +50,9 @@ test.before(async () => {
     { web: true },
   );
   base = `http://127.0.0.1:${box.port}`;
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    downloadsPath: downloads,
-    viewport: { width: 1366, height: 768 },
-    args: [
-      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-      '--disable-component-update', '--disable-sync', '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser({ downloadsPath: downloads, autoplay: true });
+  context = browser.context;
+  page = browser.page;
   page.on('dialog', (d) => {
     dialogs.push(d.message());
     void d.dismiss();
@@ -73,18 +61,13 @@ test.before(async () => {
 });
 
 test.after(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   await box?.stop();
 });
 
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: false });
-}
+const shot = (name: string) => screenshot(page, name);
 
-async function nav(label: string): Promise<void> {
-  await page.click(`nav.side a:text-is("${label}")`);
-}
+const nav = (label: string) => navigateTo(page, label);
 
 test('log in with the factory password, which must be changed first', async () => {
   assert.is((await fetch(`${base}/api/v1/me`)).status, 401, 'the box asks for a session');
@@ -342,14 +325,9 @@ test('a normal user sees every page and can change nothing; each sees the other 
   await page.waitForSelector('#accounts-table td:text-is("viewer")');
   await shot('accounts-zh');
 
-  const other = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const other = await openBrowser();
   try {
-    const second = other.pages()[0] ?? (await other.newPage());
+    const second = other.page;
     second.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -372,7 +350,7 @@ test('a normal user sees every page and can change nothing; each sees the other 
     await second.waitForSelector('.presence:text-matches("admin@")');
     await shot('presence-zh');
     // The box refuses the viewer's changes even when sent by hand.
-    const csrf = (await other.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
+    const csrf = (await other.context.cookies()).find((c) => c.name === 'rdx_csrf')?.value ?? '';
     const refused = await second.request.patch(`${base}/api/v1/settings/recording`, { headers: { 'X-CSRF-Token': csrf }, data: { maxFileS: 100 } });
     assert.is(refused.status(), 403);
     await second.goto(`${base}/records/today`);
@@ -398,14 +376,9 @@ test('a temporary user works for its hours, then is signed out and cannot sign i
   await page.click('form:has(input[name=new-username]) button[type=submit]');
   await page.waitForSelector('#accounts-table td:text-is("installer")');
 
-  const other = await chromium.launchPersistentContext(fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-')), {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
+  const other = await openBrowser();
   try {
-    const temp = other.pages()[0] ?? (await other.newPage());
+    const temp = other.page;
     const login = async () => {
       await temp.fill('input[name=username]', 'installer');
       await temp.fill('input[name=password]', PASSWORD);

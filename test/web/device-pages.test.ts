@@ -7,51 +7,38 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { ROOT } from '../support/processes.ts';
+import { ADMIN_PASSWORD, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
 import { licenseFor, signedLicense, SIM_SERIAL } from '../license/helpers.ts';
 import { testPackage } from '../upgrade/helpers.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
-const PASSWORD = 'Rec0rder!Box-2026';
+const PASSWORD = ADMIN_PASSWORD;
 
 let box: SimBox;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), 'system-pages-'));
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   box = await startSimBox({ sources: [], web: true });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  page = browser.page;
 });
 
 test.after(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   await box?.stop();
-  fs.rmSync(profile, { recursive: true, force: true });
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name, { fullPage: true });
 
-const nav = (label: string) => page.click(`nav.side a:text-is("${label}")`);
+const nav = (label: string) => navigateTo(page, label);
 
 async function confirmWith(word: string): Promise<void> {
   await page.waitForSelector('.modal input[name=confirm]');
@@ -59,19 +46,7 @@ async function confirmWith(word: string): Promise<void> {
   await page.click('.modal button[type=submit]');
 }
 
-async function logIn(): Promise<void> {
-  await page.goto(`http://127.0.0.1:${box.port}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', 'admin');
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('input[name=newPassword]');
-  await page.fill('input[name=oldPassword]', 'admin');
-  await page.fill('input[name=newPassword]', PASSWORD);
-  await page.fill('input[name=repeatPassword]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('main .crumb');
-}
+const logIn = () => firstSignIn(page, `http://127.0.0.1:${box.port}`);
 
 test('设备管理: reboot confirmed by typing 确认, the disk formatted with the password and its progress', async () => {
   await logIn();

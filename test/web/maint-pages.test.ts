@@ -8,66 +8,37 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { ROOT } from '../support/processes.ts';
+import { apiGet as apiGetAs, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
-const PASSWORD = 'Rec0rder!Box-2026';
 
 let box: SimBox;
 let sink: SmtpSink;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   sink = await startSmtpSink({ security: 'starttls', login: { user: 'box@example.com', pass: 'CODE-4321' } });
   box = await startSimBox({ sources: [], web: true });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    acceptDownloads: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  page = browser.page;
 });
 
 test.after(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   await box?.stop();
   await sink?.close();
-  fs.rmSync(profile, { recursive: true, force: true });
 });
 
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name, { fullPage: true });
 
-const nav = (label: string) => page.click(`nav.side a:text-is("${label}")`);
-const apiGet = (pathname: string): Promise<any> => page.evaluate((p) => fetch(`/api/v1${p}`).then((r) => r.json()), pathname);
+const nav = (label: string) => navigateTo(page, label);
+const apiGet = (pathname: string) => apiGetAs(page, pathname);
 
-async function logIn(): Promise<void> {
-  await page.goto(`http://127.0.0.1:${box.port}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', 'admin');
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('input[name=newPassword]');
-  await page.fill('input[name=oldPassword]', 'admin');
-  await page.fill('input[name=newPassword]', PASSWORD);
-  await page.fill('input[name=repeatPassword]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('main .crumb');
-}
+const logIn = () => firstSignIn(page, `http://127.0.0.1:${box.port}`);
 
 test('邮件推送 checks the fields, saves them and sends the test mail with the text typed', async () => {
   await logIn();

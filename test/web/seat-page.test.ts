@@ -9,17 +9,13 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { ROOT } from '../support/processes.ts';
+import { buildWebUi, screenshot } from '../support/browser.ts';
 import { ADMIN_PASSWORD } from '../support/api-client.ts';
 import { CALLERS, SEAT_PASSWORD, startSeatBox, type SeatBox } from '../support/seat-box.ts';
 import { normalisedCorrelation } from '../support/audio-match.ts';
 import { T0 } from '../support/sim-box.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
 let sb: SeatBox;
 let browser: Browser;
 let agent: Page;
@@ -30,8 +26,7 @@ const tapWall = new Map<number, number>();
 let stopTap = () => {};
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   sb = await startSeatBox();
   const tap = sb.box.services.audio.listen({ portType: 'analog', port: 0, channel: 0 }, 1000);
   let on = true;
@@ -82,7 +77,7 @@ async function seatLogin(p: Page, account: string): Promise<void> {
   await p.waitForSelector('#seat-pop');
 }
 
-const shot = (p: Page, name: string) => p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+const shot = (p: Page, name: string) => screenshot(p, name, { fullPage: true });
 
 function percentile(xs: number[], q: number): number {
   const s = [...xs].sort((a, b) => a - b);

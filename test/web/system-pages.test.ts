@@ -7,65 +7,36 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { startSimBox, T0, type SimBox } from '../support/sim-box.ts';
-import { ROOT } from '../support/processes.ts';
+import { apiGet as apiGetAs, buildWebUi, dismissToast as dismissToastOn, firstSignIn, navigateTo, openBrowser, screenshot, SHOTS, type Browser } from '../support/browser.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
-const PASSWORD = 'Rec0rder!Box-2026';
 
 let box: SimBox;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   box = await startSimBox({ sources: [], web: true });
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  page = browser.page;
 });
 
 test.after(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   await box?.stop();
-  fs.rmSync(profile, { recursive: true, force: true });
 });
 
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name, { fullPage: true });
 
-const nav = (label: string) => page.click(`nav.side a:text-is("${label}")`);
-const apiGet = (pathname: string): Promise<any> => page.evaluate((p) => fetch(`/api/v1${p}`).then((r) => r.json()), pathname);
-const dismissToast = async () => {
-  if (await page.isVisible('.toast')) await page.click('.toast');
-};
+const nav = (label: string) => navigateTo(page, label);
+const apiGet = (pathname: string) => apiGetAs(page, pathname);
+const dismissToast = () => dismissToastOn(page);
 
-test('sign in', async () => {
-  await page.goto(`http://127.0.0.1:${box.port}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', 'admin');
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('input[name=newPassword]');
-  await page.fill('input[name=oldPassword]', 'admin');
-  await page.fill('input[name=newPassword]', PASSWORD);
-  await page.fill('input[name=repeatPassword]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('main .crumb');
-});
+test('sign in', () => firstSignIn(page, `http://127.0.0.1:${box.port}`));
 
 test('系统设置 checks its fields and applies SSH, FTP, watchdog time, CPU alarm and the access settings', async () => {
   await nav('系统设置');
@@ -142,7 +113,7 @@ test('IP设置: the confirmation page at the new address confirms with the chang
   await page.fill('#net-settings input[name=address]', '192.168.123.77');
   const [res] = await Promise.all([page.waitForResponse((r) => r.url().endsWith('/api/v1/system/network') && r.request().method() === 'PUT'), page.click('#net-settings button[type=submit]')]);
   const { confirmToken } = await res.json();
-  const other = await context.newPage();
+  const other = await browser.context.newPage();
   try {
     // Another browser tab standing in for the box's new address.
     await other.goto(`http://127.0.0.1:${box.port}/network-confirm#token=${confirmToken}`);

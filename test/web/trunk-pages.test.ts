@@ -6,31 +6,23 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
 import { e1Board } from '../e1/link-helpers.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { ROOT } from '../support/processes.ts';
+import { apiGet as apiGetAs, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
 import { PhoneClient } from '../support/phone-client.ts';
 import { packetise, send, udpClient } from '../support/rtp-send.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
-const PASSWORD = 'Rec0rder!Box-2026';
 
 let box: SimBox;
-let context: BrowserContext;
+let browser: Browser;
 let page: Page;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 const boxes: SimBox[] = [];
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   const port0 = new E1PortModel({
     signalling: 'pri',
     calls: [{
@@ -41,45 +33,24 @@ test.before(async () => {
   const port1 = new E1PortModel({ signalling: 'pri', alarms: [{ side: 'b', kind: 'los', fromMs: 1500, toMs: 3_600_000 }] });
   box = await startSimBox({ sources: [], board: e1Board(), e1Ports: [port0, port1, new E1PortModel({ signalling: 'pri' }), new E1PortModel({ signalling: 'pri' })], web: true });
   boxes.push(box);
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  page = browser.page;
 });
 
 test.after(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   for (const b of boxes) await b.stop();
-  fs.rmSync(profile, { recursive: true, force: true });
 });
 
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name, { fullPage: true });
 
-const nav = (label: string) => page.click(`nav.side a:text-is("${label}")`);
+const nav = (label: string) => navigateTo(page, label);
 
 /** The API's answer with the browser's own session. */
-const apiGet = (pathname: string): Promise<any> => page.evaluate((p) => fetch(`/api/v1${p}`).then((r) => r.json()), pathname);
+const apiGet = (pathname: string) => apiGetAs(page, pathname);
 
 /** Signs in through the login page (setting the password on a new box). */
-async function logIn(b: SimBox): Promise<void> {
-  await page.goto(`http://127.0.0.1:${b.port}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', 'admin');
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('input[name=newPassword]');
-  await page.fill('input[name=oldPassword]', 'admin');
-  await page.fill('input[name=newPassword]', PASSWORD);
-  await page.fill('input[name=repeatPassword]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('main .crumb');
-}
+const logIn = (b: SimBox) => firstSignIn(page, `http://127.0.0.1:${b.port}`);
 
 test('E1录音状态 shows the line alarm and the call on its timeslot as they happen', async () => {
   await logIn(box);
