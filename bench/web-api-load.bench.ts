@@ -21,15 +21,15 @@
  *
  *   node --import tsx bench/web-api-load.bench.ts     (BENCH_WEB_SECONDS, BENCH_WEB_WARMUP, BENCH_WEB_PACE_MS, BENCH_WEB_PROFILE=1)
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
-import { signIn, bearerClient } from '../test/support/api-client.ts';
+import { bearerClient } from '../test/support/api-client.ts';
+import { line, measure, quantile, ROOT, signedInSessions, sleep, startLoadedRdt } from './loaded-rdt.ts';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const SESSIONS = 20;
 const SECONDS = Math.max(5, Number(process.env.BENCH_WEB_SECONDS ?? 30) || 30);
 const WARMUP = Math.max(0, Number(process.env.BENCH_WEB_WARMUP ?? 10) || 0);
@@ -41,19 +41,9 @@ const ENDPOINTS = {
   status: '/api/v1/status',
 } as const;
 type Endpoint = keyof typeof ENDPOINTS;
-const CLK_TCK = 100;
 
-function line(name: string, value: number, unit: string): void {
-  const a = Math.abs(value);
-  console.log(`BENCH ${name} ${a >= 100 ? value.toFixed(0) : a >= 10 ? value.toFixed(1) : value.toFixed(2)} ${unit}`);
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** A count as it is (no rounding). */
+const printf = (name: string, n: number, unit: string) => console.log(`BENCH ${name} ${n} ${unit}`);
 
 // ------------------------------------------------------------------ children: load generator and monitors
 
@@ -129,45 +119,6 @@ async function monitors(origin: string, tokens: string[], seconds: number): Prom
 
 // ------------------------------------------------------------------ the box
 
-function cpuTicks(pid: number): number {
-  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(f[11]) + Number(f[12]);
-}
-
-function rssMiB(pid: number): number {
-  const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return m ? Number(m[1]) / 1024 : NaN;
-}
-
-async function waitFor(file: string, pattern: RegExp, child: ChildProcess, what: string): Promise<RegExpExecArray> {
-  for (let i = 0; i < 600; i++) {
-    const m = fs.existsSync(file) ? pattern.exec(fs.readFileSync(file, 'utf8')) : null;
-    if (m) return m;
-    if (child.exitCode !== null) throw new Error(`${what} exited: ${fs.readFileSync(file, 'utf8').slice(-2000)}`);
-    await sleep(100);
-  }
-  throw new Error(`${what} did not get ready in 60 s: ${fs.existsSync(file) ? fs.readFileSync(file, 'utf8').slice(-2000) : ''}`);
-}
-
-function startGroup(cmd: string, args: string[], out: string, cwd = ROOT): ChildProcess {
-  const fd = fs.openSync(out, 'w');
-  const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', fd, fd], env: { ...process.env, NODE_OPTIONS: '' } });
-  fs.closeSync(fd);
-  return child;
-}
-
-function stopGroup(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.pid === undefined) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => {
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
-    }, 10_000);
-    child.once('exit', () => (clearTimeout(kill), resolve()));
-    try { process.kill(-child.pid!, 'SIGTERM'); } catch { resolve(); }
-  });
-}
-
 /** Runs this file in another process in `mode`; resolves with its JSON result line. */
 function child(mode: string, origin: string, tokens: string[], seconds: number, onLine?: (l: string) => void, extra: string[] = []): Promise<any> {
   return new Promise((resolve, reject) => {
@@ -192,41 +143,13 @@ function child(mode: string, origin: string, tokens: string[], seconds: number, 
 }
 
 async function main(): Promise<void> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'web-bench-'));
-  const bundle = path.join(ROOT, '.bench', 'web-bench-daemon.mjs');
-  const esbuild = await import('esbuild');
-  await esbuild.build({ entryPoints: [path.join(ROOT, 'firmware/sim/sim-daemon.ts')], bundle: true, platform: 'node', format: 'esm', outfile: bundle, packages: 'external', logLevel: 'warning' });
-  const board = JSON.parse(fs.readFileSync(path.join(ROOT, 'board/sim-rdt.json'), 'utf8'));
-  board.linecard.device = path.join(work, 'linecard-host.pty');
-  const boardFile = path.join(work, 'board.json');
-  fs.writeFileSync(boardFile, JSON.stringify(board));
-
-  const groups: ChildProcess[] = [];
-  const stopAll = () => Promise.all(groups.splice(0).reverse().map(stopGroup));
-  process.on('SIGINT', () => void stopAll().then(() => process.exit(130)));
+  const profile = process.env.BENCH_WEB_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench/web-profile')}`] : [];
+  const box = await startLoadedRdt('web-bench', profile);
+  process.on('SIGINT', () => void box.stop().then(() => process.exit(130)));
   try {
-    const sim = startGroup(path.join(ROOT, 'scripts/linecard-sim'), ['--pty-pair', work, '--board', 'rdt', '--continuous'], path.join(work, 'sim.log'));
-    groups.push(sim);
-    await waitFor(path.join(work, 'sim.log'), /ready:/, sim, 'the line-card simulator');
-    const profile = process.env.BENCH_WEB_PROFILE === '1' ? ['--cpu-prof', `--cpu-prof-dir=${path.join(ROOT, '.bench/web-profile')}`] : [];
-    const daemon = startGroup(process.execPath, [...profile, bundle, '--board', boardFile, '--port', '0', '--data', path.join(work, 'data'), '--config', path.join(work, 'config'), '--logs', path.join(work, 'log')], path.join(work, 'daemon.out'));
-    groups.push(daemon);
-    const running = (await waitFor(path.join(work, 'daemon.out'), /^.*"msg":"recorder running".*$/m, daemon, 'the daemon'))[0];
-    const port = /"port":(\d+)/.exec(running)?.[1];
-    const origin = `http://127.0.0.1:${port}`;
-    const pid = daemon.pid!;
+    const { origin, pid } = box;
     console.log(`bench: web: daemon on ${origin}, 64 lines recording; warm-up ${WARMUP} s, windows ${SECONDS} s, ${os.cpus().length} CPU(s), load average ${os.loadavg().map((v) => v.toFixed(2)).join(' ')}`);
-
-    const admin = await signIn(origin);
-    const access = await admin.json('/api/v1/settings/access', { method: 'PUT', body: { multiUser: true, idleLogoutMinutes: 60, loginConflict: 'replace' } });
-    if (access.status !== 200) throw new Error(`PUT /settings/access: ${access.status} ${JSON.stringify(access.body)}`);
-    const tokens: string[] = [];
-    for (let i = 1; i <= SESSIONS; i++) {
-      const username = `bench${String(i).padStart(2, '0')}`;
-      const made = await admin.json('/api/v1/accounts', { method: 'POST', body: { username, password: 'Bench-pass-1', role: 'user', mustChangePassword: false } });
-      if (made.status !== 201) throw new Error(`POST /accounts ${username}: ${made.status} ${JSON.stringify(made.body)}`);
-      tokens.push((await signIn(origin, username, 'Bench-pass-1')).token);
-    }
+    const { admin, tokens } = await signedInSessions(origin, SESSIONS, 'bench', 'user');
     await sleep(WARMUP * 1000);
     const recording = (await admin.json('/api/v1/channels')).body;
     const items: any[] = recording.items ?? recording;
@@ -269,23 +192,10 @@ async function main(): Promise<void> {
     line('web_ws_daemon_cpu_added', ws.cpu - idle.cpu, '%core');
     line('web_ws_daemon_rss', ws.rss, 'MiB');
   } finally {
-    await stopAll();
-    fs.rmSync(work, { recursive: true, force: true });
+    await box.stop();
   }
 }
 
-function printf(name: string, n: number, unit: string): void {
-  console.log(`BENCH ${name} ${n} ${unit}`);
-}
-
-/** The daemon's CPU (% of one core) and RSS over `run`. */
-async function measure<T>(pid: number, run: () => Promise<T>): Promise<{ cpu: number; rss: number; result: T }> {
-  const c0 = cpuTicks(pid);
-  const t0 = performance.now();
-  const result = await run();
-  const cpu = (100 * (cpuTicks(pid) - c0)) / CLK_TCK / ((performance.now() - t0) / 1000);
-  return { cpu, rss: rssMiB(pid), result };
-}
 
 const [mode, origin, seconds, pace] = process.argv.slice(2);
 if (mode === '--load' || mode === '--monitors') {
