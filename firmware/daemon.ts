@@ -274,6 +274,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     onClockStep: (stepMs) => {
       log.info({ stepMs }, 'clock set by hand');
       auth.clockStepped(stepMs);
+      seatService.clockStepped(stepMs);
       for (const ch of channels) ch.shiftTime(stepMs);
       voip.shiftTime(stepMs);
     },
@@ -287,8 +288,12 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const seatAccess = new SeatAccess(settings, boxChannels);
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now, seatAccess);
-  const listen = new ListenService(tap, seatAccess, auditor, now, (r) => hasChannel(r) || r.portType === 'voip');
+  const listen = new ListenService(tap, seatAccess, auditor, now, (r) => hasChannel(r) || r.portType === 'voip', (f) => licensing.has(f));
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const seatService = new SeatService(settings, seatAccess, listen, events, auditor, now, boxChannels, () => accountStore.access.idleLogoutMinutes * 60_000, {
+    has: (f) => licensing.has(f),
+    seats: () => licensing.entitlement.features.cloudSeats,
+  });
   const management = deviceManagementServices({
     host, board, running: BUILD_INFO.version, licensing, auditor, accounts: accountStore, records, storage: storageService, formatDisk: formatDataDisk, publish, log,
   });
@@ -317,7 +322,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     statistics: new StatisticsService(index, seatAccess),
     alarms: alarmService,
     listen,
-    seats: new SeatService(settings, seatAccess, listen, events, auditor, now, boxChannels, () => accountStore.access.idleLogoutMinutes * 60_000),
+    seats: seatService,
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),

@@ -49,6 +49,8 @@ export class ListenService {
     private readonly audit: Auditor,
     private readonly now: () => number,
     private readonly hasChannel: (ref: ChannelRef) => boolean,
+    /** The license's feature check (monitoring, 座席监听). */
+    private readonly licensed: (feature: 'monitoring') => boolean,
     readonly maxPerChannel = MAX_LISTENERS_PER_CHANNEL,
   ) {}
 
@@ -59,6 +61,7 @@ export class ListenService {
     const id = await this.audit.run(principal, { item: 'listen', operation: 'start', ref, parameter: mode, requires: 'view' }, () => {
       if (principal.kind === 'user') authorise(principal, 'configure');
       this.access.check(principal, 'monitor', ref);
+      if (!this.licensed('monitoring')) throw new RecorderError('not_licensed', 'the license of this box does not include live listening (monitoring)');
       if (!this.hasChannel(ref)) throw new RecorderError('CHANNEL_NOT_FOUND', `no channel ${key}`);
       const here = [...this.live.values()].filter((l) => l.key === key).length;
       if (here >= this.maxPerChannel) throw new RecorderError('listeners_full', `channel ${key} has ${here} listeners, the most it takes`);

@@ -65,6 +65,12 @@ export interface PopReader {
   close(): void;
 }
 
+/** What the license says about cloud seats: the features, and how many seats may be switched on. */
+export interface SeatLicense {
+  has(feature: 'cloudSeats' | 'screenPop'): boolean;
+  seats(): number;
+}
+
 export class SeatService {
   private readonly sessions = new SessionTable();
   private readonly lockout = new Lockout();
@@ -81,6 +87,7 @@ export class SeatService {
     /** The box's channels (analog lines, E1 timeslots). */
     private readonly channels: () => ChannelRef[],
     private readonly idleMs: () => number,
+    private readonly license: SeatLicense,
   ) {}
 
   /** 座席设置: every channel's seat, with 座席状态 and 监听状态 (accounts only). */
@@ -113,6 +120,7 @@ export class SeatService {
         }
         out.push({ ref: c.ref, patch });
       }
+      this.checkSeatCount(out);
       await this.store.updateSeats(out);
       // A seat switched off, renamed or given a new password is signed out.
       for (const c of out) {
@@ -138,6 +146,7 @@ export class SeatService {
         throw o.locked ? new RecorderError('locked', 'too many failed sign-ins', { retryAfterSeconds: Math.ceil((o.untilMs - this.now()) / 1000) }) : new RecorderError('bad_credentials');
       }
       this.lockout.succeeded(account, ip);
+      if (!this.license.has('cloudSeats')) throw new RecorderError('not_licensed', 'the license of this box does not include cloud seats');
       if (!found.seat.enabled) throw new RecorderError('seat_disabled', `seat ${account} is switched off`);
       const key = refKey(found.ref);
       // One client per seat: a new sign-in replaces the previous one.
@@ -163,6 +172,11 @@ export class SeatService {
       return undefined;
     }
     return { principal: seatPrincipal(s.username, ip, key!), seat: seat!, ref: ref!, session: this.sessions.find(token, this.now())! };
+  }
+
+  /** The clock was set by hand: sessions keep the time they have left. */
+  clockStepped(stepMs: number): void {
+    this.sessions.shift(stepMs);
   }
 
   csrfValid(token: string, csrfToken: string): boolean {
@@ -233,7 +247,9 @@ export class SeatService {
           if (e.type !== 'channel.state') continue;
           const key = refKey(e.ref);
           const { seat, keys } = own();
-          if (!keys.has(key)) continue;
+          // A seat switched off meanwhile gets no more pops; without the screen-pop feature there are none.
+          if (!seat.enabled) return null;
+          if (!keys.has(key) || !this.license.has('screenPop')) continue;
           let t = trackers.get(key);
           if (!t) trackers.set(key, (t = new PopTracker()));
           const pop = t.update(e, seat.popOn, this.store.channel(e.ref));
@@ -242,6 +258,19 @@ export class SeatService {
       },
       close: () => sub.close(),
     };
+  }
+
+  /** Refuses a change that would switch on more seats than the license has (not_licensed). */
+  private checkSeatCount(changes: ReadonlyArray<{ ref: ChannelRef; patch: SeatPatch }>): void {
+    const enabled = new Map<string, boolean>();
+    for (const k of Object.keys(this.store.seats)) {
+      const r = parseRefKey(k);
+      if (r) enabled.set(k, this.store.seat(r).enabled);
+    }
+    for (const c of changes) if (c.patch.enabled !== undefined) enabled.set(refKey(c.ref), c.patch.enabled);
+    const on = [...enabled.values()].filter(Boolean).length;
+    const allowed = this.license.seats();
+    if (on > allowed) throw new RecorderError('not_licensed', `the license of this box has ${allowed} cloud seats; ${on} would be switched on`);
   }
 
   private find(account: string): { ref: ChannelRef; seat: SeatConfig } | null {

@@ -150,7 +150,8 @@ export class ChannelPipeline {
 
   view(): ChannelView {
     const call = this.machine.activeCall;
-    const rec = this.session;
+    // A call the license does not let record has a session but no file: not shown as recording.
+    const rec = this.session?.writing ? this.session : null;
     return {
       ref: this.ref,
       channel: this.channel,

@@ -27,7 +27,10 @@ export interface Entitlement {
   trial: { usedS: number; limitS: number; leftS: number };
 }
 
-const TRIAL_FEATURES: License['features'] = { cloudPlatform: true, cloudSeats: 0, screenPop: true, monitoring: true, transcription: true };
+/** A box on trial has every feature, with a seat for each channel it can record (an E1 port: 30 timeslots). */
+const trialFeatures = (board: BoardLimits): License['features'] => ({
+  cloudPlatform: true, cloudSeats: board.analog + board.e1 * 30 + board.voip, screenPop: true, monitoring: true, transcription: true,
+});
 
 export function entitlementOf(board: BoardLimits, license: License | null, trialUsedS: number, trialLimitS = TRIAL_HOURS * 3600): Entitlement {
   const trial = { usedS: Math.min(trialUsedS, trialLimitS), limitS: trialLimitS, leftS: Math.max(0, trialLimitS - trialUsedS) };
@@ -45,7 +48,7 @@ export function entitlementOf(board: BoardLimits, license: License | null, trial
     };
   }
   const left = trial.leftS > 0;
-  return { state: left ? 'trial' : 'trial-expired', recording: left, channels: { ...board }, features: { ...TRIAL_FEATURES }, trial };
+  return { state: left ? 'trial' : 'trial-expired', recording: left, channels: { ...board }, features: trialFeatures(board), trial };
 }
 
 /** May a new recording start on this channel; `openVoip` counts the VoIP recordings open now. */

@@ -66,6 +66,8 @@ export interface RecordingSession {
   readonly entry: Readonly<RecordEntry>;
   readonly durationMs: number;
   readonly closed: boolean;
+  /** A file is being written: false for a call the license does not let record, or one whose file could not be opened. */
+  readonly writing: boolean;
   /** Appends a block of one leg's audio. */
   write(leg: 0 | 1, data: Uint8Array, codec: SampleCodec, now: number): void;
   update(change: SessionUpdate): void;
@@ -329,6 +331,10 @@ class Session implements RecordingSession {
 
   get durationMs(): number {
     return this.writer?.durationMs ?? 0;
+  }
+
+  get writing(): boolean {
+    return this.writer !== null && !this.isClosed;
   }
 
   get closed(): boolean {

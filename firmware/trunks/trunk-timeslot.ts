@@ -88,7 +88,7 @@ export class TrunkTimeslot {
 
   status(): TimeslotStatus {
     const c = this.call;
-    const s = this.session;
+    const s = this.session?.writing ? this.session : null;
     return {
       port: this.port, timeslot: this.timeslot, ref: this.key, phase: this.phase, direction: c?.direction ?? null,
       calling: c?.calling ?? '', called: c?.called ?? '', since: c?.seizedAt ?? null,
@@ -100,7 +100,7 @@ export class TrunkTimeslot {
   view(): ChannelView {
     const config = this.owner.channelConfigOf(this.ref);
     const c = this.call;
-    const s = this.session;
+    const s = this.session?.writing ? this.session : null;
     const incoming = c?.direction === 'incoming';
     return {
       ref: this.ref, channel: this.timeslot, name: config.name || `E1 ${this.port} TS${this.timeslot}`, state: this.channelState,

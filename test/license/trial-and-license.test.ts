@@ -49,6 +49,13 @@ test('the trial runs out, recording stops with an alarm, and a license file resu
     status = (await admin.json('/api/v1/license')).body;
     assert.is(status.state, 'trial-expired');
     assert.ok(box.services.alarms.active().some((a) => a.id === 'trial-expired'), 'alarm raised');
+    // A call the trial no longer lets record is not shown as recording either.
+    await box.services.channels.setForced(SYSTEM, analogRef(1), true);
+    await box.run(1000);
+    const refusedView = box.services.channels.list().find((c) => c.ref.portType === 'analog' && c.ref.channel === 1)!;
+    assert.equal([refusedView.recording, refusedView.recordingId], [false, null]);
+    await box.services.channels.setForced(SYSTEM, analogRef(1), false);
+    await box.run(500);
     assert.is(await forcedCall(box, 0), 0, 'no new recording after the trial');
     assert.ok(box.services.device.status().recorder.notLicensed >= 1);
     assert.is(JSON.parse(fs.readFileSync(path.join(configDir, 'license', 'trial.json'), 'utf8')).usedS, TRIAL_S);
