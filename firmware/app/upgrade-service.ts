@@ -116,13 +116,14 @@ export class UpgradeService {
   }
 
   remove(principal: Principal, version: string): Promise<void> {
-    return this.audit(principal, 'delete', version, async () => {
+    // In turn with installs and activations, so a version is not removed while it is being stored or linked.
+    return this.audit(principal, 'delete', version, () => this.exclusive(async () => {
       const stored = (await this.slots.list()).find((v) => v.version === version);
       if (!stored) throw new RecorderError('version_not_found', `version ${version} is not stored`);
       if (version === this.deps.running || version === (await this.slots.link('current'))) throw new RecorderError('version_in_use', `version ${version} is the one the recorder runs`);
       if (version === (await this.slots.link('previous'))) await this.slots.setLink('previous', null);
       await this.slots.remove(version);
-    });
+    }));
   }
 
   /**
@@ -226,9 +227,15 @@ export class UpgradeService {
         if (m.version === this.deps.running || m.version === (await this.slots.link('current'))) {
           throw new RecorderError('version_in_use', `version ${m.version} is the one the recorder runs`);
         }
-        await this.makeRoom(m);
         const tmp = path.join(this.slots.versionsDir, `.unpack-${randomBytes(4).toString('hex')}`);
-        await unpackPackage(file, pkg, tmp, (done, total) => this.deps.progress({ stage: 'unpacking', percent: total ? Math.floor((done / total) * 100) : 100 }));
+        try {
+          await unpackPackage(file, pkg, tmp, (done, total) => this.deps.progress({ stage: 'unpacking', percent: total ? Math.floor((done / total) * 100) : 100 }));
+        } catch (e) {
+          // A package that does not unpack leaves nothing behind, and the versions kept stay.
+          await fsp.rm(tmp, { recursive: true, force: true }).catch(() => undefined);
+          throw e;
+        }
+        await this.makeRoom(m);
         await this.slots.remove(m.version);
         const stored = await this.slots.store(tmp, m, { uploadedAt: this.deps.clock.now(), packageBytes: pkg.fileBytes, signedBy: pkg.signedBy });
         this.deps.progress({ stage: 'stored', percent: 100 });

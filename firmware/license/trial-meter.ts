@@ -67,6 +67,7 @@ export class TrialMeter {
     }, TRIAL_CHECK_MS);
   }
 
+  /** Stops counting; resolves once the last save has been tried. */
   stop(): Promise<void> {
     this.timer?.cancel();
     this.timer = null;
@@ -75,8 +76,10 @@ export class TrialMeter {
 
   private save(): Promise<void> {
     const text = `${JSON.stringify({ usedS: this.charged })}\n`;
-    this.writing = this.writing.then(() => writeFileAtomic(this.file, text));
-    return this.writing;
+    // Each save follows the one before, whether that one failed or not (its failure is its caller's).
+    const saved = this.writing.catch(() => undefined).then(() => writeFileAtomic(this.file, text));
+    this.writing = saved.catch(() => undefined);
+    return saved;
   }
 }
 

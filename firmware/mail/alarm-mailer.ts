@@ -35,6 +35,8 @@ export const GATHER_MS = 10_000;
 export class AlarmMailer {
   private readonly digest = new AlarmDigest();
   private timer: TimerHandle | null = null;
+  /** Stopped: nothing more is scheduled (a mail being sent finishes). */
+  private stopped = false;
   private timerAt = 0;
   private lastSentAt: number | null = null;
   private sending: Promise<void> | null = null;
@@ -50,11 +52,13 @@ export class AlarmMailer {
 
   /** Stops listening; a mail being sent finishes. */
   async stop(): Promise<void> {
+    this.stopped = true;
     this.stopListening?.();
     this.stopListening = null;
     this.timer?.cancel();
     this.timer = null;
     await this.sending;
+    await this.deps.statuses.flushed();
   }
 
   /** Settles when no mail is being sent. */
@@ -80,7 +84,7 @@ export class AlarmMailer {
 
   private schedule(): void {
     const since = this.digest.pendingSince;
-    if (since === null || this.sending) return;
+    if (since === null || this.sending || this.stopped) return;
     const at = sendAt({
       pendingSince: since, lastSentAt: this.lastSentAt, gatherMs: this.deps.gatherMs ?? GATHER_MS, intervalMs: this.deps.settings().minIntervalMinutes * 60_000,
     });

@@ -22,6 +22,8 @@ export type RecipientStatus = z.infer<typeof statusSchema>;
 const fileSchema = z.record(z.string(), statusSchema);
 
 export class RecipientStatusBook {
+  private writing: Promise<void> = Promise.resolve();
+
   private constructor(
     private readonly file: string,
     private readonly byAddress: Map<string, RecipientStatus>,
@@ -49,6 +51,13 @@ export class RecipientStatusBook {
     // Only the recipients configured now are remembered.
     const wanted = new Set(keep.map((a) => a.toLowerCase()));
     for (const k of this.byAddress.keys()) if (!wanted.has(k)) this.byAddress.delete(k);
-    writeFileAtomic(this.file, `${JSON.stringify(Object.fromEntries(this.byAddress), null, 2)}\n`).catch((e: unknown) => this.onWriteError(e as Error));
+    const text = `${JSON.stringify(Object.fromEntries(this.byAddress), null, 2)}\n`;
+    // Writes follow one another, so the file ends with the latest statuses.
+    this.writing = this.writing.then(() => writeFileAtomic(this.file, text)).catch((e: unknown) => this.onWriteError(e as Error));
+  }
+
+  /** Resolves once the statuses recorded so far are on disk (or their write has failed and been reported). */
+  flushed(): Promise<void> {
+    return this.writing;
   }
 }

@@ -83,7 +83,7 @@ test('half an hour of a flapping line card is a handful of mails that count ever
   } finally {
     await mailer.stop();
     await sink.close();
-    fs.rmSync(dir, { recursive: true, force: true, maxRetries: 5, retryDelay: 100 });
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 });
 

@@ -41,6 +41,7 @@ export function audioFrame(stream: number, seq: number, b: MixedBlock): Buffer {
 
 export class SocketListens {
   private readonly streams = new Map<number, LiveListen>();
+  private closed = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -70,6 +71,11 @@ export class SocketListens {
       const code = isRecorderError(e) ? e.code : 'INTERNAL';
       return this.send({ type: 'error', code, message: (e as Error).message, ref: m.ref });
     }
+    if (this.closed) {
+      // The socket went while the listen was starting: give its place back at once.
+      await listen.stop();
+      return;
+    }
     this.streams.set(listen.id, listen);
     this.send({ type: 'listening', stream: listen.id, ref: m.ref, mode });
     void this.pump(listen);
@@ -80,16 +86,22 @@ export class SocketListens {
     for (;;) {
       const blocks = await l.next();
       if (blocks === null) return;
-      if (this.ws.readyState !== this.ws.OPEN) continue;
+      if (this.ws.readyState !== this.ws.OPEN) {
+        this.streams.delete(l.id);
+        await l.stop();
+        return;
+      }
       for (const b of blocks) {
-        const frame = audioFrame(l.id, seq++, b);
+        // A block the socket has no room for is skipped; its sequence number shows the gap.
+        const n = seq++;
         if (this.ws.bufferedAmount > MAX_AUDIO_BUFFERED) continue;
-        this.ws.send(frame);
+        this.ws.send(audioFrame(l.id, n, b));
       }
     }
   }
 
   async closeAll(): Promise<void> {
+    this.closed = true;
     const all = [...this.streams.values()];
     this.streams.clear();
     for (const l of all) await l.stop();
