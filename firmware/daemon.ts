@@ -284,7 +284,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   });
 
   const channelService = new ChannelService(() => [...channels, ...e1.timeslots], auditor, now);
-  const boxChannels = () => channelService.list().map((c) => c.ref);
+  // The box's channels are fixed at start (analog lines, E1 timeslots): seat scopes read their references, not their live views.
+  const channelRefs = [...channels, ...e1.timeslots].map((c) => c.ref);
+  const boxChannels = () => channelRefs;
   const seatAccess = new SeatAccess(settings, boxChannels);
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now, seatAccess);
