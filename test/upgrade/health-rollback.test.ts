@@ -34,16 +34,6 @@ async function serviceOn(root: string, running: string, clock: VirtualClock) {
 
 const upload = (s: UpgradeService, file: string) => s.upload(SYSTEM, fs.createReadStream(file));
 
-/** The newest operation-log detail of `operation`: the service notes it without waiting for the write, so it is awaited here. */
-async function loggedDetail(journal: { operations: { query(q: never): Promise<{ items: Array<{ detail: string }> }> } }, operation: string): Promise<string> {
-  for (let i = 0; i < 200; i++) {
-    const page = await journal.operations.query({ operation } as never);
-    if (page.items.length) return page.items[0]!.detail;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  return `no ${operation} in the operation log`;
-}
-
 async function advance(clock: VirtualClock, ms: number): Promise<void> {
   await new Promise((r) => setTimeout(r, 100)); // the watch reads its marker first
   for (let t = 0; t < ms; t += 1000) {
@@ -75,7 +65,8 @@ test('a new version that is not healthy in time is rolled back to the previous o
     assert.is(await box.slots.pending(), null);
     assert.match(fs.readFileSync(path.join(box.slots.base, 'failed-versions'), 'utf8'), /versions\/2\.0\.0\n$/);
     assert.equal(box.power.requests.map((r) => r.kind), ['restart-recorder']);
-    assert.match(await loggedDetail(box.journal, 'rollback'), /2\.0\.0 not healthy within 60 s; rolled back to 1\.0\.1/);
+    const noted = await box.journal.operations.query({ operation: 'rollback' } as never);
+    assert.match(noted.items[0]!.detail, /2\.0\.0 not healthy within 60 s; rolled back to 1\.0\.1/);
     await box.journal.close();
 
     // 1.0.1 comes up healthy; its activation is confirmed.
@@ -86,7 +77,8 @@ test('a new version that is not healthy in time is rolled back to the previous o
     await confirmed;
     assert.is(await box.slots.pending(), null);
     assert.equal(box.power.requests, []);
-    assert.match(await loggedDetail(box.journal, 'upgrade'), /1\.0\.1 is healthy; upgrade confirmed/);
+    const ok = await box.journal.operations.query({ operation: 'upgrade' } as never);
+    assert.match(ok.items[0]!.detail, /1\.0\.1 is healthy; upgrade confirmed/);
     await box.journal.close();
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
@@ -102,7 +94,8 @@ test('a pending upgrade of a version that is not running was rolled back by the 
     await box.slots.setPending({ version: '3.0.0', from: null, activatedAt: clock.now() });
     await box.service.watchHealth(() => true, 60_000);
     assert.is(await box.slots.pending(), null);
-    assert.match(await loggedDetail(box.journal, 'rollback'), /3\.0\.0 did not start; running 1\.0\.0/);
+    const noted = await box.journal.operations.query({ operation: 'rollback' } as never);
+    assert.match(noted.items[0]!.detail, /3\.0\.0 did not start; running 1\.0\.0/);
     await box.journal.close();
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
