@@ -54,6 +54,19 @@ export interface SimBox {
   stop(): Promise<void>;
 }
 
+/** Data folders the boxes made for themselves (a test may start a box again on one): removed with their config and root folders when the test process exits. */
+const madeDirs: string[] = [];
+function madeDataDir(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simbox-'));
+  if (madeDirs.length === 0) {
+    process.once('exit', () => {
+      for (const d of madeDirs) for (const p of [d, `${d}-config`, `${d}-root`]) fs.rmSync(p, { recursive: true, force: true });
+    });
+  }
+  madeDirs.push(dir);
+  return dir;
+}
+
 export async function startSimBox(options: {
   sources: LineSource[];
   board?: string;
@@ -78,7 +91,7 @@ export async function startSimBox(options: {
   const gpio = new SimGpio(() => clock.now());
   const card = new SimulatedLineCard({ clock: clock.steady, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
   const transport = memoryTransport({ onOpen: (cardSide) => card.attach(cardSide) });
-  const dataDir = options.dataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'simbox-'));
+  const dataDir = options.dataDir ?? madeDataDir();
   const configDir = path.join(dataDir, '..', `${path.basename(dataDir)}-config`);
   fs.mkdirSync(configDir, { recursive: true });
   if (options.config) fs.writeFileSync(path.join(configDir, 'recorder.json'), JSON.stringify(options.config));
