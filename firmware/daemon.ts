@@ -48,6 +48,8 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
+import { NasService } from './app/nas-service.ts';
+import { openNasBackup } from './nas/open-nas-backup.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -235,6 +237,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await custody?.restart('data disk formatted');
   };
 
+  const nas = await openNasBackup({ host, index, settings, alarms, publish, log: log.child({ part: 'nas' }), storage });
+
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
@@ -252,6 +256,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
     trunks: new TrunkService(e1.ports, settings, auditor),
+    nas: new NasService(settings, nas, auditor),
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
@@ -289,6 +294,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const ch of channels) ch.shutdown(t);
       e1.shutdown(t);
       await recorder.drain();
+      await nas?.close();
       await storage.close();
       await custody?.close();
       await settings.idle();

@@ -15,6 +15,8 @@ import { encryptionSchema, storageSchema } from './legacy-config.ts';
 import { definedOnly, patchSchema } from './patch-schema.ts';
 import { DEFAULT_VOIP_SETTINGS, voipSettingsSchema } from './voip-settings.ts';
 import { e1PortsSettingsSchema } from './e1-port-settings.ts';
+import { DEFAULT_NAS_SETTINGS, nasSettingsSchema } from './nas-settings.ts';
+import { cascadeSettingsSchema, DEFAULT_CASCADE_SETTINGS } from './cascade-settings.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -80,6 +82,10 @@ export const settingsSchema = z.object({
   voip: voipSettingsSchema.default(DEFAULT_VOIP_SETTINGS),
   /** E1 trunk ports (E1通道参数), by port number: what differs from the factory values. */
   e1: e1PortsSettingsSchema,
+  /** NAS backup targets (私人网盘). */
+  nas: nasSettingsSchema.default(DEFAULT_NAS_SETTINGS),
+  /** Work mode and cascade (工作模式). */
+  cascade: cascadeSettingsSchema.default(DEFAULT_CASCADE_SETTINGS),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

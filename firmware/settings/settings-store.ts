@@ -22,6 +22,8 @@ import {
   recordingPatchSchema, recordingRuleBroken, recordingSettingsSchema,
   type ChannelPatch, type RecordingPatch, type RecordingSettings, type Settings,
 } from './settings-schema.ts';
+import { nasSettingsSchema, nasTargetRuleBroken, type NasSettings } from './nas-settings.ts';
+import { cascadeRuleBroken, cascadeSettingsSchema, type CascadeSettings } from './cascade-settings.ts';
 import { voipPatchSchema, voipRuleBroken, voipSettingsSchema, type VoipPatch, type VoipSettings } from './voip-settings.ts';
 
 export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
@@ -38,6 +40,10 @@ export interface SettingsChange {
   voip?: Array<keyof VoipSettings>;
   /** E1 ports whose settings changed. */
   e1Ports?: number[];
+  /** The NAS backup settings changed. */
+  nas?: boolean;
+  /** The work mode (cascade) changed. */
+  cascade?: boolean;
   /** The settings after the change. */
   settings: Readonly<Settings>;
 }
@@ -135,6 +141,37 @@ export class SettingsStore {
       if (Object.keys(differences).length) e1[String(port)] = differences;
       else delete e1[String(port)];
       return { next: { ...s, e1 }, value: () => this.e1Port(port) };
+    });
+  }
+
+  /** NAS backup (私人网盘). */
+  get nas(): Readonly<NasSettings> {
+    return this.current.nas;
+  }
+
+  /** Work mode (工作模式). */
+  get cascade(): Readonly<CascadeSettings> {
+    return this.current.cascade;
+  }
+
+  /** Replaces the NAS settings with `next` (the service merges a page's change into the settings in force). */
+  updateNas(next: (now: Readonly<NasSettings>) => unknown): Promise<SettingsUpdate<NasSettings>> {
+    return this.commit((s) => {
+      const nas = parse(nasSettingsSchema, next(s.nas), 'NAS settings');
+      nas.targets.forEach((t, i) => {
+        const broken = nasTargetRuleBroken(t);
+        if (broken) throw badRequest(`NAS target ${i}: ${broken}`);
+      });
+      return { next: { ...s, nas }, value: () => this.current.nas };
+    });
+  }
+
+  updateCascade(next: (now: Readonly<CascadeSettings>) => unknown): Promise<SettingsUpdate<CascadeSettings>> {
+    return this.commit((s) => {
+      const cascade = parse(cascadeSettingsSchema, next(s.cascade), 'work mode');
+      const broken = cascadeRuleBroken(cascade);
+      if (broken) throw badRequest(`work mode: ${broken}`);
+      return { next: { ...s, cascade }, value: () => this.current.cascade };
     });
   }
 
@@ -239,7 +276,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length && !change.nas && !change.cascade) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -284,7 +321,9 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
     .map(Number)
     .filter((p) => JSON.stringify(e1PortOf(before.e1 ?? {}, p)) !== JSON.stringify(e1PortOf(after.e1 ?? {}, p)));
   const voip = (Object.keys(after.voip) as Array<keyof VoipSettings>).filter((k) => JSON.stringify(before.voip[k]) !== JSON.stringify(after.voip[k]));
-  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}) };
+  const nas = JSON.stringify(before.nas) !== JSON.stringify(after.nas);
+  const cascade = JSON.stringify(before.cascade) !== JSON.stringify(after.cascade);
+  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(nas ? { nas } : {}), ...(cascade ? { cascade } : {}) };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
