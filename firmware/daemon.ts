@@ -50,6 +50,9 @@ import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
 import { NasService } from './app/nas-service.ts';
 import { openNasBackup } from './nas/open-nas-backup.ts';
+import { CascadeService } from './app/cascade-service.ts';
+import { SlaveRegistry } from './cascade/slave-registry.ts';
+import { MasterLink } from './cascade/master-link.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -242,6 +245,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
+  const serial = (await host.sensors.boardId().catch(() => null)) ?? 'unknown';
+  let cascade: CascadeService | null = null;
+  const masterLink = new MasterLink(clock, () => settings.cascade, () => cascade!.boxId, (s) => {
+    publish({ type: 'cascade.box', box: 'master', state: s.state === 'registered' ? 'online' : s.state === 'invalid' ? 'invalid' : 'down', detail: s.detail, at: now() });
+  });
+  cascade = new CascadeService(settings, serial, SlaveRegistry.in(host.paths.config), masterLink, records, storageService, auditor, publish, now);
+  settings.onChange((c) => {
+    if (c.cascade) masterLink.reconfigure();
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -257,6 +269,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     journal: new JournalService(journal),
     trunks: new TrunkService(e1.ports, settings, auditor),
     nas: new NasService(settings, nas, auditor),
+    cascade,
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
@@ -271,6 +284,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   journal.startRetention(clock);
   cardLink.start();
   await voip.start();
+  masterLink.reconfigure();
   panel.setRunMode('running');
   const { startup } = storage;
   if (startup.recovered || startup.discarded || startup.purgesFinished) {
@@ -288,6 +302,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     drain: () => recorder.drain(),
     stop: async () => {
       for (const t of timers) t.cancel();
+      masterLink.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();

@@ -25,6 +25,8 @@ import { accountRoutes } from './accounts/routes.ts';
 import { sessionGate } from './auth/session-gate.ts';
 import { e1Routes } from './e1/routes.ts';
 import { nasRoutes } from './nas/routes.ts';
+import { cascadeRoutes } from './cascade/routes.ts';
+import { cascadePeerRoutes } from './cascade/peer-routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -65,5 +67,7 @@ export function apiRouter(services: Services): Router {
   accountRoutes(router, services);
   e1Routes(router, services);
   nasRoutes(router, services);
+  cascadePeerRoutes(router, services);
+  cascadeRoutes(router, services);
   return router;
 }

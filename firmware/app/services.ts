@@ -23,6 +23,7 @@ import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
 import type { NasService } from './nas-service.ts';
+import type { CascadeService } from './cascade-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -58,6 +59,8 @@ export interface Services {
   readonly trunks: TrunkService;
   /** NAS backup (私人网盘): targets, status, manual backup. */
   readonly nas: NasService;
+  /** Work mode (工作模式): a cascade's registration, merged search, statistics and playback. */
+  readonly cascade: CascadeService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }
