@@ -25,6 +25,8 @@ import { E1Params } from './pages/trunk/e1-params.tsx';
 import { E1Status } from './pages/trunk/e1-status.tsx';
 import { VoipParams } from './pages/trunk/voip-params.tsx';
 import { VoipStatus } from './pages/trunk/voip-status.tsx';
+import { NasPage } from './pages/cloud/nas.tsx';
+import { WorkMode } from './pages/cloud/work-mode.tsx';
 
 interface Page {
   path: string;
@@ -59,8 +61,14 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
     ],
   },
-  { group: 'cloud', pages: [] },
-  { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
+  { group: 'cloud', pages: [{ path: '/nas', label: 'nas', view: () => <NasPage /> }] },
+  {
+    group: 'sysMgmt',
+    pages: [
+      { path: '/accounts', label: 'accounts', view: () => <Accounts /> },
+      { path: '/settings/work-mode', label: 'workMode', view: () => <WorkMode /> },
+    ],
+  },
 ];
 
 const ALL_PAGES = NAV.flatMap((g) => g.pages.map((p) => ({ ...p, group: g.group })));
