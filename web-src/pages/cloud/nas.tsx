@@ -20,7 +20,7 @@ function progress(s: any): string {
 function TargetForm(props: { target: Target; onSaved: (v: any) => void; revision: string }) {
   const [f, setF] = useState<Target>({ ...props.target, password: '' });
   const set = (k: string, v: unknown) => setF({ ...f, [k]: v });
-  const input = (k: string, type: 'text' | 'password' = 'text') => <input name={k} type={type} value={String(f[k] ?? '')} disabled={!canEdit.value} onInput={(e) => set(k, e.currentTarget.value)} />;
+  const input = (k: string, type: 'text' | 'password' = 'text') => <input name={k} type={type as 'text'} value={String(f[k] ?? '')} disabled={!canEdit.value} onInput={(e) => set(k, e.currentTarget.value)} />;
   const save = async (e: Event) => {
     e.preventDefault();
     const body: Record<string, unknown> = {

@@ -26,7 +26,7 @@ export function WorkMode() {
   useEffect(() => onLiveEvent(['cascade.box'], () => void get('/cascade').then(setStatus).catch(() => undefined)), []);
   if (!settings) return <p>{t('loading')}</p>;
   const set = (k: string, v: string) => setForm({ ...form, [k]: v });
-  const input = (k: string, type: 'text' | 'password' = 'text') => <input name={k} type={type} value={form[k] ?? ''} disabled={!canEdit.value} onInput={(e) => set(k, e.currentTarget.value)} />;
+  const input = (k: string, type: 'text' | 'password' = 'text') => <input name={k} type={type as 'text'} value={form[k] ?? ''} disabled={!canEdit.value} onInput={(e) => set(k, e.currentTarget.value)} />;
   const save = async (e: Event) => {
     e.preventDefault();
     const body: Record<string, string> = { mode: form.mode!, boxId: form.boxId!, masterUrl: form.masterUrl!, advertisedUrl: form.advertisedUrl! };
