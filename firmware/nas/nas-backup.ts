@@ -6,6 +6,7 @@
  * event bus. Backups run beside recording and never hold it up: files are
  * read as streams, transfers run in the network stack or in smbclient.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { Clock, Shell } from '../host/host.ts';
 import type { NasSettings, NasTarget } from '../settings/nas-settings.ts';
@@ -54,6 +55,7 @@ export class NasBackup {
 
   static async open(o: NasBackupOptions): Promise<NasBackup> {
     const targets = o.settings().targets;
+    fs.mkdirSync(o.scratchDir, { recursive: true, mode: 0o700 });
     const queue = await BackupQueue.open(o.queueDir, targets.length);
     const limiter = new RateLimiter(o.clock, () => o.settings().bandwidthKBps * 1024);
     const connect = o.connect ?? ((t: NasTarget, slot: number) => (t.protocol === 'smb' ? openSmb(t, o.shell, limiter, o.scratchDir, slot) : openFtp(t, limiter)));
