@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { ROOT } from '../support/processes.ts';
+import { ROOT, waitFor } from '../support/processes.ts';
 import { filesUnder, startVsftpd, type NasServer } from '../support/nas-servers.ts';
 import { scenarioSources, loadScenario } from '../../firmware/sim/scenario.ts';
 
@@ -94,7 +94,12 @@ test('a target set up on Nas私人网盘 receives a manual backup followed live 
     const files = [...filesUnder(path.join(ftp.root, 'web/backup')).keys()];
     if (files.filter((f) => f.endsWith('.json')).length === 2 && !files.some((f) => f.endsWith('.part'))) break;
   }
-  await page.waitForFunction(() => /\d{2}:\d{2}/.test(document.querySelector('tr[data-slot="0"] .nas-progress')?.textContent ?? '') && !/备份中/.test(document.querySelector('tr[data-slot="0"] .nas-state')?.textContent ?? ''), null, { timeout: 30000 });
+  // The page follows the run live to its end: a sync time, and no longer backing up.
+  await waitFor('the page to show the backup done', async () => {
+    const progress = (await page.textContent('tr[data-slot="0"] .nas-progress')) ?? '';
+    const state = (await page.textContent('tr[data-slot="0"] .nas-state')) ?? '';
+    return /\d{2}:\d{2}/.test(progress) && !/备份中/.test(state) ? true : null;
+  }, 30000);
   const files = [...filesUnder(path.join(ftp.root, 'web/backup')).keys()];
   assert.is(files.filter((f) => f.endsWith('.wav')).length, 2, files.join(' '));
   assert.is(files.filter((f) => f.endsWith('.json')).length, 2);
