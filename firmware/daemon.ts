@@ -60,6 +60,11 @@ import { RecordingPathHealth } from './system/recording-health.ts';
 import { startMaintenance, type MaintenanceOptions } from './maintenance.ts';
 import { applyRequestedFactoryReset } from './settings/factory-reset.ts';
 import { deviceManagementServices, openLicensing } from './device-management.ts';
+import { NasService } from './app/nas-service.ts';
+import { openNasBackup } from './nas/open-nas-backup.ts';
+import { CascadeService } from './app/cascade-service.ts';
+import { SlaveRegistry } from './cascade/slave-registry.ts';
+import { MasterLink } from './cascade/master-link.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -312,6 +317,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     channels: () => ({ analog: channelCount, e1Timeslots: e1.timeslots.length, recording: recorder.queue.open }),
     options: opts.maintenance,
   });
+  const nas = await openNasBackup({ host, index, settings, alarms, publish, log: log.child({ part: 'nas' }), storage });
+  const serial = (await host.sensors.boardId().catch(() => null)) ?? 'unknown';
+  let cascade: CascadeService | null = null;
+  const masterLink = new MasterLink(clock, () => settings.cascade, () => cascade!.boxId, (s) => {
+    publish({ type: 'cascade.box', box: 'master', state: s.state === 'registered' ? 'online' : s.state === 'invalid' ? 'invalid' : 'down', detail: s.detail, at: now() });
+  });
+  cascade = new CascadeService(settings, serial, SlaveRegistry.in(host.paths.config), masterLink, records, storageService, auditor, publish, now);
+  settings.onChange((c) => {
+    if (c.cascade) masterLink.reconfigure();
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -328,6 +343,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),
+    nas: new NasService(settings, nas, auditor),
+    cascade,
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
@@ -349,6 +366,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
   cardLink.start();
   await voip.start();
+  masterLink.reconfigure();
   panel.setRunMode('running');
   await network.start();
   await time.start().catch((e: unknown) => alarms.raise('time-settings', 'minor', 'device', `time settings not applied: ${(e as Error).message}`, now()));
@@ -374,12 +392,14 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await maintenance.stop();
       await licensing.stop();
       management.upgrades.stop();
+      masterLink.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();
       for (const ch of channels) ch.shutdown(t);
       e1.shutdown(t);
       await recorder.drain();
+      await nas?.close();
       await storage.close();
       await custody?.close();
       await settings.idle();

@@ -41,6 +41,13 @@ export const ERROR_CODES = {
   VOIP_DISABLED: { http: 503, message: 'VoIP recording is not enabled on this box' },
   VOIP_IMPORT_INVALID: { http: 422, message: 'The file is not a phone recording the recorder can read' },
   PAYLOAD_TOO_LARGE: { http: 413, message: 'The upload is too large' },
+  // NAS backup and cascade
+  NAS_TARGET_DISABLED: { http: 409, message: 'This NAS target is off' },
+  NAS_UNAVAILABLE: { http: 503, message: 'NAS backup is not available (its queue could not be opened)' },
+  CASCADE_NOT_MASTER: { http: 409, message: 'This box is not the master of a cascade' },
+  CASCADE_BOX_NOT_FOUND: { http: 404, message: 'No such box in the cascade' },
+  CASCADE_BOX_DOWN: { http: 502, message: 'The box of the cascade that holds this recording does not answer' },
+  cascade_signature: { http: 401, message: 'The request between boxes is not signed with the cascade\'s secret' },
   // accounts, sign-in and rights (codes as the web UI matches them)
   unauthenticated: { http: 401, message: 'Sign in first' },
   bad_credentials: { http: 401, message: 'Wrong user name or password' },

@@ -32,6 +32,9 @@ import { maintenanceRoutes } from './maintenance/routes.ts';
 import { licenseRoutes } from './license/routes.ts';
 import { upgradeRoutes } from './upgrades/routes.ts';
 import { seatRoutes } from './seats/routes.ts';
+import { nasRoutes } from './nas/routes.ts';
+import { cascadeRoutes } from './cascade/routes.ts';
+import { cascadePeerRoutes } from './cascade/peer-routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -79,5 +82,8 @@ export function apiRouter(services: Services): Router {
   licenseRoutes(router, services);
   upgradeRoutes(router, services);
   seatRoutes(router, services);
+  nasRoutes(router, services);
+  cascadePeerRoutes(router, services);
+  cascadeRoutes(router, services);
   return router;
 }
