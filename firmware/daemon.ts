@@ -48,6 +48,10 @@ import { AuthService } from './app/auth-service.ts';
 import { AccountService } from './app/account-service.ts';
 import { TrunkService } from './app/trunk-service.ts';
 import { TrunkPorts } from './trunks/trunk-ports.ts';
+import { ObjectStoreService } from './app/object-store-service.ts';
+import { ArchiveUploader } from './objectstore/archive-uploader.ts';
+import { loadObjectStoreSettings } from './objectstore/settings-file.ts';
+import { remoteCopiesOf } from './objectstore/remote-copies.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -114,6 +118,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board), custody: custody?.recording,
   });
   const { index } = storage;
+  // The object-store archive (docs/object-store.md): queued as recordings finish or are archived, uploaded in the background.
+  const objectStoreLoad = await loadObjectStoreSettings(host.paths.config);
+  if (objectStoreLoad.problem) alarms.raise('objectstore-settings', 'major', 'device', `object store settings damaged (${objectStoreLoad.problem}); the archive is off`, now());
+  let objectStore: ObjectStoreService | null = null;
+  const uploader = new ArchiveUploader({
+    dataDir: host.paths.data, index, clock, alarms, log: log.child({ part: 'objectstore' }),
+    serial: (await host.sensors.boardId().catch(() => null)) ?? 'unknown',
+    settings: () => objectStore?.inForce ?? objectStoreLoad.settings,
+    publish: (s) => publish({ type: 'objectstore.status', ...s, at: now() }),
+  });
+  const offer = (e: RecordEntry, when: 'finished' | 'archived') => {
+    uploader.offer(e, when).catch((err: unknown) => log.error({ id: e.id, err: String(err) }, 'recording not queued for the object store; queued at the next start'));
+  };
+  storage.archiver.onArchived = (e) => offer(e, 'archived');
   const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });
   const recorder = new Recorder(host.paths.data, index, () => settings.recording.codec, storage.finisher, log, {
     twoLegLayout: () => settings.recording.twoPartyLayout,
@@ -123,7 +141,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
       stopped: (e, kept) => publish({ type: 'recording.stopped', ref: refOf(e), id: e.id, stopMode: e.stopMode!, durationMs: e.durationMs, kept, at: now() }),
-      indexed: (e) => publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() }),
+      indexed: (e) => {
+        publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() });
+        offer(e, 'finished');
+      },
     },
   });
   const channels = Array.from(
@@ -235,7 +256,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     await custody?.restart('data disk formatted');
   };
 
-  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody);
+  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, remoteCopiesOf(uploader));
+  objectStore = new ObjectStoreService(objectStoreLoad.settings, host.paths.config, uploader, auditor);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now);
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
   const services: Services = {
@@ -252,6 +274,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: new JournalService(journal),
     trunks: new TrunkService(e1.ports, settings, auditor),
+    objectStore,
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
@@ -264,6 +287,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   };
 
   journal.startRetention(clock);
+  await uploader.start();
   cardLink.start();
   await voip.start();
   panel.setRunMode('running');
@@ -289,6 +313,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       for (const ch of channels) ch.shutdown(t);
       e1.shutdown(t);
       await recorder.drain();
+      await uploader.stop();
       await storage.close();
       await custody?.close();
       await settings.idle();

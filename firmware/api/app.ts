@@ -24,6 +24,7 @@ import { authRoutes } from './auth/routes.ts';
 import { accountRoutes } from './accounts/routes.ts';
 import { sessionGate } from './auth/session-gate.ts';
 import { e1Routes } from './e1/routes.ts';
+import { objectStoreRoutes } from './objectstore/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -63,5 +64,6 @@ export function apiRouter(services: Services): Router {
   authRoutes(router, services);
   accountRoutes(router, services);
   e1Routes(router, services);
+  objectStoreRoutes(router, services);
   return router;
 }

@@ -37,9 +37,13 @@ export class PlaybackService {
 
   /** The recording as a browser plays it, or a byte range of it (`range` as in RecordService.openAudio). */
   async play(_principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
-    const entry = await this.records.get(id);
-    if (entry.codec === 'mp3') return { ...(await this.records.openAudio(id, range)), fileName: downloadName(entry) };
-    const p = await this.openPlayable(id);
+    // The file as it is read (the box's, or the object store's copy when the box's is gone) decides the codec.
+    const opened = await this.records.openFile(id);
+    if (opened.entry.codec === 'mp3') {
+      await opened.reader.close();
+      return { ...(await this.records.openAudio(id, range)), fileName: downloadName(opened.entry) };
+    }
+    const p = await this.openPlayable(id, opened);
     let r: AudioRange | null;
     try {
       r = range ? range(p.layout.size) : null;
@@ -80,8 +84,8 @@ export class PlaybackService {
     }
   }
 
-  private async openPlayable(id: string): Promise<Playable> {
-    const { entry, reader } = await this.records.openFile(id);
+  private async openPlayable(id: string, opened?: { entry: RecordEntry; reader: RecordingReader }): Promise<Playable> {
+    const { entry, reader } = opened ?? (await this.records.openFile(id));
     try {
       const head = await readHead(reader);
       let info: AnyWavInfo;

@@ -22,6 +22,7 @@ import type { DownloadService } from './download-service.ts';
 import type { ExportService } from './export-service.ts';
 import type { StatisticsService } from './statistics-service.ts';
 import type { TrunkService } from './trunk-service.ts';
+import type { ObjectStoreService } from './object-store-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -55,6 +56,8 @@ export interface Services {
   readonly accounts: AccountService;
   /** E1 trunk ports: status, timeslots, settings. */
   readonly trunks: TrunkService;
+  /** The object-store archive: settings, status, copies of a recording. */
+  readonly objectStore: ObjectStoreService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -60,6 +60,9 @@ const ROUTES: Record<string, RouteCase> = {
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },
   'PATCH /e1/ports/:port': { need: 'configure', body: {} },
+  'PATCH /objectstore/settings': { need: 'configure', body: {} },
+  'POST /objectstore/check': { need: 'view' },
+  'POST /objectstore/retention': { need: 'configure' },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
