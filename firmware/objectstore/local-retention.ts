@@ -40,7 +40,7 @@ export async function freeVerifiedCopies(o: {
       report.kept++;
       continue;
     }
-    const there = await o.client.head(copy.key).catch(() => null);
+    const there = await o.client.inBucket(copy.bucket).head(copy.key).catch(() => null);
     if (!there || there.size !== copy.sizeBytes || (there.metadata.sha256 !== copy.sha256 && !there.checksumSha256)) {
       o.log.warn({ id, key: copy.key }, 'local retention: the store does not show the verified copy; the file stays on the box');
       report.kept++;

@@ -15,7 +15,7 @@ export function remoteCopiesOf(uploader: ArchiveUploader): RemoteCopies {
       const copy = await uploader.copyOf(entry.id);
       const client = uploader.readerClient();
       if (!copy || !client) return null;
-      const reader = await openRemoteRecording(client, copy, key);
+      const reader = await openRemoteRecording(client.inBucket(copy.bucket), copy, key);
       return { entry: { ...entry, file: copy.file, codec: copy.codec, sealed: copy.sealed, sizeBytes: copy.sizeBytes }, reader };
     },
   };

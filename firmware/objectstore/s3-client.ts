@@ -56,10 +56,12 @@ const md5 = (b: Buffer) => createHash('md5').update(b).digest('base64');
 export class ObjectStoreClient {
   private readonly s3: S3Client;
   readonly bucket: string;
+  private readonly owner: boolean;
 
-  constructor(s: ObjectStoreSettings, timeouts = { connectMs: 5000, requestMs: 60_000 }) {
+  constructor(s: ObjectStoreSettings, timeouts = { connectMs: 5000, requestMs: 60_000 }, shared?: S3Client) {
     this.bucket = s.bucket;
-    this.s3 = new S3Client({
+    this.owner = !shared;
+    this.s3 = shared ?? new S3Client({
       ...(s.endpoint ? { endpoint: s.endpoint } : {}),
       region: s.region,
       forcePathStyle: s.pathStyle,
@@ -136,7 +138,15 @@ export class ObjectStoreClient {
     return r.Body as Readable;
   }
 
+  /** The same connection on another bucket (a copy made before the bucket setting changed). */
+  inBucket(bucket: string): ObjectStoreClient {
+    if (bucket === this.bucket) return this;
+    const view = Object.create(ObjectStoreClient.prototype) as ObjectStoreClient;
+    Object.assign(view, { s3: this.s3, bucket, owner: false });
+    return view;
+  }
+
   close(): void {
-    this.s3.destroy();
+    if (this.owner) this.s3.destroy();
   }
 }

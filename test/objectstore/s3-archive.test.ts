@@ -117,4 +117,122 @@ test('recordings of the box arrive in the store once, with their content, metada
   }
 });
 
+test('wrong keys and a missing bucket raise their alarms, keep everything queued and on the box, and the queue drains once fixed', async () => {
+  const box = await startSimBox({ sources: [call(1, 6, 4), call(2, 7, 5)], config: { recording: { minFileS: 1 } } });
+  try {
+    assert.is((await send(box, 'PATCH', '/objectstore/settings', storeSettings({ secretAccessKey: 'not-the-secret', prefix: 'keys/' }))).status, 200);
+    await box.run(10_000);
+    await until(box, 'the credentials alarm', async () => (await alarmIds(box)).includes('objectstore-credentials'));
+    let status = (await send(box, 'GET', '/objectstore/status')).body;
+    assert.is(status.queueLength, 2);
+    assert.is(status.state, 'retrying');
+    assert.match(status.lastError, /InvalidAccessKeyId|SignatureDoesNotMatch|AccessDenied|403/);
+    const check = (await send(box, 'POST', '/objectstore/check')).body;
+    assert.is(check.ok, false);
+    assert.is(check.failure, 'credentials');
+
+    assert.is((await send(box, 'PATCH', '/objectstore/settings', { secretAccessKey: gw.secretKey, bucket: 'no-such-bucket' })).status, 200);
+    await until(box, 'the bucket alarm', async () => (await alarmIds(box)).includes('objectstore-bucket'));
+    assert.not.ok((await alarmIds(box)).includes('objectstore-credentials'), 'the keys are right now');
+    const records = (await send(box, 'GET', '/records')).body.items as any[];
+    for (const r of records) assert.ok(fs.existsSync(path.join(box.dataDir, r.file)), 'nothing lost on the box');
+    const detail = (await send(box, 'GET', `/records/${records[0].id}`)).body;
+    assert.equal(detail.copies.map((c: any) => c.where + (c.state ? `:${c.state}` : '')), ['box', 'object-store:queued']);
+
+    assert.is((await send(box, 'PATCH', '/objectstore/settings', { bucket: 'recordings' })).status, 200);
+    status = await until(box, 'the queue to drain', async () => {
+      const s = (await send(box, 'GET', '/objectstore/status')).body;
+      return s.queueLength === 0 && s.uploaded === 2 ? s : null;
+    });
+    const ids = await alarmIds(box);
+    assert.not.ok(ids.some((id) => id.startsWith('objectstore-')), ids.join(' '));
+    const keys = (await bucket.keys()).filter((k) => k.key.startsWith('keys/') && k.key.endsWith('.wav'));
+    assert.is(keys.length, 2);
+  } catch (e) {
+    console.error('FAILED', e);
+    throw e;
+  } finally {
+    await box.stop();
+  }
+});
+
+test('a gateway stopped in the middle of the uploads and started again ends with every recording there once', async () => {
+  const sources = Array.from({ length: 8 }, (_, ch) => call(1 + ch * 0.1, 5 + ch * 0.1, 10 + ch));
+  const box = await startSimBox({ sources, config: { recording: { minFileS: 1 } } });
+  try {
+    assert.is((await send(box, 'PATCH', '/objectstore/settings', storeSettings({ prefix: 'outage/' }))).status, 200);
+    await gw.stopGateway();
+    await box.run(8_000);
+    await until(box, 'uploads failing', async () => (await send(box, 'GET', '/objectstore/status')).body.state === 'retrying');
+    await gw.startGateway();
+    await until(box, 'the queue to drain', async () => {
+      const s = (await send(box, 'GET', '/objectstore/status')).body;
+      return s.queueLength === 0 && s.uploaded === 8 ? s : null;
+    }, 120_000);
+    const records = (await send(box, 'GET', '/records')).body.items as any[];
+    assert.is(records.length, 8);
+    const keys = (await bucket.keys()).filter((k) => k.key.startsWith('outage/'));
+    for (const r of records) {
+      const mine = keys.filter((k) => k.key.includes(`/${r.id}.`));
+      assert.is(mine.length, 2, `${r.id}: the recording and its sidecar, once each`);
+      const wav = mine.find((k) => k.key.endsWith('.wav'))!;
+      assert.is(await bucket.sha256(wav.key), sha(fs.readFileSync(path.join(box.dataDir, r.file))));
+    }
+    assert.is(keys.length, 16);
+    assert.equal(await bucket.openUploads(), []);
+  } catch (e) {
+    console.error('FAILED', e);
+    throw e;
+  } finally {
+    await gw.startGateway().catch(() => undefined);
+    await box.stop();
+  }
+});
+
+test('local retention frees only verified, archived recordings, which then play and download from the store', async () => {
+  const box = await startSimBox({ sources: [call(1, 6, 20), call(2, 7, 21), call(30, 36, 22)], config: { recording: { minFileS: 1 } } });
+  try {
+    assert.is((await send(box, 'PATCH', '/objectstore/settings', storeSettings({ prefix: 'retention/', keepLocalDays: 0 }))).status, 200);
+    await box.run(10_000);
+    await until(box, 'two uploads', async () => (await send(box, 'GET', '/objectstore/status')).body.uploaded === 2);
+    // The third call is meant for a bucket that does not exist: it stays queued, unverified.
+    assert.is((await send(box, 'PATCH', '/objectstore/settings', { bucket: 'not-there' })).status, 200);
+    await box.run(30_000);
+    const records = ((await send(box, 'GET', '/records')).body.items as any[]).sort((a, b) => a.channel - b.channel);
+    assert.is(records.length, 3);
+    const played = new Map<string, Buffer>();
+    const downloaded = new Map<string, Buffer>();
+    for (const r of records) {
+      played.set(r.id, (await send(box, 'GET', `/records/${r.id}/play`)).body);
+      downloaded.set(r.id, (await send(box, 'GET', `/records/${r.id}/download`)).body);
+    }
+    assert.is((await send(box, 'POST', '/storage/archive')).status, 200);
+    const archived = ((await send(box, 'GET', '/records')).body.items as any[]).sort((a, b) => a.channel - b.channel);
+    assert.ok(archived.every((r) => r.store === 'history'));
+    const retention = (await send(box, 'POST', '/objectstore/retention')).body;
+    assert.is(retention.freed, 2, JSON.stringify(retention));
+    const [a, b, c] = archived;
+    assert.not.ok(fs.existsSync(path.join(box.dataDir, a.file)), 'verified: freed');
+    assert.not.ok(fs.existsSync(path.join(box.dataDir, b.file)), 'verified: freed');
+    assert.ok(fs.existsSync(path.join(box.dataDir, c.file)), 'not in the store: kept');
+    const detail = (await send(box, 'GET', `/records/${a.id}`)).body;
+    assert.equal(detail.copies.map((x: any) => x.where), ['object-store']);
+    for (const r of [a, b]) {
+      const play = await send(box, 'GET', `/records/${r.id}/play`);
+      assert.is(play.status, 200);
+      assert.is(play.type, 'audio/wav');
+      assert.ok(Buffer.compare(play.body, played.get(r.id)!) === 0, 'the same audio from the store');
+      const dl = await send(box, 'GET', `/records/${r.id}/download`);
+      assert.is(dl.status, 200);
+      assert.ok(Buffer.compare(dl.body, downloaded.get(r.id)!) === 0, 'the same file from the store');
+    }
+    assert.is((await send(box, 'GET', `/records/${c.id}/play`)).status, 200);
+  } catch (e) {
+    console.error('FAILED', e);
+    throw e;
+  } finally {
+    await box.stop();
+  }
+});
+
 test.run();

@@ -100,6 +100,16 @@ async function httpUp(endpoint: string): Promise<boolean> {
 }
 
 export async function startCephGateway(options: { accessKey?: string; secretKey?: string } = {}): Promise<CephGateway> {
+  // A cluster that does not come up (the OSD now and then misses its first boot on a loaded machine) is made again once.
+  try {
+    return await startOnce(options);
+  } catch (e) {
+    console.error(`Ceph gateway: ${(e as Error).message.split('\n')[0]}; starting a new cluster`);
+    return startOnce(options);
+  }
+}
+
+async function startOnce(options: { accessKey?: string; secretKey?: string }): Promise<CephGateway> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ceph-rgw-'));
   for (const d of ['mon/a', 'osd/0', 'run', 'log']) fs.mkdirSync(path.join(dir, d), { recursive: true });
   const fsid = randomUUID();
@@ -126,18 +136,20 @@ export async function startCephGateway(options: { accessKey?: string; secretKey?
     await gone;
     clearTimeout(t);
   };
-  const stopAll = async () => {
+  const stopAll = async (keep = false) => {
     for (const c of [...children].reverse()) await stopChild(c);
-    fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     await run('monmaptool', ['--create', '--addv', 'a', `[v1:127.0.0.1:${monPort}]`, '--fsid', fsid, path.join(dir, 'monmap')]);
     await run('ceph-mon', ['-c', conf, '--mkfs', '-i', 'a', '--monmap', path.join(dir, 'monmap')]);
     daemon('ceph-mon', ['-i', 'a'], 'mon');
-    await until('the monitor', async () => (await ceph(['osd', 'create'])).stdout.trim() === '0', 20_000);
-    await run('ceph-osd', ['-c', conf, '-i', '0', '--mkfs']);
+    // The OSD is made with its uuid first, so the monitor knows it when it boots.
+    const osdUuid = randomUUID();
+    await until('the monitor', async () => (await ceph(['osd', 'create', osdUuid])).stdout.trim() === '0', 20_000);
+    await run('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
     daemon('ceph-osd', ['-i', '0'], 'osd');
-    await until('the OSD to be up', async () => /1 up/.test((await ceph(['osd', 'stat'])).stdout), 30_000);
+    await until('the OSD to be up', async () => /1 up/.test((await ceph(['osd', 'stat'])).stdout), 25_000);
     const endpoint = `http://127.0.0.1:${rgwPort}`;
     const startGateway = async () => {
       rgw = daemon('radosgw', ['-n', 'client.rgw'], 'rgw');
@@ -151,7 +163,7 @@ export async function startCephGateway(options: { accessKey?: string; secretKey?
       endpoint, accessKey, secretKey, region: 'default', dir,
       stopGateway: () => stopChild(rgw),
       startGateway,
-      stop: stopAll,
+      stop: () => stopAll(),
     };
   } catch (e) {
     const logs = ['mon.out', 'osd.out', 'rgw.out'].map((f) => {
@@ -161,7 +173,7 @@ export async function startCephGateway(options: { accessKey?: string; secretKey?
         return '';
       }
     });
-    await stopAll();
-    throw new Error(`${(e as Error).message}\n${logs.join('\n')}`);
+    await stopAll(process.env.CEPH_KEEP === '1');
+    throw new Error(`${(e as Error).message} (${dir})\n${logs.join('\n')}`);
   }
 }
