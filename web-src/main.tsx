@@ -25,6 +25,7 @@ import { E1Params } from './pages/trunk/e1-params.tsx';
 import { E1Status } from './pages/trunk/e1-status.tsx';
 import { VoipParams } from './pages/trunk/voip-params.tsx';
 import { VoipStatus } from './pages/trunk/voip-status.tsx';
+import { ObjectStore } from './pages/objectstore/object-store.tsx';
 
 interface Page {
   path: string;
@@ -59,7 +60,7 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
     ],
   },
-  { group: 'cloud', pages: [] },
+  { group: 'cloud', pages: [{ path: '/objectstore', label: 'objectStore', view: () => <ObjectStore /> }] },
   { group: 'sysMgmt', pages: [{ path: '/accounts', label: 'accounts', view: () => <Accounts /> }] },
 ];
 

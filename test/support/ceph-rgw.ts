@@ -62,6 +62,8 @@ mon allow pool size one = true
 mon max pg per osd = 1000
 mon warn on pool no redundancy = false
 osd crush chooseleaf type = 0
+osd crush update on start = false
+osd class update on start = false
 run dir = ${dir}/run
 log file = ${dir}/log/$name.log
 admin socket = ${dir}/run/$name.asok
@@ -148,6 +150,8 @@ async function startOnce(options: { accessKey?: string; secretKey?: string }): P
     const osdUuid = randomUUID();
     await until('the monitor', async () => (await ceph(['osd', 'create', osdUuid])).stdout.trim() === '0', 20_000);
     await run('ceph-osd', ['-c', conf, '-i', '0', '--mkfs', '--osd-uuid', osdUuid]);
+    // Placed by hand: an OSD that places itself at start may ask before it knows the cluster's fsid, and never boot.
+    await ceph(['osd', 'crush', 'add', 'osd.0', '1.0', 'root=default', 'host=node']);
     daemon('ceph-osd', ['-i', '0'], 'osd');
     await until('the OSD to be up', async () => /1 up/.test((await ceph(['osd', 'stat'])).stdout), 25_000);
     const endpoint = `http://127.0.0.1:${rgwPort}`;

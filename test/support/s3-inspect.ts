@@ -1,7 +1,7 @@
 /** Looking into a test bucket: its objects, their bytes, the multipart uploads left open. */
 import { createHash } from 'node:crypto';
 import {
-  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, S3Client,
+  CreateBucketCommand, GetObjectCommand, HeadObjectCommand, ListMultipartUploadsCommand, ListObjectsV2Command, ListPartsCommand, S3Client,
 } from '@aws-sdk/client-s3';
 import type { CephGateway } from './ceph-rgw.ts';
 
@@ -49,6 +49,11 @@ export class BucketInspector {
   async openUploads(): Promise<Array<{ key: string; uploadId: string }>> {
     const r = await this.s3.send(new ListMultipartUploadsCommand({ Bucket: this.bucket }));
     return (r.Uploads ?? []).map((u) => ({ key: u.Key!, uploadId: u.UploadId! }));
+  }
+
+  async partCount(key: string, uploadId: string): Promise<number> {
+    const r = await this.s3.send(new ListPartsCommand({ Bucket: this.bucket, Key: key, UploadId: uploadId }));
+    return r.Parts?.length ?? 0;
   }
 
   close(): void {
