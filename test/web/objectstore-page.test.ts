@@ -104,7 +104,7 @@ test('对象存储: settings checked and saved, the connection tested, an upload
   // A call is recorded and goes up; the status changes without a reload.
   for (let i = 0; i < 60 && !(await apiGet('/objectstore/status')).uploaded; i++) await b.run(1000);
   await page.waitForSelector('[data-testid=os-status] td:text-is("空闲")');
-  await page.waitForFunction(() => /已上传:\s*1/.test(document.querySelector('[data-testid=os-status]')?.textContent ?? ''));
+  await page.waitForFunction(() => /已上传:\s*1/.test((globalThis as any).document.querySelector('[data-testid=os-status]')?.textContent ?? ''));
   assert.is((await bucket!.keys()).filter((k) => k.key.endsWith('.wav')).length, 1);
   await shot('objectstore-zh');
 
