@@ -10,7 +10,8 @@ NPM := npm --no-fund --no-audit --loglevel=error
 # Debian packages the tools need (installed only when missing): a command, or
 # command:package when the package is named otherwise; and a CJK font, so the
 # browser tests' screenshots show the Chinese pages.
-DEB_TOOLS := socat lame shellcheck busybox chromium sipp:sip-tester chronyd:chrony ping:iputils-ping openssl unzip smbd:samba smbclient:smbclient vsftpd:vsftpd
+DEB_TOOLS := socat lame shellcheck busybox chromium sipp:sip-tester chronyd:chrony ping:iputils-ping openssl unzip smbd:samba smbclient:smbclient vsftpd:vsftpd \
+  ceph-mon ceph-osd radosgw radosgw-admin:radosgw ceph:ceph-common
 deps:
 	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
 	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \

@@ -65,6 +65,10 @@ import { openNasBackup } from './nas/open-nas-backup.ts';
 import { CascadeService } from './app/cascade-service.ts';
 import { SlaveRegistry } from './cascade/slave-registry.ts';
 import { MasterLink } from './cascade/master-link.ts';
+import { ObjectStoreService } from './app/object-store-service.ts';
+import { ArchiveUploader } from './objectstore/archive-uploader.ts';
+import { loadObjectStoreSettings } from './objectstore/settings-file.ts';
+import { remoteCopiesOf } from './objectstore/remote-copies.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -142,6 +146,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board), custody: custody?.recording,
   });
   const { index } = storage;
+  // The object-store archive (docs/object-store.md): queued as recordings finish or are archived, uploaded in the background.
+  const objectStoreLoad = await loadObjectStoreSettings(host.paths.config);
+  if (objectStoreLoad.problem) alarms.raise('objectstore-settings', 'major', 'device', `object store settings damaged (${objectStoreLoad.problem}); the archive is off`, now());
+  let objectStore: ObjectStoreService | null = null;
+  const uploader = new ArchiveUploader({
+    dataDir: host.paths.data, index, clock, alarms, log: log.child({ part: 'objectstore' }),
+    serial: (await host.sensors.boardId().catch(() => null)) ?? 'unknown',
+    settings: () => objectStore?.inForce ?? objectStoreLoad.settings,
+    publish: (s) => publish({ type: 'objectstore.status', ...s, at: now() }),
+  });
+  const offer = (e: RecordEntry, when: 'finished' | 'archived') => {
+    uploader.offer(e, when).catch((err: unknown) => log.error({ id: e.id, err: String(err) }, 'recording not queued for the object store; queued at the next start'));
+  };
+  storage.archiver.onArchived = (e) => offer(e, 'archived');
   const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });
   const recorder = new Recorder(host.paths.data, index, () => settings.recording.codec, storage.finisher, log, {
     twoLegLayout: () => settings.recording.twoPartyLayout,
@@ -152,7 +170,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
       stopped: (e, kept) => publish({ type: 'recording.stopped', ref: refOf(e), id: e.id, stopMode: e.stopMode!, durationMs: e.durationMs, kept, at: now() }),
-      indexed: (e) => publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() }),
+      indexed: (e) => {
+        publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() });
+        offer(e, 'finished');
+      },
     },
   });
   const channels = Array.from(
@@ -293,7 +314,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const channelRefs = [...channels, ...e1.timeslots].map((c) => c.ref);
   const boxChannels = () => channelRefs;
   const seatAccess = new SeatAccess(settings, boxChannels);
-  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess);
+  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess, remoteCopiesOf(uploader));
+  objectStore = new ObjectStoreService(objectStoreLoad.settings, host.paths.config, uploader, auditor);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now, seatAccess);
   const listen = new ListenService(tap, seatAccess, auditor, now, (r) => hasChannel(r) || r.portType === 'voip', (f) => licensing.has(f));
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
@@ -345,6 +367,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     trunks: new TrunkService(e1.ports, settings, auditor),
     nas: new NasService(settings, nas, auditor),
     cascade,
+    objectStore,
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
@@ -364,6 +387,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   await licensing.start(() => cardLink.up);
   management.upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
+  await uploader.start();
   cardLink.start();
   await voip.start();
   masterLink.reconfigure();
@@ -400,6 +424,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       e1.shutdown(t);
       await recorder.drain();
       await nas?.close();
+      await uploader.stop();
       await storage.close();
       await custody?.close();
       await settings.idle();

@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   SEALED_FILE_TRUNCATED: { http: 500, message: 'The encrypted recording is truncated' },
   SEALED_FILE_UNSUPPORTED: { http: 500, message: 'The encrypted recording uses an unsupported format' },
   SEAL_SOURCE_INVALID: { http: 500, message: 'The recording cannot be encrypted' },
+  OBJECT_STORE_UNAVAILABLE: { http: 502, message: 'The copy of this recording in the object store cannot be read' },
   RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested range is outside the recording' },
   // chain of custody (docs/custody.md)
   CUSTODY_UNAVAILABLE: { http: 503, message: 'The chain of custody is not available' },

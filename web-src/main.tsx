@@ -40,6 +40,7 @@ import { SeatApp } from './pages/seat/seat-app.tsx';
 import { SeatSettings } from './pages/seat/seat-settings.tsx';
 import { NasPage } from './pages/cloud/nas.tsx';
 import { WorkMode } from './pages/cloud/work-mode.tsx';
+import { ObjectStore } from './pages/objectstore/object-store.tsx';
 
 interface Page {
   path: string;
@@ -79,6 +80,7 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
     pages: [
       { path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> },
       { path: '/nas', label: 'nas', view: () => <NasPage /> },
+      { path: '/objectstore', label: 'objectStore', view: () => <ObjectStore /> },
     ],
   },
   {

@@ -35,6 +35,7 @@ import { seatRoutes } from './seats/routes.ts';
 import { nasRoutes } from './nas/routes.ts';
 import { cascadeRoutes } from './cascade/routes.ts';
 import { cascadePeerRoutes } from './cascade/peer-routes.ts';
+import { objectStoreRoutes } from './objectstore/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -85,5 +86,6 @@ export function apiRouter(services: Services): Router {
   nasRoutes(router, services);
   cascadePeerRoutes(router, services);
   cascadeRoutes(router, services);
+  objectStoreRoutes(router, services);
   return router;
 }

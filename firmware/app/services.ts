@@ -35,6 +35,7 @@ import type { ListenService } from './listen-service.ts';
 import type { SeatService } from './seat-service.ts';
 import type { NasService } from './nas-service.ts';
 import type { CascadeService } from './cascade-service.ts';
+import type { ObjectStoreService } from './object-store-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -94,6 +95,8 @@ export interface Services {
   readonly nas: NasService;
   /** Work mode (工作模式): a cascade's registration, merged search, statistics and playback. */
   readonly cascade: CascadeService;
+  /** The object-store archive: settings, status, copies of a recording. */
+  readonly objectStore: ObjectStoreService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

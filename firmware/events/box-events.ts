@@ -179,6 +179,23 @@ export interface CascadeBoxEvent {
   at: number;
 }
 
+/** The object-store archive's state, queue, last error and throughput, when they change (docs/object-store.md). */
+export interface ObjectStoreStatusEvent {
+  type: 'objectstore.status';
+  enabled: boolean;
+  state: 'off' | 'idle' | 'uploading' | 'retrying' | 'misconfigured';
+  queueLength: number;
+  oldestQueuedAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  lastUploadAt: number | null;
+  uploaded: number;
+  bytesUploaded: number;
+  throughputBps: number;
+  freed: number;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -195,12 +212,13 @@ export type BoxEvent =
   | E1PortEvent
   | DeviceProgressEvent
   | NasTargetEvent
-  | CascadeBoxEvent;
+  | CascadeBoxEvent
+  | ObjectStoreStatusEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
   'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session', 'e1.port',
-  'device.progress', 'nas.target', 'cascade.box',
+  'device.progress', 'nas.target', 'cascade.box', 'objectstore.status',
 ];

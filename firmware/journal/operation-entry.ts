@@ -13,7 +13,7 @@ import { bounded, channelRefSchema, pageFields } from './paging.ts';
 import type { Facet } from './journal-keys.ts';
 
 /** What an operation acted on: 通道参数, 录音参数, 免录名单, 录音, 存储, 账户, 系统. */
-export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system', 'voip-settings', 'e1-settings', 'seat-settings', 'listen', 'nas', 'cascade'] as const;
+export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system', 'voip-settings', 'e1-settings', 'seat-settings', 'listen', 'nas', 'cascade', 'object-store'] as const;
 export type OperationItem = (typeof OPERATION_ITEMS)[number];
 
 export const OPERATIONS = [

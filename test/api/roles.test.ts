@@ -100,6 +100,9 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /cascade/peer/records': { need: 'public' },
   'GET /cascade/peer/stats': { need: 'public' },
   'GET /cascade/peer/records/:id/audio': { need: 'public' },
+  'PATCH /objectstore/settings': { need: 'configure', body: {} },
+  'POST /objectstore/check': { need: 'view' },
+  'POST /objectstore/retention': { need: 'configure' },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
