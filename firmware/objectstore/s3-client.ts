@@ -51,6 +51,10 @@ export function describeFailure(e: unknown): string {
   return `${code}${status ? ` (HTTP ${status})` : ''}${message}`.slice(0, 300);
 }
 
+// The SDK warns once per process that its releases after January 2027 need Node.js 22: the box ships
+// its own Node.js with a pinned SDK, so the warning says nothing to an administrator reading the log.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const md5 = (b: Buffer) => createHash('md5').update(b).digest('base64');
 
 export class ObjectStoreClient {
