@@ -55,6 +55,11 @@ export class JournalStore {
     return run;
   }
 
+  /** Resolves once the write steps queued so far are done (failed ones included). */
+  async written(): Promise<void> {
+    await this.writes;
+  }
+
   /** The next sequence number; its successor is saved in the same batch. Call inside `serial`. */
   takeSeq(batch: JournalBatch): number {
     const seq = this.seq;

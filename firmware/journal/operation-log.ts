@@ -78,6 +78,8 @@ export class OperationLog {
     const parsed = operationQuerySchema.safeParse(q);
     if (!parsed.success) throw new RecorderError('BAD_REQUEST', describeZodError(parsed.error));
     const req = pageRequest(parsed.data);
+    // Read your writes: an operation noted just before (without waiting for its write) is in the answer.
+    await this.store.written();
     const { db } = this.store;
     const snapshot = db.snapshot();
     try {

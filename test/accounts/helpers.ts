@@ -38,7 +38,6 @@ export async function authFixture(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'a
   return {
     dir, clock, store, auth, accounts, journal,
     async logged(operation) {
-      await new Promise((r) => setTimeout(r, 20)); // notes are written without waiting
       const page = await journal.operations.query({ operation, item: 'account', limit: 200 });
       return page.items.reverse().map((e) => ({
         account: e.principal.kind === 'user' ? e.principal.account : null, ok: e.result.ok, code: e.result.ok ? null : e.result.code, detail: e.detail, parameter: e.parameter,
