@@ -170,7 +170,7 @@ export function NasPage() {
                 <td>{fmtTime(r.from)}</td>
                 <td>{fmtTime(r.to)}</td>
                 <td>{`${r.done}/${r.total}`}{r.endedAt ? ` · ${fmtTime(r.endedAt)}` : ''}</td>
-                <td>{r.state}</td>
+                <td>{t(`run_${r.state}`)}</td>
               </tr>
             ))}
           </tbody>

@@ -75,6 +75,7 @@ export function WorkMode() {
               {status.slaves.map((s: any) => (
                 <tr key={s.box}><td>{s.box}</td><td>{s.url}</td><td title={s.detail}>{t(`bs_${s.state}`)}</td><td>{fmtTime(s.lastSeenAt)}</td></tr>
               ))}
+              {status.slaves.length === 0 && <tr><td colSpan={4} class="empty">{t('noSlaves')}</td></tr>}
             </tbody>
           </table>
           {found && (
