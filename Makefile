@@ -5,20 +5,29 @@ PORT ?= 8080
 SCENARIO ?=
 NPM := npm --no-fund --no-audit --loglevel=error
 
-.PHONY: setup deps web run test typecheck arch unit bench bundle package arm-check image clean
+.PHONY: setup deps test-deps web run test typecheck arch unit bench bundle package arm-check image clean
 
-# Debian packages the tools need (installed only when missing): a command, or
-# command:package when the package is named otherwise; and a CJK font, so the
-# browser tests' screenshots show the Chinese pages.
-DEB_TOOLS := socat lame shellcheck busybox chromium sipp:sip-tester chronyd:chrony ping:iputils-ping openssl unzip
-deps:
-	@missing=""; for t in $(DEB_TOOLS); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
-	[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei"; \
+# Debian packages, installed only when missing: a command, or command:package
+# when the package is named otherwise. RUN_TOOLS are what the daemon and the
+# simulator use (pseudo-terminals, MP3, ifupdown, chrony, ping, SMB client);
+# TEST_TOOLS the peers and servers the tests run against (a browser with a CJK
+# font for the Chinese pages' screenshots, sipp, Samba, vsftpd, a Ceph gateway).
+RUN_TOOLS := socat lame busybox chronyd:chrony ping:iputils-ping openssl unzip smbclient:smbclient
+TEST_TOOLS := shellcheck chromium sipp:sip-tester smbd:samba vsftpd:vsftpd \
+  ceph-mon ceph-osd radosgw radosgw-admin:radosgw ceph:ceph-common
+define install_missing
+	@missing=""; for t in $(1); do command -v $${t%%:*} >/dev/null || missing="$$missing $${t#*:}"; done; \
+	$(if $(2),[ -e /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || missing="$$missing fonts-wqy-microhei";) \
 	if [ -n "$$missing" ]; then \
 	  echo "installing Debian packages:$$missing"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get install -y -q $$missing >/dev/null 2>&1 || { $$SUDO apt-get update -q >/dev/null && $$SUDO apt-get install -y -q $$missing >/dev/null; }; \
 	fi
+endef
+deps:
+	$(call install_missing,$(RUN_TOOLS))
+test-deps: deps
+	$(call install_missing,$(TEST_TOOLS),font)
 
 # A linked node_modules (a second work tree sharing one install) is never reinstalled through the link.
 node_modules/.installed: package.json package-lock.json
@@ -42,12 +51,12 @@ typecheck: setup
 arch: setup
 	npx depcruise firmware --config .dependency-cruiser.cjs
 
-unit: setup
+unit: setup test-deps
 	node --import tsx node_modules/uvu/bin.js test '\.test\.ts$$'
 
 test: typecheck arch web unit
 
-bench: setup
+bench: setup test-deps
 	./scripts/bench
 
 # The production bundle for ARCH (default: this machine's); see docs/image.md.

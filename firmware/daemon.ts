@@ -60,6 +60,15 @@ import { RecordingPathHealth } from './system/recording-health.ts';
 import { startMaintenance, type MaintenanceOptions } from './maintenance.ts';
 import { applyRequestedFactoryReset } from './settings/factory-reset.ts';
 import { deviceManagementServices, openLicensing } from './device-management.ts';
+import { NasService } from './app/nas-service.ts';
+import { openNasBackup } from './nas/open-nas-backup.ts';
+import { CascadeService } from './app/cascade-service.ts';
+import { SlaveRegistry } from './cascade/slave-registry.ts';
+import { MasterLink } from './cascade/master-link.ts';
+import { ObjectStoreService } from './app/object-store-service.ts';
+import { ArchiveUploader } from './objectstore/archive-uploader.ts';
+import { loadObjectStoreSettings } from './objectstore/settings-file.ts';
+import { remoteCopiesOf } from './objectstore/remote-copies.ts';
 
 export interface DaemonOptions {
   host: Host;
@@ -137,6 +146,20 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board), custody: custody?.recording,
   });
   const { index } = storage;
+  // The object-store archive (docs/object-store.md): queued as recordings finish or are archived, uploaded in the background.
+  const objectStoreLoad = await loadObjectStoreSettings(host.paths.config);
+  if (objectStoreLoad.problem) alarms.raise('objectstore-settings', 'major', 'device', `object store settings damaged (${objectStoreLoad.problem}); the archive is off`, now());
+  let objectStore: ObjectStoreService | null = null;
+  const uploader = new ArchiveUploader({
+    dataDir: host.paths.data, index, clock, alarms, log: log.child({ part: 'objectstore' }),
+    serial: (await host.sensors.boardId().catch(() => null)) ?? 'unknown',
+    settings: () => objectStore?.inForce ?? objectStoreLoad.settings,
+    publish: (s) => publish({ type: 'objectstore.status', ...s, at: now() }),
+  });
+  const offer = (e: RecordEntry, when: 'finished' | 'archived') => {
+    uploader.offer(e, when).catch((err: unknown) => log.error({ id: e.id, err: String(err) }, 'recording not queued for the object store; queued at the next start'));
+  };
+  storage.archiver.onArchived = (e) => offer(e, 'archived');
   const refOf = (e: RecordEntry) => ({ portType: e.portType, port: e.port, channel: e.channel });
   const recorder = new Recorder(host.paths.data, index, () => settings.recording.codec, storage.finisher, log, {
     twoLegLayout: () => settings.recording.twoPartyLayout,
@@ -147,7 +170,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       started: (e) => publish({ type: 'recording.started', ref: refOf(e), id: e.id, callId: e.callId, callType: e.callType, startMode: e.startMode, remoteNumber: e.remoteNumber, at: e.startedAt }),
       updated: (e) => publish({ type: 'recording.updated', ref: refOf(e), id: e.id, lineNumber: e.lineNumber, remoteNumber: e.remoteNumber, callerName: e.callerName, at: now() }),
       stopped: (e, kept) => publish({ type: 'recording.stopped', ref: refOf(e), id: e.id, stopMode: e.stopMode!, durationMs: e.durationMs, kept, at: now() }),
-      indexed: (e) => publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() }),
+      indexed: (e) => {
+        publish({ type: 'recording.indexed', ref: refOf(e), id: e.id, record: e, at: now() });
+        offer(e, 'finished');
+      },
     },
   });
   const channels = Array.from(
@@ -288,7 +314,8 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const channelRefs = [...channels, ...e1.timeslots].map((c) => c.ref);
   const boxChannels = () => channelRefs;
   const seatAccess = new SeatAccess(settings, boxChannels);
-  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess);
+  const records = new RecordService(host.paths.data, index, storage.store, () => storage.finisher.key, auditor, custody, seatAccess, remoteCopiesOf(uploader));
+  objectStore = new ObjectStoreService(objectStoreLoad.settings, host.paths.config, uploader, auditor);
   const storageService = new StorageService(storage, formatDataDisk, auditor, now, seatAccess);
   const listen = new ListenService(tap, seatAccess, auditor, now, (r) => hasChannel(r) || r.portType === 'voip', (f) => licensing.has(f));
   const custodyService = custody ? new CustodyService(custody, index, auditor) : null;
@@ -312,6 +339,16 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     channels: () => ({ analog: channelCount, e1Timeslots: e1.timeslots.length, recording: recorder.queue.open }),
     options: opts.maintenance,
   });
+  const nas = await openNasBackup({ host, index, settings, alarms, publish, log: log.child({ part: 'nas' }), storage });
+  const serial = (await host.sensors.boardId().catch(() => null)) ?? 'unknown';
+  let cascade: CascadeService | null = null;
+  const masterLink = new MasterLink(clock, () => settings.cascade, () => cascade!.boxId, (s) => {
+    publish({ type: 'cascade.box', box: 'master', state: s.state === 'registered' ? 'online' : s.state === 'invalid' ? 'invalid' : 'down', detail: s.detail, at: now() });
+  });
+  cascade = new CascadeService(settings, serial, SlaveRegistry.in(host.paths.config), masterLink, records, storageService, auditor, publish, now);
+  settings.onChange((c) => {
+    if (c.cascade) masterLink.reconfigure();
+  });
   const services: Services = {
     events,
     audio: tap,
@@ -328,6 +365,9 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
     settings: new SettingsService(settings, hasChannel, auditor),
     journal: journalService,
     trunks: new TrunkService(e1.ports, settings, auditor),
+    nas: new NasService(settings, nas, auditor),
+    cascade,
+    objectStore,
     custody: custodyService,
     voip: new VoipService(voip, settings, recorder, auditor, voip.media.capacity),
     auth,
@@ -347,8 +387,10 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   await licensing.start(() => cardLink.up);
   management.upgrades.watchHealth(() => cardLink.up && storage.maintenance.report?.present === true, opts.upgradeHealthTimeoutMs)
     .catch((e: unknown) => log.error({ err: (e as Error).message }, 'upgrade health check failed'));
+  await uploader.start();
   cardLink.start();
   await voip.start();
+  masterLink.reconfigure();
   panel.setRunMode('running');
   await network.start();
   await time.start().catch((e: unknown) => alarms.raise('time-settings', 'minor', 'device', `time settings not applied: ${(e as Error).message}`, now()));
@@ -374,12 +416,15 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
       await maintenance.stop();
       await licensing.stop();
       management.upgrades.stop();
+      masterLink.stop();
       await voip.stop();
       await cardLink.stop();
       const t = now();
       for (const ch of channels) ch.shutdown(t);
       e1.shutdown(t);
       await recorder.drain();
+      await nas?.close();
+      await uploader.stop();
       await storage.close();
       await custody?.close();
       await settings.idle();

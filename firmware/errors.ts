@@ -32,6 +32,7 @@ export const ERROR_CODES = {
   SEALED_FILE_TRUNCATED: { http: 500, message: 'The encrypted recording is truncated' },
   SEALED_FILE_UNSUPPORTED: { http: 500, message: 'The encrypted recording uses an unsupported format' },
   SEAL_SOURCE_INVALID: { http: 500, message: 'The recording cannot be encrypted' },
+  OBJECT_STORE_UNAVAILABLE: { http: 502, message: 'The copy of this recording in the object store cannot be read' },
   RANGE_NOT_SATISFIABLE: { http: 416, message: 'The requested range is outside the recording' },
   // chain of custody (docs/custody.md)
   CUSTODY_UNAVAILABLE: { http: 503, message: 'The chain of custody is not available' },
@@ -41,6 +42,13 @@ export const ERROR_CODES = {
   VOIP_DISABLED: { http: 503, message: 'VoIP recording is not enabled on this box' },
   VOIP_IMPORT_INVALID: { http: 422, message: 'The file is not a phone recording the recorder can read' },
   PAYLOAD_TOO_LARGE: { http: 413, message: 'The upload is too large' },
+  // NAS backup and cascade
+  NAS_TARGET_DISABLED: { http: 409, message: 'This NAS target is off' },
+  NAS_UNAVAILABLE: { http: 503, message: 'NAS backup is not available (its queue could not be opened)' },
+  CASCADE_NOT_MASTER: { http: 409, message: 'This box is not the master of a cascade' },
+  CASCADE_BOX_NOT_FOUND: { http: 404, message: 'No such box in the cascade' },
+  CASCADE_BOX_DOWN: { http: 502, message: 'The box of the cascade that holds this recording does not answer' },
+  cascade_signature: { http: 401, message: 'The request between boxes is not signed with the cascade\'s secret' },
   // accounts, sign-in and rights (codes as the web UI matches them)
   unauthenticated: { http: 401, message: 'Sign in first' },
   bad_credentials: { http: 401, message: 'Wrong user name or password' },

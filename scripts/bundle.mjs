@@ -67,6 +67,8 @@ if (values['with-sim']) entries.push(['firmware/sim/sim-daemon.ts', 'sim-daemon.
 for (const [entry, file] of entries) {
   execFileSync(esbuild, [
     entry, '--bundle', '--platform=node', '--format=esm', '--target=node18',
+    // ES module builds first: packages that ship both (the S3 client) are then tree-shaken to what is used.
+    '--main-fields=module,main',
     `--outfile=${path.join(out, file)}`, '--minify', '--keep-names', '--legal-comments=none',
     // Bundled CommonJS packages call require() for Node's own modules.
     '--banner:js=import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',

@@ -38,6 +38,9 @@ import { LicensePage } from './pages/system/license.tsx';
 import { SystemUpgrade } from './pages/system/system-upgrade.tsx';
 import { SeatApp } from './pages/seat/seat-app.tsx';
 import { SeatSettings } from './pages/seat/seat-settings.tsx';
+import { NasPage } from './pages/cloud/nas.tsx';
+import { WorkMode } from './pages/cloud/work-mode.tsx';
+import { ObjectStore } from './pages/objectstore/object-store.tsx';
 
 interface Page {
   path: string;
@@ -72,12 +75,20 @@ const NAV: Array<{ group: string; pages: Page[] }> = [
       { path: '/records/history', label: 'searchHistory', view: () => <Search store="history" /> },
     ],
   },
-  { group: 'cloud', pages: [{ path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> }] },
+  {
+    group: 'cloud',
+    pages: [
+      { path: '/settings/seats', label: 'seatSettings', view: () => <SeatSettings /> },
+      { path: '/nas', label: 'nas', view: () => <NasPage /> },
+      { path: '/objectstore', label: 'objectStore', view: () => <ObjectStore /> },
+    ],
+  },
   {
     // In the manual's order (3.13–3.23).
     group: 'sysMgmt',
     pages: [
       { path: '/system/settings', label: 'nsSystemSettings', view: () => <SystemSettings /> },
+      { path: '/settings/work-mode', label: 'workMode', view: () => <WorkMode /> },
       { path: '/system/network', label: 'nsIpSettings', view: () => <NetSettings /> },
       { path: '/system/time', label: 'nsTimeSettings', view: () => <TimeSettings /> },
       { path: '/accounts', label: 'accounts', view: () => <Accounts /> },

@@ -32,6 +32,10 @@ import { maintenanceRoutes } from './maintenance/routes.ts';
 import { licenseRoutes } from './license/routes.ts';
 import { upgradeRoutes } from './upgrades/routes.ts';
 import { seatRoutes } from './seats/routes.ts';
+import { nasRoutes } from './nas/routes.ts';
+import { cascadeRoutes } from './cascade/routes.ts';
+import { cascadePeerRoutes } from './cascade/peer-routes.ts';
+import { objectStoreRoutes } from './objectstore/routes.ts';
 
 export interface AppOptions {
   log: ErrorLogger;
@@ -79,5 +83,9 @@ export function apiRouter(services: Services): Router {
   licenseRoutes(router, services);
   upgradeRoutes(router, services);
   seatRoutes(router, services);
+  nasRoutes(router, services);
+  cascadePeerRoutes(router, services);
+  cascadeRoutes(router, services);
+  objectStoreRoutes(router, services);
   return router;
 }

@@ -37,9 +37,13 @@ export class PlaybackService {
 
   /** The recording as a browser plays it, or a byte range of it (`range` as in RecordService.openAudio). */
   async play(principal: Principal, id: string, range?: (size: number) => AudioRange | null): Promise<OpenedAudio> {
-    const entry = await this.records.get(principal, id);
-    if (entry.codec === 'mp3') return { ...(await this.records.openAudio(principal, id, range)), fileName: downloadName(entry) };
-    const p = await this.openPlayable(principal, id);
+    // The file as it is read (the box's, or the object store's copy when the box's is gone) decides the codec.
+    const opened = await this.records.openFile(principal, id);
+    if (opened.entry.codec === 'mp3') {
+      await opened.reader.close();
+      return { ...(await this.records.openAudio(principal, id, range)), fileName: downloadName(opened.entry) };
+    }
+    const p = await this.openPlayable(principal, id, opened);
     let r: AudioRange | null;
     try {
       r = range ? range(p.layout.size) : null;
@@ -81,8 +85,8 @@ export class PlaybackService {
     }
   }
 
-  private async openPlayable(principal: Principal, id: string): Promise<Playable> {
-    const { entry, reader } = await this.records.openFile(principal, id);
+  private async openPlayable(principal: Principal, id: string, opened?: { entry: RecordEntry; reader: RecordingReader }): Promise<Playable> {
+    const { entry, reader } = opened ?? (await this.records.openFile(principal, id));
     try {
       const head = await readHead(reader);
       let info: AnyWavInfo;

@@ -16,6 +16,7 @@ import { streamRecords, type StreamQuery } from '../recording/record-stream.ts';
 import { openRecordingReader, type RecordingReader } from '../recording/sealed-file.ts';
 import { signatureOf } from '../recording/file-signature.ts';
 import type { CustodyBox } from '../custody/custody-box.ts';
+import type { RemoteCopies } from '../objectstore/remote-copies.ts';
 import type { Auditor } from './audit.ts';
 import { principalText, type Principal } from './principal.ts';
 import { OPEN_ACCESS, type SeatAccess } from './seat-access.ts';
@@ -82,6 +83,8 @@ export class RecordService {
     private readonly custody: CustodyBox | null = null,
     /** What a seat may reach (search and metadata: its sync right; audio: its fetch right). */
     readonly access: SeatAccess = OPEN_ACCESS,
+    /** Copies beyond the box (the object store), read when the box's file is gone. */
+    private readonly remote: RemoteCopies | null = null,
   ) {}
 
   private async custodyVerdict(e: RecordEntry, actual: string | null): Promise<{ custody?: CustodyVerdict }> {
@@ -184,6 +187,9 @@ export class RecordService {
     try {
       return { entry, reader: await openRecordingReader(path.join(this.dataDir, entry.file), this.key()) };
     } catch (e) {
+      if (isRecorderError(e) && e.code !== 'RECORD_FILE_MISSING') throw e;
+      const remote = await this.remote?.open(entry, this.key());
+      if (remote) return remote;
       if (isRecorderError(e)) throw e;
       throw new RecorderError('RECORD_FILE_MISSING', `the file of recording ${entry.id} is missing`);
     }

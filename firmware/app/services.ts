@@ -33,6 +33,9 @@ import type { UpgradeService } from './upgrade-service.ts';
 import type { LicenseService } from './license-service.ts';
 import type { ListenService } from './listen-service.ts';
 import type { SeatService } from './seat-service.ts';
+import type { NasService } from './nas-service.ts';
+import type { CascadeService } from './cascade-service.ts';
+import type { ObjectStoreService } from './object-store-service.ts';
 
 export interface Services {
   /** Live events: channel state and level, recordings, alarms, link, disk. */
@@ -88,6 +91,12 @@ export interface Services {
   readonly seats: SeatService;
   /** Live listening (实时监听) for seats and administrators. */
   readonly listen: ListenService;
+  /** NAS backup (私人网盘): targets, status, manual backup. */
+  readonly nas: NasService;
+  /** Work mode (工作模式): a cascade's registration, merged search, statistics and playback. */
+  readonly cascade: CascadeService;
+  /** The object-store archive: settings, status, copies of a recording. */
+  readonly objectStore: ObjectStoreService;
   /** The box's clock (virtual in tests). */
   now(): number;
 }

@@ -154,6 +154,48 @@ export interface DeviceProgressEvent {
   at: number;
 }
 
+/** A NAS backup target's state (私人网盘): link, queue, progress of its run, last error; when it changes and per file copied. */
+export interface NasTargetEvent {
+  type: 'nas.target';
+  slot: number;
+  state: 'disabled' | 'idle' | 'backing-up' | 'waiting';
+  link: 'connected' | 'disconnected';
+  queued: number;
+  lastSyncAt: number | null;
+  lastError: { kind: string; message: string; at: number } | null;
+  retryAt: number | null;
+  run: { id: number; kind: 'auto' | 'manual'; total: number; done: number; skipped: number; failed: number; bytes: number; state: string } | null;
+  currentFile: string | null;
+  bytesPerSecond: number | null;
+  at: number;
+}
+
+/** A box of the cascade (工作模式): a slave registered, answering, down or answering garbage, as the master sees it. */
+export interface CascadeBoxEvent {
+  type: 'cascade.box';
+  box: string;
+  state: 'online' | 'down' | 'invalid';
+  detail: string;
+  at: number;
+}
+
+/** The object-store archive's state, queue, last error and throughput, when they change (docs/object-store.md). */
+export interface ObjectStoreStatusEvent {
+  type: 'objectstore.status';
+  enabled: boolean;
+  state: 'off' | 'idle' | 'uploading' | 'retrying' | 'misconfigured';
+  queueLength: number;
+  oldestQueuedAt: number | null;
+  lastError: string | null;
+  lastErrorAt: number | null;
+  lastUploadAt: number | null;
+  uploaded: number;
+  bytesUploaded: number;
+  throughputBps: number;
+  freed: number;
+  at: number;
+}
+
 export type BoxEvent =
   | ChannelStateEvent
   | ChannelLevelEvent
@@ -168,12 +210,15 @@ export type BoxEvent =
   | VoipSessionEvent
   | SiprecSessionEvent
   | E1PortEvent
-  | DeviceProgressEvent;
+  | DeviceProgressEvent
+  | NasTargetEvent
+  | CascadeBoxEvent
+  | ObjectStoreStatusEvent;
 
 export type BoxEventType = BoxEvent['type'];
 
 export const BOX_EVENT_TYPES: readonly BoxEventType[] = [
   'channel.state', 'channel.level', 'recording.started', 'recording.updated', 'recording.stopped', 'recording.indexed',
   'alarm.raised', 'alarm.cleared', 'linecard.up', 'linecard.down', 'disk.level', 'voip.session', 'siprec.session', 'e1.port',
-  'device.progress',
+  'device.progress', 'nas.target', 'cascade.box', 'objectstore.status',
 ];

@@ -13,12 +13,12 @@ import { bounded, channelRefSchema, pageFields } from './paging.ts';
 import type { Facet } from './journal-keys.ts';
 
 /** What an operation acted on: 通道参数, 录音参数, 免录名单, 录音, 存储, 账户, 系统. */
-export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system', 'voip-settings', 'e1-settings', 'seat-settings', 'listen'] as const;
+export const OPERATION_ITEMS = ['channel-settings', 'recording-settings', 'do-not-record', 'recording', 'storage', 'account', 'system', 'voip-settings', 'e1-settings', 'seat-settings', 'listen', 'nas', 'cascade', 'object-store'] as const;
 export type OperationItem = (typeof OPERATION_ITEMS)[number];
 
 export const OPERATIONS = [
   'set', 'add', 'delete', 'restore', 'purge', 'login', 'logout', 'start', 'stop', 'format', 'archive', 'maintain', 'recover', 'upgrade', 'reboot', 'test', 'save',
-  'factory-reset', 'activate', 'rollback', 'upload',
+  'factory-reset', 'activate', 'rollback', 'upload', 'backup',
 ] as const;
 export type OperationKind = (typeof OPERATIONS)[number];
 

@@ -53,6 +53,8 @@ const BATCH = 64;
 
 export class Archiver {
   private running: Promise<ArchiveReport> | null = null;
+  /** Told of each recording moved to history (the object-store archive queues it). */
+  onArchived: ((entry: RecordEntry) => void) | null = null;
 
   constructor(
     private readonly dataDir: string,
@@ -95,6 +97,7 @@ export class Archiver {
         try {
           const done = await this.archiveOne(e);
           report.archived++;
+          this.onArchived?.(done);
           report.bytesBefore += e.sizeBytes;
           report.bytesAfter += done.sizeBytes;
         } catch (err) {

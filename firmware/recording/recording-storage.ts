@@ -31,6 +31,8 @@ export interface RecordingStorage {
   nextArchiveAt: number;
   /** Runs an archive now (归档), after any maintenance round in progress. */
   archiveNow(): Promise<ArchiveReport>;
+  /** Calls `listener` after every archive run with the time it started (NAS backup runs then). */
+  onArchived(listener: (startedAt: number, report: ArchiveReport) => void): void;
   /** Disk check and maintenance, after any archive in progress. */
   checkDisk(): Promise<void>;
   /** Erases the data disk: every recording and the index (格式化). */
@@ -87,6 +89,7 @@ export async function openRecordingStorage(opts: {
 
   // Archive and maintenance move and remove files: one at a time.
   let turn: Promise<unknown> = Promise.resolve();
+  const archived: Array<(startedAt: number, report: ArchiveReport) => void> = [];
   const inTurn = <T>(job: () => Promise<T>): Promise<T> => {
     const run = turn.then(job, job);
     turn = run.catch(() => undefined);
@@ -100,7 +103,14 @@ export async function openRecordingStorage(opts: {
     archiver,
     startup: { recovered: recovery.recovered.length, discarded: recovery.discarded.length, purgesFinished: purged },
     nextArchiveAt: nextDailyTime(opts.now(), settings().archiveTime),
-    archiveNow: () => inTurn(() => archiver.run()),
+    archiveNow: () =>
+      inTurn(async () => {
+        const startedAt = opts.now();
+        const report = await archiver.run();
+        for (const listener of archived) listener(startedAt, report);
+        return report;
+      }),
+    onArchived: (listener) => void archived.push(listener),
     checkDisk: () => inTurn(async () => void (await maintenance.check())),
     tick(now) {
       if (now < storage.nextArchiveAt) return;

@@ -17,6 +17,8 @@ import { DEFAULT_VOIP_SETTINGS, voipSettingsSchema } from './voip-settings.ts';
 import { e1PortsSettingsSchema } from './e1-port-settings.ts';
 import { DEFAULT_MAIL_SETTINGS, mailSettingsSchema } from './mail-settings.ts';
 import { seatOverrideSchema } from './seat-settings.ts';
+import { DEFAULT_NAS_SETTINGS, nasSettingsSchema } from './nas-settings.ts';
+import { cascadeSettingsSchema, DEFAULT_CASCADE_SETTINGS } from './cascade-settings.ts';
 
 export const SETTINGS_VERSION = 2;
 
@@ -89,6 +91,10 @@ export const settingsSchema = z.object({
     .record(refKeyText, seatOverrideSchema)
     .refine((c) => Object.keys(c).length <= MAX_CONFIGURED_CHANNELS, `at most ${MAX_CONFIGURED_CHANNELS} seats`)
     .default({}),
+  /** NAS backup targets (私人网盘). */
+  nas: nasSettingsSchema.default(DEFAULT_NAS_SETTINGS),
+  /** Work mode and cascade (工作模式). */
+  cascade: cascadeSettingsSchema.default(DEFAULT_CASCADE_SETTINGS),
 });
 
 export type Settings = z.infer<typeof settingsSchema>;

@@ -24,6 +24,8 @@ import {
 } from './settings-schema.ts';
 import { mailPatchSchema, mailRuleBroken, mailSettingsSchema, type MailPatch, type MailSettings } from './mail-settings.ts';
 import { FACTORY_SEAT, seatDifferences, seatPatchSchema, seatSchema, type SeatConfig, type SeatPatch } from './seat-settings.ts';
+import { nasSettingsSchema, nasTargetRuleBroken, type NasSettings } from './nas-settings.ts';
+import { cascadeRuleBroken, cascadeSettingsSchema, type CascadeSettings } from './cascade-settings.ts';
 import { voipPatchSchema, voipRuleBroken, voipSettingsSchema, type VoipPatch, type VoipSettings } from './voip-settings.ts';
 
 export type { SettingsLoadReport, SettingsSource } from './settings-load.ts';
@@ -44,6 +46,10 @@ export interface SettingsChange {
   mail?: Array<keyof MailSettings>;
   /** Channels (refKey) whose seat changed. */
   seats?: string[];
+  /** The NAS backup settings changed. */
+  nas?: boolean;
+  /** The work mode (cascade) changed. */
+  cascade?: boolean;
   /** The settings after the change. */
   settings: Readonly<Settings>;
 }
@@ -194,6 +200,37 @@ export class SettingsStore {
     });
   }
 
+  /** NAS backup (私人网盘). */
+  get nas(): Readonly<NasSettings> {
+    return this.current.nas;
+  }
+
+  /** Work mode (工作模式). */
+  get cascade(): Readonly<CascadeSettings> {
+    return this.current.cascade;
+  }
+
+  /** Replaces the NAS settings with `next` (the service merges a page's change into the settings in force). */
+  updateNas(next: (now: Readonly<NasSettings>) => unknown): Promise<SettingsUpdate<NasSettings>> {
+    return this.commit((s) => {
+      const nas = parse(nasSettingsSchema, next(s.nas), 'NAS settings');
+      nas.targets.forEach((t, i) => {
+        const broken = nasTargetRuleBroken(t);
+        if (broken) throw badRequest(`NAS target ${i}: ${broken}`);
+      });
+      return { next: { ...s, nas }, value: () => this.current.nas };
+    });
+  }
+
+  updateCascade(next: (now: Readonly<CascadeSettings>) => unknown): Promise<SettingsUpdate<CascadeSettings>> {
+    return this.commit((s) => {
+      const cascade = parse(cascadeSettingsSchema, next(s.cascade), 'work mode');
+      const broken = cascadeRuleBroken(cascade);
+      if (broken) throw badRequest(`work mode: ${broken}`);
+      return { next: { ...s, cascade }, value: () => this.current.cascade };
+    });
+  }
+
   /** The do-not-record list's matcher, rebuilt with every change of the list. */
   get doNotRecord(): DoNotRecordList {
     return this.matcher;
@@ -295,7 +332,7 @@ export class SettingsStore {
       const before = this.current;
       const { next, value } = compute(before);
       const change = describeChange(before, next);
-      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length && !change.mail?.length && !change.seats?.length) {
+      if (!change.recording.length && !change.channels.length && !change.doNotRecord && !change.voip?.length && !change.e1Ports?.length && !change.mail?.length && !change.seats?.length && !change.nas && !change.cascade) {
         return { value: value(), change: { ...change, settings: before } };
       }
       try {
@@ -343,7 +380,12 @@ function describeChange(before: Settings, after: Settings): Omit<SettingsChange,
   const mail = (Object.keys(after.mail) as Array<keyof MailSettings>).filter((k) => JSON.stringify(before.mail[k]) !== JSON.stringify(after.mail[k]));
   const seats = [...new Set([...Object.keys(before.seats ?? {}), ...Object.keys(after.seats ?? {})])]
     .filter((k) => JSON.stringify(before.seats?.[k] ?? {}) !== JSON.stringify(after.seats?.[k] ?? {}));
-  return { recording, channels, doNotRecord, voip, ...(e1Ports.length ? { e1Ports } : {}), ...(mail.length ? { mail } : {}), ...(seats.length ? { seats } : {}) };
+  const nas = JSON.stringify(before.nas) !== JSON.stringify(after.nas);
+  const cascade = JSON.stringify(before.cascade) !== JSON.stringify(after.cascade);
+  return {
+    recording, channels, doNotRecord, voip,
+    ...(e1Ports.length ? { e1Ports } : {}), ...(mail.length ? { mail } : {}), ...(seats.length ? { seats } : {}), ...(nas ? { nas } : {}), ...(cascade ? { cascade } : {}),
+  };
 }
 
 function parse<T>(schema: z.ZodType<T>, value: unknown, what: string): T {

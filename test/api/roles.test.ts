@@ -90,10 +90,23 @@ const ROUTES: Record<string, RouteCase> = {
   'GET /seat/sync': { need: 'seat' },
   'PATCH /seats/:ref': { need: 'configure', body: {} },
   'POST /seats': { need: 'configure', body: { seats: [{ ref: '1' }] } },
+  'PATCH /nas': { need: 'configure', body: {} },
+  'PATCH /nas/targets/:slot': { need: 'configure', body: {} },
+  'POST /nas/targets/:slot/backup': { need: 'configure', body: { from: '2026-01-01T00:00:00Z', to: '2026-01-02T00:00:00Z' } },
+  'PATCH /settings/cascade': { need: 'configure', body: {} },
+  'DELETE /cascade/slaves/:box': { need: 'configure' },
+  // Between the boxes of a cascade: no session, a signature made with the cascade's secret instead.
+  'POST /cascade/peer/register': { need: 'public' },
+  'GET /cascade/peer/records': { need: 'public' },
+  'GET /cascade/peer/stats': { need: 'public' },
+  'GET /cascade/peer/records/:id/audio': { need: 'public' },
+  'PATCH /objectstore/settings': { need: 'configure', body: {} },
+  'POST /objectstore/check': { need: 'view' },
+  'POST /objectstore/retention': { need: 'configure' },
 };
 
 /** Sample values of path parameters (an account that exists; ids that need not). */
-const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', name: '20261120090000_manual.zip', version: '9.9.9' };
+const PARAMS: Record<string, string> = { port: '0', ref: '1', id: '1763706000123-01-1', number: '95588', username: 'victim', name: '20261120090000_manual.zip', version: '9.9.9', slot: '0', box: 'slave-x' };
 
 /** The answers that mean the request was not let through (others — 400, 404, a wrong password — reached the service). */
 const REFUSALS = ['unauthenticated', 'forbidden', 'csrf', 'password_change_required', 'address_not_allowed'];

@@ -40,7 +40,7 @@ export interface DaemonProcess {
 }
 
 /** Starts the simulated-board daemon in `workDir` (so its board's relative pty path lands there). */
-export async function startDaemonProcess(workDir: string, board = 'sim'): Promise<DaemonProcess> {
+export async function startDaemonProcess(workDir: string, board = 'sim', timeoutMs = 20000): Promise<DaemonProcess> {
   const child = spawn(
     process.execPath,
     ['--import', TSX_LOADER, path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', board, '--port', '0', '--data', 'var/data', '--config', 'var/config', '--logs', 'var/log'],
@@ -53,7 +53,7 @@ export async function startDaemonProcess(workDir: string, board = 'sim'): Promis
     const m = /"port":(\d+)[^\n]*"msg":"recorder running"/.exec(out);
     if (child.exitCode !== null) throw new Error(`daemon exited: ${out.slice(-2000)}`);
     return m ? Number(m[1]) : null;
-  });
+  }, timeoutMs);
   return { child, port, url: (p) => `http://127.0.0.1:${port}${p}` };
 }
 

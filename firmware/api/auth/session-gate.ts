@@ -34,12 +34,14 @@ export function seatMayUse(route: string): boolean {
 }
 const WHILE_PASSWORD_MUST_CHANGE = new Set(['GET /api/v1/me', 'POST /api/v1/me/password', 'POST /api/v1/logout']);
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+/** Requests between the boxes of a cascade: signed with the cascade's secret instead (api/cascade/peer-routes.ts). */
+const BETWEEN_BOXES = `${API_PREFIX}/cascade/peer/`;
 
 export function sessionGate(services: Services) {
   return async (ctx: Context, next: Next): Promise<void> => {
     if (!services.auth.addressAllowed(ctx.ip)) throw new RecorderError('address_not_allowed', `${ctx.ip} is not in the web access ranges`);
     const route = `${ctx.method} ${ctx.path.replace(/\/+$/, '')}`;
-    if (!ctx.path.startsWith(`${API_PREFIX}/`) || PUBLIC.has(route)) return next();
+    if (!ctx.path.startsWith(`${API_PREFIX}/`) || PUBLIC.has(route) || ctx.path.startsWith(BETWEEN_BOXES)) return next();
     const credentials = credentialsOf(ctx.headers);
     const signedIn = credentials && services.auth.resolveSession(credentials.token, ctx.ip);
     const seat = credentials && !signedIn ? services.seats.resolveSession(credentials.token, ctx.ip) : undefined;

@@ -7,6 +7,7 @@ import type { Router } from '@koa/router';
 import type { Services } from '../../app/services.ts';
 import { validate, inputOf } from '../middleware/validate.ts';
 import { principalOf } from '../middleware/principal.ts';
+import { presentCopies } from '../objectstore/presenter.ts';
 import { presentRecord } from './presenter.ts';
 import { sendAudio } from './send-audio.ts';
 import { audioQuery, recordChange, recordPath, recordQuery, searchOf } from './schema.ts';
@@ -34,7 +35,8 @@ export function recordRoutes(router: Router, services: Services): void {
 
   const one = { params: recordPath };
   router.get('/records/:id', validate(one), async (ctx) => {
-    ctx.body = presentRecord(await records.get(principalOf(ctx), inputOf(ctx, one).params.id));
+    const entry = await records.get(principalOf(ctx), inputOf(ctx, one).params.id);
+    ctx.body = { ...presentRecord(entry), copies: presentCopies(await services.objectStore.copies(entry)) };
   });
 
   const audio = { params: recordPath, query: audioQuery };
