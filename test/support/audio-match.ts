@@ -34,6 +34,34 @@ export function locate(
   return best;
 }
 
+/**
+ * `locate` over a long stretch of the reference: a first pass on the
+ * excerpt's first eighth (every `step` samples), then the whole excerpt
+ * around the best few candidates.
+ */
+export function locateWide(
+  recorded: Int16Array,
+  recStart: number,
+  n: number,
+  reference: Int16Array,
+  searchFrom: number,
+  searchTo: number,
+  step = 1,
+): { offset: number; correlation: number } {
+  const probe = Math.max(256, n >> 3);
+  const candidates: Array<{ offset: number; correlation: number }> = [];
+  for (let off = Math.max(0, searchFrom); off <= searchTo && off + n <= reference.length; off += step) {
+    candidates.push({ offset: off, correlation: normalisedCorrelation(recorded, recStart, reference, off, probe) });
+  }
+  candidates.sort((a, b) => b.correlation - a.correlation);
+  let best = { offset: -1, correlation: -1 };
+  for (const c of candidates.slice(0, 8)) {
+    const m = locate(recorded, recStart, n, reference, c.offset - step, c.offset + step);
+    if (m.correlation > best.correlation) best = m;
+  }
+  return best;
+}
+
 /** Share of a block's energy at one frequency (Goertzel): near 1 for a pure tone at `freq`. */
 export function toneShare(x: Int16Array, freq: number, rate = 8000): number {
   const c = 2 * Math.cos((2 * Math.PI * freq) / rate);
