@@ -101,7 +101,7 @@ function entry(i: number, file: string | null = null, sha256: string | null = nu
     fs.mkdirSync(path.dirname(path.join(dataDir, e0.file!)), { recursive: true });
     fs.writeFileSync(path.join(dataDir, e0.file!), audio);
     const e = { ...e0, sha256: createHash('sha256').update(audio).digest('hex'), sizeBytes: audio.length };
-    appendEntry(dataDir, e, await custody.record({ kind: 'recorded', entry: e }));
+    await appendEntry(dataDir, e, await custody.record({ kind: 'recorded', entry: e }));
   }
   ledger.close();
   const pub = { raw: key.raw, fingerprint: key.fingerprint, key: key.key };

@@ -117,7 +117,7 @@ export class Archiver {
   async archiveOne(e: RecordEntry): Promise<RecordEntry> {
     if (!e.file) {
       const done: RecordEntry = { ...e, archived: true };
-      appendEntry(this.dataDir, done);
+      await appendEntry(this.dataDir, done);
       await this.index.put(done);
       return done;
     }
@@ -163,7 +163,7 @@ export class Archiver {
       fs.rmSync(tmp, { force: true });
     }
     const done: RecordEntry = { ...e, archived: true, file: rel, codec: format, sizeBytes, sha256, sealed };
-    appendEntry(this.dataDir, done, await recordCustody(this.custody, { kind: 'transcoded', entry: done, source: e }));
+    await appendEntry(this.dataDir, done, await recordCustody(this.custody, { kind: 'transcoded', entry: done, source: e }));
     await this.index.put(done);
     await fs.promises.rm(src, { force: true });
     return done;

@@ -167,12 +167,12 @@ export class RecordIndex {
   }
 
   /** Changes fields of an entry; null when there is no such entry. */
-  update(id: string, change: (e: RecordEntry) => RecordEntry): Promise<RecordEntry | null> {
+  update(id: string, change: (e: RecordEntry) => RecordEntry | Promise<RecordEntry>): Promise<RecordEntry | null> {
     // Read and write in one queued step, so concurrent changes compose.
     return this.serial(async () => {
       const e = await this.get(id);
       if (!e) return null;
-      const next = change({ ...e });
+      const next = await change({ ...e });
       await this.write([next]);
       return next;
     });

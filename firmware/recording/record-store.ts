@@ -43,9 +43,9 @@ export class RecordStore {
   }
 
   private async change(id: string, f: (e: RecordEntry) => RecordEntry): Promise<RecordEntry> {
-    const next = await this.index.update(id, (e) => {
+    const next = await this.index.update(id, async (e) => {
       const n = f(e);
-      appendEntry(this.dataDir, n);
+      await appendEntry(this.dataDir, n);
       return n;
     });
     if (!next) throw new RecorderError('RECORD_NOT_FOUND', `no recording ${id}`);
@@ -75,7 +75,7 @@ export class RecordStore {
         await fs.promises.rm(path.join(this.dataDir, e.file), { force: true });
         folders.add(path.dirname(path.join(this.dataDir, e.file)));
       }
-      appendPurge(this.dataDir, e);
+      await appendPurge(this.dataDir, e);
     }
     for (const dir of folders) await syncFolder(dir).catch(() => undefined);
     await this.index.finishPurge(entries.map((e) => e.id));
@@ -88,7 +88,7 @@ export class RecordStore {
     for (const p of pending) {
       if (p.file) await fs.promises.rm(path.join(this.dataDir, p.file), { force: true });
       const e = await this.index.get(p.id);
-      if (e) appendPurge(this.dataDir, e);
+      if (e) await appendPurge(this.dataDir, e);
     }
     await this.index.finishPurge(pending.map((p) => p.id));
     return pending.length;

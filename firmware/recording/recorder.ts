@@ -199,7 +199,7 @@ export class Recorder {
     }
     this.stats.missed++;
     this.enqueue(async () => {
-      appendEntry(this.dataDir, entry);
+      await appendEntry(this.dataDir, entry);
       await this.index.put(entry);
       this.options.events?.indexed?.(entry);
     });
@@ -216,6 +216,11 @@ export class Recorder {
     return { open: this.open_.size, waitingToIndex: this.pendingWrites };
   }
 
+  /** Resolves when the marker rewrites of the open recordings asked so far have landed. */
+  async markersWritten(): Promise<void> {
+    await Promise.all([...this.open_.values()].map((s) => s.markersWritten));
+  }
+
   /** Resolves when every queued index write has completed. */
   drain(): Promise<void> {
     return this.writes;
@@ -230,17 +235,18 @@ export class Recorder {
   }
 
   /** @internal */
-  finish(stopped: RecordEntry, closing: Promise<number>, headerBytes: number): void {
+  finish(stopped: RecordEntry, closing: Promise<number>, headerBytes: number, markerWrites: Promise<void>): void {
     this.enqueue(async () => {
       // The file is durable before its index entry exists, and the marker goes last.
       const dataBytes = await closing;
       const closed: RecordEntry = { ...stopped, sizeBytes: dataBytes + headerBytes };
-      this.writeMarker(closed);
+      await markerWrites;
+      await this.rewriteMarker(closed);
       const final = await this.finisher.finish(closed);
       const statement = await recordCustody(this.options.custody ?? NO_CUSTODY, { kind: 'recorded', entry: final });
-      appendEntry(this.dataDir, final, statement);
+      await appendEntry(this.dataDir, final, statement);
       await this.index.put(final);
-      this.removeMarker(final.id);
+      await fs.promises.rm(this.markerFile(final.id), { force: true });
       this.log.info({ id: final.id, durationMs: final.durationMs, stopMode: final.stopMode }, 'recording indexed');
       this.options.events?.indexed?.(final);
     });
@@ -267,16 +273,38 @@ export class Recorder {
       });
   }
 
-  /** @internal */
+  private markerFile(id: string): string {
+    return path.join(this.dataDir, OPEN_MARKER_DIR, `${id}.json`);
+  }
+
+  /** @internal The marker of a recording being opened: written before its file exists. */
   writeMarker(entry: RecordEntry): void {
-    const file = path.join(this.dataDir, OPEN_MARKER_DIR, `${entry.id}.json`);
+    const file = this.markerFile(entry.id);
     fs.writeFileSync(`${file}.tmp`, JSON.stringify(entry));
     fs.renameSync(`${file}.tmp`, file);
   }
 
+  /**
+   * @internal The marker of an open recording rewritten with its latest fields,
+   * off the event loop; a session chains its rewrites so the last one lands last.
+   */
+  async rewriteMarker(entry: RecordEntry): Promise<void> {
+    const file = this.markerFile(entry.id);
+    await fs.promises.writeFile(`${file}.tmp`, JSON.stringify(entry));
+    await fs.promises.rename(`${file}.tmp`, file);
+  }
+
   /** @internal */
   removeMarker(id: string): void {
-    fs.rmSync(path.join(this.dataDir, OPEN_MARKER_DIR, `${id}.json`), { force: true });
+    fs.rmSync(this.markerFile(id), { force: true });
+  }
+
+  /** @internal Removes the marker once the rewrites queued before have landed. */
+  removeMarkerAfter(markerWrites: Promise<void>, id: string): void {
+    this.enqueue(async () => {
+      await markerWrites;
+      await fs.promises.rm(this.markerFile(id), { force: true });
+    });
   }
 }
 
@@ -314,6 +342,8 @@ class Session implements RecordingSession {
   writer: WavWriter | null = null;
   private readonly aligner: LegAligner | null;
   private markerStale = false;
+  /** The marker rewrites in flight, in order (each one's failure is logged and the chain goes on). */
+  private markerWrites: Promise<void> = Promise.resolve();
   private isClosed = false;
   /** Reused for codec conversion of one-leg blocks (no allocation per block). */
   private pcm = new Int16Array(320);
@@ -335,6 +365,10 @@ class Session implements RecordingSession {
 
   get writing(): boolean {
     return this.writer !== null && !this.isClosed;
+  }
+
+  get markersWritten(): Promise<void> {
+    return this.markerWrites;
   }
 
   get closed(): boolean {
@@ -394,7 +428,11 @@ class Session implements RecordingSession {
       this.writer.flushIfDue(now);
       if (this.markerStale) {
         this.markerStale = false;
-        this.recorder.writeMarker(this.entry);
+        const rec = this.recorder;
+        const snapshot: RecordEntry = { ...this.entry };
+        this.markerWrites = this.markerWrites
+          .then(() => rec.rewriteMarker(snapshot))
+          .catch((e: unknown) => rec.writeError(snapshot.id, e, 'marker rewrite failed'));
       }
     } catch (e) {
       this.recorder.writeError(this.entry.id, e, 'recording flush failed');
@@ -420,7 +458,7 @@ class Session implements RecordingSession {
     const unwanted = rec.options.doNotRecord?.(entry.remoteNumber) ?? false;
     if (!keep || unwanted) {
       writer.discard();
-      rec.removeMarker(entry.id);
+      rec.removeMarkerAfter(this.markerWrites, entry.id);
       if (unwanted) {
         rec.stats.notRecorded++;
         rec.log.info({ id: entry.id }, 'recording of a number on the do-not-record list discarded');
@@ -442,6 +480,6 @@ class Session implements RecordingSession {
     }
     rec.stats.kept++;
     rec.options.events?.stopped?.(stopped, true);
-    rec.finish(stopped, closing, wavHeaderSize(writer.codec));
+    rec.finish(stopped, closing, wavHeaderSize(writer.codec), this.markerWrites);
   }
 }

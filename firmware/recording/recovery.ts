@@ -56,7 +56,7 @@ export async function recoverOpenRecordings(
       result.discarded.push(entry.id);
     } else {
       const final = await finisher.finish(closed);
-      appendEntry(dataDir, final, await recordCustody(custody, { kind: 'recorded', entry: final }));
+      await appendEntry(dataDir, final, await recordCustody(custody, { kind: 'recorded', entry: final }));
       await index.put(final);
       result.recovered.push(final);
       log.info({ id: final.id, durationMs: final.durationMs }, 'recording left open by a power loss recovered');

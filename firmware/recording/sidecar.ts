@@ -36,26 +36,32 @@ export function sidecarOf(dataDir: string, e: Pick<RecordEntry, 'file' | 'starte
   return path.join(dataDir, folder, SIDECAR_NAME);
 }
 
-function append(file: string, ...lines: (SidecarLine | CustodyLine)[]): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
-  const fd = fs.openSync(file, 'a');
+/**
+ * Appends and makes durable, off the event loop (the fdatasync of a busy
+ * card can take tens of milliseconds). Lines are stamped when the append is
+ * asked, so a rebuild orders them by stamp whatever order they land in.
+ */
+async function append(file: string, ...lines: (SidecarLine | CustodyLine)[]): Promise<void> {
+  const text = lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+  await fs.promises.mkdir(path.dirname(file), { recursive: true });
+  const handle = await fs.promises.open(file, 'a');
   try {
-    fs.writeSync(fd, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
-    fs.fdatasyncSync(fd);
+    await handle.write(text);
+    await handle.datasync();
   } finally {
-    fs.closeSync(fd);
+    await handle.close();
   }
 }
 
-/** A line for the entry, and its custody statement when there is one, written together. */
-export function appendEntry(dataDir: string, entry: RecordEntry, custody?: CustodyReceipt | null): void {
+/** A line for the entry, and its custody statement when there is one, written together; resolves once durable. */
+export function appendEntry(dataDir: string, entry: RecordEntry, custody?: CustodyReceipt | null): Promise<void> {
   const file = sidecarOf(dataDir, entry);
-  if (!custody) append(file, { at: stamp(), entry });
-  else append(file, { at: stamp(), entry }, { at: stamp(), id: entry.id, custody: custody.line, offset: custody.offset });
+  if (!custody) return append(file, { at: stamp(), entry });
+  return append(file, { at: stamp(), entry }, { at: stamp(), id: entry.id, custody: custody.line, offset: custody.offset });
 }
 
-export function appendPurge(dataDir: string, entry: RecordEntry): void {
-  append(sidecarOf(dataDir, entry), { at: stamp(), purged: entry.id });
+export function appendPurge(dataDir: string, entry: RecordEntry): Promise<void> {
+  return append(sidecarOf(dataDir, entry), { at: stamp(), purged: entry.id });
 }
 
 /** Lines of a sidecar; a torn last line (power lost mid-append) is skipped. */

@@ -106,6 +106,7 @@ test('recovery closes recordings a killed recorder left open and indexes them on
   for (let t = 0; t < 8000; t += 20) s.write(0, alawEncode(tone(160, t * 8)), 'alaw', at + t);
   s.update({ remoteNumber: '5550100', callerName: 'LI' });
   rec.flushAll(at + 8100); // the periodic tick writes the new number into the marker
+  await rec.markersWritten();
   // Killed: no stop(). A new recorder process starts and recovers.
   const first = await recoverOpenRecordings(data, index, 3, new FileFinisher(data, null), quiet);
   assert.is(first.recovered.length, 1);
