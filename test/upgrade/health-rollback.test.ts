@@ -35,7 +35,8 @@ async function serviceOn(root: string, running: string, clock: VirtualClock) {
 const upload = (s: UpgradeService, file: string) => s.upload(SYSTEM, fs.createReadStream(file));
 
 async function advance(clock: VirtualClock, ms: number): Promise<void> {
-  await new Promise((r) => setTimeout(r, 100)); // the watch reads its marker first
+  // The watch reads its marker first, then sets its timer on the clock.
+  for (let i = 0; i < 400 && clock.pendingTimers === 0; i++) await new Promise((r) => setTimeout(r, 25));
   for (let t = 0; t < ms; t += 1000) {
     clock.advance(1000);
     await new Promise((r) => setImmediate(r));
