@@ -4,7 +4,7 @@
  * the same settings page open. Reconnects by itself with growing back-off.
  */
 import { signal } from '@preact/signals';
-import { get } from './api.ts';
+import { authRedirect, get } from './api.ts';
 
 export interface Channel {
   ref: string;
@@ -155,10 +155,16 @@ function open(): void {
     else if (msg.type === 'presence' && msg.page === page) presence.value = { page: msg.page, others: msg.others };
     else for (const fn of messageListeners) fn(msg);
   };
-  ws.onclose = () => {
+  ws.onclose = (ev) => {
     connected.value = false;
     if (socket === ws) socket = null;
     if (stopped) return;
+    // The box ended the session (signed out elsewhere, account switched off, idle): to the login page.
+    if (ev.code === 4401) {
+      stopped = true;
+      authRedirect.value = '/login';
+      return;
+    }
     setTimeout(open, backoff);
     backoff = Math.min(backoff * 2, 15_000);
   };

@@ -108,6 +108,23 @@ export class AuthService {
     return this.signedIn(account!, this.sessions.find(token, now)!, ip);
   }
 
+  /**
+   * Whether a token's session is still live, without counting as activity
+   * (an open WebSocket checks it now and then): ended sessions end here as in
+   * `resolveSession`.
+   */
+  sessionLive(token: string, ip: string): boolean {
+    const s = this.sessions.find(token);
+    if (!s || s.ip !== ip || !this.addressAllowed(ip)) return false;
+    const account = this.store.find(s.username);
+    const reason = !account ? 'account deleted' : !account.enabled ? 'account disabled' : expired(account, this.now()) ? 'account expired' : endedBy(s, this.now(), this.idleMs());
+    if (reason) {
+      this.endSessions((x) => x.id === s.id, reason);
+      return false;
+    }
+    return true;
+  }
+
   /** The clock was set by hand: nobody is signed out (or kept in) by the step itself. */
   clockStepped(stepMs: number): void {
     this.sessions.shift(stepMs);

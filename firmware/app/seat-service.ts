@@ -161,17 +161,28 @@ export class SeatService {
 
   /** The seat of a live session token from this address, or undefined. */
   resolveSession(token: string, ip: string): SeatSignedIn | undefined {
+    const live = this.liveSeat(token, ip);
+    if (!live) return undefined;
+    return { principal: seatPrincipal(live.username, ip, live.key), seat: live.seat, ref: live.ref, session: this.sessions.find(token, this.now())! };
+  }
+
+  /** Whether a seat's session is still live, without counting as activity (an open WebSocket checks it now and then). */
+  sessionLive(token: string, ip: string): boolean {
+    return this.liveSeat(token, ip) !== null;
+  }
+
+  private liveSeat(token: string, ip: string) {
     const s = this.sessions.find(token);
-    if (!s || s.ip !== ip) return undefined;
+    if (!s || s.ip !== ip) return null;
     const key = this.refOfSession.get(s.id);
     const ref = key ? parseRefKey(key) : null;
     const seat = ref ? this.store.seat(ref) : null;
     const reason = !ref || !seat || seat.account !== s.username ? 'seat changed' : !seat.enabled ? 'seat switched off' : endedBy(s, this.now(), this.idleMs());
     if (reason) {
       this.endSessions((x) => x.id === s.id, reason);
-      return undefined;
+      return null;
     }
-    return { principal: seatPrincipal(s.username, ip, key!), seat: seat!, ref: ref!, session: this.sessions.find(token, this.now())! };
+    return { username: s.username, key: key!, ref: ref!, seat: seat! };
   }
 
   /** The clock was set by hand: sessions keep the time they have left. */

@@ -85,6 +85,14 @@ export function signedInOf(ctx: Context): SignedIn {
  * change; undefined otherwise. (A WebSocket is opened with a GET, so CSRF
  * does not apply; browsers send the SameSite=Strict cookie only from the box's own pages.)
  */
+/** Whether the session a request was signed in with is still live (not counted as activity). */
+export function requestStillSignedIn(services: Services, req: IncomingMessage): boolean {
+  const ip = req.socket.remoteAddress ?? '';
+  const credentials = credentialsOf(req.headers);
+  if (!credentials) return false;
+  return services.auth.sessionLive(credentials.token, ip) || services.seats.sessionLive(credentials.token, ip);
+}
+
 export async function authenticateRequest(services: Services, req: IncomingMessage): Promise<Principal | undefined> {
   const ip = req.socket.remoteAddress ?? '';
   if (!services.auth.addressAllowed(ip)) return undefined;

@@ -21,13 +21,16 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { Services } from '../../app/services.ts';
 import { BOX_EVENT_TYPES, type BoxEventType } from '../../app/vocabulary.ts';
 import type { Principal } from '../../app/principal.ts';
-import { authenticateRequest } from '../auth/session-gate.ts';
+import { authenticateRequest, requestStillSignedIn } from '../auth/session-gate.ts';
 import { presentEvent } from '../events/presenter.ts';
 import { SocketListens } from './live-audio.ts';
 
 export const WS_PATH = '/api/v1/ws';
 const QUEUE = 256;
 const PING_MS = 20_000;
+const SESSION_CHECK_MS = 2_000;
+/** The close code of a socket whose session ended (4000–4999: the application's own). */
+const SIGNED_OUT_CODE = 4401;
 const MAX_MESSAGE = 4096;
 const MAX_BUFFERED = 512 * 1024;
 const DEFAULT_TYPES = BOX_EVENT_TYPES.filter((t) => t !== 'channel.level');
@@ -40,11 +43,16 @@ export type Authenticate = (req: IncomingMessage) => Promise<Principal | undefin
 export interface LiveSocketOptions {
   /** Who opens a socket; by default the request's signed-in session (cookie or bearer token). */
   authenticate?: Authenticate;
+  /** Whether the session a socket was opened with is still live; by default the request's session, as `authenticate`. */
+  stillSignedIn?: (req: IncomingMessage) => boolean;
   pingMs?: number;
+  /** How often open sockets check their session: one whose session ended (signed out, switched off, idle) is closed. */
+  sessionCheckMs?: number;
 }
 
 interface Peer {
   ws: WebSocket;
+  req: IncomingMessage;
   principal: Principal;
   page: string | null;
   alive: boolean;
@@ -60,6 +68,7 @@ const who = (p: Principal) => (p.kind !== 'system' ? { account: p.account, ip: p
 
 export function attachLiveSockets(server: Server, services: Services, options: LiveSocketOptions = {}): LiveSockets {
   const authenticate = options.authenticate ?? ((req: IncomingMessage) => authenticateRequest(services, req));
+  const stillSignedIn = options.stillSignedIn ?? (options.authenticate ? () => true : (req: IncomingMessage) => requestStillSignedIn(services, req));
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE });
   const peers = new Set<Peer>();
 
@@ -89,25 +98,29 @@ export function attachLiveSockets(server: Server, services: Services, options: L
           socket.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
           return;
         }
-        wss.handleUpgrade(req, socket, head, (ws) => open(ws, principal));
+        wss.handleUpgrade(req, socket, head, (ws) => open(ws, req, principal));
       },
       () => socket.destroy(),
     );
   };
 
-  const open = (ws: WebSocket, principal: Principal) => {
+  const open = (ws: WebSocket, req: IncomingMessage, principal: Principal) => {
     const isSeat = principal.kind === 'seat';
     const allowedTypes = (types: readonly BoxEventType[]) => (isSeat ? types.filter((t) => SEAT_TYPES.includes(t)) : types);
     let sub = services.events.subscribe({ types: allowedTypes(DEFAULT_TYPES) }, QUEUE);
     const listens = new SocketListens(ws, services, principal, (msg) => send(ws, msg));
     const leave = services.seats.connected(principal);
     const pops = isSeat ? services.seats.watchPops(principal) : null;
+    let closed = false;
     const peer: Peer = {
       ws,
+      req,
       principal,
       page: null,
       alive: true,
       close: () => {
+        if (closed) return;
+        closed = true;
         sub.close();
         pops?.close();
         leave();
@@ -144,7 +157,7 @@ export function attachLiveSockets(server: Server, services: Services, options: L
     send(ws, { type: 'hello', ...who(principal) });
     ws.on('pong', () => (peer.alive = true));
     ws.on('message', (data, isBinary) => {
-      if (isBinary) return;
+      if (isBinary || closed) return;
       let msg: unknown;
       try {
         msg = JSON.parse(String(data));
@@ -187,6 +200,17 @@ export function attachLiveSockets(server: Server, services: Services, options: L
     }
   }, options.pingMs ?? PING_MS);
   ping.unref();
+  // A session that ended while its socket was open (signed out elsewhere, account or seat switched
+  // off, idle) loses its events, pops and live audio within a check.
+  const sessionCheck = setInterval(() => {
+    for (const p of peers) {
+      if (p.ws.readyState !== p.ws.OPEN || stillSignedIn(p.req)) continue;
+      send(p.ws, { type: 'signed-out' });
+      p.close();
+      p.ws.close(SIGNED_OUT_CODE, 'session ended');
+    }
+  }, options.sessionCheckMs ?? SESSION_CHECK_MS);
+  sessionCheck.unref();
 
   server.on('upgrade', onUpgrade);
   return {
@@ -195,6 +219,7 @@ export function attachLiveSockets(server: Server, services: Services, options: L
     },
     close() {
       clearInterval(ping);
+      clearInterval(sessionCheck);
       server.off('upgrade', onUpgrade);
       for (const p of peers) {
         p.close();

@@ -38,10 +38,15 @@ export function seatSocket(onEvent: (e: any) => void, onPop: (p: any) => void): 
       else if (msg.type === 'pop') onPop(msg.pop);
       else for (const fn of messages) fn(msg);
     };
-    s.onclose = () => {
+    s.onclose = (ev) => {
       seatConnected.value = false;
       if (ws === s) ws = null;
       if (closed) return;
+      // The box ended the seat's session (switched off, signed in elsewhere, idle): back to sign-in.
+      if (ev.code === 4401) {
+        location.reload();
+        return;
+      }
       setTimeout(open, backoff);
       backoff = Math.min(backoff * 2, 15_000);
     };
