@@ -58,7 +58,6 @@ const ROUTES: Record<string, RouteCase> = {
   'POST /records/zip': { need: 'view', body: { ids: ['1763706000123-01-1'] } },
   'POST /storage/archive': { need: 'configure' },
   'POST /storage/maintenance': { need: 'configure' },
-  'POST /storage/format': { need: 'configure', body: { confirm: 'FORMAT' } },
   'POST /device/key/rotate': { need: 'accounts' },
   'PATCH /voip/settings': { need: 'configure', body: {} },
   'POST /voip/import': { need: 'configure', raw: 'not a phone recording' },

@@ -13,7 +13,7 @@ import { TimelineSource } from '../../firmware/sim/line-model.ts';
 import { callerIdFsk, speechLike } from '../../firmware/sim/signals.ts';
 import { startSimBox, T0 } from '../support/sim-box.ts';
 import { dayLabel, localDay } from '../../firmware/recording/local-day.ts';
-import { authedFetch } from '../support/api-client.ts';
+import { ADMIN_PASSWORD, authedFetch } from '../support/api-client.ts';
 
 const S = 8000;
 const KEY = 'a1'.repeat(32);
@@ -133,8 +133,8 @@ test('search, verify, level, delete, purge, stats, archive and format through th
     assert.ok(Date.parse(storage.archive.nextAt) > T0 + 86_000_000, 'the next archive is tomorrow');
 
     // Format: everything goes, recording goes on.
-    assert.is((await call('POST', '/storage/format', { confirm: 'yes' })).status, 400);
-    assert.equal((await call('POST', '/storage/format', { confirm: 'FORMAT' })).body, { formatted: true });
+    assert.is((await call('POST', '/device/format', { password: 'not-the-password' })).body.error.code, 'wrong_password');
+    assert.equal((await call('POST', '/device/format', { password: ADMIN_PASSWORD })).body, { formatted: true });
     assert.is((await q('')).total, 0);
     assert.not.ok(fs.existsSync(path.join(box.dataDir, 'history')));
     assert.is((await box.api('/api/v1/health')).status, 200);

@@ -7,7 +7,7 @@ import type { Router } from '@koa/router';
 import type { Services } from '../../app/services.ts';
 import { validate, inputOf } from '../middleware/validate.ts';
 import { principalOf } from '../middleware/principal.ts';
-import { formatBody, statsQuery } from './schema.ts';
+import { statsQuery } from './schema.ts';
 
 export function storageRoutes(router: Router, services: Services): void {
   const { storage } = services;
@@ -35,10 +35,5 @@ export function storageRoutes(router: Router, services: Services): void {
 
   router.post('/storage/maintenance', async (ctx) => {
     ctx.body = await storage.maintenanceNow(principalOf(ctx));
-  });
-
-  router.post('/storage/format', validate({ body: formatBody }), async (ctx) => {
-    await storage.format(principalOf(ctx));
-    ctx.body = { formatted: true };
   });
 }

@@ -13,5 +13,3 @@ export const statsQuery = z
   .strict()
   .refine((q) => q.from <= q.to, { message: 'from is after to', path: ['from'] });
 
-const FORMAT_HINT = 'formatting erases every recording: send {"confirm":"FORMAT"}';
-export const formatBody = z.object({ confirm: z.literal('FORMAT', { error: FORMAT_HINT }) }, { error: FORMAT_HINT }).strict();
