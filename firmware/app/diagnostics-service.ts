@@ -1,7 +1,7 @@
 /**
  * Processing info (处理信息, manual 3.20) and ping (系统调试, 3.23). Processing
  * info reads the daemon's own counters: the line-card link (frames, errors,
- * reconnects, with rates since the last reading), the queues between its
+ * reconnects, with rates over the last 10 s or more), the queues between its
  * parts (recordings waiting to be indexed, event subscriptions, alarm mail),
  * memory, CPU and the event loop's delay. Ping runs the system's `ping` with
  * a validated target and hands its output out line by line as it comes.
@@ -45,7 +45,7 @@ export interface ProcessingInfo {
   mail: { alarmsNoted: number; mailsSent: number; mailsFailed: number };
   memory: { rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; arrayBuffersBytes: number; totalBytes: number; freeBytes: number };
   cpu: { percent: number; loadAverage: number[]; cores: number };
-  /** Delay of the event loop since the last reading, ms. */
+  /** Delay of the event loop over the last minute or so, ms. */
   eventLoop: { meanMs: number; p99Ms: number; maxMs: number };
 }
 
@@ -60,11 +60,25 @@ export interface PingRun {
 }
 
 const MAX_PINGS = 2;
+/** Rates and CPU cover at least this span once the box has been read that long. */
+const RATE_WINDOW_MS = 10_000;
+/** The event-loop delay histogram starts again after this long. */
+const LOOP_WINDOW_MS = 60_000;
+
+interface Reading {
+  at: number;
+  frames: number;
+  errors: number;
+  cpu: NodeJS.CpuUsage;
+  perfAt: number;
+}
 const linkErrors = (s: LinkStats) => s.crcErrors + s.malformedFrames + s.unknownFrames;
 
 export class DiagnosticsService {
   private readonly loop: IntervalHistogram = monitorEventLoopDelay({ resolution: 20 });
-  private last: { at: number; frames: number; errors: number; cpu: NodeJS.CpuUsage; perfAt: number } | null = null;
+  /** Earlier readings, oldest first: rates are taken against the newest one at least RATE_WINDOW_MS old, so readers do not shorten each other's window. */
+  private readings: Reading[] = [];
+  private loopSince: number;
   private pings = 0;
 
   constructor(
@@ -74,9 +88,16 @@ export class DiagnosticsService {
       audit: Auditor;
       now: () => number;
       startedAt: number;
+      /** A clock that never steps, ms (spans of CPU time and of the rates' window). */
+      monotonic?: () => number;
     },
   ) {
     this.loop.enable();
+    this.loopSince = this.monotonic();
+  }
+
+  private monotonic(): number {
+    return this.deps.monotonic ? this.deps.monotonic() : performance.now();
   }
 
   /** Stops measuring the event loop (the daemon stops). */
@@ -93,14 +114,14 @@ export class DiagnosticsService {
     const mail = sources.mail();
     const mem = process.memoryUsage();
     const cpu = process.cpuUsage();
-    const perfAt = performance.now();
-    const prev = this.last;
+    const perfAt = this.monotonic();
+    const prev = this.baseline(perfAt);
     const frames = link.stats.frames;
     const errors = linkErrors(link.stats);
     const spanS = prev ? (at - prev.at) / 1000 : 0;
     const cpuSpanMs = prev ? perfAt - prev.perfAt : 0;
     const cpuPercent = prev && cpuSpanMs > 0 ? round1(((cpu.user - prev.cpu.user + cpu.system - prev.cpu.system) / 1000 / cpuSpanMs) * 100) : round1(((cpu.user + cpu.system) / 1000 / (process.uptime() * 1000)) * 100);
-    this.last = { at, frames, errors, cpu, perfAt };
+    this.readings.push({ at, frames, errors, cpu, perfAt });
     const info: ProcessingInfo = {
       at,
       uptimeS: Math.round((at - this.deps.startedAt) / 1000),
@@ -134,8 +155,22 @@ export class DiagnosticsService {
         maxMs: round2(nsToMs(this.loop.max)),
       },
     };
-    this.loop.reset();
+    if (perfAt - this.loopSince >= LOOP_WINDOW_MS) {
+      this.loop.reset();
+      this.loopSince = perfAt;
+    }
     return info;
+  }
+
+  /** The newest earlier reading at least RATE_WINDOW_MS old (or the oldest there is); older ones are dropped. */
+  private baseline(perfAt: number): Reading | null {
+    let i = -1;
+    for (let k = 0; k < this.readings.length; k++) if (perfAt - this.readings[k]!.perfAt >= RATE_WINDOW_MS) i = k;
+    if (i > 0) this.readings.splice(0, i);
+    // Readings closer together than a second add nothing to the window.
+    const last = this.readings.at(-1);
+    if (last && this.readings.length > 1 && perfAt - last.perfAt < 1000) this.readings.pop();
+    return this.readings[0] ?? null;
   }
 
   /** Starts a ping (Ping 测试): validated, at most two at once, logged with its principal. */
