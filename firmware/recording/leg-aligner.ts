@@ -15,17 +15,19 @@ class SampleQueue {
     return this.tail - this.head;
   }
 
-  push(pcm: Int16Array): void {
-    if (this.tail + pcm.length > this.buf.length) {
+  push(pcm: Int16Array, count = pcm.length): void {
+    if (this.tail + count > this.buf.length) {
       const live = this.buf.subarray(this.head, this.tail);
-      const next = this.length + pcm.length > this.buf.length / 2 ? new Int16Array(Math.max(this.buf.length * 2, this.length + pcm.length)) : this.buf;
+      const next = this.length + count > this.buf.length / 2 ? new Int16Array(Math.max(this.buf.length * 2, this.length + count)) : this.buf;
       next.set(live, 0);
       this.buf = next;
       this.tail -= this.head;
       this.head = 0;
     }
-    this.buf.set(pcm, this.tail);
-    this.tail += pcm.length;
+    const buf = this.buf;
+    const at = this.tail;
+    for (let i = 0; i < count; i++) buf[at + i] = pcm[i]!;
+    this.tail += count;
   }
 
   /** Moves n samples into out (zeros past what is queued). */
@@ -49,8 +51,9 @@ export class LegAligner {
   /** @param maxSkew samples one leg may run ahead before the other is padded with silence (default 400 ms at 8 kHz). */
   constructor(private readonly maxSkew = 3200) {}
 
-  push(leg: 0 | 1, pcm: Int16Array): void {
-    this.legs[leg].push(pcm);
+  /** Queues the first `count` samples of `pcm` (all by default; they are copied). */
+  push(leg: 0 | 1, pcm: Int16Array, count = pcm.length): void {
+    this.legs[leg].push(pcm, count);
   }
 
   /** Frames both legs have (and what a leg holds beyond the skew limit); null when there is nothing to release. */

@@ -70,6 +70,8 @@ export interface RecordingSession {
   readonly writing: boolean;
   /** Appends a block of one leg's audio. */
   write(leg: 0 | 1, data: Uint8Array, codec: SampleCodec, now: number): void;
+  /** Appends the first `count` 16-bit samples of `samples` to one leg (copied before it returns; no allocation per block). */
+  writePcm(leg: 0 | 1, samples: Int16Array, count: number, now: number): void;
   update(change: SessionUpdate): void;
   /** Ends the file; `keep` false discards it (shorter than the minimum length). */
   close(stopMode: StopMode, keep: boolean, at: number, finalCallType?: CallType): void;
@@ -352,6 +354,21 @@ class Session implements RecordingSession {
       this.aligner.push(leg, toPcm(data, codec, this.scratchPcm(data.length)));
       const frames = this.aligner.take();
       if (frames) this.writeFrames(frames.a, frames.b, now);
+    } catch (e) {
+      this.recorder.writeError(this.entry.id, e, 'recording write failed');
+    }
+  }
+
+  writePcm(leg: 0 | 1, samples: Int16Array, count: number, now: number): void {
+    if (this.isClosed || !this.writer) return;
+    try {
+      if (this.aligner) {
+        this.aligner.push(leg, samples, count);
+        const frames = this.aligner.take();
+        if (frames) this.writeFrames(frames.a, frames.b, now);
+      } else {
+        this.writer.appendPcm(samples, count, now);
+      }
     } catch (e) {
       this.recorder.writeError(this.entry.id, e, 'recording write failed');
     }
