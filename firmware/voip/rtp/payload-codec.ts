@@ -19,18 +19,18 @@ export const STATIC_PAYLOAD_TYPES: Readonly<Record<AudioCodecName, number>> = { 
 export interface PayloadDecoder {
   readonly codec: AudioCodecName;
   /**
-   * Decodes the first `length` bytes of `payload` (all of it by default) into
-   * `out` from index `at`, at 8 kHz; returns the sample count (one per byte
-   * for all three).
+   * Decodes `length` bytes of `payload` from index `from` (all of it by
+   * default) into `out` from index `at`, at 8 kHz; returns the sample count
+   * (one per byte for all three).
    */
-  decode(payload: Uint8Array, out: Int16Array, length?: number, at?: number): number;
+  decode(payload: Uint8Array, out: Int16Array, length?: number, at?: number, from?: number): number;
 }
 
 class G711Decoder implements PayloadDecoder {
   constructor(readonly codec: 'PCMA' | 'PCMU', private readonly table: Int16Array) {}
-  decode(payload: Uint8Array, out: Int16Array, length = payload.length, at = 0): number {
+  decode(payload: Uint8Array, out: Int16Array, length = payload.length, at = 0, from = 0): number {
     const t = this.table;
-    for (let i = 0; i < length; i++) out[at + i] = t[payload[i]!]!;
+    for (let i = 0; i < length; i++) out[at + i] = t[payload[from + i]!]!;
     return length;
   }
 }
@@ -38,8 +38,8 @@ class G711Decoder implements PayloadDecoder {
 class G722NarrowDecoder implements PayloadDecoder {
   readonly codec = 'G722' as const;
   private readonly d = new G722Decoder();
-  decode(payload: Uint8Array, out: Int16Array, length = payload.length, at = 0): number {
-    return this.d.decodeNarrow(payload, out, length, at);
+  decode(payload: Uint8Array, out: Int16Array, length = payload.length, at = 0, from = 0): number {
+    return this.d.decodeNarrow(payload, out, length, at, from);
   }
 }
 

@@ -23,6 +23,7 @@
 import { readRtpHeader, seqDelta, tsDelta, emptyRtpHeader, type RtpHeader } from './rtp-header.ts';
 import { payloadDecoder, type AudioCodecName, type CodecName, type PayloadDecoder } from './payload-codec.ts';
 import { TelephoneEvents } from './telephone-events.ts';
+import { JitterSlots, SLOTS } from './jitter-slots.ts';
 
 /**
  * The header of the packet being taken, shared by every stream: it is only
@@ -30,8 +31,6 @@ import { TelephoneEvents } from './telephone-events.ts';
  * where a thousand streams' own would not.
  */
 const header: RtpHeader = emptyRtpHeader();
-const SLOTS = 64;
-const MASK = SLOTS - 1;
 const SEEN = 1024;
 /** Largest payload kept (a 60 ms G.711 packet is 480 bytes). */
 export const MAX_PAYLOAD = 1400;
@@ -57,15 +56,6 @@ export interface StreamCounters {
   silenceSamples: number;
 }
 
-class Slot {
-  seq = -1;
-  pos = 0;
-  /** -1: telephone event (no audio). */
-  len = 0;
-  pt = 0;
-  data = new Uint8Array(0);
-}
-
 export class RtpStream {
   readonly counters: StreamCounters = {
     packets: 0, bytes: 0, lost: 0, late: 0, duplicates: 0, foreign: 0, malformed: 0, unknownPayload: 0, ssrcChanges: 0, jumps: 0, silenceSamples: 0,
@@ -75,7 +65,7 @@ export class RtpStream {
   private lastTransit = 0;
   private haveTransit = false;
   readonly events = new TelephoneEvents();
-  private readonly slots = Array.from({ length: SLOTS }, () => new Slot());
+  private readonly slots = new JitterSlots();
   private readonly seen = new Int32Array(SEEN).fill(-1);
   /** Codec and decoder by payload type (0..127), looked up for every packet. */
   private codecOf: (CodecName | undefined)[] = [];
@@ -143,7 +133,7 @@ export class RtpStream {
       this.restart(h, arrival);
     } else {
       const ahead = seqDelta(this.nextSeq, h.sequence);
-      if (ahead < 0 || (ahead < SLOTS && this.slots[h.sequence & MASK]!.seq === h.sequence)) {
+      if (ahead < 0 || (ahead < SLOTS && this.slots.holds(h.sequence))) {
         if (this.seen[h.sequence & (SEEN - 1)] === h.sequence) c.duplicates++;
         else c.late++;
         return;
@@ -183,22 +173,12 @@ export class RtpStream {
   }
 
   private store(h: RtpHeader, pos: number, len: number, data: Uint8Array): void {
-    const s = this.slots[h.sequence & MASK]!;
-    s.seq = h.sequence;
-    s.pos = pos;
-    s.len = len;
-    s.pt = h.payloadType;
-    if (len > 0) {
-      if (s.data.length < len) s.data = new Uint8Array((len + 255) & ~255);
-      const d = s.data;
-      const from = h.payloadOffset;
-      for (let i = 0; i < len; i++) d[i] = data[from + i]!;
-    }
+    this.slots.put(h.sequence, pos, h.payloadType, data, h.payloadOffset, len);
     this.buffered++;
   }
 
   private restart(h: RtpHeader, arrival: number): void {
-    for (const s of this.slots) s.seq = -1;
+    this.slots.clear();
     this.buffered = 0;
     this.started = true;
     this.ssrc = h.ssrc;
@@ -240,29 +220,31 @@ export class RtpStream {
         this.played += k;
         continue;
       }
-      const s = this.slots[this.nextSeq & MASK]!;
-      if (s.seq === this.nextSeq) {
-        if (s.pos > this.played) {
-          const k = Math.min(s.pos, target) - this.played;
+      const slots = this.slots;
+      const s = slots.slotOf(this.nextSeq);
+      if (slots.seqAt(s) === this.nextSeq) {
+        const pos = slots.positionAt(s);
+        if (pos > this.played) {
+          const k = Math.min(pos, target) - this.played;
           this.silence(out, w, k);
           w += k;
           continue;
         }
-        s.seq = -1;
+        slots.release(s);
         this.buffered--;
         this.nextSeq = (this.nextSeq + 1) & 0xffff;
-        if (s.len < 0) continue;
-        if (s.pos === this.played && s.len <= target - this.played) {
+        const len = slots.lengthAt(s);
+        if (len < 0) continue;
+        if (pos === this.played && len <= target - this.played) {
           // The whole packet is due now: decoded straight into the output.
           const k = this.decode(s, out, w);
           w += k;
           this.played += k;
           continue;
         }
-        const len = this.decode(s, this.cur, 0);
         // A packet partly in the past (overlap after a re-anchor) is trimmed.
-        this.curIdx = this.played - s.pos;
-        this.curLen = len;
+        this.curLen = this.decode(s, this.cur, 0);
+        this.curIdx = this.played - pos;
         continue;
       }
       if (this.buffered === 0) {
@@ -272,10 +254,10 @@ export class RtpStream {
       }
       // The packet due now is missing and later ones are here: it is lost.
       let ahead = 1;
-      while (ahead < SLOTS && this.slots[(this.nextSeq + ahead) & MASK]!.seq !== ((this.nextSeq + ahead) & 0xffff)) ahead++;
+      while (ahead < SLOTS && !this.slots.holds((this.nextSeq + ahead) & 0xffff)) ahead++;
       if (ahead >= SLOTS) {
         // Only stale slots: forget them.
-        for (const x of this.slots) x.seq = -1;
+        this.slots.clear();
         this.buffered = 0;
         continue;
       }
@@ -292,16 +274,19 @@ export class RtpStream {
   }
 
   /** Decodes a slot's payload into `out` from `at` (`this.cur` is grown when it is the target). */
-  private decode(s: Slot, out: Int16Array, at: number): number {
-    const codec = this.codecOf[s.pt];
+  private decode(slot: number, out: Int16Array, at: number): number {
+    const slots = this.slots;
+    const pt = slots.ptAt(slot);
+    const codec = this.codecOf[pt];
     if (codec === undefined || codec === 'telephone-event') return 0;
-    let d = this.decoders[s.pt];
+    let d = this.decoders[pt];
     if (!d || d.codec !== codec) {
       d = payloadDecoder(codec as AudioCodecName);
-      this.decoders[s.pt] = d;
+      this.decoders[pt] = d;
     }
-    if (out === this.cur && this.cur.length < s.len) out = this.cur = new Int16Array(s.len * 2);
-    return d.decode(s.data, out, s.len, at);
+    const len = slots.lengthAt(slot);
+    if (out === this.cur && this.cur.length < len) out = this.cur = new Int16Array(len * 2);
+    return d.decode(slots.bytes, out, len, at, slots.offsetAt(slot));
   }
 }
 
