@@ -67,9 +67,8 @@ export class JitterSlots {
     this.meta[m + LEN] = length;
     this.positions[slot] = position;
     if (length <= 0) return;
-    const d = this.bytes;
-    const at = slot * this.stride;
-    for (let i = 0; i < length; i++) d[at + i] = src[from + i]!;
+    // A view and a native copy: far fewer instructions than a loop over the bytes.
+    this.bytes.set(new Uint8Array(src.buffer, src.byteOffset + from, length), slot * this.stride);
   }
 
   /** Empties a slot. */
