@@ -20,10 +20,11 @@
  *   voip_packet_cpu_<shape>          µs of CPU per packet, all of it
  *   voip_packet_receive_cpu_<shape>  of which the socket handler (receive)
  *   voip_packet_playout_cpu_<shape>  of which playout ticks and file writes
- * With BENCH_CALLGRIND=1 the bench runs itself twice under
- * `valgrind --tool=callgrind` (200 streams, 1 and 3 simulated seconds, one
- * round) and prints the difference of instructions over the difference of
- * packets (start-up and compilation cancel out):
+ * With BENCH_CALLGRIND=1 the bench runs itself once under
+ * `valgrind --tool=callgrind` (BENCH_CALLGRIND_STREAMS streams, default 400,
+ * 2 simulated seconds after the warm-up, one round, V8 single-threaded),
+ * counting instructions only over the measured ticks (`callgrind_control`
+ * turns the instrumentation on and off), and prints:
  *   voip_packet_instructions_<shape>  instructions per packet
  * BENCH_PACKET_PROFILE=<file.cpuprofile> writes a CPU profile of the
  * measured ticks of the first round (for Chrome DevTools).
@@ -50,6 +51,8 @@ const seconds = Number(process.env.BENCH_PACKET_SECONDS ?? 10);
 const rounds = Number(process.env.BENCH_PACKET_ROUNDS ?? 3);
 const WARMUP_TICKS = 100;
 const profileFile = process.env.BENCH_PACKET_PROFILE;
+/** Run by BENCH_CALLGRIND: instructions are counted over the measured ticks only. */
+const underCallgrind = process.env.BENCH_PACKET_UNDER_CALLGRIND === '1';
 let profiled = false;
 const quiet = { info() {}, warn() {}, error() {} };
 const bench = (name: string, value: number, unit: string) => console.log(`BENCH ${name} ${value >= 100 ? value.toFixed(0) : value.toFixed(2)} ${unit}`);
@@ -108,6 +111,7 @@ async function round(): Promise<{ receiveUs: number; playoutUs: number; packets:
     const profile = profileFile && !profiled ? new Session() : null;
     for (let t = 0; t < ticks; t++) {
       const measured = t >= WARMUP_TICKS;
+      if (underCallgrind && t === WARMUP_TICKS) callgrind('on');
       if (profile && t === WARMUP_TICKS) {
         profile.connect();
         await profile.post('Profiler.enable');
@@ -133,6 +137,7 @@ async function round(): Promise<{ receiveUs: number; playoutUs: number; packets:
         packets += feeds.length;
       }
     }
+    if (underCallgrind) callgrind('off');
     if (profile) {
       const { profile: p } = await profile.post('Profiler.stop');
       fs.writeFileSync(profileFile!, JSON.stringify(p));
@@ -152,26 +157,32 @@ async function round(): Promise<{ receiveUs: number; playoutUs: number; packets:
   }
 }
 
-/** Total instructions (Ir) of one run of this bench under callgrind. */
-function instructions(secs: number): { ir: number; packets: number } {
-  const out = path.join(os.tmpdir(), `voip-packet-callgrind-${process.pid}-${secs}.out`);
-  const streams = 200;
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', `--callgrind-out-file=${out}`, process.execPath, '--import', 'tsx', fileURLToPath(import.meta.url)], {
-    env: { ...process.env, BENCH_CALLGRIND: '', BENCH_PACKET_STREAMS: String(streams), BENCH_PACKET_SECONDS: String(secs), BENCH_PACKET_ROUNDS: '1' },
+/** Turns callgrind's instrumentation of this process on or off (returns once it is done). */
+function callgrind(state: 'on' | 'off'): void {
+  const r = spawnSync('callgrind_control', ['--instr=' + state, String(process.pid)], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`callgrind_control: ${r.stderr || r.stdout}`);
+}
+
+/** Instructions (Ir) per packet over the measured ticks of one run of this bench under callgrind. */
+function instructionsPerPacket(): number {
+  const out = path.join(os.tmpdir(), `voip-packet-callgrind-${process.pid}.out`);
+  const streams = Number(process.env.BENCH_CALLGRIND_STREAMS ?? 400);
+  const secs = 2;
+  // --single-threaded: V8 compiles and collects on the main thread, at the same points in every run.
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+    env: { ...process.env, BENCH_CALLGRIND: '', BENCH_PACKET_UNDER_CALLGRIND: '1', BENCH_PACKET_STREAMS: String(streams), BENCH_PACKET_SECONDS: String(secs), BENCH_PACKET_ROUNDS: '1' },
     encoding: 'utf8',
   });
   if (r.status !== 0) throw new Error(`valgrind failed: ${r.stderr.slice(-2000)}`);
   const text = fs.readFileSync(out, 'utf8');
   fs.rmSync(out, { force: true });
-  const m = /^(?:summary|totals):\s+(\d+)/m.exec(text);
+  const m = /^totals:\s+(\d+)/m.exec(text);
   if (!m) throw new Error('no instruction total in the callgrind output');
-  return { ir: Number(m[1]), packets: streams * (WARMUP_TICKS + secs * 50) };
+  return Number(m[1]) / (streams * secs * 50);
 }
 
 if (process.env.BENCH_CALLGRIND) {
-  const short = instructions(1);
-  const long = instructions(3);
-  bench(`voip_packet_instructions_${shape}`, (long.ir - short.ir) / (long.packets - short.packets), 'instructions/packet');
+  bench(`voip_packet_instructions_${shape}`, instructionsPerPacket(), 'instructions/packet');
 } else {
   let best: { receiveUs: number; playoutUs: number; packets: number } | null = null;
   for (let r = 0; r < rounds; r++) {
