@@ -169,7 +169,7 @@ function instructionsPerPacket(): number {
   const streams = Number(process.env.BENCH_CALLGRIND_STREAMS ?? 400);
   const secs = 2;
   // --single-threaded: V8 compiles and collects on the main thread, at the same points in every run.
-  const r = spawnSync('valgrind', ['--tool=callgrind', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url)], {
+  const r = spawnSync('valgrind', ['--tool=callgrind', '--smc-check=all-non-file', '--instr-atstart=no', `--callgrind-out-file=${out}`, process.execPath, '--single-threaded', '--import', 'tsx', fileURLToPath(import.meta.url)], {
     env: { ...process.env, BENCH_CALLGRIND: '', BENCH_PACKET_UNDER_CALLGRIND: '1', BENCH_PACKET_STREAMS: String(streams), BENCH_PACKET_SECONDS: String(secs), BENCH_PACKET_ROUNDS: '1' },
     encoding: 'utf8',
   });
