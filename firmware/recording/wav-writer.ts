@@ -131,7 +131,8 @@ export class WavWriter {
   private encode(samples: Int16Array, count: number, out: Buffer, at: number): void {
     if (this.codec === 'alaw') for (let i = 0; i < count; i++) out[at + i] = linearToAlaw(samples[i]!);
     else if (this.codec === 'ulaw') for (let i = 0; i < count; i++) out[at + i] = linearToUlaw(samples[i]!);
-    else for (let i = 0; i < count; i++) out.writeInt16LE(samples[i]!, at + 2 * i);
+    // 16-bit PCM as the samples lie in memory (little-endian, as fromPcm gives them).
+    else out.set(new Uint8Array(samples.buffer, samples.byteOffset, count * 2), at);
   }
 
   private headerSize(): number {
