@@ -15,17 +15,17 @@ class SampleQueue {
     return this.tail - this.head;
   }
 
-  push(pcm: Int16Array): void {
-    if (this.tail + pcm.length > this.buf.length) {
+  push(pcm: Int16Array, count = pcm.length): void {
+    if (this.tail + count > this.buf.length) {
       const live = this.buf.subarray(this.head, this.tail);
-      const next = this.length + pcm.length > this.buf.length / 2 ? new Int16Array(Math.max(this.buf.length * 2, this.length + pcm.length)) : this.buf;
+      const next = this.length + count > this.buf.length / 2 ? new Int16Array(Math.max(this.buf.length * 2, this.length + count)) : this.buf;
       next.set(live, 0);
       this.buf = next;
       this.tail -= this.head;
       this.head = 0;
     }
-    this.buf.set(pcm, this.tail);
-    this.tail += pcm.length;
+    this.buf.set(count === pcm.length ? pcm : pcm.subarray(0, count), this.tail);
+    this.tail += count;
   }
 
   /** Moves n samples into out (zeros past what is queued). */
@@ -38,9 +38,11 @@ class SampleQueue {
   }
 }
 
+/** Frames released: `count` samples of each leg, from index 0 of `a` and `b` (buffers reused by the next release). */
 export interface AlignedFrames {
   a: Int16Array;
   b: Int16Array;
+  count: number;
 }
 
 export class LegAligner {
@@ -49,8 +51,9 @@ export class LegAligner {
   /** @param maxSkew samples one leg may run ahead before the other is padded with silence (default 400 ms at 8 kHz). */
   constructor(private readonly maxSkew = 3200) {}
 
-  push(leg: 0 | 1, pcm: Int16Array): void {
-    this.legs[leg].push(pcm);
+  /** Queues the first `count` samples of `pcm` (all by default; they are copied). */
+  push(leg: 0 | 1, pcm: Int16Array, count = pcm.length): void {
+    this.legs[leg].push(pcm, count);
   }
 
   /** Frames both legs have (and what a leg holds beyond the skew limit); null when there is nothing to release. */
@@ -66,29 +69,33 @@ export class LegAligner {
     return n > 0 ? this.takeFrames(n) : null;
   }
 
+  private readonly frames: AlignedFrames = { a: new Int16Array(1024), b: new Int16Array(1024), count: 0 };
+
   private takeFrames(n: number): AlignedFrames {
-    const a = new Int16Array(n);
-    const b = new Int16Array(n);
-    this.legs[0].take(n, a);
-    this.legs[1].take(n, b);
-    return { a, b };
+    const f = this.frames;
+    if (f.a.length < n) {
+      f.a = new Int16Array(n * 2);
+      f.b = new Int16Array(n * 2);
+    }
+    this.legs[0].take(n, f.a);
+    this.legs[1].take(n, f.b);
+    f.count = n;
+    return f;
   }
 }
 
-/** Interleaves two legs into stereo frames (left: a, right: b). */
-export function interleave(a: Int16Array, b: Int16Array): Int16Array {
-  const out = new Int16Array(a.length * 2);
-  for (let i = 0; i < a.length; i++) {
+/** Interleaves the first `count` samples of two legs into stereo frames (left: a, right: b). */
+export function interleave(a: Int16Array, b: Int16Array, count = a.length, out = new Int16Array(count * 2)): Int16Array {
+  for (let i = 0; i < count; i++) {
     out[2 * i] = a[i]!;
     out[2 * i + 1] = b[i]!;
   }
   return out;
 }
 
-/** Mixes two legs into one, clipped to 16 bits. */
-export function mix(a: Int16Array, b: Int16Array): Int16Array {
-  const out = new Int16Array(a.length);
-  for (let i = 0; i < a.length; i++) {
+/** Mixes the first `count` samples of two legs into one, clipped to 16 bits. */
+export function mix(a: Int16Array, b: Int16Array, count = a.length, out = new Int16Array(count)): Int16Array {
+  for (let i = 0; i < count; i++) {
     const s = a[i]! + b[i]!;
     out[i] = s > 32767 ? 32767 : s < -32768 ? -32768 : s;
   }

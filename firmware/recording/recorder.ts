@@ -24,7 +24,7 @@ import { WavWriter } from './wav-writer.ts';
 import type { FileFinisher } from './file-finisher.ts';
 import { appendEntry } from './sidecar.ts';
 import { NO_CUSTODY, recordCustody, type CustodyLedger } from './custody-hook.ts';
-import { LegAligner, interleave, mix } from './leg-aligner.ts';
+import { LegAligner, interleave, mix, type AlignedFrames } from './leg-aligner.ts';
 import { fromPcm, toPcm, type SampleCodec } from './sample-codec.ts';
 
 export interface RecorderLogger {
@@ -70,6 +70,8 @@ export interface RecordingSession {
   readonly writing: boolean;
   /** Appends a block of one leg's audio. */
   write(leg: 0 | 1, data: Uint8Array, codec: SampleCodec, now: number): void;
+  /** Appends the first `count` 16-bit samples of `samples` to one leg (copied before it returns; no allocation per block). */
+  writePcm(leg: 0 | 1, samples: Int16Array, count: number, now: number): void;
   update(change: SessionUpdate): void;
   /** Ends the file; `keep` false discards it (shorter than the minimum length). */
   close(stopMode: StopMode, keep: boolean, at: number, finalCallType?: CallType): void;
@@ -348,6 +350,8 @@ class Session implements RecordingSession {
   /** Reused for codec conversion of one-leg blocks (no allocation per block). */
   private pcm = new Int16Array(320);
   private bytes = new Uint8Array(320);
+  /** Reused for a two-leg call's frames. */
+  private frames = new Int16Array(640);
 
   constructor(
     private readonly recorder: Recorder,
@@ -385,7 +389,22 @@ class Session implements RecordingSession {
       // The aligner copies what it is given.
       this.aligner.push(leg, toPcm(data, codec, this.scratchPcm(data.length)));
       const frames = this.aligner.take();
-      if (frames) this.writeFrames(frames.a, frames.b, now);
+      if (frames) this.writeFrames(frames, now);
+    } catch (e) {
+      this.recorder.writeError(this.entry.id, e, 'recording write failed');
+    }
+  }
+
+  writePcm(leg: 0 | 1, samples: Int16Array, count: number, now: number): void {
+    if (this.isClosed || !this.writer) return;
+    try {
+      if (this.aligner) {
+        this.aligner.push(leg, samples, count);
+        const frames = this.aligner.take();
+        if (frames) this.writeFrames(frames, now);
+      } else {
+        this.writer.appendPcm(samples, count, now);
+      }
     } catch (e) {
       this.recorder.writeError(this.entry.id, e, 'recording write failed');
     }
@@ -402,8 +421,13 @@ class Session implements RecordingSession {
     return this.pcm;
   }
 
-  private writeFrames(a: Int16Array, b: Int16Array, now: number): void {
-    this.writer!.append(fromPcm(this.entry.stereo ? interleave(a, b) : mix(a, b), this.codec), now);
+  /** Stereo frames (or both legs mixed to mono) encoded straight into the file's write buffer. */
+  private writeFrames(f: AlignedFrames, now: number): void {
+    const size = this.entry.stereo ? 2 * f.count : f.count;
+    if (this.frames.length < size) this.frames = new Int16Array(size * 2);
+    if (this.entry.stereo) interleave(f.a, f.b, f.count, this.frames);
+    else mix(f.a, f.b, f.count, this.frames);
+    this.writer!.appendPcm(this.frames, size, now);
   }
 
   update(change: SessionUpdate): void {
@@ -449,7 +473,7 @@ class Session implements RecordingSession {
     if (this.aligner) {
       try {
         const rest = this.aligner.drain();
-        if (rest) this.writeFrames(rest.a, rest.b, at);
+        if (rest) this.writeFrames(rest, at);
       } catch (e) {
         rec.writeError(entry.id, e, 'recording write failed');
       }

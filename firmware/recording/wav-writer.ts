@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bytesPerSample, wavHeader, wavHeaderSize, type WavCodec } from '../audio/wav.ts';
+import { linearToAlaw, linearToUlaw } from '../dsp/g711.ts';
 
 export const FLUSH_MS = 500;
 
@@ -57,6 +58,26 @@ export class WavWriter {
     if (now - this.lastFlushAt >= FLUSH_MS) this.flush(now);
   }
 
+  /**
+   * Appends the first `count` of `samples`, encoded in the file's codec
+   * straight into the buffer of what is to be written.
+   */
+  appendPcm(samples: Int16Array, count: number, now: number): void {
+    if (this.closed) return;
+    const size = count * bytesPerSample(this.codec);
+    if (this.pendingLen + size > this.pending.length) this.flush(now);
+    if (this.pendingLen + size > this.pending.length) {
+      // Larger than the buffer, or the disk refused the last flush: the general path decides.
+      const bytes = Buffer.allocUnsafe(size);
+      this.encode(samples, count, bytes, 0);
+      this.append(bytes, now);
+      return;
+    }
+    this.encode(samples, count, this.pending, this.pendingLen);
+    this.pendingLen += size;
+    if (now - this.lastFlushAt >= FLUSH_MS) this.flush(now);
+  }
+
   /** Flushes if the last flush is at least FLUSH_MS old (for channels whose audio paused). */
   flushIfDue(now: number): void {
     if (now < this.lastFlushAt) this.lastFlushAt = now; // the clock was set back
@@ -105,6 +126,13 @@ export class WavWriter {
       this.closed = true;
     }
     fs.rmSync(this.filePath, { force: true });
+  }
+
+  private encode(samples: Int16Array, count: number, out: Buffer, at: number): void {
+    if (this.codec === 'alaw') for (let i = 0; i < count; i++) out[at + i] = linearToAlaw(samples[i]!);
+    else if (this.codec === 'ulaw') for (let i = 0; i < count; i++) out[at + i] = linearToUlaw(samples[i]!);
+    // 16-bit PCM as the samples lie in memory (little-endian, as fromPcm gives them).
+    else out.set(new Uint8Array(samples.buffer, samples.byteOffset, count * 2), at);
   }
 
   private headerSize(): number {

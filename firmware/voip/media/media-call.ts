@@ -149,6 +149,7 @@ export class MediaCall implements VoipCall {
       stream.port = port;
     } catch (e) {
       this.streams.delete(o.label);
+      stream.removed = true;
       throw new VoipMediaError('ports', (e as Error).message);
     }
     if (this.closing || this.streams.get(o.label) !== stream) {
@@ -172,6 +173,7 @@ export class MediaCall implements VoipCall {
     const s = this.streams.get(label);
     if (!s) return;
     this.streams.delete(label);
+    s.removed = true;
     if (s.socket) void this.ctx.ports.close(s.socket, s.port);
   }
 
@@ -208,7 +210,7 @@ export class MediaCall implements VoipCall {
   }
 
   private onDatagram(s: MediaStream, msg: Buffer, address: string, port: number): void {
-    if (this.closing || this.streams.get(s.offer.label) !== s) return;
+    if (this.closing !== null || s.removed) return;
     if (!s.accepts(address, port)) {
       s.rtp.counters.foreign++;
       return;
@@ -237,9 +239,9 @@ export class MediaCall implements VoipCall {
       for (let t = this.written + step; this.written < target; t = Math.min(target, t + step)) this.playout(t, now, scratch);
       return;
     }
-    const a = mixA.subarray(0, n);
-    const b = mixB.subarray(0, n);
-    // The first stream of a leg plays straight into it; others are mixed in.
+    // Each leg is mixA / mixB from index 0 to n. The first stream of a leg plays straight into it; others are mixed in.
+    const a = mixA;
+    const b = mixB;
     let filledA = false;
     let filledB = false;
     for (const s of this.streams.values()) {
@@ -258,19 +260,19 @@ export class MediaCall implements VoipCall {
         dst[i] = v > 32767 ? 32767 : v < -32768 ? -32768 : v;
       }
     }
-    if (!filledA || this.pausedSince !== null) a.fill(0);
-    if (this.legs === 2 && (!filledB || this.pausedSince !== null)) b.fill(0);
+    if (!filledA || this.pausedSince !== null) a.fill(0, 0, n);
+    if (this.legs === 2 && (!filledB || this.pausedSince !== null)) b.fill(0, 0, n);
     const at = this.t0 + this.written / SAMPLES_PER_MS;
     this.written = target;
     const session = this.session;
     if (session) {
-      session.write(0, new Uint8Array(a.buffer, a.byteOffset, n * 2), 'pcm16', now);
-      if (this.legs === 2) session.write(1, new Uint8Array(b.buffer, b.byteOffset, n * 2), 'pcm16', now);
+      session.writePcm(0, a, n, now);
+      if (this.legs === 2) session.writePcm(1, b, n, now);
     }
     const tap = this.ctx.tap;
     if (tap.listening(this.key)) {
-      tap.publish(this.key, this.ref, 0, at, a, 8000);
-      if (this.legs === 2) tap.publish(this.key, this.ref, 1, at, b, 8000);
+      tap.publish(this.key, this.ref, 0, at, a.subarray(0, n), 8000);
+      if (this.legs === 2) tap.publish(this.key, this.ref, 1, at, b.subarray(0, n), 8000);
     }
   }
 

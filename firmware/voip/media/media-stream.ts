@@ -11,6 +11,8 @@ export function codecMap(o: Pick<StreamOffer, 'codecs'>): Map<number, CodecName>
 export class MediaStream {
   socket: dgram.Socket | null = null;
   port = 0;
+  /** Taken off its call (its socket's last datagrams are ignored). */
+  removed = false;
   /** Expected sender: the offered address (any port) or the first packet's address and port. */
   private senderAddress: string | null;
   private senderPort = 0;

@@ -27,19 +27,19 @@ export class G722Decoder {
     return n;
   }
 
-  /** Decodes `codes` into 8 kHz samples (one per byte); returns how many were written. */
-  decodeNarrow(codes: Uint8Array, out: Int16Array): number {
+  /** Decodes `length` of `codes` from `codes[from]` into 8 kHz samples (one per byte) from `out[at]`; returns how many were written. */
+  decodeNarrow(codes: Uint8Array, out: Int16Array, length = codes.length, at = 0, from = 0): number {
     const h = this.h;
-    for (let i = 0; i < codes.length; i++) {
-      this.step(codes[i]!);
+    for (let i = 0; i < length; i++) {
+      this.step(codes[from + i]!);
       // Half-band FIR [-1, 0, 9, 16, 9, 0, -1] / 32 on the 16 kHz stream, keeping every second output.
       h[0] = h[2]!; h[1] = h[3]!; h[2] = h[4]!; h[3] = h[5]!; h[4] = h[6]!;
       h[5] = this.out1;
       h[6] = this.out2;
       const y = (-h[0]! + 9 * h[2]! + 16 * h[3]! + 9 * h[4]! - h[6]!) >> 5;
-      out[i] = saturate16(y);
+      out[at + i] = saturate16(y);
     }
-    return codes.length;
+    return length;
   }
 
   private out1 = 0;

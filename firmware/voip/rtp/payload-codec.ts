@@ -18,24 +18,28 @@ export const STATIC_PAYLOAD_TYPES: Readonly<Record<AudioCodecName, number>> = { 
 /** Decodes one stream's payloads (a G.722 stream keeps its ADPCM state between packets). */
 export interface PayloadDecoder {
   readonly codec: AudioCodecName;
-  /** Decodes `payload` into `out` at 8 kHz; returns the sample count (one per byte for all three). */
-  decode(payload: Uint8Array, out: Int16Array): number;
+  /**
+   * Decodes `length` bytes of `payload` from index `from` (all of it by
+   * default) into `out` from index `at`, at 8 kHz; returns the sample count
+   * (one per byte for all three).
+   */
+  decode(payload: Uint8Array, out: Int16Array, length?: number, at?: number, from?: number): number;
 }
 
 class G711Decoder implements PayloadDecoder {
   constructor(readonly codec: 'PCMA' | 'PCMU', private readonly table: Int16Array) {}
-  decode(payload: Uint8Array, out: Int16Array): number {
+  decode(payload: Uint8Array, out: Int16Array, length = payload.length, at = 0, from = 0): number {
     const t = this.table;
-    for (let i = 0; i < payload.length; i++) out[i] = t[payload[i]!]!;
-    return payload.length;
+    for (let i = 0; i < length; i++) out[at + i] = t[payload[from + i]!]!;
+    return length;
   }
 }
 
 class G722NarrowDecoder implements PayloadDecoder {
   readonly codec = 'G722' as const;
   private readonly d = new G722Decoder();
-  decode(payload: Uint8Array, out: Int16Array): number {
-    return this.d.decodeNarrow(payload, out);
+  decode(payload: Uint8Array, out: Int16Array, length = payload.length, at = 0, from = 0): number {
+    return this.d.decodeNarrow(payload, out, length, at, from);
   }
 }
 

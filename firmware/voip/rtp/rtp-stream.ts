@@ -23,9 +23,14 @@
 import { readRtpHeader, seqDelta, tsDelta, emptyRtpHeader, type RtpHeader } from './rtp-header.ts';
 import { payloadDecoder, type AudioCodecName, type CodecName, type PayloadDecoder } from './payload-codec.ts';
 import { TelephoneEvents } from './telephone-events.ts';
+import { JitterSlots, SLOTS } from './jitter-slots.ts';
 
-const SLOTS = 64;
-const MASK = SLOTS - 1;
+/**
+ * The header of the packet being taken, shared by every stream: it is only
+ * read during one `receive` call, and one object stays in the CPU's cache
+ * where a thousand streams' own would not.
+ */
+const header: RtpHeader = emptyRtpHeader();
 const SEEN = 1024;
 /** Largest payload kept (a 60 ms G.711 packet is 480 bytes). */
 export const MAX_PAYLOAD = 1400;
@@ -51,15 +56,6 @@ export interface StreamCounters {
   silenceSamples: number;
 }
 
-class Slot {
-  seq = -1;
-  pos = 0;
-  /** -1: telephone event (no audio). */
-  len = 0;
-  pt = 0;
-  data = new Uint8Array(0);
-}
-
 export class RtpStream {
   readonly counters: StreamCounters = {
     packets: 0, bytes: 0, lost: 0, late: 0, duplicates: 0, foreign: 0, malformed: 0, unknownPayload: 0, ssrcChanges: 0, jumps: 0, silenceSamples: 0,
@@ -69,10 +65,11 @@ export class RtpStream {
   private lastTransit = 0;
   private haveTransit = false;
   readonly events = new TelephoneEvents();
-  private readonly slots = Array.from({ length: SLOTS }, () => new Slot());
+  private readonly slots = new JitterSlots();
   private readonly seen = new Int32Array(SEEN).fill(-1);
-  private readonly header: RtpHeader = emptyRtpHeader();
-  private readonly decoders = new Map<number, PayloadDecoder>();
+  /** Codec and decoder by payload type (0..127), looked up for every packet. */
+  private codecOf: (CodecName | undefined)[] = [];
+  private readonly decoders: (PayloadDecoder | undefined)[] = [];
   private started = false;
   private ssrc = 0;
   private anchorTs = 0;
@@ -94,14 +91,17 @@ export class RtpStream {
    * @param delay playout delay in samples (8 kHz)
    * @param startPos the output position at which the stream was added (nothing is played before it)
    */
-  constructor(private codecs: ReadonlyMap<number, CodecName>, readonly delay: number, startPos = 0) {
+  constructor(codecs: ReadonlyMap<number, CodecName>, readonly delay: number, startPos = 0) {
     this.played = startPos;
+    this.codecOf = codecTable(codecs);
   }
 
   /** New payload types (an updated offer); the decoders of types no longer offered are dropped. */
   setCodecs(codecs: ReadonlyMap<number, CodecName>): void {
-    this.codecs = codecs;
-    for (const pt of [...this.decoders.keys()]) if (codecs.get(pt) !== this.decoders.get(pt)!.codec) this.decoders.delete(pt);
+    this.codecOf = codecTable(codecs);
+    for (let pt = 0; pt < this.decoders.length; pt++) {
+      if (this.decoders[pt] !== undefined && this.codecOf[pt] !== this.decoders[pt]!.codec) this.decoders[pt] = undefined;
+    }
   }
 
   get jitter(): number {
@@ -114,13 +114,13 @@ export class RtpStream {
 
   /** Takes one datagram (already checked to come from the stream's sender) that arrived at output position `arrival`. */
   receive(data: Uint8Array, arrival: number): void {
-    const h = this.header;
+    const h = header;
     const c = this.counters;
     if (data.length > MAX_PAYLOAD + 60 || !readRtpHeader(data, h)) {
       c.malformed++;
       return;
     }
-    const codec = this.codecs.get(h.payloadType);
+    const codec = this.codecOf[h.payloadType];
     if (codec === undefined) {
       c.unknownPayload++;
       return;
@@ -133,7 +133,7 @@ export class RtpStream {
       this.restart(h, arrival);
     } else {
       const ahead = seqDelta(this.nextSeq, h.sequence);
-      if (ahead < 0 || (ahead < SLOTS && this.slots[h.sequence & MASK]!.seq === h.sequence)) {
+      if (ahead < 0 || (ahead < SLOTS && this.slots.holds(h.sequence))) {
         if (this.seen[h.sequence & (SEEN - 1)] === h.sequence) c.duplicates++;
         else c.late++;
         return;
@@ -173,20 +173,12 @@ export class RtpStream {
   }
 
   private store(h: RtpHeader, pos: number, len: number, data: Uint8Array): void {
-    const s = this.slots[h.sequence & MASK]!;
-    s.seq = h.sequence;
-    s.pos = pos;
-    s.len = len;
-    s.pt = h.payloadType;
-    if (len > 0) {
-      if (s.data.length < len) s.data = new Uint8Array((len + 255) & ~255);
-      s.data.set(data.subarray(h.payloadOffset, h.payloadOffset + len), 0);
-    }
+    this.slots.put(h.sequence, pos, h.payloadType, data, h.payloadOffset, len);
     this.buffered++;
   }
 
   private restart(h: RtpHeader, arrival: number): void {
-    for (const s of this.slots) s.seq = -1;
+    this.slots.clear();
     this.buffered = 0;
     this.started = true;
     this.ssrc = h.ssrc;
@@ -220,28 +212,39 @@ export class RtpStream {
     while (this.played < target) {
       if (this.curIdx < this.curLen) {
         const k = Math.min(this.curLen - this.curIdx, target - this.played);
-        out.set(this.cur.subarray(this.curIdx, this.curIdx + k), w);
+        const cur = this.cur;
+        const from = this.curIdx;
+        for (let i = 0; i < k; i++) out[w + i] = cur[from + i]!;
         this.curIdx += k;
         w += k;
         this.played += k;
         continue;
       }
-      const s = this.slots[this.nextSeq & MASK]!;
-      if (s.seq === this.nextSeq) {
-        if (s.pos > this.played) {
-          const k = Math.min(s.pos, target) - this.played;
+      const slots = this.slots;
+      const s = slots.slotOf(this.nextSeq);
+      if (slots.seqAt(s) === this.nextSeq) {
+        const pos = slots.positionAt(s);
+        if (pos > this.played) {
+          const k = Math.min(pos, target) - this.played;
           this.silence(out, w, k);
           w += k;
           continue;
         }
-        s.seq = -1;
+        slots.release(s);
         this.buffered--;
         this.nextSeq = (this.nextSeq + 1) & 0xffff;
-        if (s.len < 0) continue;
-        const len = this.decode(s);
+        const len = slots.lengthAt(s);
+        if (len < 0) continue;
+        if (pos === this.played && len <= target - this.played) {
+          // The whole packet is due now: decoded straight into the output.
+          const k = this.decode(s, out, w);
+          w += k;
+          this.played += k;
+          continue;
+        }
         // A packet partly in the past (overlap after a re-anchor) is trimmed.
-        this.curIdx = this.played - s.pos;
-        this.curLen = len;
+        this.curLen = this.decode(s, this.cur, 0);
+        this.curIdx = this.played - pos;
         continue;
       }
       if (this.buffered === 0) {
@@ -251,10 +254,10 @@ export class RtpStream {
       }
       // The packet due now is missing and later ones are here: it is lost.
       let ahead = 1;
-      while (ahead < SLOTS && this.slots[(this.nextSeq + ahead) & MASK]!.seq !== ((this.nextSeq + ahead) & 0xffff)) ahead++;
+      while (ahead < SLOTS && !this.slots.holds((this.nextSeq + ahead) & 0xffff)) ahead++;
       if (ahead >= SLOTS) {
         // Only stale slots: forget them.
-        for (const x of this.slots) x.seq = -1;
+        this.slots.clear();
         this.buffered = 0;
         continue;
       }
@@ -270,15 +273,26 @@ export class RtpStream {
     if (this.started) this.counters.silenceSamples += k;
   }
 
-  private decode(s: Slot): number {
-    const codec = this.codecs.get(s.pt);
+  /** Decodes a slot's payload into `out` from `at` (`this.cur` is grown when it is the target). */
+  private decode(slot: number, out: Int16Array, at: number): number {
+    const slots = this.slots;
+    const pt = slots.ptAt(slot);
+    const codec = this.codecOf[pt];
     if (codec === undefined || codec === 'telephone-event') return 0;
-    let d = this.decoders.get(s.pt);
+    let d = this.decoders[pt];
     if (!d || d.codec !== codec) {
       d = payloadDecoder(codec as AudioCodecName);
-      this.decoders.set(s.pt, d);
+      this.decoders[pt] = d;
     }
-    if (this.cur.length < s.len) this.cur = new Int16Array(s.len * 2);
-    return d.decode(s.data.subarray(0, s.len), this.cur);
+    const len = slots.lengthAt(slot);
+    if (out === this.cur && this.cur.length < len) out = this.cur = new Int16Array(len * 2);
+    return d.decode(slots.bytes, out, len, at, slots.offsetAt(slot));
   }
+}
+
+/** Codec by payload type (0..127) of an offer. */
+function codecTable(codecs: ReadonlyMap<number, CodecName>): (CodecName | undefined)[] {
+  const t = new Array<CodecName | undefined>(128).fill(undefined);
+  for (const [pt, c] of codecs) if (pt >= 0 && pt < 128) t[pt] = c;
+  return t;
 }
