@@ -21,6 +21,8 @@ await new Promise<void>((r) => rtp.bind(0, '127.0.0.1', () => r()));
 
 interface Call { id: string; toTag: string; ports: number[]; answered: (v: void) => void; done: (v: void) => void }
 const byId = new Map<string, Call>();
+/** Final answers to INVITEs other than 200, by status. */
+const refusals = new Map<number, number>();
 
 sip.on('message', (msg) => {
   const text = msg.toString('latin1');
@@ -29,6 +31,7 @@ sip.on('message', (msg) => {
   if (!c) return;
   const status = Number(/^SIP\/2\.0 (\d{3})/.exec(text)?.[1] ?? 0);
   const cseq = /^CSeq:\s*\d+ (\w+)/im.exec(text)?.[1];
+  if (cseq === 'INVITE' && status >= 300) refusals.set(status, (refusals.get(status) ?? 0) + 1);
   if (status === 200 && cseq === 'INVITE' && c.ports.length === 0) {
     c.toTag = /^To:.*;tag=([^;\s]+)/im.exec(text)?.[1] ?? '';
     c.ports = [...text.matchAll(/^m=audio (\d+)/gm)].map((m) => Number(m[1]));
@@ -54,7 +57,15 @@ for (let i = 0; i < calls; i++) {
   c.answered = answered;
   byId.set(c.id, c);
   list.push(c);
-  sip.send(siprecInvite(c.id), sipPort, '127.0.0.1');
+  const invite = siprecInvite(c.id);
+  sip.send(invite, sipPort, '127.0.0.1');
+  // As a SIP client over UDP does (RFC 3261 Timer A): the INVITE again after 0.5 s, doubling, until answered.
+  const again = (wait: number) => setTimeout(() => {
+    if (c.ports.length > 0 || wait > 4000) return;
+    sip.send(invite, sipPort, '127.0.0.1');
+    again(wait * 2);
+  }, wait).unref();
+  again(500);
   if (i % 20 === 19) await new Promise((r) => setTimeout(r, 20)); // a burst of 20 INVITEs at a time
 }
 const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 10_000));
@@ -88,6 +99,6 @@ for (let t = 0; t < ticks; t++) {
 await new Promise((r) => setTimeout(r, 300));
 const byes = live.map((c) => new Promise<void>((r) => { c.done = r; sip.send(Buffer.from(inDialog('BYE', c, 2)), sipPort, '127.0.0.1'); }));
 await Promise.race([Promise.all(byes), new Promise((r) => setTimeout(r, 5000))]);
-console.log(JSON.stringify({ calls, answered: live.length, sent, lateTicks, seconds: (performance.now() - start) / 1000 }));
+console.log(JSON.stringify({ calls, answered: live.length, refused: Object.fromEntries(refusals), sent, lateTicks, seconds: (performance.now() - start) / 1000 }));
 sip.close();
 rtp.close();

@@ -54,7 +54,7 @@ for (const calls of steps) {
   const { stdout } = await run(process.execPath, ['--import', 'tsx', 'bench/siprec-load.ts', String(sip.port), String(calls), String(seconds)], { maxBuffer: 1 << 20 });
   const wall = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
-  const gen = JSON.parse(stdout.trim().split('\n').pop()!) as { answered: number; sent: number; lateTicks: number; seconds: number };
+  const gen = JSON.parse(stdout.trim().split('\n').pop()!) as { answered: number; refused: Record<string, number>; sent: number; lateTicks: number; seconds: number };
   await recorder.drain();
   const ended = opened.map((c) => c.stats());
   let received = 0;
@@ -65,7 +65,7 @@ for (const calls of steps) {
   const cpuPct = ((cpu.user + cpu.system) / 1e6 / wall) * 100;
   const clean = gen.answered === calls && received === gen.sent && lost === 0 && late === 0;
   console.log(`BENCH siprec_calls_${calls}_cpu ${cpuPct.toFixed(1)} %core`);
-  console.log(`BENCH siprec_calls_${calls}_received ${received}/${gen.sent} packets (answered ${gen.answered}, lost ${lost}, late ${late}, generator late ticks ${gen.lateTicks})`);
+  console.log(`BENCH siprec_calls_${calls}_received ${received}/${gen.sent} packets (answered ${gen.answered}${Object.keys(gen.refused).length ? `, refused ${JSON.stringify(gen.refused)}` : ''}, lost ${lost}, late ${late}, generator late ticks ${gen.lateTicks})`);
   const ticks = (seconds * 1000) / 20;
   if (gen.lateTicks > ticks / 10) {
     // The generator could not keep its 20 ms pace: the packets came in bursts and the run measures the generator, not the server.
