@@ -155,7 +155,9 @@ test('consecutive start-up failures roll an upgrade back to the previous version
 });
 
 test('the start-up failure counter survives a restart of the supervisor and is reset by a good start', async () => {
-  const box = makeBox({ RECORDER_MAX_START_FAILURES: '5' });
+  // A limit far above what the test waits for: on a busy machine several more failures can come
+  // before the stop takes effect, and reaching the limit would roll back and reset the counter.
+  const box = makeBox({ RECORDER_MAX_START_FAILURES: '50' });
   try {
     fs.writeFileSync(path.join(box.dir, 'image/main.js'), 'fail\n');
     assert.is(init(box, 'start').status, 0);
@@ -163,7 +165,7 @@ test('the start-up failure counter survives a restart of the supervisor and is r
     await waitFor('two start-up failures', () => (fs.existsSync(counter) && Number(fs.readFileSync(counter, 'utf8')) >= 2) || null, 10000);
     init(box, 'stop');
     const counted = Number(fs.readFileSync(counter, 'utf8'));
-    assert.ok(counted >= 2 && counted < 5, `counted ${counted}`);
+    assert.ok(counted >= 2 && counted < 50, `counted ${counted}`);
     // The image's own version has nothing to roll back to; the next boot brings a working one.
     fs.writeFileSync(path.join(box.dir, 'image/main.js'), 'ok\n');
     assert.is(init(box, 'start').status, 0);
