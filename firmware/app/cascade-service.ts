@@ -28,6 +28,7 @@ import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
 import { revisionOf } from './settings-service.ts';
 import { peerSearchAnswer, peerStatsAnswer } from './cascade-schemas.ts';
+import { SettingsTurn } from './settings-turn.ts';
 
 export { peerSearchSchema, peerStatsQuerySchema } from './cascade-schemas.ts';
 
@@ -67,7 +68,7 @@ export interface ProxiedAudio {
 }
 
 export class CascadeService {
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SettingsTurn();
 
   constructor(
     private readonly store: SettingsStore,
@@ -97,13 +98,7 @@ export class CascadeService {
   async update(principal: Principal, patch: CascadePatch, ifRevision?: string): Promise<CascadeView> {
     const shown = { ...patch, ...(patch.secret !== undefined ? { secret: '***' } : {}) };
     await this.audit.run(principal, { item: 'cascade', operation: 'set', parameter: Object.keys(patch).join(',') || 'none', detail: JSON.stringify(shown) }, () => {
-      const run = this.turn.then(() => {
-        const now = this.revision();
-        if (ifRevision !== undefined && ifRevision !== now) throw new RecorderError('stale', 'someone else changed this page since it was loaded; reload it', { revision: now });
-        return this.store.updateCascade((c) => ({ ...c, ...patch }));
-      });
-      this.turn = run.catch(() => undefined);
-      return run;
+      return this.turns.run(() => this.revision(), ifRevision, () => this.store.updateCascade((c) => ({ ...c, ...patch })));
     });
     return this.view();
   }

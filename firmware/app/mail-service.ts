@@ -13,6 +13,7 @@ import type { MailMessage, RecipientResult } from '../mail/smtp-sender.ts';
 import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
 import { revisionOf } from './settings-service.ts';
+import { SettingsTurn } from './settings-turn.ts';
 
 export { mailPatchSchema, MAX_RECIPIENTS } from '../settings/mail-settings.ts';
 
@@ -33,7 +34,7 @@ export const DEFAULT_TEST_TEXT = '这是一封来自录音设备的测试邮件�
 export class MailService {
   /** Stands for the authorization code in revisions: a digest that changes with it and tells nothing outside this process. */
   private readonly codeKey = randomBytes(16);
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SettingsTurn();
 
   constructor(
     private readonly store: SettingsStore,
@@ -86,14 +87,6 @@ export class MailService {
   }
 
   private inTurn<T>(ifRevision: string | undefined, change: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(() => {
-      const now = this.revision();
-      if (ifRevision !== undefined && ifRevision !== now) {
-        throw new RecorderError('stale', 'someone else changed this page since it was loaded; reload it and make the change again', { revision: now });
-      }
-      return change();
-    });
-    this.turn = run.catch(() => undefined);
-    return run;
+    return this.turns.run(() => this.revision(), ifRevision, change);
   }
 }

@@ -13,6 +13,7 @@ import type { BackupRun, NasBackup, TargetStatus } from '../nas/nas-backup.ts';
 import type { Auditor } from './audit.ts';
 import { principalText, type Principal } from './principal.ts';
 import { revisionOf } from './settings-service.ts';
+import { SettingsTurn } from './settings-turn.ts';
 
 export type { BackupRun, TargetStatus } from '../nas/nas-backup.ts';
 
@@ -35,7 +36,7 @@ export { NAS_TARGETS };
 const MAX_RANGE_MS = 366 * 86_400_000;
 
 export class NasService {
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SettingsTurn();
 
   constructor(
     private readonly store: SettingsStore,
@@ -98,15 +99,7 @@ export class NasService {
   }
 
   private inTurn<T>(ifRevision: string | undefined, change: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(() => {
-      const now = this.revision();
-      if (ifRevision !== undefined && ifRevision !== now) {
-        throw new RecorderError('stale', 'someone else changed this page since it was loaded; reload it and make the change again', { revision: now });
-      }
-      return change();
-    });
-    this.turn = run.catch(() => undefined);
-    return run;
+    return this.turns.run(() => this.revision(), ifRevision, change);
   }
 }
 

@@ -15,6 +15,7 @@ import { describeZodError } from '../schema-error.ts';
 import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
 import { revisionOf } from './settings-service.ts';
+import { SettingsTurn } from './settings-turn.ts';
 
 export type { ArchiveStatus, ObjectStoreSettingsView, ObjectStorePatch };
 export { objectStorePatchSchema };
@@ -32,7 +33,7 @@ export interface ConnectionCheck {
 }
 
 export class ObjectStoreService {
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SettingsTurn();
 
   constructor(
     private current: ObjectStoreSettings,
@@ -62,10 +63,7 @@ export class ObjectStoreService {
   async update(principal: Principal, patch: ObjectStorePatch, ifRevision?: string): Promise<ObjectStoreSettingsView> {
     const shown = { ...patch, ...(patch.secretAccessKey !== undefined ? { secretAccessKey: patch.secretAccessKey ? '(changed)' : '(kept)' } : {}) };
     return this.audit.run(principal, { item: 'object-store', operation: 'set', parameter: Object.keys(patch).join(',') || 'none', detail: JSON.stringify(shown) }, () => {
-      const run = this.turn.then(async () => {
-        if (ifRevision !== undefined && ifRevision !== this.revision()) {
-          throw new RecorderError('stale', 'someone else changed this page since it was loaded; reload it and make the change again', { revision: this.revision() });
-        }
+      return this.turns.run(() => this.revision(), ifRevision, async () => {
         const checked = objectStorePatchSchema.safeParse(patch);
         if (!checked.success) throw new RecorderError('BAD_REQUEST', `object store: ${describeZodError(checked.error)}`);
         const { secretAccessKey, ...rest } = checked.data;
@@ -78,8 +76,6 @@ export class ObjectStoreService {
         await this.uploader.applySettings();
         return this.settings();
       });
-      this.turn = run.catch(() => undefined);
-      return run;
     });
   }
 

@@ -19,6 +19,7 @@ import type { ChannelPatch, RecordingPatch, RecordingSettings } from '../setting
 import type { DoNotRecordEntry, DoNotRecordInput } from '../settings/do-not-record.ts';
 import type { Auditor } from './audit.ts';
 import type { Principal } from './principal.ts';
+import { SettingsTurn } from './settings-turn.ts';
 
 const fieldsOf = (patch: object) => Object.keys(patch).join(',') || 'none';
 const describe = (patch: object) => JSON.stringify(patch);
@@ -34,7 +35,7 @@ export class SettingsService {
     private readonly audit: Auditor,
   ) {}
 
-  private turn: Promise<unknown> = Promise.resolve();
+  private readonly turns = new SettingsTurn();
 
   recording(): Readonly<RecordingSettings> {
     return this.store.recording;
@@ -109,15 +110,7 @@ export class SettingsService {
 
   /** Runs a change after the ones asked for before it, if the page is still at `ifRevision` (when given). */
   private inTurn<T>(revision: () => string, ifRevision: string | undefined, change: () => Promise<T>): Promise<T> {
-    const run = this.turn.then(() => {
-      const now = revision();
-      if (ifRevision !== undefined && ifRevision !== now) {
-        throw new RecorderError('stale', 'someone else changed this page since it was loaded; reload it and make the change again', { revision: now });
-      }
-      return change();
-    });
-    this.turn = run.catch(() => undefined);
-    return run;
+    return this.turns.run(revision, ifRevision, change);
   }
 
   private check(ref: ChannelRef): void {
