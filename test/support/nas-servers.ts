@@ -13,6 +13,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { waitFor } from './processes.ts';
+import { freePort } from './free-port.ts';
 
 export const NAS_USER = 'rdxnas';
 const NAS_HOME = '/var/lib/rdxnas';
@@ -54,17 +55,6 @@ function ensureUser(): { uid: number; gid: number; password: string } {
   const uid = Number(execFileSync('id', ['-u', NAS_USER]).toString().trim());
   const gid = Number(execFileSync('id', ['-g', NAS_USER]).toString().trim());
   return { uid, gid, password };
-}
-
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function listening(port: number): Promise<boolean> {

@@ -6,69 +6,45 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
+import { buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { ROOT, waitFor } from '../support/processes.ts';
+import { waitFor } from '../support/processes.ts';
 import { filesUnder, startVsftpd, type NasServer } from '../support/nas-servers.ts';
 import { scenarioSources, loadScenario } from '../../firmware/sim/scenario.ts';
 
-const SHOTS = path.join(ROOT, 'test-artifacts/screenshots');
-const PASSWORD = 'Rec0rder!Box-2026';
-
 let box: SimBox;
 let ftp: NasServer;
-let context: BrowserContext;
+let browser: Browser | undefined;
 let page: Page;
-const profile = fs.mkdtempSync(path.join(os.tmpdir(), 'chromium-profile-'));
 
 test.before(async () => {
-  execFileSync(path.join(ROOT, 'scripts/build-web'), { stdio: 'ignore' });
-  fs.mkdirSync(SHOTS, { recursive: true });
+  buildWebUi();
   ftp = await startVsftpd(false);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-web-'));
   const scenario = { board: 'sim', lines: [0, 1].map((channel) => ({ channel, timeline: [{ t: 0, state: 'onhook' }, { t: 1, state: 'offhook' }, { t: 5, state: 'onhook' }] })) };
   fs.writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
   box = await startSimBox({ sources: scenarioSources(await loadScenario(path.join(dir, 'scenario.json'), 8), 8), web: true });
   await box.run(7000);
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    viewport: { width: 1366, height: 768 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-  });
-  page = context.pages()[0] ?? (await context.newPage());
+  browser = await openBrowser();
+  page = browser.page;
 });
 
 test.after(async () => {
-  await context?.close().catch(() => undefined);
+  await browser?.close();
   await box?.stop();
   await ftp?.dispose();
-  fs.rmSync(profile, { recursive: true, force: true });
 });
 
-async function shot(name: string): Promise<void> {
-  await page.waitForTimeout(150);
-  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-}
+const shot = (name: string) => screenshot(page, name, { fullPage: true });
 
-const nav = (label: string) => page.click(`nav.side a:text-is("${label}")`);
+const nav = (label: string) => navigateTo(page, label);
 
 test('a target set up on Nas私人网盘 receives a manual backup followed live in the page', async () => {
-  await page.goto(`http://127.0.0.1:${box.port}/`);
-  await page.waitForSelector('form.login');
-  await page.fill('input[name=username]', 'admin');
-  await page.fill('input[name=password]', 'admin');
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('input[name=newPassword]');
-  await page.fill('input[name=oldPassword]', 'admin');
-  await page.fill('input[name=newPassword]', PASSWORD);
-  await page.fill('input[name=repeatPassword]', PASSWORD);
-  await page.click('form.login button[type=submit]');
-  await page.waitForSelector('main .crumb');
+  await firstSignIn(page, `http://127.0.0.1:${box.port}`);
 
   await nav('Nas私人网盘');
   await page.waitForSelector('table.nas-targets');
