@@ -131,7 +131,9 @@ test('the built-in encoder runs in a worker: the event loop keeps ticking while 
   await transcodeFile(long, join(dir, 'minute.mp3'), 'mp3', { mp3Encoder: 'js' });
   const took = performance.now() - t0;
   clearInterval(timer);
-  assert.ok(worst < 150, `event loop held for ${worst.toFixed(0)} ms of ${took.toFixed(0)} ms`);
+  // Encoding on the event loop would hold it for most of the encode; a worker leaves only the
+  // scheduler's and the collector's pauses, a small share of it even on a busy machine.
+  assert.ok(worst < took * 0.4, `event loop held for ${worst.toFixed(0)} ms of ${took.toFixed(0)} ms`);
 });
 
 test('single-file esbuild bundle: the worker starts from the bundle and the daemon body runs once', () => {
