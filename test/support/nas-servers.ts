@@ -215,14 +215,32 @@ export async function startVsftpd(tls = false): Promise<NasServer> {
   };
 }
 
-/** Every file under `root`, relative, with its bytes. */
+/**
+ * Every file under `root`, relative, with its bytes. The server may be writing
+ * while this reads: a file renamed or removed after it was listed (an upload's
+ * `.part` becoming the file) is left out, as a listing a moment later would.
+ */
 export function filesUnder(root: string): Map<string, Buffer> {
   const out = new Map<string, Buffer>();
+  const gone = (e: unknown) => (e as NodeJS.ErrnoException).code === 'ENOENT';
   const walk = (d: string) => {
-    for (const e of fs.readdirSync(d, { withFileTypes: true })) {
+    let entries: fs.Dirent[];
+    try {
+      entries = fs.readdirSync(d, { withFileTypes: true });
+    } catch (e) {
+      if (gone(e)) return;
+      throw e;
+    }
+    for (const e of entries) {
       const p = path.join(d, e.name);
       if (e.isDirectory()) walk(p);
-      else out.set(path.relative(root, p), fs.readFileSync(p));
+      else {
+        try {
+          out.set(path.relative(root, p), fs.readFileSync(p));
+        } catch (err) {
+          if (!gone(err)) throw err;
+        }
+      }
     }
   };
   if (fs.existsSync(root)) walk(root);
