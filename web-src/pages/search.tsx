@@ -4,7 +4,7 @@
  * level, delete / restore / purge with the typed confirmation, archive now,
  * CSV and Excel export of the current search.
  */
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { api, notify, query, raw, saveResponse, showError } from '../api.ts';
 import { lang, t, t2 } from '../i18n.ts';
 import { indexedCount } from '../live.ts';
@@ -99,13 +99,17 @@ export function Search(props: { store: 'today' | 'history' }) {
   const [playing, setPlaying] = useState<RecordItem | null>(null);
   const [lastQuery, setLastQuery] = useState<Record<string, string | number | undefined> | null>(null);
 
+  // Searches can overlap (a click while a new recording refreshes the list): only the latest one's answer is shown.
+  const latest = useRef(0);
   const run = async (p = page, isAll = all, c = cond) => {
     const errs = isAll ? [] : check(c);
     setErrors(errs);
     if (errs.length) return;
     const q = toQuery(c, store, p, isAll);
+    const ticket = ++latest.current;
     try {
       const r = await api('GET', `/records${query(q)}`);
+      if (ticket !== latest.current) return;
       const byCall = new Map<string, number>();
       for (const it of r.items as RecordItem[]) byCall.set(it.callId, (byCall.get(it.callId) ?? 0) + 1);
       const items = (r.items as RecordItem[]).map((it) => ({ ...it, linked: it.part > 1 || (byCall.get(it.callId) ?? 0) > 1 }));
@@ -115,7 +119,7 @@ export function Search(props: { store: 'today' | 'history' }) {
       setLastQuery(q);
       setSelected(new Set());
     } catch (e) {
-      showError(e);
+      if (ticket === latest.current) showError(e);
     }
   };
   useEffect(() => {
