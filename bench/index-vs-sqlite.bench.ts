@@ -28,6 +28,8 @@
  *   ratio_counts_K_p50, ratio_counts_K_p95, ratio_K_deep_p50
  *   S_bytes_per_record            store size on disk / records
  *   S_query_rss, S_query_peak_rss RSS (VmRSS, VmHWM) of the side's process after its searches, MiB
+ *   S_query_rss_anon, S_query_rss_file  that RSS split into the process's own memory (RssAnon) and
+ *                       pages of mapped files (RssFile: the program, its libraries, LevelDB's tables)
  *   S_build_seconds               build time (SQLite: its own work, the generator excluded)
  * and a table of them at the end.
  *
@@ -65,6 +67,9 @@ interface SideResult {
   queries: QueryTimes[];
   rssMiB: number;
   peakRssMiB: number;
+  /** Of rssMiB: the process's own memory (heap, caches, malloc), and pages of files mapped into it (LevelDB maps its table files on 64-bit systems). */
+  anonRssMiB?: number;
+  fileRssMiB?: number;
   /** Size of the store on disk now (the index may have been converted when opened). */
   bytes: number;
   engine: string;
@@ -74,7 +79,7 @@ interface SideResult {
   loadAverage: string;
 }
 
-function statusMiB(key: 'VmRSS' | 'VmHWM'): number {
+function statusMiB(key: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
   const m = new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(fs.readFileSync('/proc/self/status', 'utf8'));
   return m ? Number(m[1]) / 1024 : NaN;
 }
@@ -127,6 +132,8 @@ async function querySide(side: Side): Promise<void> {
   let queries: QueryTimes[];
   let rssMiB: number;
   let peakRssMiB: number;
+  let anonRssMiB: number;
+  let fileRssMiB: number;
   let bytes: number;
   const label = `${side.padEnd(14)}`;
   if (side === 'index') {
@@ -135,6 +142,8 @@ async function querySide(side: Side): Promise<void> {
     queries = await runQueries((q) => queryRecords(index, q), counts, label);
     rssMiB = statusMiB('VmRSS');
     peakRssMiB = statusMiB('VmHWM');
+    anonRssMiB = statusMiB('RssAnon');
+    fileRssMiB = statusMiB('RssFile');
     await index.close();
     bytes = folderBytes(dbDir);
   } else {
@@ -143,10 +152,12 @@ async function querySide(side: Side): Promise<void> {
     queries = await runQueries((q) => db.search(q), counts, label);
     rssMiB = statusMiB('VmRSS');
     peakRssMiB = statusMiB('VmHWM');
+    anonRssMiB = statusMiB('RssAnon');
+    fileRssMiB = statusMiB('RssFile');
     db.close();
     bytes = fs.statSync(file).size;
   }
-  const result: SideResult = { side, queries, rssMiB, peakRssMiB, bytes, engine: engineCommit(), params, measuredAt: new Date().toISOString(), loadAverage: loadavg() };
+  const result: SideResult = { side, queries, rssMiB, peakRssMiB, anonRssMiB, fileRssMiB, bytes, engine: engineCommit(), params, measuredAt: new Date().toISOString(), loadAverage: loadavg() };
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 
@@ -283,6 +294,8 @@ function report(results: Partial<Record<Side, SideResult>>, marker: Marker | nul
   for (const side of have) {
     line(`${side}_query_rss`, results[side]!.rssMiB, 'MiB');
     line(`${side}_query_peak_rss`, results[side]!.peakRssMiB, 'MiB');
+    if (results[side]!.anonRssMiB !== undefined) line(`${side}_query_rss_anon`, results[side]!.anonRssMiB!, 'MiB');
+    if (results[side]!.fileRssMiB !== undefined) line(`${side}_query_rss_file`, results[side]!.fileRssMiB!, 'MiB');
   }
   const times = (side: Side, name: string) => results[side]?.queries.find((x) => x.name === name);
   const names = [...new Set(have.flatMap((x) => results[x]!.queries.map((q) => q.name)))];
@@ -329,6 +342,8 @@ function report(results: Partial<Record<Side, SideResult>>, marker: Marker | nul
   const mem = (r: SideResult) => `${fmt(r.rssMiB)} (${fmt(r.peakRssMiB)})`;
   rows.push(['bytes/record', cell('index', size), cell('sqlite', size), '', cell('sqlite_counts', size), '', '', '', '', '', '']);
   rows.push(['query RSS (peak) MiB', cell('index', mem), cell('sqlite', mem), '', cell('sqlite_counts', mem), '', '', '', '', '', '']);
+  const split = (r: SideResult) => (r.anonRssMiB === undefined ? '-' : `${fmt(r.anonRssMiB)} + ${fmt(r.fileRssMiB!)}`);
+  rows.push(['  own + mapped files MiB', cell('index', split), cell('sqlite', split), '', cell('sqlite_counts', split), '', '', '', '', '', '']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const runs = results[have[0]!]?.queries[0]?.first.length ?? 0;
   console.log(`\nrecording index against SQLite ${smarker?.sqliteVersion ?? ''}, ${RECORDS.toLocaleString('en')} records, ms p50 / p95 of ${runs} runs; ratio: SQLite's time / ours (>= 1: ours at least as fast); engine ${ours?.engine ?? '-'}`);
