@@ -52,7 +52,7 @@ arch: setup
 	npx depcruise firmware --config .dependency-cruiser.cjs
 
 unit: setup test-deps
-	node --import tsx node_modules/uvu/bin.js test '\.test\.ts$$'
+	./scripts/run-tests
 
 test: typecheck arch web unit
 
