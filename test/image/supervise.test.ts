@@ -107,7 +107,7 @@ test('the init script starts the daemon under supervision, restarts it after a c
   try {
     const started = init(box, 'start');
     assert.is(started.status, 0, started.out);
-    const first = await waitFor('the daemon to be ready', () => readyPid(box), 10000);
+    const first = await waitFor('the daemon to be ready', () => readyPid(box), 30_000);
     const starts = lines(path.join(box.events, 'starts'));
     assert.is(starts.length, 1);
     assert.ok(starts[0]!.includes(`${box.dir}/image/main.js --board rds --port 8080`), starts[0]);
@@ -118,7 +118,7 @@ test('the init script starts the daemon under supervision, restarts it after a c
     const second = await waitFor('a restarted daemon', () => {
       const pid = readyPid(box);
       return pid && pid !== first ? pid : null;
-    }, 10000);
+    }, 30_000);
     assert.ok(alive(second));
     assert.is(lines(path.join(box.events, 'starts')).length, 2);
     assert.match(fs.readFileSync(path.join(box.logs, 'supervise.log'), 'utf8'), /exited with status 137; restarting/);
@@ -142,7 +142,7 @@ test('consecutive start-up failures roll an upgrade back to the previous version
     fs.symlinkSync(path.join(box.dir, 'versions/v2'), path.join(box.state, 'current'));
     fs.symlinkSync(path.join(box.dir, 'versions/v1'), path.join(box.state, 'previous'));
     assert.is(init(box, 'start').status, 0);
-    await waitFor('the previous version to be ready', () => readyPid(box), 15000);
+    await waitFor('the previous version to be ready', () => readyPid(box), 30_000);
     const starts = lines(path.join(box.events, 'starts')).map((l) => l.split(' ')[1]);
     assert.equal(starts, [...Array(3).fill(`${box.dir}/versions/v2/main.js`), `${box.dir}/versions/v1/main.js`]);
     assert.is(fs.readlinkSync(path.join(box.state, 'current')), path.join(box.dir, 'versions/v1'));
@@ -162,16 +162,16 @@ test('the start-up failure counter survives a restart of the supervisor and is r
     fs.writeFileSync(path.join(box.dir, 'image/main.js'), 'fail\n');
     assert.is(init(box, 'start').status, 0);
     const counter = path.join(box.state, 'start-failures');
-    await waitFor('two start-up failures', () => (fs.existsSync(counter) && Number(fs.readFileSync(counter, 'utf8')) >= 2) || null, 10000);
+    await waitFor('two start-up failures', () => (fs.existsSync(counter) && Number(fs.readFileSync(counter, 'utf8')) >= 2) || null, 30_000);
     init(box, 'stop');
     const counted = Number(fs.readFileSync(counter, 'utf8'));
     assert.ok(counted >= 2 && counted < 50, `counted ${counted}`);
     // The image's own version has nothing to roll back to; the next boot brings a working one.
     fs.writeFileSync(path.join(box.dir, 'image/main.js'), 'ok\n');
     assert.is(init(box, 'start').status, 0);
-    await waitFor('the daemon to be ready', () => readyPid(box), 10000);
+    await waitFor('the daemon to be ready', () => readyPid(box), 30_000);
     assert.match(fs.readFileSync(path.join(box.logs, 'supervise.log'), 'utf8'), new RegExp(`start-up failures so far: ${counted}`));
-    await waitFor('the counter to be reset', () => fs.readFileSync(counter, 'utf8').trim() === '0' || null, 5000);
+    await waitFor('the counter to be reset', () => fs.readFileSync(counter, 'utf8').trim() === '0' || null, 30_000);
   } finally {
     box.cleanup();
   }

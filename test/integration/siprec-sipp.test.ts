@@ -38,7 +38,7 @@ async function voipBox(): Promise<Box> {
     body: JSON.stringify({ enabled: true, sipPort: 0, phoneControlPort: 0, bindAddress: '127.0.0.1', rtpPortMin, rtpPortMax: rtpPortMin + 99, silenceTimeoutS: 30, jitterMs: 60 }),
   });
   assert.is(res.status, 200, await res.text());
-  const sipPort = await waitFor('the SIP listener', async () => (await box.api('/api/v1/voip/sessions')).body.sipPort as number | null, 5000, 10);
+  const sipPort = await waitFor('the SIP listener', async () => (await box.api('/api/v1/voip/sessions')).body.sipPort as number | null, 30_000, 10);
   const work = sippWorkDir(FIXTURES);
   execFileSync('python3', ['tools/rtp_send.py', '--help'], { cwd: work, stdio: 'ignore' }); // loads the helper once, so its first call starts in time
   return { box, sipPort, work, pump };

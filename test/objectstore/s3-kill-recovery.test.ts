@@ -54,7 +54,7 @@ test('a box killed during a multipart upload finishes its queue after the restar
   await waitFor('the pseudo-terminal pair', () => fs.existsSync(path.join(work, 'var/linecard-host.pty')));
   let daemon = await startDaemonProcess(work);
   children.push(daemon.child);
-  await waitFor('two recordings queued', async () => ((await getJson(daemon.url('/api/v1/objectstore/status'))).queueLength === 2 ? true : null), 40_000);
+  await waitFor('two recordings queued', async () => ((await getJson(daemon.url('/api/v1/objectstore/status'))).queueLength === 2 ? true : null), 120_000);
   const records = (await getJson(daemon.url('/api/v1/records'))).items as Array<{ id: string; file: string }>;
   assert.is(records.length, 2);
   killTree(daemon.child, 'SIGTERM');
