@@ -123,6 +123,8 @@ test('wrong keys and a missing bucket raise their alarms, keep everything queued
     assert.is((await send(box, 'PATCH', '/objectstore/settings', storeSettings({ secretAccessKey: 'not-the-secret', prefix: 'keys/' }))).status, 200);
     await box.run(10_000);
     await until(box, 'the credentials alarm', async () => (await alarmIds(box)).includes('objectstore-credentials'));
+    // The first recording's refusal can raise the alarm before the second call has ended.
+    await until(box, 'both recordings queued', async () => (await send(box, 'GET', '/objectstore/status')).body.queueLength === 2);
     let status = (await send(box, 'GET', '/objectstore/status')).body;
     assert.is(status.queueLength, 2);
     assert.ok(['retrying', 'uploading'].includes(status.state), status.state);
