@@ -1,6 +1,4 @@
 /** The account services on a temporary configuration folder, with a clock the test moves. */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Journal } from '../../firmware/journal/journal.ts';
 import { AccountStore } from '../../firmware/accounts/account-store.ts';
@@ -10,6 +8,7 @@ import { AccountService } from '../../firmware/app/account-service.ts';
 import { SYSTEM } from '../../firmware/app/principal.ts';
 import * as assert from 'uvu/assert';
 import { isRecorderError, type RecorderError } from '../../firmware/errors.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export const T0 = Date.parse('2026-11-20T09:00:00+08:00');
 export const LAN = '192.168.1.20';
@@ -27,7 +26,7 @@ export interface AuthFixture {
 }
 
 /** `clock.now` is the services' time; `base` (when given) is a clock it runs ahead of by `clock.now - T0`. */
-export async function authFixture(dir = fs.mkdtempSync(path.join(os.tmpdir(), 'accounts-')), base?: () => number): Promise<AuthFixture> {
+export async function authFixture(dir = tempDir('accounts-'), base?: () => number): Promise<AuthFixture> {
   const clock = { now: T0 };
   const now = base ? () => base() + clock.now - T0 : () => clock.now;
   const journal = await Journal.open(path.join(dir, 'journal'), { now });

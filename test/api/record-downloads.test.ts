@@ -10,7 +10,6 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { analogRef } from '../../firmware/ports/channel-ref.ts';
@@ -19,10 +18,11 @@ import { ENTRY_E1, startMediaBox } from '../support/media-box.ts';
 import { T0, type SimBox } from '../support/sim-box.ts';
 import { authedFetch, signIn } from '../support/api-client.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 let box: SimBox;
 let entries: RecordEntry[];
-const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'downloads-'));
+const tmp = tempDir('downloads-');
 
 const url = (p: string) => `http://127.0.0.1:${box.port}/api/v1${p}`;
 async function get(p: string, init: RequestInit = {}) {

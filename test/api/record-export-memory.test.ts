@@ -7,13 +7,11 @@
 import { authedFetch } from '../support/api-client.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { generatedEntry, writeGeneratedIndex } from '../support/generated-entries.ts';
 import { startSimBox, T0, type SimBox } from '../support/sim-box.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 v8.setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -28,7 +26,7 @@ const entry = (i: number) => generatedEntry(i, T0);
 
 test.before(async () => {
   const t0 = Date.now();
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'export-memory-'));
+  const dataDir = tempDir('export-memory-');
   await writeGeneratedIndex(dataDir, ROWS, T0);
   box = await startSimBox({ sources: [], dataDir });
   if (process.env.TEST_VERBOSE) console.log('index built and box started', Date.now() - t0, 'ms');

@@ -17,6 +17,7 @@ import { T0 } from '../support/sim-box.ts';
 import { CALLERS, seatClient, startSeatBox, streamSamples, wsClient, type SeatBox } from '../support/seat-box.ts';
 import { locate } from '../support/audio-match.ts';
 import type { ApiClient } from '../support/api-client.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 let sb: SeatBox;
 let agent: ApiClient;
@@ -172,7 +173,7 @@ test('座席状态: a seat is online while its client is connected; the settings
 
 test('pops, live listening and its limit on a running call', async () => {
   await sb.stop();
-  sb = await startSeatBox({ dataDir: fs.mkdtempSync(path.join(os.tmpdir(), 'seats-live-')) });
+  sb = await startSeatBox({ dataDir: tempDir('seats-live-') });
   const a0 = await seatClient(sb.origin, 'a0');
   const ld = await seatClient(sb.origin, 'lead');
   const wa = await wsClient(sb.origin, a0.token);

@@ -7,7 +7,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { concat, dtmfDigits, silence, speechLike } from '../../firmware/sim/signals.ts';
 import { encodePcmWav } from '../../firmware/audio/wav.ts';
@@ -17,6 +16,7 @@ import type { BoxEvent } from '../../firmware/events/box-events.ts';
 import type { AudioBlock } from '../../firmware/events/audio-tap.ts';
 import { startSimBox, T0, type SimBox } from '../support/sim-box.ts';
 import { locate } from '../support/audio-match.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const S = 8000;
 const TOTAL_S = 16;
@@ -29,7 +29,7 @@ const blocks: AudioBlock[] = [];
 let maxRecordingOnMonitored = false;
 
 test.before(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'live-'));
+  const dir = tempDir('live-');
   const line = (a: Int16Array) => {
     const out = new Int16Array(TOTAL_S * S);
     out.set(a.subarray(0, out.length - S), S);

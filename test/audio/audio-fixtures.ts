@@ -3,17 +3,17 @@
  * speech (an excerpt of the talk-off vector), synthetic speech-like audio with
  * tones and noise bursts, recorder WAV files, SNR and cross-correlation.
  */
-import { openSync, readSync, closeSync, writeFileSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { openSync, readSync, closeSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { alawEncode, ulawEncode } from '../../firmware/dsp/g711.ts';
 import { wavHeader, type WavCodec } from '../../firmware/audio/wav.ts';
 import { mix, speechLike } from '../../firmware/sim/signals.ts';
 import { tones, whiteNoise } from '../dsp/helpers.ts';
 import { VECTOR_DIR, requireVectors } from '../dsp/vectors.ts';
+import { tempDir as tempFolder } from '../support/temp-dir.ts';
 
 export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'rdx-transcode-'));
+  return tempFolder('rdx-transcode-');
 }
 
 /** `seconds` of the talk-off speech vector from `fromS` (16-bit PCM WAV with a 44-byte header). */

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { loadBoard, parseBoard } from '../../firmware/board/load-board.ts';
@@ -9,6 +8,7 @@ import { SettingsStore } from '../../firmware/settings/settings-store.ts';
 import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { RecorderError } from '../../firmware/errors.ts';
 import { ROOT, TSX_LOADER } from '../support/processes.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 test('the shipped board files are valid and say what the product card says', async () => {
   const rds = await loadBoard('rds');
@@ -38,7 +38,7 @@ test('an invalid board file is rejected with the file and the field named', () =
 });
 
 test('the daemon refuses an invalid board file with a clear message and a non-zero exit', () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'board-'));
+  const dir = tempDir('board-');
   const file = path.join(dir, 'broken.json');
   fs.writeFileSync(file, JSON.stringify({ model: 'broken', channels: { analog: 'eight' } }));
   const r = spawnSync(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'firmware/sim/sim-daemon.ts'), '--board', file, '--port', '0'], {
@@ -52,7 +52,7 @@ test('the daemon refuses an invalid board file with a clear message and a non-ze
 });
 
 test('device settings: defaults from the manual, overrides per channel, errors name the field', async () => {
-  const fresh = () => fs.mkdtempSync(path.join(os.tmpdir(), 'cfg-'));
+  const fresh = () => tempDir('cfg-');
   const defaults = await SettingsStore.open({ dir: fresh() });
   assert.equal(
     [defaults.recording.maxFileS, defaults.recording.minFileS, defaults.recording.codec],

@@ -12,12 +12,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { killTree, startDaemonProcess, startSimulator, waitFor, type DaemonProcess } from '../support/processes.ts';
 import { signIn, type ApiClient } from '../support/api-client.ts';
 import { signedHeaders } from '../../firmware/cascade/cascade-signature.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const SECRET = 'cascade-test-secret-0123456789';
 /** The calls come this long after a box's simulator starts: after its daemon is up, even on a loaded machine. */
@@ -39,7 +39,7 @@ interface Box {
 }
 
 async function startBox(name: string, offsetS: number): Promise<Box> {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), `cascade-${name}-`));
+  const work = tempDir(`cascade-${name}-`);
   // Two short calls, and a call on line 2 that lasts (the slave records it whatever the master does).
   const lines = [
     { channel: 0, timeline: [{ t: 0, state: 'onhook' }, { t: CALLS_AT + offsetS, state: 'offhook' }, { t: CALLS_AT + 3 + offsetS, state: 'onhook' }] },

@@ -4,7 +4,6 @@
  * in a configuration folder and the chain on the data folder.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
@@ -21,9 +20,10 @@ import { CustodyService } from '../../firmware/app/custody-service.ts';
 import { Auditor } from '../../firmware/app/audit.ts';
 import { openJournal } from '../../firmware/journal/journal.ts';
 import { speechLike } from '../support/store-fixture.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export const quiet = { info() {}, error() {}, warn() {}, child: () => quiet };
-export const tmp = (name: string) => fs.mkdtempSync(path.join(os.tmpdir(), `${name}-`));
+export const tmp = (name: string) => tempDir(`${name}-`);
 
 export interface CustodyFixture {
   dataDir: string;

@@ -1,10 +1,10 @@
 /** E1 test helpers: a small board with E1 ports, speech for each direction, and where a recording's channels match it. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { decodeWav } from '../../firmware/audio/wav.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { locate } from '../support/audio-match.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 /** The RDT's board file with the simulator's pseudo-terminal (var/linecard-host.pty) as its link and var/data as its disk. */
 export function rdtOnPty(dir: string): string {
@@ -22,7 +22,7 @@ export function rdtOnPty(dir: string): string {
 
 /** A board file like the RDT's with only 2 analog lines (fast in tests) and 4 E1 ports; `e1: false` for an RDS-like board. */
 export function e1Board(e1 = true): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'e1-board-'));
+  const dir = tempDir('e1-board-');
   const file = path.join(dir, 'board.json');
   fs.writeFileSync(file, JSON.stringify({
     model: e1 ? 'test-rdt' : 'test-rds',

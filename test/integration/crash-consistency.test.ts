@@ -9,7 +9,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import { getJson, killTree, startDaemonProcess, startSimulator, waitFor, type DaemonProcess } from '../support/processes.ts';
@@ -18,6 +17,7 @@ import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { signatureOf } from '../../firmware/recording/file-signature.ts';
 import { probeDuration } from '../../firmware/audio/probe-duration.ts';
 import { authedFetch } from '../support/api-client.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const KILLS = 22;
 const children: ChildProcess[] = [];
@@ -37,7 +37,7 @@ function filesUnder(dir: string): string[] {
 }
 
 test('22 power cuts during recording, archive and maintenance leave files and index consistent', async () => {
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'crash-'));
+  const work = tempDir('crash-');
   const data = path.join(work, 'var/data');
   fs.mkdirSync(data, { recursive: true });
   execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', data]);

@@ -8,18 +8,18 @@ import { SYSTEM } from '../../firmware/app/principal.ts';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { TimelineSource } from '../../firmware/sim/line-model.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { startSimBox } from '../support/sim-box.ts';
 import { authedFetch } from '../support/api-client.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const CHANNELS = 4;
 
 function mountSmallDisk(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'small-disk-'));
+  const dir = tempDir('small-disk-');
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=12m,mode=0755', 'tmpfs', dir]);
   } catch (e) {

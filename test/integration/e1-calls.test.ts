@@ -10,12 +10,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { encodePcmWav } from '../../firmware/audio/wav.ts';
 import { ROOT, getJson, killTree, startDaemonProcess, startSimulator, waitFor, type DaemonProcess } from '../support/processes.ts';
 import { matchChannels, rdtOnPty, speech } from '../e1/link-helpers.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const audio = { priA: speech(6, 101), priB: speech(6, 102), r2A: speech(6, 103), r2B: speech(6, 104) };
 
@@ -36,7 +36,7 @@ test.before(async () => {
 });
 
 async function play(): Promise<void> {
-  work = fs.mkdtempSync(path.join(os.tmpdir(), 'e1-calls-'));
+  work = tempDir('e1-calls-');
   const board = rdtOnPty(work);
   for (const [name, pcm] of Object.entries(audio)) fs.writeFileSync(path.join(work, `${name}.wav`), encodePcmWav(pcm));
   fs.mkdirSync(path.join(work, 'var/config'), { recursive: true });

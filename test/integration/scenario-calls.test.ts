@@ -6,13 +6,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { callerIdFsk, concat, dtmfDigits, silence, speechLike, toneCadence } from '../../firmware/sim/signals.ts';
 import { encodePcmWav, decodeWav } from '../../firmware/audio/wav.ts';
 import { loadScenario, scenarioSources } from '../../firmware/sim/scenario.ts';
 import { startSimBox, T0, type SimBox } from '../support/sim-box.ts';
 import { locate } from '../support/audio-match.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const S = 8000;
 /** Audio of a line: pieces placed at given seconds, silence elsewhere. */
@@ -47,7 +47,7 @@ let box: SimBox;
 let records: any[];
 
 test.before(async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-'));
+  const dir = tempDir('scenario-');
   const lines = Object.entries(timelines).map(([ch, timeline]) => {
     fs.writeFileSync(path.join(dir, `line${ch}.wav`), encodePcmWav(audio[Number(ch) as keyof typeof audio]));
     return { channel: Number(ch), audio: `line${ch}.wav`, timeline };

@@ -1,18 +1,17 @@
 /** Temporary journals, random operation entries and a brute-force filter to check queries against. */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { Journal, type JournalOptions } from '../../firmware/journal/journal.ts';
 import type { OperationInput, OperationRecord } from '../../firmware/journal/operation-entry.ts';
 import { OPERATION_ITEMS, OPERATIONS } from '../../firmware/journal/operation-entry.ts';
 import { refKey, type ChannelRef } from '../../firmware/ports/channel-ref.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export const T0 = Date.parse('2026-03-01T00:00:00Z');
 export const HOUR = 3_600_000;
 export const DAY = 86_400_000;
 
 export function tmpDir(): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), 'journal-'));
+  return tempDir('journal-');
 }
 
 export async function tmpJournal(opts: JournalOptions = {}, dir = tmpDir()): Promise<{ dir: string; journal: Journal }> {

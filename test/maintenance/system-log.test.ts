@@ -10,15 +10,15 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { signIn, type ApiClient } from '../support/api-client.ts';
 import { SavedLogs } from '../../firmware/logs/saved-logs.ts';
 import { rotateIfLarge } from '../../firmware/logs/log-rotation.ts';
 import { RUNNING_MARKER } from '../../firmware/logs/fault-saves.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'syslog-'));
+const tmp = () => tempDir('syslog-');
 const unzip = (file: string, member: string) => execFileSync('unzip', ['-p', file, member]).toString('utf8');
 const pinoLine = (msg: string, level = 30) => `${JSON.stringify({ level, time: Date.parse('2026-11-20T01:00:00Z'), app: 'recorder', msg })}\n`;
 

@@ -7,12 +7,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { killTree, startDaemonProcess, startSimulator, waitFor, type DaemonProcess } from '../support/processes.ts';
 import { signIn } from '../support/api-client.ts';
 import { filesUnder, startVsftpd, type NasServer } from '../support/nas-servers.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const children: ChildProcess[] = [];
 let ftp: NasServer | undefined;
@@ -24,7 +24,7 @@ test.after(async () => {
 
 test('a backup cut by SIGKILL finishes after the restart with every file there once', async () => {
   ftp = await startVsftpd(false);
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-kill-'));
+  const work = tempDir('nas-kill-');
   const lines = [0, 1, 2, 3].map((channel) => ({ channel, timeline: [{ t: 0, state: 'onhook' }, { t: 30 + channel, state: 'offhook' }, { t: 36 + channel, state: 'onhook' }] }));
   fs.writeFileSync(path.join(work, 'scenario.json'), JSON.stringify({ board: 'sim', lines }));
   children.push(startSimulator(work, ['--scenario', path.join(work, 'scenario.json')]));

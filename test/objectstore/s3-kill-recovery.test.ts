@@ -8,12 +8,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createHash, randomBytes } from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import { getJson, killTree, startDaemonProcess, startSimulator, waitFor } from '../support/processes.ts';
 import { startCephGateway, type CephGateway } from '../support/ceph-rgw.ts';
 import { BucketInspector } from '../support/s3-inspect.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const children: ChildProcess[] = [];
 let gw: CephGateway | undefined;
@@ -31,7 +31,7 @@ test('a box killed during a multipart upload finishes its queue after the restar
   gw = await startCephGateway();
   bucket = new BucketInspector(gw, 'killed');
   await bucket.create();
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 's3-kill-'));
+  const work = tempDir('s3-kill-');
   fs.writeFileSync(
     path.join(work, 'scenario.json'),
     JSON.stringify({

@@ -16,7 +16,8 @@ import { channelStats } from '../../firmware/recording/stats-query.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { localDay } from '../../firmware/recording/local-day.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
-import { compare, DAYS, makeEntries, randomQuery, rng, START, tempDir } from '../support/record-oracle.ts';
+import { compare, DAYS, makeEntries, randomQuery, rng, START } from '../support/record-oracle.ts';
+import { tempDir } from '../support/temp-dir.ts';
 import { Format3Writer } from '../support/index-format3-writer.ts';
 import { ROOT, TSX_LOADER, waitFor } from '../support/processes.ts';
 

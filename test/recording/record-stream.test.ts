@@ -5,18 +5,17 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { streamRecords, type StreamQuery } from '../../firmware/recording/record-stream.ts';
 import { generatedEntry } from '../support/generated-entries.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const NEWEST = Date.parse('2026-11-20T09:00:00+08:00');
 
 test('pages of a stream are the search, in order, whatever the page size', async () => {
-  const index = new RecordIndex(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'stream-')), 'index'));
+  const index = new RecordIndex(path.join(tempDir('stream-'), 'index'));
   await index.open();
   // Runs of 8 channels starting in the same millisecond, and plain entries.
   const entries = Array.from({ length: 2000 }, (_, i) => {

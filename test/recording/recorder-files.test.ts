@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { WavWriter, FLUSH_MS } from '../../firmware/recording/wav-writer.ts';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
@@ -13,9 +12,10 @@ import { recordId, withEntryDefaults, type RecordEntry } from '../../firmware/re
 import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { FileFinisher } from '../../firmware/recording/file-finisher.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const quiet = { info() {}, error() {}, warn() {} };
-const tmp = () => fs.mkdtempSync(path.join(os.tmpdir(), 'rec-'));
+const tmp = () => tempDir('rec-');
 
 function tone(n: number, offset = 0): Int16Array {
   return Int16Array.from({ length: n }, (_, i) => Math.round(8000 * Math.sin(((i + offset) * 2 * Math.PI * 440) / 8000)));

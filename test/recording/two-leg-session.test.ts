@@ -6,7 +6,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { Recorder } from '../../firmware/recording/recorder.ts';
@@ -16,13 +15,14 @@ import { alawEncode, ulawEncode } from '../../firmware/dsp/g711.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { normalisedCorrelation } from '../support/audio-match.ts';
 import type { ChannelRef } from '../../firmware/ports/channel-ref.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const quiet = { info() {}, error() {} };
 const AT = Date.parse('2026-11-20T10:00:00+08:00');
 const E1: ChannelRef = { portType: 'e1', port: 1, channel: 16 };
 
 async function box(layout: 'stereo' | 'mono') {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'legs-'));
+  const data = tempDir('legs-');
   const index = new RecordIndex(path.join(data, 'index'));
   await index.open();
   const recorder = new Recorder(data, index, 'alaw', new FileFinisher(data, null), quiet, { twoLegLayout: () => layout });
@@ -144,7 +144,7 @@ test('opening a recording on a busy channel ends the open one with the stop mode
 });
 
 test('a call with a number on the do-not-record list leaves neither file nor entry', async () => {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'dnr-'));
+  const data = tempDir('dnr-');
   const index = new RecordIndex(path.join(data, 'index'));
   await index.open();
   const recorder = new Recorder(data, index, 'alaw', new FileFinisher(data, null), quiet, { doNotRecord: (n) => n.startsWith('95588') });

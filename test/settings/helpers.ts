@@ -1,12 +1,11 @@
 /** A fresh configuration folder per test. */
 import fs from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import * as assert from 'uvu/assert';
 import { RecorderError } from '../../firmware/errors.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export async function configDir(): Promise<string> {
-  return fs.mkdtemp(path.join(os.tmpdir(), 'settings-'));
+  return tempDir('settings-');
 }
 
 export async function readJson(file: string): Promise<any> {

@@ -1,12 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { SerialPort } from 'serialport';
 import { AckStatus, decodeMessage, encodeMessage, isDecodeFailure, type AnyMessage, type HostCommand } from '../../firmware/linecard/messages.ts';
 import { SlipDecoder, slipEncode } from '../../firmware/linecard/slip.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const SCRIPT = path.join(ROOT, 'scripts/linecard-sim');
@@ -67,7 +68,7 @@ async function openHost(file: string) {
 }
 
 test('scripts/linecard-sim --pty-pair: the card answers identify over a real pty, across a reopen', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'linecard-pty-'));
+  const dir = tempDir('linecard-pty-');
   const sim = startSim(['--pty-pair', dir, '--seed', '9']);
   try {
     await guard(sim.ready, 'the simulator to be ready');
@@ -89,7 +90,7 @@ test('scripts/linecard-sim --pty-pair: the card answers identify over a real pty
 });
 
 test('a bad scenario stops the simulator with a message naming the file and field', async () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'linecard-bad-'));
+  const dir = tempDir('linecard-bad-');
   const file = path.join(dir, 'bad.json');
   writeFileSync(file, JSON.stringify({ lines: [{ channel: 12, timeline: [{ t: 0, state: 'onhook' }] }] }));
   const sim = startSim(['--device', '/dev/null', '--scenario', file]);

@@ -1,7 +1,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { decodeWav, encodePcmWav } from '../../firmware/audio/wav.ts';
 import { alawDecode, alawEncode } from '../../firmware/dsp/g711.ts';
@@ -9,8 +8,9 @@ import type { AudioMessage, LineStatusMessage } from '../../firmware/linecard/me
 import { loadScenario, scenarioSources } from '../../firmware/sim/scenario.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { cardRig } from './helpers.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'scenario-audio-'));
+const dir = tempDir('scenario-audio-');
 const speech = speechLike(3, 7);
 writeFileSync(path.join(dir, 'line2.wav'), encodePcmWav(speech));
 writeFileSync(

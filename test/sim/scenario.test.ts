@@ -1,13 +1,13 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { encodePcmWav, wavHeader } from '../../firmware/audio/wav.ts';
 import { RecorderError } from '../../firmware/errors.ts';
 import { loadScenario, parseScenario, scenarioSources } from '../../firmware/sim/scenario.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'scenario-test-'));
+const dir = tempDir('scenario-test-');
 writeFileSync(path.join(dir, 'line0.wav'), encodePcmWav(Int16Array.from({ length: 800 }, (_, i) => i)));
 writeFileSync(path.join(dir, 'wide.wav'), encodePcmWav(new Int16Array(1600), 16000));
 writeFileSync(path.join(dir, 'alaw.wav'), Buffer.concat([wavHeader('alaw', 8000, 8), Buffer.alloc(8, 0xd5)]));

@@ -3,8 +3,6 @@
  * plays: A-law on analog lines (sealed, encryption at rest on) and a two-party
  * E1 call as a stereo file; then the real daemon and HTTP API on top of it.
  */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { Recorder } from '../../firmware/recording/recorder.ts';
@@ -16,6 +14,7 @@ import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { CustodyBox } from '../../firmware/custody/custody-box.ts';
 import { speechLike } from './store-fixture.ts';
 import { startSimBox, T0, type SimBox } from './sim-box.ts';
+import { tempDir } from './temp-dir.ts';
 
 export const MEDIA_KEY = 'c3'.repeat(32);
 const quiet = { info() {}, error() {}, warn() {}, child: () => quiet };
@@ -34,7 +33,7 @@ export interface RecordingSpec {
 
 /** Records the calls into a fresh data folder (finished, sealed, indexed, signed by the box's device key), then starts the box on it. */
 export async function startMediaBox(specs: RecordingSpec[]): Promise<{ box: SimBox; entries: RecordEntry[] }> {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'media-'));
+  const dataDir = tempDir('media-');
   const index = new RecordIndex(path.join(dataDir, 'index'));
   await index.open();
   // The configuration folder the simulated box will use, so the daemon finds the same device key.

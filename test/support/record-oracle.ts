@@ -3,8 +3,6 @@
  * search: the reference the index's search engine is checked against.
  */
 import * as assert from 'uvu/assert';
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { queryRecords, parseNumberPattern, type RecordQuery } from '../../firmware/recording/record-query.ts';
@@ -13,6 +11,7 @@ import { recordingFile } from '../../firmware/recording/recording-paths.ts';
 import { dayStart, localDay } from '../../firmware/recording/local-day.ts';
 import type { CallDirection, CallType } from '../../firmware/calls/call-types.ts';
 import type { ChannelRef, PortType } from '../../firmware/ports/channel-ref.ts';
+import { tempDir } from './temp-dir.ts';
 
 export function rng(seed: number) {
   let s = seed >>> 0;
@@ -138,10 +137,6 @@ export function randomQuery(r: () => number): RecordQuery {
   if (r() < 0.1) q.store = r() < 0.5 ? 'today' : 'history';
   if (r() < 0.05) q.deleted = true;
   return q;
-}
-
-export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 }
 
 export async function fixture(entries: RecordEntry[]): Promise<RecordIndex> {

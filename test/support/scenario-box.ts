@@ -1,10 +1,10 @@
 /** A simulated box playing a scenario written on the fly: per line, its audio pieces and its timeline. */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { encodePcmWav } from '../../firmware/audio/wav.ts';
 import { loadScenario, scenarioSources } from '../../firmware/sim/scenario.ts';
 import { startSimBox, type SimBox } from './sim-box.ts';
+import { tempDir } from './temp-dir.ts';
 
 const S = 8000;
 
@@ -16,7 +16,7 @@ export interface LineScript {
 }
 
 export async function startScenarioBox(totalS: number, lines: LineScript[], options: { config?: object; dataDir?: string; web?: boolean } = {}): Promise<SimBox> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'scenario-'));
+  const dir = tempDir('scenario-');
   const scenario = {
     board: 'sim',
     lines: lines.map((l) => {

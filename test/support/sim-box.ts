@@ -4,7 +4,6 @@
  * link. `run(ms)` advances time in 10 ms steps, letting I/O settle between.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import { startDaemon, type Daemon } from '../../firmware/daemon.ts';
@@ -26,6 +25,7 @@ import { simSystem, type SimSystem } from '../../firmware/sim/sim-system.ts';
 import { SimPower } from '../../firmware/sim/sim-power.ts';
 import type { LineSource } from '../../firmware/sim/line-model.ts';
 import { authedFetch } from './api-client.ts';
+import { removeAtExit, tempDir } from './temp-dir.ts';
 import type { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
 import { createConsoleLine } from '../../firmware/host/linux/console-line.ts';
 import { openConsole } from '../../firmware/run-daemon.ts';
@@ -54,19 +54,6 @@ export interface SimBox {
   stop(): Promise<void>;
 }
 
-/** Data folders the boxes made for themselves (a test may start a box again on one): removed with their config and root folders when the test process exits. */
-const madeDirs: string[] = [];
-function madeDataDir(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'simbox-'));
-  if (madeDirs.length === 0) {
-    process.once('exit', () => {
-      for (const d of madeDirs) for (const p of [d, `${d}-config`, `${d}-root`]) fs.rmSync(p, { recursive: true, force: true });
-    });
-  }
-  madeDirs.push(dir);
-  return dir;
-}
-
 export async function startSimBox(options: {
   sources: LineSource[];
   board?: string;
@@ -91,12 +78,13 @@ export async function startSimBox(options: {
   const gpio = new SimGpio(() => clock.now());
   const card = new SimulatedLineCard({ clock: clock.steady, channelCount: board.channels.analog, sources: options.sources, faults: options.faults, e1Ports: options.e1Ports });
   const transport = memoryTransport({ onOpen: (cardSide) => card.attach(cardSide) });
-  const dataDir = options.dataDir ?? madeDataDir();
-  const configDir = path.join(dataDir, '..', `${path.basename(dataDir)}-config`);
+  // A data folder the box makes for itself, and the config and root folders it makes beside any data folder, are removed when the test process exits (a test may start a box again on one).
+  const dataDir = options.dataDir ?? tempDir('simbox-');
+  const configDir = removeAtExit(path.join(dataDir, '..', `${path.basename(dataDir)}-config`));
   fs.mkdirSync(configDir, { recursive: true });
   if (options.config) fs.writeFileSync(path.join(configDir, 'recorder.json'), JSON.stringify(options.config));
   if (options.settings) fs.writeFileSync(path.join(configDir, 'settings.json'), JSON.stringify(options.settings));
-  const root = path.join(dataDir, '..', `${path.basename(dataDir)}-root`);
+  const root = removeAtExit(path.join(dataDir, '..', `${path.basename(dataDir)}-root`));
   const system = simSystem(root, clock, (ms) => clock.stepTo(ms));
   const host: Host = {
     ...system,

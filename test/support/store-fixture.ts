@@ -1,6 +1,4 @@
 /** Finished recordings made by the real recorder in a temporary data folder, for store tests. */
-import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { Recorder } from '../../firmware/recording/recorder.ts';
@@ -8,6 +6,7 @@ import { FileFinisher } from '../../firmware/recording/file-finisher.ts';
 import { analogRef } from '../../firmware/ports/channel-ref.ts';
 import { alawEncode } from '../../firmware/dsp/g711.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { tempDir } from './temp-dir.ts';
 
 export const quiet = { info() {}, error() {}, warn() {}, child: () => quiet };
 export const KEY = Buffer.alloc(32, 7);
@@ -29,7 +28,7 @@ export interface StoreFixture {
   record(channel: number, at: number, seconds: number, remoteNumber?: string): Promise<RecordEntry>;
 }
 
-export async function storeFixture(key: Buffer | null = null, dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'store-'))): Promise<StoreFixture> {
+export async function storeFixture(key: Buffer | null = null, dataDir = tempDir('store-')): Promise<StoreFixture> {
   const index = new RecordIndex(path.join(dataDir, 'index'));
   await index.open();
   const finisher = new FileFinisher(dataDir, key);

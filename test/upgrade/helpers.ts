@@ -4,10 +4,10 @@
  * packaged and signed with the development key, or with another key.
  */
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
 import { buildPackage } from '../../firmware/upgrade/package-writer.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 export const DEV_PACKAGE_KEY = fs.readFileSync(path.resolve(import.meta.dirname, '../../keys/dev/package-signing.dev.key.pem'), 'utf8');
 
@@ -45,7 +45,7 @@ export interface TestPackageOptions {
 }
 
 export async function testPackage(version: string, opts: TestPackageOptions = {}): Promise<string> {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pkg-'));
+  const dir = tempDir('pkg-');
   const src = standInProgram(path.join(dir, 'src'), version, { fail: opts.fail ?? false });
   const out = path.join(dir, `recorder-${version}.rdxpkg`);
   await buildPackage(src, { version, boards: opts.boards ?? ['sim'], minFromVersion: opts.minFromVersion ?? '0.0.0', ...(opts.arch ? { arch: opts.arch } : {}) }, opts.key ?? DEV_PACKAGE_KEY, out);

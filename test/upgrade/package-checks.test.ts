@@ -8,12 +8,12 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { trustedKeys } from '../../firmware/license/signing-keys.ts';
 import { inspectPackage, unpackPackage } from '../../firmware/upgrade/package-reader.ts';
 import { compareVersions, PACKAGE_MAGIC } from '../../firmware/upgrade/package-format.ts';
 import { alteredCopy, foreignPackageKey, testPackage } from './helpers.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const keys = trustedKeys('package', {});
 const VERIFY = path.resolve(import.meta.dirname, '../../scripts/verify-package');
@@ -21,7 +21,7 @@ const VERIFY = path.resolve(import.meta.dirname, '../../scripts/verify-package')
 async function refused(file: string, code: string, board = 'sim'): Promise<string> {
   try {
     const pkg = await inspectPackage(file, keys, board);
-    await unpackPackage(file, pkg, fs.mkdtempSync(path.join(os.tmpdir(), 'unpack-')) + '/x');
+    await unpackPackage(file, pkg, tempDir('unpack-') + '/x');
   } catch (e) {
     assert.is((e as { code: string }).code, code, (e as Error).message);
     return (e as Error).message;
@@ -34,7 +34,7 @@ test('a good package unpacks to the files it was built from', async () => {
   const file = await testPackage('1.2.3');
   const pkg = await inspectPackage(file, keys, 'sim');
   assert.equal([pkg.manifest.version, pkg.manifest.boards, pkg.signedBy], ['1.2.3', ['sim'], 'dev']);
-  const dest = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'unpack-')), 'v');
+  const dest = path.join(tempDir('unpack-'), 'v');
   await unpackPackage(file, pkg, dest);
   const src = path.join(path.dirname(file), 'src');
   for (const f of pkg.manifest.files) assert.ok(fs.readFileSync(path.join(dest, f.path)).equals(fs.readFileSync(path.join(src, f.path))), f.path);
@@ -77,7 +77,7 @@ test('unsigned, foreign-signed, tampered, truncated, padded and wrong-board pack
 });
 
 test('make package builds the production bundle into a signed package for the board', async () => {
-  const out = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bundle-pkg-')), 'rds.rdxpkg');
+  const out = path.join(tempDir('bundle-pkg-'), 'rds.rdxpkg');
   execFileSync(path.resolve(import.meta.dirname, '../../scripts/make-package'), ['--board', 'rds', '--version', '0.2.0', '--min-from', '0.1.0', '--out', out], { stdio: 'ignore' });
   const pkg = await inspectPackage(out, keys, 'rds', process.arch);
   const files = pkg.manifest.files.map((f) => f.path);

@@ -20,6 +20,7 @@ import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { signIn, type ApiClient } from '../support/api-client.ts';
 import { PACKAGE_MAGIC } from '../../firmware/upgrade/package-format.ts';
 import { alteredCopy, standInProgram, testPackage } from './helpers.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const SUPERVISE = path.resolve(import.meta.dirname, '../../buildroot-overlay/board/common/rootfs-overlay/usr/sbin/recorder-supervise');
 
@@ -144,7 +145,7 @@ test('refused packages are not stored, each with its reason', async () => {
 test('upload, activate, the new version runs and reports itself, roll back', async () => {
   const root = `${box.dataDir}-root`;
   // Built by the packaging script, as `make package` does (from a folder instead of the bundle).
-  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'make-package-'));
+  const work = tempDir('make-package-');
   const built = path.join(work, 'recorder-sim-9.0.0.rdxpkg');
   await promisify(execFile)(path.resolve(import.meta.dirname, '../../scripts/make-package'), ['--board', 'sim', '--version', '9.0.0', '--from', standInProgram(path.join(work, 'src'), '9.0.0'), '--out', built]);
   const r = await upload(built);

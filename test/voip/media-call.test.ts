@@ -6,7 +6,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { Recorder } from '../../firmware/recording/recorder.ts';
@@ -20,12 +19,13 @@ import { VoipMediaServer, type MediaSettings } from '../../firmware/voip/media/v
 import { VoipMediaError } from '../../firmware/voip/media/voip-call.ts';
 import { locate } from '../support/audio-match.ts';
 import { packetise, rtpPacket, send, udpClient } from '../support/rtp-send.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const AT = Date.parse('2026-11-20T10:00:00+08:00');
 
 async function media(capacity = 4, over: Partial<MediaSettings> = {}) {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'voip-media-'));
+  const data = tempDir('voip-media-');
   const index = new RecordIndex(path.join(data, 'index'));
   await index.open();
   const recorder = new Recorder(data, index, 'pcm16', new FileFinisher(data, null), quiet);

@@ -7,7 +7,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { Recorder } from '../../firmware/recording/recorder.ts';
@@ -19,6 +18,7 @@ import { VirtualClock } from '../../firmware/sim/virtual-clock.ts';
 import { VoipMediaServer, type MediaSettings } from '../../firmware/voip/media/voip-media.ts';
 import { originOf } from '../../firmware/voip/media/media-call.ts';
 import { rtpPacket, send, udpClient } from '../support/rtp-send.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const quiet = { info() {}, warn() {}, error() {} };
 const AT = Date.parse('2026-11-20T10:00:00+08:00');
@@ -36,7 +36,7 @@ test('originOf: SIPREC metadata and a phone call', () => {
 });
 
 test('a SIPREC call\'s recording keeps its identity, takes later metadata and is found by its SIP Call-ID', async () => {
-  const data = fs.mkdtempSync(path.join(os.tmpdir(), 'voip-origin-'));
+  const data = tempDir('voip-origin-');
   const index = new RecordIndex(path.join(data, 'index'));
   await index.open();
   const recorder = new Recorder(data, index, 'pcm16', new FileFinisher(data, null), quiet);

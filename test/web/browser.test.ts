@@ -11,7 +11,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import ExcelJS from 'exceljs';
@@ -19,6 +18,7 @@ import { callerIdFsk, dtmfDigits, speechLike } from '../../firmware/sim/signals.
 import { startScenarioBox } from '../support/scenario-box.ts';
 import type { SimBox } from '../support/sim-box.ts';
 import { ADMIN_PASSWORD, buildWebUi, navigateTo, openBrowser, screenshot, SHOTS, type Browser } from '../support/browser.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 const EVIL = '<img src=x onerror=alert(1)>';
 const PASSWORD = ADMIN_PASSWORD;
@@ -29,7 +29,7 @@ let context: BrowserContext;
 let page: Page;
 let base: string;
 const dialogs: string[] = [];
-const downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'ui-downloads-'));
+const downloads = tempDir('ui-downloads-');
 
 const sec = (s: number) => s;
 

@@ -7,7 +7,6 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
@@ -15,6 +14,7 @@ import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { waitFor } from '../support/processes.ts';
 import { filesUnder, startVsftpd, type NasServer } from '../support/nas-servers.ts';
 import { scenarioSources, loadScenario } from '../../firmware/sim/scenario.ts';
+import { tempDir } from '../support/temp-dir.ts';
 
 let box: SimBox;
 let ftp: NasServer;
@@ -24,7 +24,7 @@ let page: Page;
 test.before(async () => {
   buildWebUi();
   ftp = await startVsftpd(false);
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'nas-web-'));
+  const dir = tempDir('nas-web-');
   const scenario = { board: 'sim', lines: [0, 1].map((channel) => ({ channel, timeline: [{ t: 0, state: 'onhook' }, { t: 1, state: 'offhook' }, { t: 5, state: 'onhook' }] })) };
   fs.writeFileSync(path.join(dir, 'scenario.json'), JSON.stringify(scenario));
   box = await startSimBox({ sources: scenarioSources(await loadScenario(path.join(dir, 'scenario.json'), 8), 8), web: true });

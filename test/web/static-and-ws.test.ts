@@ -4,7 +4,6 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import http from 'node:http';
-import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import Koa from 'koa';
@@ -15,16 +14,17 @@ import { startSimBox } from '../support/sim-box.ts';
 import { idleSource } from '../../firmware/sim/line-model.ts';
 import { ROOT } from '../support/processes.ts';
 import { signIn } from '../support/api-client.ts';
+import { removeAtExit, tempDir } from '../support/temp-dir.ts';
 
 function fixtureRoot(): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'web-static-'));
+  const dir = tempDir('web-static-');
   fs.mkdirSync(path.join(dir, 'assets'));
   fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><p>index</p>');
   const js = 'console.log("hello");'.repeat(50);
   fs.writeFileSync(path.join(dir, 'assets/main-ABC.js'), js);
   fs.writeFileSync(path.join(dir, 'assets/main-ABC.js.gz'), zlib.gzipSync(js));
   fs.writeFileSync(path.join(dir, 'assets/main-ABC.js.br'), zlib.brotliCompressSync(js));
-  fs.writeFileSync(path.join(dir, '..', `${path.basename(dir)}-secret.txt`), 'secret');
+  fs.writeFileSync(removeAtExit(path.join(dir, '..', `${path.basename(dir)}-secret.txt`)), 'secret');
   return dir;
 }
 
@@ -88,7 +88,7 @@ test('static files: the precompressed variant by Accept-Encoding, immutable asse
 });
 
 test('the build writes hashed, precompressed files under the size budget', () => {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'web-build-'));
+  const out = tempDir('web-build-');
   const report = JSON.parse(execFileSync(path.join(ROOT, 'scripts/build-web'), ['--out', out], { encoding: 'utf8' }).trim().split('\n').pop()!);
   assert.ok(report.gzipBytes < 200 * 1024, `gzip total ${report.gzipBytes}`);
   const assets = fs.readdirSync(path.join(out, 'assets'));

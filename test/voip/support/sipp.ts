@@ -7,13 +7,13 @@ import { spawn } from 'node:child_process';
 import dgram from 'node:dgram';
 import fs from 'node:fs';
 import net from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
+import { tempDir } from '../../support/temp-dir.ts';
 
 const SHARED = path.resolve('../shared/siprec');
 
 export function sippWorkDir(extraScenarios: string[] = []): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'siprec-sipp-'));
+  const dir = tempDir('siprec-sipp-');
   fs.mkdirSync(path.join(dir, 'scenarios'));
   fs.mkdirSync(path.join(dir, 'logs'));
   for (const f of fs.readdirSync(path.join(SHARED, 'scenarios'))) fs.copyFileSync(path.join(SHARED, 'scenarios', f), path.join(dir, 'scenarios', f));
