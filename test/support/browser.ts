@@ -81,7 +81,9 @@ export const apiGet = (page: Page, pathname: string): Promise<any> =>
 
 /** Clicks away a toast still showing, so the next one waited for is new. */
 export async function dismissToast(page: Page): Promise<void> {
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  // Clicked in the page, not by a locator: a toast timing out meanwhile leaves nothing to wait for.
+  await page.evaluate(() => (globalThis as any).document.querySelector('.toast')?.click());
+  await page.waitForSelector('.toast', { state: 'detached' });
 }
 
 /** Signs in as admin/admin on a new box and sets ADMIN_PASSWORD, as the first visit requires. */

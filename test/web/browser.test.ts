@@ -17,7 +17,7 @@ import ExcelJS from 'exceljs';
 import { callerIdFsk, dtmfDigits, speechLike } from '../../firmware/sim/signals.ts';
 import { startScenarioBox } from '../support/scenario-box.ts';
 import type { SimBox } from '../support/sim-box.ts';
-import { ADMIN_PASSWORD, buildWebUi, navigateTo, openBrowser, screenshot, SHOTS, type Browser } from '../support/browser.ts';
+import { ADMIN_PASSWORD, buildWebUi, dismissToast, navigateTo, openBrowser, screenshot, SHOTS, type Browser } from '../support/browser.ts';
 import { tempDir } from '../support/temp-dir.ts';
 
 const EVIL = '<img src=x onerror=alert(1)>';
@@ -229,6 +229,7 @@ test('a settings page changed meanwhile by another session is not overwritten, a
   await page.click('button:has-text("重新加载")');
   await page.waitForFunction(() => (globalThis as any).document.querySelector('input[name=minFileS]').value === '4');
   await page.fill('input[name=maxFileS]', '1700');
+  await dismissToast(page);
   await page.click('form button[type=submit]');
   await page.waitForSelector('.toast.ok');
   assert.is(((await (await page.request.get(`${base}/api/v1/settings/recording`)).json()) as { maxFileS: number }).maxFileS, 1700);
@@ -320,6 +321,7 @@ test('a normal user sees every page and can change nothing; each sees the other 
   await page.goto(`${base}/accounts`);
   await page.waitForSelector('select[name=multiUser]');
   await page.selectOption('select[name=multiUser]', '1');
+  await dismissToast(page);
   await page.click('form:has(select[name=multiUser]) button[type=submit]');
   await page.waitForSelector('.toast.ok');
   await page.fill('input[name=new-username]', 'viewer');

@@ -10,7 +10,7 @@ import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
 import type { Page } from 'playwright-core';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { apiGet as apiGetAs, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { apiGet as apiGetAs, buildWebUi, dismissToast, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.ts';
 
 
@@ -57,6 +57,7 @@ test('邮件推送 checks the fields, saves them and sends the test mail with th
   await page.waitForSelector('.errors li:text("not-an-address")');
   assert.is((await apiGet('/settings/mail')).enabled, false, 'nothing sent');
   await page.fill(`${f} input[name=recipient0]`, 'ops@example.com');
+  await dismissToast(page);
   await page.click(`${f} button[type=submit]`);
   await page.waitForSelector('.toast.ok');
   const s = await apiGet('/settings/mail');

@@ -10,7 +10,7 @@ import type { Page } from 'playwright-core';
 import { E1PortModel } from '../../firmware/sim/e1/e1-port-model.ts';
 import { e1Board } from '../e1/link-helpers.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { apiGet as apiGetAs, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { apiGet as apiGetAs, buildWebUi, dismissToast, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
 import { PhoneClient } from '../support/phone-client.ts';
 import { packetise, send, udpClient } from '../support/rtp-send.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
@@ -77,6 +77,7 @@ test('E1通道参数 checks the timeslots and applies a port change at once', as
   await page.selectOption('#e1-params select[name=signalling]', 'china-no1');
   await page.selectOption('#e1-params select[name=storage]', 'mixed');
   await page.fill('#e1-params input[name=name]', '局向A');
+  await dismissToast(page);
   await page.click('#e1-params button[type=submit]');
   await page.waitForSelector('.toast.ok');
   const p = await apiGet('/e1/ports/2');
@@ -154,6 +155,7 @@ test('VoIP turned on in the UI; a phone call then shows live on VoIP录音状态
   await page.fill('#voip-params input[name=phoneControlPort]', '0');
   await page.fill('#voip-params input[name=rtpPortMin]', String(rtpPortMin));
   await page.fill('#voip-params input[name=rtpPortMax]', String(rtpPortMin + 200));
+  await dismissToast(page);
   await page.click('#voip-params button[type=submit]');
   await page.waitForSelector('.toast.ok');
   let port = 0;
