@@ -101,6 +101,8 @@ export function Search(props: { store: 'today' | 'history' }) {
 
   // Searches can overlap (a click while a new recording refreshes the list): only the latest one's answer is shown.
   const latest = useRef(0);
+  // The conditions the list shows: refreshes and pages use them, not what is typed in the form and not yet searched.
+  const applied = useRef<Conditions>(blank(store));
   const run = async (p = page, isAll = all, c = cond) => {
     const errs = isAll ? [] : check(c);
     setErrors(errs);
@@ -117,6 +119,7 @@ export function Search(props: { store: 'today' | 'history' }) {
       setPage(p);
       setAll(isAll);
       setLastQuery(q);
+      applied.current = c;
       setSelected(new Set());
     } catch (e) {
       if (ticket === latest.current) showError(e);
@@ -130,7 +133,7 @@ export function Search(props: { store: 'today' | 'history' }) {
   }, [store]);
   // A newly indexed recording appears on today's page without a click.
   useEffect(() => {
-    if (store === 'today' && result && indexedCount.value > 0) void run(page, all, cond);
+    if (store === 'today' && result && indexedCount.value > 0) void run(page, all, applied.current);
   }, [indexedCount.value]);
 
   const set = (k: keyof Conditions, v: string | boolean) => setCond({ ...cond, [k]: v });
@@ -148,7 +151,7 @@ export function Search(props: { store: 'today' | 'history' }) {
   const act = async (fn: () => Promise<unknown>) => {
     try {
       await fn();
-      await run(page, all, cond);
+      await run(page, all, applied.current);
     } catch (e) {
       showError(e);
     }
@@ -307,7 +310,7 @@ export function Search(props: { store: 'today' | 'history' }) {
             </tbody>
           </table>
         </div>
-        {result ? <Pager page={page} pages={result.pages} total={result.total} onPage={(p) => void run(p, all, cond)} /> : null}
+        {result ? <Pager page={page} pages={result.pages} total={result.total} onPage={(p) => void run(p, all, applied.current)} /> : null}
       </Section>
     </div>
   );
