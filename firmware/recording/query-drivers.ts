@@ -6,23 +6,22 @@
  * driver (a channel on several ports, a number over several months) are
  * merged into one time order.
  */
-import { decodeCell } from './call-stats.ts';
 import { CALL_TYPES } from './record-codec.ts';
 import {
-  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, headRange, numberMonth, portByte, statsRange,
-  tailOfKey, timeRange,
+  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, headRange, numberMonth, portByte, tailOfKey,
+  timeRange,
 } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
 import type { RecordQuery } from './record-query-types.ts';
 import { PORT_TYPES } from '../ports/channel-ref.ts';
-import { localDay } from './local-day.ts';
-import { splitDays } from './stats-query.ts';
+import { localDay, monthOfDay } from './local-day.ts';
+import type { LineDirectory } from './line-directory.ts';
 
 export type { DriverName } from './record-query-types.ts';
 import type { DriverName } from './record-query-types.ts';
 
 /** Conditions a driver's keys satisfy by themselves. */
-export type Condition = 'ref' | 'important' | 'number' | 'today';
+export type Condition = 'ref' | 'line' | 'important' | 'number' | 'today';
 
 export interface Driver {
   name: DriverName;
@@ -65,22 +64,8 @@ async function portsOfChannel(db: IndexDb, channel: number, test: ((b: number) =
   return out;
 }
 
-/** Channel references (port byte, channel) whose statistics show the line number between two times. */
-async function refsOfLine(db: IndexDb, line: string, from: number, to: number, test: ((b: number) => boolean) | null): Promise<Buffer[]> {
-  const found = new Map<string, Buffer>();
-  for (const r of splitDays(localDay(from), localDay(to))) {
-    for await (const [k, v] of db.iterator(statsRange(r.unit, r.from, r.to))) {
-      if (test && !test(k[5]!)) continue;
-      const id = k.subarray(5, 8).toString('hex');
-      if (found.has(id) || !decodeCell(v).some((row) => row.group === line)) continue;
-      found.set(id, channelHead(k.readUInt16BE(6), k[5]!));
-    }
-  }
-  return [...found.values()];
-}
-
 /** Every driver the query's conditions allow, the entries' own time order first. */
-export async function candidateDrivers(db: IndexDb, q: RecordQuery, exactNumber: string | null, from: number, to: number): Promise<Driver[]> {
+export async function candidateDrivers(db: IndexDb, lines: LineDirectory, q: RecordQuery, exactNumber: string | null, from: number, to: number): Promise<Driver[]> {
   const make = (name: DriverName, heads: Buffer[], satisfies: Condition[], keyBytes: number, summaries = false): Driver =>
     ({ name, groups: [{ heads, ...ALL_TIME }], primary: false, summaries, satisfies: new Set(satisfies), keyBytes });
   const time: Driver = { ...make('time', [Buffer.from([q.deleted ? DELETED : LIVE])], [], 60), primary: true };
@@ -91,8 +76,10 @@ export async function candidateDrivers(db: IndexDb, q: RecordQuery, exactNumber:
     const bytes = await portsOfChannel(db, q.channel, ports, q);
     out.push(make('channel', bytes.map((b) => channelHead(q.channel!, b)), ['ref'], 12, true));
   } else if (q.lineNumber) {
-    // A line number is on one channel or a few: their channel keys, each entry's line tested.
-    out.push(make('line', await refsOfLine(db, q.lineNumber, from, to, ports), ['ref'], 12, true));
+    // A line number is on one channel or a few: their channel keys; each entry's line is tested unless the channels had no other line then.
+    const found = lines.refsOf(q.lineNumber, monthOfDay(localDay(from)), monthOfDay(localDay(to)));
+    const heads = found.refs.filter((r) => !ports || ports(r[0]!)).map((r) => channelHead(r.readUInt16BE(1), r[0]!));
+    out.push(make('line', heads, found.pure ? ['ref', 'line'] : ['ref'], 12, true));
   }
   if (q.level === 'important') out.push(make('important', [Buffer.from([IMPORTANT])], ['important'], 12));
   if (q.store === 'today') out.push(make('today', [Buffer.from([PENDING_ARCHIVE])], ['today'], 12));

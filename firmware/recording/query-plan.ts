@@ -106,7 +106,7 @@ export function valueTest(q: RecordQuery, pattern: NumberPattern | null, satisfi
   const callType = q.callType;
   const level = q.level;
   const store = q.store === 'today' && satisfied.has('today') ? undefined : q.store;
-  const lineNumber = q.lineNumber;
+  const lineNumber = satisfied.has('line') ? undefined : q.lineNumber;
   const number = pattern && !(pattern.kind === 'exact' && satisfied.has('number')) ? pattern : null;
   const summaryTest = callType !== undefined || level !== undefined || q.minDurationMs !== undefined || q.maxDurationMs !== undefined || store !== undefined;
   const fullTest = lineNumber !== undefined || number !== null;

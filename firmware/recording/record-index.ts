@@ -9,7 +9,7 @@
  * opened (index-conversion.ts).
  */
 import { ClassicLevel } from 'classic-level';
-import { applyToCell, decodeCell, encodeCell } from './call-stats.ts';
+import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
 import { CALL_TYPES, decodeRecord, encodeRecord } from './record-codec.ts';
 import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
@@ -20,6 +20,7 @@ import { localDay, monthOfDay } from './local-day.ts';
 import { feedKey, feedOfKey, nextSeqOf, readFeed, seqBytes, type FeedItem } from './change-feed.ts';
 import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
 
+import { LineDirectory } from './line-directory.ts';
 import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 
 export { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions };
@@ -38,6 +39,8 @@ export class RecordIndex {
   readonly options: Required<IndexOptions>;
   /** The change feed's next sequence number (change-feed.ts). */
   private nextSeq = 1;
+  /** Line numbers of each channel and month, for searches by line number. */
+  readonly lines = new LineDirectory();
 
   constructor(readonly location: string, options: IndexOptions = {}) {
     this.options = { ...DEFAULT_INDEX_OPTIONS, ...options };
@@ -68,6 +71,7 @@ export class RecordIndex {
     await removeStaleConversion(this.location);
     this.nextSeq = await nextSeqOf(this.db);
     if (this.nextSeq === 1) await this.backfillFeed();
+    await this.lines.load(this.db);
     return false;
   }
 
@@ -141,8 +145,9 @@ export class RecordIndex {
         await this.link(batch, e, cells);
         existing.set(e.id, e);
       }
-      writeCells(batch, cells);
+      const written = writeCells(batch, cells);
       await batch.write(this.db);
+      this.cellsWritten(written);
     }
   }
 
@@ -156,9 +161,10 @@ export class RecordIndex {
     return this.serial(async () => {
       const batch = new Batch();
       for (const e of entries) await this.link(batch, e, cells, true);
-      writeCells(batch, cells);
+      const written = writeCells(batch, cells);
       more(batch);
       await batch.write(this.db);
+      this.cellsWritten(written);
     });
   }
 
@@ -208,9 +214,14 @@ export class RecordIndex {
         const k = keyOfId(id, PENDING_PURGE);
         if (k) batch.del(k);
       }
-      writeCells(batch, cells);
+      const written = writeCells(batch, cells);
       await batch.write(this.db);
+      this.cellsWritten(written);
     });
+  }
+
+  private cellsWritten(cells: { key: Buffer; cell: StatsCell }[]): void {
+    for (const c of cells) this.lines.setCell(c.key, c.cell);
   }
 
   /** Purges begun and not finished: id and file path. */
@@ -319,13 +330,17 @@ export function searchKeys(e: RecordEntry, p: RecordIdParts): [Buffer, Buffer][]
   return keys;
 }
 
-export function writeCells(batch: Batch, cells: Cells): void {
+/** Puts the changed cells in the batch; returns them. */
+export function writeCells(batch: Batch, cells: Cells): { key: Buffer; cell: StatsCell }[] {
+  const written: { key: Buffer; cell: StatsCell }[] = [];
   for (const c of cells.values()) {
     if (!c.dirty) continue;
     if (c.cell.length) batch.put(c.key, encodeCell(c.cell));
     else batch.del(c.key);
     c.dirty = false;
+    written.push(c);
   }
+  return written;
 }
 
 /** The day folder of an entry's file (`…/YYYY/MM/DD/<channel folder>/…`), else its local start day. */

@@ -61,13 +61,13 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   const lo = Math.max(plan.from, dayStart(localDay(first)));
   const hi = Math.min(plan.to, dayStart(localDay(last) + 1) - 1);
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
-  const drivers = await candidateDrivers(db, q, exact, lo, hi);
+  const drivers = await candidateDrivers(db, index.lines, q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(db, plan, drivers, lo, hi);
   const residual = residualOf(plan, driver);
   if (plan.cellAnswerable) return byStats(db, plan, driver, residual, lo, hi);
-  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, plan, driver, residual, lo, hi);
+  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.lines, plan, driver, residual, lo, hi);
   return byScan(db, plan, driver, residual, lo, hi);
 }
 

@@ -24,7 +24,7 @@ export async function* streamRecords(index: RecordIndex, q: StreamQuery, pageSiz
   const lo = Math.max(plan.from, dayStart(localDay(first)));
   let hi = Math.min(plan.to, dayStart(localDay(last) + 1) - 1);
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
-  const drivers = await candidateDrivers(db, plan.q, exact, lo, hi);
+  const drivers = await candidateDrivers(db, index.lines, plan.q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(db, plan, drivers, lo, hi);

@@ -13,6 +13,8 @@ import { localDay, dayStart } from '../../firmware/recording/local-day.ts';
 import type { CallType } from '../../firmware/calls/call-types.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { recordingFile } from '../../firmware/recording/recording-paths.ts';
+import { RecordIndex } from '../../firmware/recording/record-index.ts';
+import { monthOfDay } from '../../firmware/recording/local-day.ts';
 import { compare, DAYS, fixture, makeEntries, randomQuery, rng, START } from '../support/record-oracle.ts';
 
 const EVERY_PLAN = [
@@ -146,6 +148,57 @@ test('changes (level, delete, restore, replace, purge) keep searches, counts and
   await checkStats(index, now, r, 15);
   assert.equal(await index.pendingPurges(), []);
   await index.close();
+});
+
+test('line numbers: channels that only had the line answer from their keys; moves, changes, purges and a reopen keep it exact', async () => {
+  // Each analog line has its own number for two months; in the third, line 3 shares its channel with 8103 and 8005 moves to channel 7.
+  const third = dayStart(localDay(START) + 61);
+  const all = makeEntries(3000, 31, false).map((e) => {
+    let lineNumber = String(8000 + (e.channel % 12));
+    if (e.startedAt >= third && e.channel === 3 && e.startedAt % 2 === 0) lineNumber = '8103';
+    if (e.startedAt >= third && e.channel === 7 && e.startedAt % 3 === 0) lineNumber = '8005';
+    return { ...e, lineNumber };
+  });
+  const index = await fixture(all);
+  const m0 = monthOfDay(localDay(START));
+  const pureBefore = index.lines.refsOf('8001', m0, m0 + 1);
+  assert.ok(pureBefore.pure && pureBefore.refs.length > 0, 'a line alone on its channels is pure');
+  assert.is(index.lines.refsOf('8005', m0, m0 + 2).pure, false, 'a line that moved onto a busy channel is not');
+  assert.is(index.lines.refsOf('8003', m0 + 2, m0 + 2).pure, false, 'a channel with two lines is not');
+  const r = rng(17);
+  const lineQuery = () => {
+    const q = randomQuery(r);
+    q.lineNumber = ['8001', '8003', '8005', '8007', '8103', '8011'][Math.floor(r() * 6)]!;
+    return q;
+  };
+  for (let i = 0; i < 250; i++) await compare(index, all, lineQuery(), `line ${i}`);
+  // Changes: lines rewritten, entries deleted and purged; the directory follows the month cells.
+  const byId = new Map(all.map((e) => [e.id, e]));
+  const ids = [...byId.keys()];
+  for (let i = 0; i < 300; i++) {
+    const id = ids[Math.floor(r() * ids.length)]!;
+    const was = byId.get(id);
+    if (!was) continue;
+    const action = r();
+    if (action < 0.5) {
+      const next = { ...was, lineNumber: ['8001', '8103', '8999'][i % 3]! };
+      await index.put(next);
+      byId.set(id, next);
+    } else if (action < 0.8) byId.set(id, (await index.update(id, (x) => ({ ...x, deleted: !x.deleted })))!);
+    else {
+      await index.beginPurge([was]);
+      await index.finishPurge([id]);
+      byId.delete(id);
+    }
+  }
+  const now = [...byId.values()];
+  for (let i = 0; i < 200; i++) await compare(index, now, lineQuery(), `line after changes ${i}`);
+  const location = index.location;
+  await index.close();
+  const again = new RecordIndex(location);
+  await again.open();
+  for (let i = 0; i < 100; i++) await compare(again, now, lineQuery(), `line after reopening ${i}`);
+  await again.close();
 });
 
 test.run();
