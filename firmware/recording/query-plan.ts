@@ -184,8 +184,9 @@ export async function readPage(db: IndexDb, plan: Plan, d: Driver, res: Residual
   const page: Hit[] = [];
   let skipped = 0;
   if (limit <= 0 || lo > hi) return { items: [], skipped };
-  // Values are read with the hits only when they are tested anyway; a page fetches its own.
-  for await (const hits of matches(db, plan, d, res, lo, hi, true, d.primary && res.value !== null, Math.min(BATCH, limit + skip + 8))) {
+  // The entries in time order are read with their values when tested anyway or when few are skipped; else a page fetches its own.
+  const withValues = d.primary && (res.value !== null || skip <= 64);
+  for await (const hits of matches(db, plan, d, res, lo, hi, true, withValues, Math.min(BATCH, limit + skip + 8))) {
     for (const h of hits) {
       if (skipped < skip) skipped++;
       else page.push(h);

@@ -50,16 +50,19 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   const db = index.db;
   const plan = makePlan(q);
   if (plan.from > plan.to) return { total: 0, items: [], plan: 'time-scan' };
-  if (!q.deleted && plan.pattern?.kind === 'prefix' && !(await timeRangeIsSmaller(db, plan, plan.pattern.text))) {
-    const r = await byNumberPrefix(db, plan, plan.pattern.text);
-    if (r) return r;
+  if (!q.deleted && plan.pattern?.kind === 'prefix') {
+    const [first, last] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
+    if (first === null) return { total: 0, items: [], plan: 'number' };
+    const lo = Math.max(plan.from, first);
+    const hi = Math.min(plan.to, last!);
+    if (!(await timeRangeIsSmaller(db, plan, plan.pattern.text, lo, hi))) {
+      const r = await byNumberPrefix(db, plan, plan.pattern.text, lo, hi);
+      if (r) return r;
+    }
   }
-  const [first, newest] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
-  if (first === null) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
-  const last = newest ?? first;
-  // Nothing lies outside [first, last]: widen the bounds to whole days there.
-  const lo = Math.max(plan.from, dayStart(localDay(first)));
-  const hi = Math.min(plan.to, dayStart(localDay(last) + 1) - 1);
+  const bounds = await searchBounds(db, plan);
+  if (!bounds) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
+  const [lo, hi] = bounds;
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
   const drivers = await candidateDrivers(db, index.lines, q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
@@ -69,6 +72,22 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   if (plan.cellAnswerable) return byStats(db, plan, driver, residual, lo, hi);
   if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.lines, plan, driver, residual, lo, hi);
   return byScan(db, plan, driver, residual, lo, hi);
+}
+
+/**
+ * The time range a search reads, in whole days where it is not cut by its
+ * own bounds; null when nothing lies in it. A range of whole local days (what
+ * the search pages send) is taken as it is; an open or partial range is
+ * narrowed to the days of its first and last recordings, so the statistics
+ * count whole days there.
+ */
+export async function searchBounds(db: IndexDb, plan: Plan): Promise<[number, number] | null> {
+  if (plan.from === dayStart(localDay(plan.from)) && plan.to === dayStart(localDay(plan.to) + 1) - 1) return [plan.from, plan.to];
+  const [first, newest] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
+  if (first === null) return null;
+  const last = newest ?? first;
+  // Nothing lies outside [first, last]: widen the bounds to whole days there.
+  return [Math.max(plan.from, dayStart(localDay(first))), Math.min(plan.to, dayStart(localDay(last) + 1) - 1)];
 }
 
 // ------------------------------------------------------------------ totals counted from the driver
@@ -90,27 +109,21 @@ async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: num
  * LevelDB's estimates from its table files (recent writes still in memory
  * count as nothing), so small or fresh indexes keep the number plan.
  */
-async function timeRangeIsSmaller(db: IndexDb, plan: Plan, prefix: string): Promise<boolean> {
-  const first = await edgeTime(db, plan, false);
-  if (first === null) return false;
-  const last = (await edgeTime(db, plan, true))!;
-  let keyBytes = 0;
+async function timeRangeIsSmaller(db: IndexDb, plan: Plan, prefix: string, first: number, last: number): Promise<boolean> {
+  // The estimates are independent LevelDB calls: asked together.
+  const sizes: Promise<number>[] = [];
   for (let m = numberMonth(first); m <= numberMonth(last); m++) {
     const numbers = numberRange(prefix, false, m);
-    keyBytes += await db.approximateSize(numbers.gte, numbers.lt);
+    sizes.push(db.approximateSize(numbers.gte, numbers.lt));
   }
+  const [entryBytes, ...months] = await Promise.all([db.approximateSize(timeKey(first, plan.prefix), timeKey(last + 1, plan.prefix)), ...sizes]);
+  const keyBytes = months.reduce((a, b) => a + b, 0);
   if (keyBytes < TIME_PLAN_MIN_KEY_BYTES) return false;
-  const entryBytes = await db.approximateSize(timeKey(first, plan.prefix), timeKey(last + 1, plan.prefix));
   // An entry takes about 3.5 times the room of a number key on disk and costs about twice as much to read and test.
   return entryBytes < 1.5 * keyBytes;
 }
 
-async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string): Promise<QueryResult | null> {
-  const first = await edgeTime(db, plan, false);
-  if (first === null) return { total: 0, items: [], plan: 'number' };
-  const last = (await edgeTime(db, plan, true))!;
-  const lo = Math.max(plan.from, first);
-  const hi = Math.min(plan.to, last);
+async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string, lo: number, hi: number): Promise<QueryResult | null> {
   const { limit, offset } = plan.q;
   const ref = residualOf(plan, { name: 'number', groups: [], primary: false, summaries: false, satisfies: new Set(), keyBytes: 0 }).ref;
   // The prefix matched by its keys; what is left to test is in the entries.

@@ -7,10 +7,10 @@
  */
 import type { RecordEntry } from './record-entry.ts';
 import type { RecordIndex } from './record-index.ts';
-import { dayStart, localDay } from './local-day.ts';
 import { candidateDrivers } from './query-drivers.ts';
-import { edgeTime, makePlan, pickDriver, readPage, residualOf } from './query-plan.ts';
+import { makePlan, pickDriver, readPage, residualOf } from './query-plan.ts';
 import type { RecordQuery } from './record-query-types.ts';
+import { searchBounds } from './record-query.ts';
 
 export type StreamQuery = Omit<RecordQuery, 'limit' | 'offset'>;
 
@@ -18,11 +18,10 @@ export async function* streamRecords(index: RecordIndex, q: StreamQuery, pageSiz
   const db = index.db;
   const plan = makePlan({ ...q, limit: pageSize, offset: 0 });
   if (plan.from > plan.to) return;
-  const first = await edgeTime(db, plan, false);
-  if (first === null) return;
-  const last = (await edgeTime(db, plan, true))!;
-  const lo = Math.max(plan.from, dayStart(localDay(first)));
-  let hi = Math.min(plan.to, dayStart(localDay(last) + 1) - 1);
+  const bounds = await searchBounds(db, plan);
+  if (!bounds) return;
+  const lo = bounds[0];
+  let hi = bounds[1];
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
   const drivers = await candidateDrivers(db, index.lines, plan.q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
