@@ -110,6 +110,73 @@ export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: num
   return bytes / d.keyBytes;
 }
 
+/**
+ * The tails of a driver of several time spans, one head each (an exact
+ * number's months), newest first: how many pass `keep`, and those from
+ * `skip` on, up to `limit`. One iterator seeks from span to span, oldest
+ * first (LevelDB seeks forward far cheaper than backward), counting each;
+ * the page is then read backward from the spans where it falls.
+ */
+export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
+  const ranges = d.groups.flatMap((g) => {
+    const a = Math.max(lo, g.from);
+    const b = Math.min(hi, g.to);
+    return a > b ? [] : g.heads.map((h) => timeRange(h, a, b));
+  });
+  const tails: Buffer[] = [];
+  if (!ranges.length) return { total: 0, tails };
+  const counts = await spanCounts(db, ranges, keep);
+  for (let i = ranges.length - 1; i >= 0 && tails.length < limit; i--) {
+    if (skip >= counts[i]!) {
+      skip -= counts[i]!;
+      continue;
+    }
+    const it = db.keys({ ...ranges[i]!, reverse: true });
+    try {
+      for (let size = Math.min(1024, skip + limit + 8); tails.length < limit; ) {
+        const keys = await it.nextv(size);
+        for (const k of keys) {
+          const tail = k.subarray(k.length - TAIL);
+          if (keep && !keep(tail)) continue;
+          if (skip > 0) skip--;
+          else if (tails.length < limit) tails.push(tail);
+        }
+        if (keys.length < size) break;
+      }
+    } finally {
+      await it.close();
+    }
+  }
+  return { total: counts.reduce((a, b) => a + b, 0), tails };
+}
+
+/** Keys in each of several ranges (in key order) passing `keep`, with one forward iterator seeking from range to range. */
+async function spanCounts(db: IndexDb, ranges: { gte: Buffer; lt: Buffer }[], keep: ((tail: Buffer) => boolean) | null): Promise<number[]> {
+  const counts: number[] = [];
+  const it = db.keys({ gte: ranges[0]!.gte, lt: ranges[ranges.length - 1]!.lt });
+  try {
+    for (const r of ranges) {
+      let n = 0;
+      it.seek(r.gte);
+      for (let size = 16, more = true; more; size = Math.min(size * 4, 1024)) {
+        const keys = await it.nextv(size);
+        more = keys.length === size;
+        for (const k of keys) {
+          if (Buffer.compare(k, r.lt) >= 0) {
+            more = false;
+            break;
+          }
+          if (!keep || keep(k.subarray(k.length - TAIL))) n++;
+        }
+      }
+      counts.push(n);
+    }
+  } finally {
+    await it.close();
+  }
+  return counts;
+}
+
 export interface Hit {
   /** `<time:6> <ref:3> <part:1>` */
   tail: Buffer;

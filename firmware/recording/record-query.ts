@@ -31,7 +31,7 @@ import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay } from './local-day.ts';
-import { candidateDrivers, type Driver } from './query-drivers.ts';
+import { candidateDrivers, spanTails, type Driver } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTime, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
@@ -94,9 +94,24 @@ export async function searchBounds(db: IndexDb, plan: Plan): Promise<[number, nu
 
 async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { limit, offset } = plan.q;
+  if (d.groups.length > 1 && res.value === null && res.summary === null) return byGroups(db, plan, d, res, lo, hi);
   const { items } = await readPage(db, plan, d, res, lo, hi, offset);
   // A short result holds everything: no second pass.
   const total = items.length < limit && (items.length > 0 || offset === 0) ? offset + items.length : await countMatches(db, plan, d, res, lo, hi);
+  return { total, items, plan: `${d.name}-scan` };
+}
+
+/**
+ * A driver of several time spans (an exact number: one range per month)
+ * whose keys answer every condition: one iterator seeks from span to span,
+ * newest first, counting and keeping the page's tails; then the page's
+ * entries are fetched together.
+ */
+async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+  const { total, tails } = await spanTails(db, d, lo, hi, res.ref, plan.q.offset, plan.q.limit);
+  const values = tails.length ? await db.getMany(tails.map((t) => primaryOfTail(t, plan.prefix))) : [];
+  const items: RecordEntry[] = [];
+  values.forEach((v, i) => v && items.push(decodeHit(plan, tails[i]!, v)));
   return { total, items, plan: `${d.name}-scan` };
 }
 
