@@ -8,14 +8,14 @@
  */
 import { CALL_TYPES } from './record-codec.ts';
 import {
-  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, headRange, numberMonth, portByte, tailOfKey,
+  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberMonth, tailOfKey,
   timeRange,
 } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
 import type { RecordQuery } from './record-query-types.ts';
 import { PORT_TYPES } from '../ports/channel-ref.ts';
 import { localDay, monthOfDay } from './local-day.ts';
-import type { LineDirectory } from './line-directory.ts';
+import type { ChannelDirectory } from './channel-directory.ts';
 
 export type { DriverName } from './record-query-types.ts';
 import type { DriverName } from './record-query-types.ts';
@@ -45,39 +45,22 @@ export function portTest(q: Pick<RecordQuery, 'portType' | 'port'>): ((b: number
   return (b) => (type < 0 || b >> 6 === type) && (q.port === undefined || (b & 0x3f) === q.port);
 }
 
-/** The port bytes present under a channel's head (one seek per port found). */
-async function portsOfChannel(db: IndexDb, channel: number, test: ((b: number) => boolean) | null, q: RecordQuery): Promise<number[]> {
-  if (q.portType !== undefined && q.port !== undefined) return [portByte(q.portType, q.port)];
-  const head = channelHead(channel);
-  const out: number[] = [];
-  const start = q.portType === undefined ? 0 : PORT_TYPES.indexOf(q.portType) << 6;
-  const end = q.portType === undefined ? 255 : start | 0x3f;
-  const { lt } = headRange(head);
-  for (let b = start; b <= end; ) {
-    const [k] = await db.keys({ gte: Buffer.concat([head, Buffer.from([b])]), lt, limit: 1 }).all();
-    if (!k) break;
-    const found = k[head.length]!;
-    if (found > end) break;
-    if (!test || test(found)) out.push(found);
-    b = found + 1;
-  }
-  return out;
-}
-
 /** Every driver the query's conditions allow, the entries' own time order first. */
-export async function candidateDrivers(db: IndexDb, lines: LineDirectory, q: RecordQuery, exactNumber: string | null, from: number, to: number): Promise<Driver[]> {
+export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exactNumber: string | null, from: number, to: number): Driver[] {
   const make = (name: DriverName, heads: Buffer[], satisfies: Condition[], keyBytes: number, summaries = false): Driver =>
     ({ name, groups: [{ heads, ...ALL_TIME }], primary: false, summaries, satisfies: new Set(satisfies), keyBytes });
   const time: Driver = { ...make('time', [Buffer.from([q.deleted ? DELETED : LIVE])], [], 60), primary: true };
   if (q.deleted) return [time];
   const out = [time];
   const ports = portTest(q);
+  const m0 = monthOfDay(localDay(from));
+  const m1 = monthOfDay(localDay(to));
   if (q.channel !== undefined) {
-    const bytes = await portsOfChannel(db, q.channel, ports, q);
+    const bytes = channels.portsOf(q.channel, m0, m1).filter((b) => !ports || ports(b));
     out.push(make('channel', bytes.map((b) => channelHead(q.channel!, b)), ['ref'], 12, true));
   } else if (q.lineNumber) {
     // A line number is on one channel or a few: their channel keys; each entry's line is tested unless the channels had no other line then.
-    const found = lines.refsOf(q.lineNumber, monthOfDay(localDay(from)), monthOfDay(localDay(to)));
+    const found = channels.refsOfLine(q.lineNumber, m0, m1);
     const heads = found.refs.filter((r) => !ports || ports(r[0]!)).map((r) => channelHead(r.readUInt16BE(1), r[0]!));
     out.push(make('line', heads, found.pure ? ['ref', 'line'] : ['ref'], 12, true));
   }

@@ -7,7 +7,7 @@ import { countInCell, decodeCell, type CellFilter } from './call-stats.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { periodOfStatsKey, statsKey, statsRange, type StatsUnit } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
-import type { LineDirectory } from './line-directory.ts';
+import type { ChannelDirectory } from './channel-directory.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
 import { candidateDrivers, type Driver } from './query-drivers.ts';
@@ -146,12 +146,12 @@ export async function byStats(db: IndexDb, plan: Plan, d: Driver, res: Residual,
  * every match from the statistics less today's, counted from the keys of the
  * recordings not archived yet.
  */
-export async function byHistory(db: IndexDb, lines: LineDirectory, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+export async function byHistory(db: IndexDb, channels: ChannelDirectory, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { items } = await readPage(db, plan, d, res, lo, hi, plan.q.offset);
   const all = { ...makePlan({ ...plan.q, store: undefined }), refs: plan.refs };
   const today = makePlan({ ...plan.q, store: 'today' });
-  const todayDriver = (await candidateDrivers(db, lines, today.q, null, lo, hi)).find((x) => x.name === 'today')!;
-  const allDriver = d.name === 'today' ? (await candidateDrivers(db, lines, all.q, null, lo, hi))[0]! : d;
+  const todayDriver = (candidateDrivers(channels, today.q, null, lo, hi)).find((x) => x.name === 'today')!;
+  const allDriver = d.name === 'today' ? (candidateDrivers(channels, all.q, null, lo, hi))[0]! : d;
   const total = (await statsTotal(db, all, allDriver, residualOf(all, allDriver), lo, hi)) - (await countMatches(db, today, todayDriver, residualOf(today, todayDriver), lo, hi));
   return { total, items, plan: `${d.name}-stats` };
 }

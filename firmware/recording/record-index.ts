@@ -20,7 +20,7 @@ import { localDay, monthOfDay } from './local-day.ts';
 import { feedKey, feedOfKey, nextSeqOf, readFeed, seqBytes, type FeedItem } from './change-feed.ts';
 import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
 
-import { LineDirectory } from './line-directory.ts';
+import { ChannelDirectory } from './channel-directory.ts';
 import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 
 export { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions };
@@ -39,8 +39,8 @@ export class RecordIndex {
   readonly options: Required<IndexOptions>;
   /** The change feed's next sequence number (change-feed.ts). */
   private nextSeq = 1;
-  /** Line numbers of each channel and month, for searches by line number. */
-  readonly lines = new LineDirectory();
+  /** The channels and line numbers of each month, for planning searches. */
+  readonly channels = new ChannelDirectory();
 
   constructor(readonly location: string, options: IndexOptions = {}) {
     this.options = { ...DEFAULT_INDEX_OPTIONS, ...options };
@@ -71,7 +71,7 @@ export class RecordIndex {
     await removeStaleConversion(this.location);
     this.nextSeq = await nextSeqOf(this.db);
     if (this.nextSeq === 1) await this.backfillFeed();
-    await this.lines.load(this.db);
+    await this.channels.load(this.db);
     return false;
   }
 
@@ -221,7 +221,7 @@ export class RecordIndex {
   }
 
   private cellsWritten(cells: { key: Buffer; cell: StatsCell }[]): void {
-    for (const c of cells) this.lines.setCell(c.key, c.cell);
+    for (const c of cells) this.channels.setCell(c.key, c.cell);
   }
 
   /** Purges begun and not finished: id and file path. */

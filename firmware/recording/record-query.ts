@@ -30,7 +30,7 @@ import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
-import { dayStart, localDay } from './local-day.ts';
+import { dayStart, localDay, monthFirstDay } from './local-day.ts';
 import { candidateDrivers, spanTails, type Driver } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTime, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
@@ -60,17 +60,17 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
       if (r) return r;
     }
   }
-  const bounds = await searchBounds(db, plan);
+  const bounds = await searchBounds(index, plan);
   if (!bounds) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
   const [lo, hi] = bounds;
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
-  const drivers = await candidateDrivers(db, index.lines, q, exact, lo, hi);
+  const drivers = candidateDrivers(index.channels, q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(db, plan, drivers, lo, hi);
   const residual = residualOf(plan, driver);
   if (plan.cellAnswerable) return byStats(db, plan, driver, residual, lo, hi);
-  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.lines, plan, driver, residual, lo, hi);
+  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.channels, plan, driver, residual, lo, hi);
   return byScan(db, plan, driver, residual, lo, hi);
 }
 
@@ -78,11 +78,21 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
  * The time range a search reads, in whole days where it is not cut by its
  * own bounds; null when nothing lies in it. A range of whole local days (what
  * the search pages send) is taken as it is; an open or partial range is
- * narrowed to the days of its first and last recordings, so the statistics
- * count whole days there.
+ * narrowed to the months holding live recordings (the channel directory), or
+ * for deleted ones to the days of the first and last, so the statistics count
+ * whole days there.
  */
-export async function searchBounds(db: IndexDb, plan: Plan): Promise<[number, number] | null> {
+export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[number, number] | null> {
+  const db = index.db;
   if (plan.from === dayStart(localDay(plan.from)) && plan.to === dayStart(localDay(plan.to) + 1) - 1) return [plan.from, plan.to];
+  if (!plan.q.deleted) {
+    // Live recordings: the months holding any are known without reading.
+    const span = index.channels.span();
+    if (!span) return null;
+    const lo = Math.max(plan.from, dayStart(monthFirstDay(span[0])));
+    const hi = Math.min(plan.to, dayStart(monthFirstDay(span[1] + 1)) - 1);
+    return lo <= hi ? [lo, hi] : null;
+  }
   const [first, newest] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
   if (first === null) return null;
   const last = newest ?? first;

@@ -18,12 +18,12 @@ export async function* streamRecords(index: RecordIndex, q: StreamQuery, pageSiz
   const db = index.db;
   const plan = makePlan({ ...q, limit: pageSize, offset: 0 });
   if (plan.from > plan.to) return;
-  const bounds = await searchBounds(db, plan);
+  const bounds = await searchBounds(index, plan);
   if (!bounds) return;
   const lo = bounds[0];
   let hi = bounds[1];
   const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
-  const drivers = await candidateDrivers(db, index.lines, plan.q, exact, lo, hi);
+  const drivers = candidateDrivers(index.channels, plan.q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(db, plan, drivers, lo, hi);

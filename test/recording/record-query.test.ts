@@ -161,10 +161,10 @@ test('line numbers: channels that only had the line answer from their keys; move
   });
   const index = await fixture(all);
   const m0 = monthOfDay(localDay(START));
-  const pureBefore = index.lines.refsOf('8001', m0, m0 + 1);
+  const pureBefore = index.channels.refsOfLine('8001', m0, m0 + 1);
   assert.ok(pureBefore.pure && pureBefore.refs.length > 0, 'a line alone on its channels is pure');
-  assert.is(index.lines.refsOf('8005', m0, m0 + 2).pure, false, 'a line that moved onto a busy channel is not');
-  assert.is(index.lines.refsOf('8003', m0 + 2, m0 + 2).pure, false, 'a channel with two lines is not');
+  assert.is(index.channels.refsOfLine('8005', m0, m0 + 2).pure, false, 'a line that moved onto a busy channel is not');
+  assert.is(index.channels.refsOfLine('8003', m0 + 2, m0 + 2).pure, false, 'a channel with two lines is not');
   const r = rng(17);
   const lineQuery = () => {
     const q = randomQuery(r);

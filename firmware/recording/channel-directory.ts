@@ -1,8 +1,12 @@
 /**
- * Which line numbers each channel had in each month, kept in memory from the
- * channels' month statistics (call-stats.ts): loaded when the index opens and
- * changed with every month cell the index writes, so it is exact whenever the
- * cells are.
+ * Which channels had recordings in each month, and on which line numbers,
+ * kept in memory from the channels' month statistics (call-stats.ts): loaded
+ * when the index opens and changed with every month cell the index writes, so
+ * it is exact whenever the cells are (they count live recordings, not those
+ * marked deleted).
+ *
+ * A search learns from it without reading LevelDB the months holding
+ * recordings at all, and the ports a channel number had recordings on.
  *
  * A search by line number (本机号码) reads the channel keys of the channels
  * that had the line in its months. A channel that had no other line in those
@@ -24,7 +28,7 @@ export interface LineRefs {
   pure: boolean;
 }
 
-export class LineDirectory {
+export class ChannelDirectory {
   /** month → reference → line numbers of its month cell. */
   private readonly months = new Map<number, Map<number, string[]>>();
 
@@ -56,8 +60,31 @@ export class LineDirectory {
     refs.set(ref, lines);
   }
 
+  /** The first and last months with recordings; null when there are none. */
+  span(): [number, number] | null {
+    if (!this.months.size) return null;
+    let first = Infinity;
+    let last = -Infinity;
+    for (const m of this.months.keys()) {
+      if (m < first) first = m;
+      if (m > last) last = m;
+    }
+    return [first, last];
+  }
+
+  /** The port bytes of the references with channel number `channel` that had recordings in months m0..m1. */
+  portsOf(channel: number, m0: number, m1: number): number[] {
+    const found = new Set<number>();
+    for (let m = m0; m <= m1; m++) {
+      const refs = this.months.get(m);
+      if (!refs) continue;
+      for (const ref of refs.keys()) if ((ref & 0xffff) === channel) found.add(ref >> 16);
+    }
+    return [...found].sort((a, b) => a - b);
+  }
+
   /** The channels that had `line` in months m0..m1 (local months, inclusive). */
-  refsOf(line: string, m0: number, m1: number): LineRefs {
+  refsOfLine(line: string, m0: number, m1: number): LineRefs {
     const found = new Map<number, boolean>();
     for (let m = m0; m <= m1; m++) {
       const refs = this.months.get(m);
