@@ -133,13 +133,46 @@ export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, 
   return { total: counts.reduce((a, b) => a + b, 0), tails };
 }
 
-/** Keys in each of several ranges (in key order) passing `keep`, with one forward iterator seeking from range to range. */
-async function spanCounts(db: IndexDb, ranges: { gte: Buffer; lt: Buffer }[], keep: ((tail: Buffer) => boolean) | null): Promise<number[]> {
-  const counts: number[] = [];
-  const it = db.keys({ gte: ranges[0]!.gte, lt: ranges[ranges.length - 1]!.lt });
+/** Keys in each of several ranges passing `keep`. */
+async function spanCounts(db: IndexDb, ranges: KeyRange[], keep: ((tail: Buffer) => boolean) | null): Promise<number[]> {
+  const counts = ranges.map(() => 0);
+  await scanRanges(db, ranges, false, {
+    key: (i, k) => {
+      if (!keep || keep(k.subarray(k.length - TAIL))) counts[i]!++;
+    },
+  });
+  return counts;
+}
+
+export interface KeyRange {
+  gte: Buffer;
+  lt: Buffer;
+}
+
+/**
+ * Visits the keys of several ranges, each in key order, the ranges first to
+ * last (or last to first), with one iterator that seeks from range to range:
+ * a range costs one read however few keys it holds. `end` returning false
+ * stops the scan.
+ */
+export async function scanRanges(
+  db: IndexDb,
+  ranges: KeyRange[],
+  lastFirst: boolean,
+  visit: { key: (i: number, key: Buffer) => void; end?: (i: number) => boolean | void },
+): Promise<void> {
+  if (!ranges.length) return;
+  let gte = ranges[0]!.gte;
+  let lt = ranges[0]!.lt;
+  for (const r of ranges) {
+    if (Buffer.compare(r.gte, gte) < 0) gte = r.gte;
+    if (Buffer.compare(r.lt, lt) > 0) lt = r.lt;
+  }
+  const it = db.keys({ gte, lt });
   try {
-    for (const r of ranges) {
-      let n = 0;
+    for (let n = 0; n < ranges.length; n++) {
+      const i = lastFirst ? ranges.length - 1 - n : n;
+      const r = ranges[i]!;
       it.seek(r.gte);
       for (let size = 16, more = true; more; size = Math.min(size * 4, 1024)) {
         const keys = await it.nextv(size);
@@ -149,15 +182,14 @@ async function spanCounts(db: IndexDb, ranges: { gte: Buffer; lt: Buffer }[], ke
             more = false;
             break;
           }
-          if (!keep || keep(k.subarray(k.length - TAIL))) n++;
+          visit.key(i, k);
         }
       }
-      counts.push(n);
+      if (visit.end?.(i) === false) return;
     }
   } finally {
     await it.close();
   }
-  return counts;
 }
 
 export interface Hit {

@@ -31,7 +31,7 @@ import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay } from './local-day.ts';
-import { candidateDrivers, spanTails, type Driver } from './query-drivers.ts';
+import { candidateDrivers, scanRanges, spanTails, type Driver, type KeyRange } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTime, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
@@ -45,6 +45,8 @@ import type { QueryResult, RecordQuery } from './record-query-types.ts';
 export const NUMBER_PLAN_LIMIT = 20_000;
 /** Number keys under a prefix worth comparing with a time range (about 40,000 keys). */
 const TIME_PLAN_MIN_KEY_BYTES = 1 << 20;
+/** A range this long takes most of the months it touches: the number plan reads less. */
+const LONG_RANGE_MS = 62 * 86_400_000;
 
 export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<QueryResult> {
   const db = index.db;
@@ -135,6 +137,8 @@ async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: n
  * count as nothing), so small or fresh indexes keep the number plan.
  */
 async function timeRangeIsSmaller(db: IndexDb, plan: Plan, prefix: string, first: number, last: number): Promise<boolean> {
+  // The number keys of the months a range touches are fewer than its entries unless the range is a small part of those months.
+  if (last - first > LONG_RANGE_MS) return false;
   // The estimates are independent LevelDB calls: asked together.
   const sizes: Promise<number>[] = [];
   for (let m = numberMonth(first); m <= numberMonth(last); m++) {
@@ -156,37 +160,39 @@ async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string, lo: numbe
   let total = 0;
   const page: Buffer[] = [];
   const candidates: Buffer[] = [];
-  // Months newest first; within a month keys order by number, so a prefix's are sorted by time here.
-  for (let m = numberMonth(hi); m >= numberMonth(lo); m--) {
-    const counting = !residual && page.length >= limit && total >= offset;
-    const month: Buffer[] = [];
-    const it = db.keys(numberRange(prefix, false, m));
-    try {
-      for (let keys = await it.nextv(BATCH); keys.length; keys = await it.nextv(BATCH)) {
-        for (const k of keys) {
-          const t = timeOfKey(k);
-          if (t < lo || t > hi) continue;
-          const tail = tailOfKey(k);
-          if (ref && !ref(tail)) continue;
-          if (counting) total++;
-          else month.push(tail);
-        }
+  const ranges: KeyRange[] = [];
+  for (let m = numberMonth(lo); m <= numberMonth(hi); m++) ranges.push(numberRange(prefix, false, m));
+  // Months newest first; within a month keys order by number, so a month's matches are sorted by time here.
+  let counting = false;
+  let month: Buffer[] = [];
+  let tooMany = false;
+  await scanRanges(db, ranges, true, {
+    key: (_, k) => {
+      const t = timeOfKey(k);
+      if (t < lo || t > hi) return;
+      const tail = tailOfKey(k);
+      if (ref && !ref(tail)) return;
+      if (counting) total++;
+      else month.push(tail);
+    },
+    end: () => {
+      const done = month.sort((a, b) => Buffer.compare(b, a));
+      month = [];
+      if (residual) {
+        for (const t of done) candidates.push(t);
+        tooMany = candidates.length > NUMBER_PLAN_LIMIT;
+        return !tooMany;
       }
-    } finally {
-      await it.close();
-    }
-    if (counting) continue;
-    month.sort((a, b) => Buffer.compare(b, a));
-    if (residual) {
-      for (const t of month) candidates.push(t);
-      if (candidates.length > NUMBER_PLAN_LIMIT) return null;
-      continue;
-    }
-    for (const t of month) {
-      if (total >= offset && page.length < limit) page.push(t);
-      total++;
-    }
-  }
+      for (const t of done) {
+        if (total >= offset && page.length < limit) page.push(t);
+        total++;
+      }
+      // Once the page is full, later months are only counted.
+      counting = page.length >= limit && total >= offset;
+      return true;
+    },
+  });
+  if (tooMany) return null;
   const items: RecordEntry[] = [];
   if (!residual) {
     const values = page.length ? await db.getMany(page.map((t) => primaryOfTail(t))) : [];
