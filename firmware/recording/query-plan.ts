@@ -183,27 +183,45 @@ export async function countMatches(db: IndexDb, plan: Plan, d: Driver, res: Resi
   return n;
 }
 
-/** A page: up to `limit` matches newest first in [lo, hi] after skipping `skip`; also how many were skipped. */
-export async function readPage(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit): Promise<{ items: RecordEntry[]; skipped: number }> {
+/**
+ * A page: up to `limit` matches newest first in [lo, hi] after skipping
+ * `skip`; also how many were skipped. With `countAhead`, reading goes on for
+ * up to that many batches of matches after the page is full, counting: when
+ * that reaches the start of the range, `total` is every match in it (else
+ * null), so a small range is read once for both.
+ */
+export async function readPage(
+  db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit, countAhead = 0,
+): Promise<{ items: RecordEntry[]; skipped: number; total: number | null }> {
   const page: Hit[] = [];
   let skipped = 0;
-  if (limit <= 0 || lo > hi) return { items: [], skipped };
+  if (limit <= 0 || lo > hi) return { items: [], skipped, total: lo > hi ? 0 : null };
+  let after = 0;
+  let ahead = 0;
+  let exhausted = true;
   // The entries in time order are read with their values when tested anyway or when few are skipped; else a page fetches its own.
   const withValues = d.primary && (res.value !== null || skip <= 64);
-  for await (const hits of matches(db, plan, d, res, lo, hi, true, withValues, Math.min(BATCH, limit + skip + 8))) {
+  const first = Math.min(BATCH, d.primary && res.value !== null ? Math.max(128, 4 * (limit + skip)) : limit + skip + 8);
+  for await (const hits of matches(db, plan, d, res, lo, hi, true, withValues, first)) {
+    const full = page.length >= limit;
     for (const h of hits) {
       if (skipped < skip) skipped++;
-      else page.push(h);
-      if (page.length >= limit) break;
+      else if (page.length < limit) page.push(h);
+      else if (countAhead > 0) after++;
+      else break;
     }
-    if (page.length >= limit) break;
+    if (page.length >= limit && (countAhead <= 0 || (full && ++ahead >= countAhead))) {
+      exhausted = false;
+      break;
+    }
   }
   const missing = page.filter((h) => !h.value);
   if (missing.length) {
     const got = await db.getMany(missing.map((h) => primaryOfTail(h.tail, plan.prefix)));
     missing.forEach((h, i) => (h.value = got[i]));
   }
-  return { items: page.flatMap((h) => (h.value ? [decodeHit(plan, h.tail, h.value)] : [])), skipped };
+  const items = page.flatMap((h) => (h.value ? [decodeHit(plan, h.tail, h.value)] : []));
+  return { items, skipped, total: exhausted ? skipped + page.length + after : null };
 }
 
 export async function edgeTime(db: IndexDb, plan: Plan, reverse: boolean): Promise<number | null> {

@@ -43,6 +43,8 @@ export type { QueryPlan, QueryResult, RecordQuery } from './record-query-types.t
 import type { QueryResult, RecordQuery } from './record-query-types.ts';
 
 export const NUMBER_PLAN_LIMIT = 20_000;
+/** Batches of matches read on after a page to count a small range in the same pass. */
+const COUNT_AHEAD = 2;
 /** Number keys under a prefix worth comparing with a time range (about 40,000 keys). */
 const TIME_PLAN_MIN_KEY_BYTES = 1 << 20;
 /** A range this long takes most of the months it touches: the number plan reads less. */
@@ -107,9 +109,10 @@ export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[num
 async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { limit, offset } = plan.q;
   if (d.groups.length > 1 && res.value === null && res.summary === null) return byGroups(db, plan, d, res, lo, hi);
-  const { items } = await readPage(db, plan, d, res, lo, hi, offset);
-  // A short result holds everything: no second pass.
-  const total = items.length < limit && (items.length > 0 || offset === 0) ? offset + items.length : await countMatches(db, plan, d, res, lo, hi);
+  // A small range is counted while the page is read; a larger one in a second pass.
+  const page = await readPage(db, plan, d, res, lo, hi, offset, limit, COUNT_AHEAD);
+  const items = page.items;
+  const total = page.total ?? (await countMatches(db, plan, d, res, lo, hi));
   return { total, items, plan: `${d.name}-scan` };
 }
 
