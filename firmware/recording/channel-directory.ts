@@ -16,7 +16,7 @@
  */
 import { decodeCell, type StatsCell } from './call-stats.ts';
 import { MONTH_STATS, periodOfStatsKey, prefixRange } from './record-keys.ts';
-import type { IndexDb } from './record-index.ts';
+import type { IndexDb } from './index-batch.ts';
 
 /** `<port byte:1> <channel:2>` as one number. */
 const refOfKey = (k: Uint8Array) => (k[5]! << 16) | (k[6]! << 8) | k[7]!;
