@@ -124,7 +124,8 @@ export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, 
           if (skip > 0) skip--;
           else if (tails.length < limit) tails.push(tail);
         }
-        if (keys.length < size) break;
+        // A read may return fewer keys than asked (LevelDB's reads stop at 16 KiB): only none means the end.
+        if (!keys.length) break;
       }
     } finally {
       await it.close();
@@ -176,7 +177,8 @@ export async function scanRanges(
       it.seek(r.gte);
       for (let size = 16, more = true; more; size = Math.min(size * 4, 1024)) {
         const keys = await it.nextv(size);
-        more = keys.length === size;
+        // A read may return fewer keys than asked (LevelDB's reads stop at 16 KiB): only none means the end.
+        more = keys.length > 0;
         for (const k of keys) {
           if (Buffer.compare(k, r.lt) >= 0) {
             more = false;

@@ -201,4 +201,22 @@ test('line numbers: channels that only had the line answer from their keys; move
   await again.close();
 });
 
+test('number searches over months holding more keys than one LevelDB read returns', async () => {
+  // A read stops at 16 KiB of keys: a month of one prefix (and of one busy number) takes several.
+  const r = rng(23);
+  const all = makeEntries(6000, 41, false).map((e, i) => ({
+    ...e,
+    remoteNumber: i % 3 === 0 ? '13800000000' : r() < 0.8 ? `138${String(Math.floor(r() * 1e8)).padStart(8, '0')}` : `0755${Math.floor(r() * 1e7)}`,
+  }));
+  const index = await fixture(all);
+  for (const remoteNumber of ['138%', '13800000000', '1380%', '0755%']) {
+    await compare(index, all, { limit: 16, offset: 0, remoteNumber }, `${remoteNumber} all`);
+    await compare(index, all, { limit: 16, offset: 700, remoteNumber }, `${remoteNumber} deep`);
+    const from = dayStart(localDay(START) + 20);
+    await compare(index, all, { limit: 16, offset: 0, remoteNumber, from, to: dayStart(localDay(START) + 70) - 1 }, `${remoteNumber} range`);
+    await compare(index, all, { limit: 50, offset: 30, remoteNumber, from, to: from + 86_400_000 - 1 }, `${remoteNumber} day`);
+  }
+  await index.close();
+});
+
 test.run();
