@@ -21,7 +21,7 @@ import { feedKey, feedOfKey, nextSeqOf, readFeed, seqBytes, type FeedItem } from
 import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
 
 import { ChannelDirectory } from './channel-directory.ts';
-import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
+import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, PRESENT, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 
 export { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions };
 
@@ -193,7 +193,7 @@ export class RecordIndex {
       const batch = new Batch();
       for (const e of entries) {
         const p = parseRecordId(e.id);
-        if (p) batch.put(recordKey(p, PENDING_PURGE), Buffer.from(e.file ?? ''));
+        if (p) batch.put(recordKey(p, PENDING_PURGE), e.file ? Buffer.from(e.file) : PRESENT);
       }
       await batch.write(this.db);
     });
@@ -229,7 +229,8 @@ export class RecordIndex {
     const out: { id: string; file: string | null }[] = [];
     for await (const [key, value] of this.db.iterator(prefixRange(PENDING_PURGE))) {
       const id = idOfKey(key);
-      out.push({ id, file: value.length ? value.toString() : null });
+      // A recording without a file is marked PRESENT (earlier: an empty value).
+      out.push({ id, file: value.length && !(value.length === 1 && value[0] === 0) ? value.toString() : null });
     }
     return out;
   }
@@ -319,14 +320,13 @@ export class RecordIndex {
   }
 }
 
-const EMPTY = Buffer.alloc(0);
 
 /** The search keys of a live entry, with their values. */
 export function searchKeys(e: RecordEntry, p: RecordIdParts): [Buffer, Buffer][] {
   const keys: [Buffer, Buffer][] = [[channelKey(p), channelSummary(CALL_TYPES.indexOf(e.callType), e.level === 'important')]];
-  if (e.level === 'important') keys.push([headKey(importantHead(), p), EMPTY]);
-  if (e.remoteNumber) keys.push([numberKey(e.remoteNumber, p), EMPTY]);
-  if (!e.archived) keys.push([recordKey(p, PENDING_ARCHIVE), EMPTY]);
+  if (e.level === 'important') keys.push([headKey(importantHead(), p), PRESENT]);
+  if (e.remoteNumber) keys.push([numberKey(e.remoteNumber, p), PRESENT]);
+  if (!e.archived) keys.push([recordKey(p, PENDING_ARCHIVE), PRESENT]);
   return keys;
 }
 

@@ -219,4 +219,22 @@ test('number searches over months holding more keys than one LevelDB read return
   await index.close();
 });
 
+test('the index never writes an empty value (classic-level leaks an allocation for each); purges without a file read back as none', async () => {
+  const all = makeEntries(600, 3);
+  const index = await fixture(all);
+  const missed = all.find((e) => !e.file && !e.deleted)!;
+  const withFile = all.find((e) => e.file && !e.deleted)!;
+  await index.beginPurge([missed, withFile]);
+  let keys = 0;
+  for await (const [k, v] of index.db.iterator()) {
+    keys++;
+    assert.ok(v.length > 0, `key ${k.toString('hex')} has a value`);
+  }
+  assert.ok(keys > all.length * 3, 'entries and their search keys were read');
+  const pending = new Map((await index.pendingPurges()).map((p) => [p.id, p.file]));
+  assert.is(pending.get(missed.id), null);
+  assert.is(pending.get(withFile.id), withFile.file);
+  await index.close();
+});
+
 test.run();
