@@ -108,7 +108,7 @@ export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, 
   });
   const tails: Buffer[] = [];
   if (!ranges.length) return { total: 0, tails };
-  const counts = await spanCounts(db, ranges, keep);
+  const counts = await countRanges(db, ranges, keep && ((k) => keep(k.subarray(k.length - TAIL))));
   for (let i = ranges.length - 1; i >= 0 && tails.length < limit; i--) {
     if (skip >= counts[i]!) {
       skip -= counts[i]!;
@@ -138,7 +138,7 @@ export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, 
 const COUNT_LANES = 4;
 
 /** Keys in each of several ranges passing `keep`; the ranges are split between a few iterators reading at once. */
-async function spanCounts(db: IndexDb, ranges: KeyRange[], keep: ((tail: Buffer) => boolean) | null): Promise<number[]> {
+export async function countRanges(db: IndexDb, ranges: KeyRange[], keep: ((key: Buffer) => boolean) | null): Promise<number[]> {
   const counts = ranges.map(() => 0);
   const per = Math.ceil(ranges.length / COUNT_LANES);
   const lanes: Promise<void>[] = [];
@@ -146,7 +146,7 @@ async function spanCounts(db: IndexDb, ranges: KeyRange[], keep: ((tail: Buffer)
     const first = at;
     lanes.push(scanRanges(db, ranges.slice(at, at + per), false, {
       key: (i, k) => {
-        if (!keep || keep(k.subarray(k.length - TAIL))) counts[first + i]!++;
+        if (!keep || keep(k)) counts[first + i]!++;
       },
     }));
   }

@@ -31,7 +31,7 @@ import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay } from './local-day.ts';
-import { candidateDrivers, scanRanges, spanTails, type Driver, type KeyRange } from './query-drivers.ts';
+import { candidateDrivers, countRanges, scanRanges, spanTails, type Driver, type KeyRange } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTime, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
@@ -166,19 +166,19 @@ async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string, lo: numbe
   const ranges: KeyRange[] = [];
   for (let m = numberMonth(lo); m <= numberMonth(hi); m++) ranges.push(numberRange(prefix, false, m));
   // Months newest first; within a month keys order by number, so a month's matches are sorted by time here.
-  let counting = false;
   let month: Buffer[] = [];
   let tooMany = false;
+  // Months older than those holding the page are only counted, several at once.
+  let older = 0;
   await scanRanges(db, ranges, true, {
     key: (_, k) => {
       const t = timeOfKey(k);
       if (t < lo || t > hi) return;
       const tail = tailOfKey(k);
       if (ref && !ref(tail)) return;
-      if (counting) total++;
-      else month.push(tail);
+      month.push(tail);
     },
-    end: () => {
+    end: (i) => {
       const done = month.sort((a, b) => Buffer.compare(b, a));
       month = [];
       if (residual) {
@@ -190,12 +190,19 @@ async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string, lo: numbe
         if (total >= offset && page.length < limit) page.push(t);
         total++;
       }
-      // Once the page is full, later months are only counted.
-      counting = page.length >= limit && total >= offset;
-      return true;
+      if (page.length < limit || total < offset) return true;
+      older = i;
+      return false;
     },
   });
   if (tooMany) return null;
+  if (older > 0) {
+    const keep = (k: Buffer) => {
+      const t = timeOfKey(k);
+      return t >= lo && t <= hi && (!ref || ref(tailOfKey(k)));
+    };
+    for (const n of await countRanges(db, ranges.slice(0, older), keep)) total += n;
+  }
   const items: RecordEntry[] = [];
   if (!residual) {
     const values = page.length ? await db.getMany(page.map((t) => primaryOfTail(t))) : [];
