@@ -96,9 +96,9 @@ export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: num
 /**
  * The tails of a driver of several time spans, one head each (an exact
  * number's months), newest first: how many pass `keep`, and those from
- * `skip` on, up to `limit`. One iterator seeks from span to span, oldest
- * first (LevelDB seeks forward far cheaper than backward), counting each;
- * the page is then read backward from the spans where it falls.
+ * `skip` on, up to `limit`. Each span is counted first (countRanges: a few
+ * seeking iterators at once); the page is then read backward from the spans
+ * where it falls.
  */
 export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
   const ranges = d.groups.flatMap((g) => {

@@ -224,6 +224,12 @@ export async function readPage(
   return { items, skipped, total: exhausted ? skipped + page.length + after : null };
 }
 
+/** The start times of the first and last recording within the plan's range; null when none. */
+export async function edgeTimes(db: IndexDb, plan: Plan): Promise<[number, number] | null> {
+  const [first, last] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
+  return first === null ? null : [first, last ?? first];
+}
+
 export async function edgeTime(db: IndexDb, plan: Plan, reverse: boolean): Promise<number | null> {
   const keys = await db.keys({ gte: timeKey(plan.from, plan.prefix), lt: timeKey(plan.to + 1, plan.prefix), reverse, limit: 1 }).all();
   return keys.length ? timeOfKey(keys[0]!) : null;

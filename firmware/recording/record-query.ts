@@ -33,7 +33,7 @@ import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay } from './local-day.ts';
 import { candidateDrivers, countRanges, scanRanges, spanTails, type Driver, type KeyRange } from './query-drivers.ts';
 import {
-  BATCH, TIME_MAX, countMatches, decodeHit, edgeTime, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
+  BATCH, TIME_MAX, countMatches, decodeHit, edgeTimes, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
 import { byHistory, byStats } from './query-stats.ts';
 
@@ -55,10 +55,10 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   const plan = makePlan(q);
   if (plan.from > plan.to) return { total: 0, items: [], plan: 'time-scan' };
   if (!q.deleted && plan.pattern?.kind === 'prefix') {
-    const [first, last] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
-    if (first === null) return { total: 0, items: [], plan: 'number' };
-    const lo = Math.max(plan.from, first);
-    const hi = Math.min(plan.to, last!);
+    const edges = await edgeTimes(db, plan);
+    if (!edges) return { total: 0, items: [], plan: 'number' };
+    const lo = Math.max(plan.from, edges[0]);
+    const hi = Math.min(plan.to, edges[1]);
     if (!(await timeRangeIsSmaller(db, plan, plan.pattern.text, lo, hi))) {
       const r = await byNumberPrefix(db, plan, plan.pattern.text, lo, hi);
       if (r) return r;
@@ -97,11 +97,10 @@ export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[num
     const hi = Math.min(plan.to, dayStart(monthFirstDay(span[1] + 1)) - 1);
     return lo <= hi ? [lo, hi] : null;
   }
-  const [first, newest] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
-  if (first === null) return null;
-  const last = newest ?? first;
-  // Nothing lies outside [first, last]: widen the bounds to whole days there.
-  return [Math.max(plan.from, dayStart(localDay(first))), Math.min(plan.to, dayStart(localDay(last) + 1) - 1)];
+  const edges = await edgeTimes(db, plan);
+  if (!edges) return null;
+  // Nothing lies outside the first and last recordings: widen the bounds to whole days there.
+  return [Math.max(plan.from, dayStart(localDay(edges[0]))), Math.min(plan.to, dayStart(localDay(edges[1]) + 1) - 1)];
 }
 
 // ------------------------------------------------------------------ totals counted from the driver
