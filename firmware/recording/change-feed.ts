@@ -1,20 +1,27 @@
 /**
  * The index's change feed, for clients that keep a copy of the recordings
  * (cloud seats' 同步): every write of an entry takes the next sequence
- * number in the same atomic batch as the entry, and the entry's previous
- * feed key is removed, so each recording appears once, at its latest
- * change. A recording purged for good leaves a tombstone. Sequence numbers
- * only grow (the next is one past the last key at start-up), so a cursor
- * read before a restart continues after it without a gap or a repeat.
+ * number in the same atomic batch as the entry, which keeps the number
+ * (record-codec.ts, version 3), and the entry's previous feed key is
+ * removed, so each recording appears once, at its latest change. A
+ * recording purged for good leaves a tombstone (a recording recorded again
+ * under the id of one purged, which takes a clock set back, appears a second
+ * time, after its tombstone). Sequence numbers only grow (the next is one
+ * past the last key at start-up), so a cursor read before a restart
+ * continues after it without a gap or a repeat.
  *
  *   f <seq:8>   → tail (10) and 1 (live) or 0 (removed: marked deleted or purged)
- *   F tail      → seq (8)
+ *
+ * Format 4 kept each entry's number in a key of its own, `F tail → seq:8`
+ * (FEED_OF), 17 bytes a recording on disk; the format-4 conversion
+ * (index-format4.ts) moves it into the entry.
  */
 import { LIVE, TAIL, partsOfTail, prefixRange, primaryOfTail } from './record-keys.ts';
 import type { IndexDb } from './index-batch.ts';
 import type { RecordIdParts } from './record-entry.ts';
 
 export const FEED = 0x66; // 'f'
+/** Format 4's key of an entry's sequence number. */
 export const FEED_OF = 0x46; // 'F'
 
 export function feedKey(seq: number): Buffer {
@@ -24,21 +31,16 @@ export function feedKey(seq: number): Buffer {
   return b;
 }
 
+/** A feed key's value: the recording's tail and whether it is live. */
+export function feedValue(tail: Uint8Array, live: boolean): Buffer {
+  const b = Buffer.allocUnsafe(TAIL + 1);
+  b.set(tail.subarray(0, TAIL), 0);
+  b[TAIL] = live ? 1 : 0;
+  return b;
+}
+
 export function seqOfFeedKey(k: Uint8Array): number {
   return Number(Buffer.from(k.buffer, k.byteOffset, k.byteLength).readBigUInt64BE(1));
-}
-
-export function feedOfKey(tail: Uint8Array): Buffer {
-  const b = Buffer.allocUnsafe(1 + TAIL);
-  b[0] = FEED_OF;
-  b.set(tail, 1);
-  return b;
-}
-
-export function seqBytes(seq: number): Buffer {
-  const b = Buffer.allocUnsafe(8);
-  b.writeBigUInt64BE(BigInt(seq));
-  return b;
 }
 
 /** The tail of an entry's keys (record-keys.ts). */

@@ -7,7 +7,7 @@ import type { ClassicLevel } from 'classic-level';
 import type { StatsCell } from './call-stats.ts';
 
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
-export const FORMAT_VERSION = '4';
+export const FORMAT_VERSION = '5';
 
 /**
  * The value of a key whose presence is all that counts: one byte, never

@@ -1,5 +1,6 @@
 /**
- * Conversion of an index of format 2 or 3 to format 4, run once at start-up.
+ * Conversion of an index of format 2 or 3 to the current format, run once at
+ * start-up (format 4 is converted in place: index-format4.ts).
  *
  * The entries are streamed in bounded batches from the old index into a
  * sibling LevelDB (`<index>.converting`), whose every batch also records how

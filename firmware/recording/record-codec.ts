@@ -4,7 +4,7 @@
  * part) or from other fields (the file path) are not stored; see
  * record-keys.ts.
  *
- *   u8  version (2)         u8 flags           u8 call type   u8 start mode
+ *   u8  version (3)         u8 flags           u8 call type   u8 start mode
  *   u8  stop mode + 1       u8 format + 1 | direction << 4    varint duration ms
  *   varint size bytes       zigzag folder-day offset
  *   varint call id (0: string follows; n: `<channel>-<startedAt - n + 1>`)
@@ -18,15 +18,24 @@
  *   str sipSessionIDs, str device, varint count, then per participant
  *   str aor, str name, str role
  *
+ *
+ * Version 3 (index format 5) is version 2 followed by the entry's change-feed
+ * sequence number (change-feed.ts) as a varint written backwards: its last
+ * byte holds the lowest seven bits, and a byte's top bit says that more
+ * bytes come before it, so it is read from the end of the value without
+ * parsing the fields before it.
+ *
  * Version 1 (index format 3 and before) lacks the direction, the more-flags
  * byte and what follows it but the signature; it is still read, for the
- * conversion to format 4. Enumerations only ever grow at their end.
+ * conversion of those indexes, as version 2 (format 4) is for the conversion
+ * of format 4. Enumerations only ever grow at their end.
  */
 import type { CallDirection, CallType, PortType, RecordLevel, StartMode, StopMode } from '../calls/call-types.ts';
 import { RECORD_FORMATS, type RecordEntry, type RecordFormat, type VoipOrigin, directionOf, recordId } from './record-entry.ts';
 import { recordingFilePath } from './recording-paths.ts';
 
-const VERSION = 2;
+const VERSION_2 = 2;
+const VERSION = 3;
 const VERSION_1 = 1;
 export const CALL_TYPES: readonly CallType[] = ['incoming-answered', 'incoming-missed', 'outgoing', 'idle'];
 const START_MODES: readonly StartMode[] = ['voltage', 'voice', 'dtmf', 'polarity', 'ring', 'continuous', 'forced', 'signalling'];
@@ -142,10 +151,14 @@ class Reader {
 const zigzag = (n: number) => (n < 0 ? -2 * n - 1 : 2 * n);
 const unzigzag = (n: number) => (n % 2 ? -(n + 1) / 2 : n / 2);
 
-/** The day folder a recording's file lives in; usually its local start day. */
-export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
+/**
+ * `folderDay`: the day folder a recording's file lives in, usually its local
+ * start day; `feedSeq`: the entry's change-feed sequence number (the index
+ * always gives one; without it the value is of version 2).
+ */
+export function encodeRecord(e: RecordEntry, folderDay: number, feedSeq?: number): Buffer {
   const w = new Writer();
-  w.u8(VERSION);
+  w.u8(feedSeq === undefined ? VERSION_2 : VERSION);
   w.u8(
     (e.archived ? F_ARCHIVED : 0) | (e.sealed ? F_SEALED : 0) | (e.sha256 ? F_SHA : 0) |
       (e.file ? F_FILE : 0) | (e.level === 'important' ? F_IMPORTANT : 0),
@@ -176,13 +189,52 @@ export function encodeRecord(e: RecordEntry, folderDay: number): Buffer {
   if (e.sha256) w.bytes(Buffer.from(e.sha256, 'hex'));
   if (e.cause) w.str(e.cause);
   if (e.voip) writeOrigin(w, e.voip);
+  if (feedSeq !== undefined) writeBackwardVarint(w, feedSeq);
   return w.done();
+}
+
+function writeBackwardVarint(w: Writer, v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in an index entry`);
+  const groups: number[] = [];
+  do {
+    groups.push(v % 0x80);
+    v = Math.floor(v / 0x80);
+  } while (v > 0);
+  for (let i = groups.length - 1; i >= 0; i--) w.u8(groups[i]! | (i < groups.length - 1 ? 0x80 : 0));
+}
+
+/** The change-feed sequence number a value holds (version 3); null for a value of an earlier version. */
+export function feedSeqOf(value: Uint8Array): number | null {
+  if (value[0] !== VERSION) return null;
+  let v = 0;
+  let scale = 1;
+  for (let i = value.length - 1; i > 0; i--) {
+    const b = value[i]!;
+    v += (b & 0x7f) * scale;
+    if (!(b & 0x80)) return v;
+    scale *= 0x80;
+  }
+  throw new RangeError('index entry truncated');
+}
+
+/**
+ * A value of version 2 (format 4) given its change-feed sequence number:
+ * version 3, the same fields, the number after them (the format-4 conversion).
+ */
+export function withFeedSeq(value: Uint8Array, feedSeq: number): Buffer {
+  if (value[0] !== VERSION_2) throw new RangeError(`index entry version ${value[0]} has no place for a sequence number`);
+  const w = new Writer();
+  w.bytes(value);
+  writeBackwardVarint(w, feedSeq);
+  const out = w.done();
+  out[0] = VERSION;
+  return out;
 }
 
 export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const r = new Reader(value);
   const version = r.u8();
-  if (version !== VERSION && version !== VERSION_1) throw new RangeError(`index entry version ${version} is not supported`);
+  if (version !== VERSION && version !== VERSION_2 && version !== VERSION_1) throw new RangeError(`index entry version ${version} is not supported`);
   const flags = r.u8();
   const callType = CALL_TYPES[r.u8()];
   const startMode = START_MODES[r.u8()];

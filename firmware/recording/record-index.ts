@@ -6,19 +6,21 @@
  * atomic batch, so counts and keys never disagree with the entries, whatever
  * moment the power fails. Writes are applied one batch at a time, in the
  * order they were asked for. An index of an earlier format is converted when
- * opened (index-conversion.ts).
+ * opened: format 4 where it is (index-format4.ts), formats 2 and 3 into a
+ * new index (index-conversion.ts).
  */
 import { ClassicLevel } from 'classic-level';
 import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
-import { CALL_TYPES, decodeRecord, encodeRecord } from './record-codec.ts';
+import { CALL_TYPES, decodeRecord, encodeRecord, feedSeqOf } from './record-codec.ts';
 import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
   DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, boxStatsKey, channelKey, channelSummary, headKey, idOfKey, importantHead,
   keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
-import { feedKey, feedOfKey, nextSeqOf, readFeed, seqBytes, type FeedItem } from './change-feed.ts';
+import { feedKey, feedValue, nextSeqOf, readFeed, type FeedItem } from './change-feed.ts';
 import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
+import { FORMAT_4, convertFormat4 } from './index-format4.ts';
 
 import { ChannelDirectory } from './channel-directory.ts';
 import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, PRESENT, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
@@ -49,7 +51,7 @@ export class RecordIndex {
 
   /**
    * Opens the index; true when it was created just now (empty). An index of
-   * format 2 or 3 is converted first; a conversion cut short is resumed.
+   * format 2, 3 or 4 is converted first; a conversion cut short is resumed.
    */
   async open(): Promise<boolean> {
     await finishInterruptedSwap(this.location);
@@ -61,6 +63,10 @@ export class RecordIndex {
       await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
       return true;
     }
+    if (version === FORMAT_4) {
+      await convertFormat4(this.db);
+      version = (await this.db.get(VERSION_KEY))?.toString();
+    }
     if (version !== FORMAT_VERSION) {
       await this.db.close();
       await convertIfNeeded(this.location, this.options, (location, options) => new RecordIndex(location, options));
@@ -70,43 +76,23 @@ export class RecordIndex {
     if (version !== FORMAT_VERSION) throw new Error(`index format ${version} is not supported`);
     await removeStaleConversion(this.location);
     this.nextSeq = await nextSeqOf(this.db);
-    if (this.nextSeq === 1) await this.backfillFeed();
     await this.channels.load(this.db);
     return false;
   }
 
-  /** An index written before the change feed existed gets one, every entry in time order. */
-  private async backfillFeed(): Promise<void> {
-    let batch = new Batch();
-    for (const prefix of [DELETED, LIVE]) {
-      for await (const key of this.db.keys(prefixRange(prefix))) {
-        const tail = key.subarray(1);
-        this.feedPut(batch, tail, prefix === LIVE, null);
-        if (batch.ops.length >= 2000) {
-          await batch.write(this.db);
-          batch = new Batch();
-        }
-      }
-    }
-    await batch.write(this.db);
-  }
-
-  /** The feed's entry for a recording's tail, replacing its previous one (`previous`: its sequence number, if known to exist). */
-  private feedPut(batch: Batch, tail: Uint8Array, live: boolean, previous: number | null): void {
-    if (previous !== null) batch.del(feedKey(previous));
+  /**
+   * Gives a recording's feed key the next sequence number, removing its
+   * previous one (`previous`: the number its entry held, if any); returns
+   * the number, for the entry.
+   */
+  private feedChange(batch: Batch, tail: Uint8Array, live: boolean, previous: number | null): number {
+    const hex = Buffer.from(tail).toString('hex');
+    const before = batch.feed.get(hex) ?? previous;
+    if (before !== null) batch.del(feedKey(before));
     const seq = this.nextSeq++;
-    batch.put(feedKey(seq), Buffer.concat([tail, Buffer.from([live ? 1 : 0])]));
-    batch.put(feedOfKey(tail), seqBytes(seq));
-    batch.feed.set(Buffer.from(tail).toString('hex'), seq);
-  }
-
-  private async feedChange(batch: Batch, tail: Uint8Array, live: boolean, fresh: boolean): Promise<void> {
-    let previous = batch.feed.get(Buffer.from(tail).toString('hex')) ?? null;
-    if (previous === null && !fresh) {
-      const v = await this.db.get(feedOfKey(tail));
-      previous = v ? Number(v.readBigUInt64BE(0)) : null;
-    }
-    this.feedPut(batch, tail, live, previous);
+    batch.put(feedKey(seq), feedValue(tail, live));
+    batch.feed.set(hex, seq);
+    return seq;
   }
 
   /** Changes of the index after `cursor` (change-feed.ts), oldest first. */
@@ -138,11 +124,12 @@ export class RecordIndex {
     {
       const batch = new Batch();
       const cells: Cells = new Map();
-      const existing = await this.lookup(entries.map((e) => e.id));
+      const seqs = new Map<string, number>();
+      const existing = await this.lookup(entries.map((e) => e.id), seqs);
       for (const e of entries) {
         const old = existing.get(e.id);
         if (old) await this.unlink(batch, old, cells, old.deleted !== e.deleted);
-        await this.link(batch, e, cells);
+        await this.link(batch, e, cells, seqs.get(e.id) ?? null);
         existing.set(e.id, e);
       }
       const written = writeCells(batch, cells);
@@ -160,7 +147,7 @@ export class RecordIndex {
   appendNew(entries: readonly RecordEntry[], more: (batch: Batch) => void = () => undefined, cells: Cells = new Map()): Promise<void> {
     return this.serial(async () => {
       const batch = new Batch();
-      for (const e of entries) await this.link(batch, e, cells, true);
+      for (const e of entries) await this.link(batch, e, cells, null);
       const written = writeCells(batch, cells);
       more(batch);
       await batch.write(this.db);
@@ -204,12 +191,13 @@ export class RecordIndex {
     return this.serial(async () => {
       const batch = new Batch();
       const cells: Cells = new Map();
-      const existing = await this.lookup(ids);
+      const seqs = new Map<string, number>();
+      const existing = await this.lookup(ids, seqs);
       for (const id of ids) {
         const old = existing.get(id);
         if (old) {
           await this.unlink(batch, old, cells, true);
-          await this.feedChange(batch, recordKey(parseRecordId(id)!, LIVE).subarray(1), false, false);
+          this.feedChange(batch, recordKey(parseRecordId(id)!, LIVE).subarray(1), false, seqs.get(id) ?? null);
         }
         const k = keyOfId(id, PENDING_PURGE);
         if (k) batch.del(k);
@@ -248,7 +236,8 @@ export class RecordIndex {
     return run;
   }
 
-  private async lookup(ids: readonly string[]): Promise<Map<string, RecordEntry>> {
+  /** The entries of `ids` that are in the index; `seqs` gets their change-feed numbers. */
+  private async lookup(ids: readonly string[], seqs?: Map<string, number>): Promise<Map<string, RecordEntry>> {
     const keys: Buffer[] = [];
     const valid: string[] = [];
     for (const id of ids) {
@@ -268,17 +257,22 @@ export class RecordIndex {
       if (!value) return;
       const key = keys[live ? 2 * i : 2 * i + 1]!;
       out.set(id, decodeRecord(value, { ...partsOfKey(key), deleted: !live }));
+      const seq = seqs && feedSeqOf(value);
+      if (seqs && seq !== null && seq !== undefined) seqs.set(id, seq);
     });
     return out;
   }
 
-  /** Adds an entry, its search keys and statistics to a batch (the entry must not be in the index). */
-  private async link(batch: Batch, e: RecordEntry, cells: Cells, fresh = false): Promise<void> {
+  /**
+   * Adds an entry, its search keys and statistics to a batch (the entry must
+   * not be in the index; `previous`: the feed number its earlier version held).
+   */
+  private async link(batch: Batch, e: RecordEntry, cells: Cells, previous: number | null): Promise<void> {
     const p = parseRecordId(e.id);
     if (!p) throw new RangeError(`invalid record id ${e.id}`);
     const key = recordKey(p, e.deleted ? DELETED : LIVE);
-    batch.put(key, encodeRecord(e, folderDayOf(e)));
-    await this.feedChange(batch, key.subarray(1), !e.deleted, fresh);
+    const seq = this.feedChange(batch, key.subarray(1), !e.deleted, previous);
+    batch.put(key, encodeRecord(e, folderDayOf(e), seq));
     if (e.deleted) return;
     for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
     for (const c of await this.cellsOf(e, cells)) {
@@ -351,6 +345,13 @@ export function folderDayOf(e: Pick<RecordEntry, 'file' | 'startedAt'>): number 
 }
 
 /** Converts an index of an earlier format at `location` to the current one (what `open()` does first), reporting each batch. */
-export function convertIndex(location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void, round?: number): Promise<unknown> {
-  return convertIfNeeded(location, options, (l, o) => new RecordIndex(l, o), onBatch, round);
+export async function convertIndex(location: string, options: IndexOptions = {}, onBatch?: (p: ConversionProgress) => void, round?: number): Promise<void> {
+  await convertIfNeeded(location, options, (l, o) => new RecordIndex(l, o), onBatch, round);
+  const db: IndexDb = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', createIfMissing: false, ...options });
+  await db.open();
+  try {
+    await convertFormat4(db, onBatch);
+  } finally {
+    await db.close();
+  }
 }

@@ -1,5 +1,5 @@
 /**
- * Binary LevelDB keys of the recording index (format 4). Every key of a
+ * Binary LevelDB keys of the recording index (format 5). Every key of a
  * recording ends in its tail `<time:6> <ref:3> <part:1>` (start ms, channel
  * reference, part), so any key space orders by time and "condition + time
  * range, newest first" is one reverse range read. The channel reference is
@@ -15,6 +15,7 @@
  *   p tail                                   a purge in progress (value: file path)
  *   s <day:4> <ref:3>   m <month:4> <ref:3>  statistics of a channel's day / month (call-stats)
  *   S <day:4>           M <month:4>          statistics of the whole box's day / month
+ *   f <seq:8>                                the change feed (change-feed.ts)
  *   v                                        index format version
  *
  * Search keys (c i n a) exist for live recordings only. Keys sharing a

@@ -1,8 +1,9 @@
 /**
  * The index's change feed (cloud seats' sync): each recording once at its
  * latest change, deletions and purges as removals, numbers that keep growing
- * across a reopen, a feed made for an index written without one, and
- * searches narrowed to a set of channels (merged newest first, paged, totals).
+ * across a reopen (an index written without a feed gets one when converted:
+ * index-format4.test.ts), and searches narrowed to a set of channels (merged
+ * newest first, paged, totals).
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -10,7 +11,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
-import { FEED, FEED_OF } from '../../firmware/recording/change-feed.ts';
 import { queryRecordsIn, streamRecordsIn } from '../../firmware/recording/scoped-query.ts';
 import { queryRecords } from '../../firmware/recording/record-query.ts';
 import { analogRef } from '../../firmware/ports/channel-ref.ts';
@@ -69,23 +69,6 @@ test('each recording once, at its latest change; removals; growing numbers acros
   assert.equal(third.out.map((x) => x.id), entries.slice(15).map((e) => e.id));
   assert.ok(third.out[0]!.seq > second.cursor);
   await index.close();
-});
-
-test('an index written without a feed gets one at its next start, every entry in time order', async () => {
-  const dir = tmp();
-  const index = new RecordIndex(dir);
-  await index.open();
-  await index.putMany(Array.from({ length: 12 }, (_, i) => generatedEntry(i, NEWEST)));
-  // As if written by a release without the feed.
-  for await (const k of index.db.keys()) if (k[0] === FEED || k[0] === FEED_OF) await index.db.del(k);
-  await index.close();
-  const again = new RecordIndex(dir);
-  await again.open();
-  const { out } = await all(again);
-  assert.is(out.length, 12);
-  const times = out.map((x) => Number(x.id.split('-')[0]));
-  assert.equal(times, [...times].sort((a, b) => a - b));
-  await again.close();
 });
 
 test('a search narrowed to channels: merged newest first, paged, with totals', async () => {

@@ -1,7 +1,7 @@
 /**
- * An index written by the previous firmware (format 3, or 2) is converted to
- * format 4 when opened: every record of every kind is kept, every search and
- * statistic gives the same answer, and a conversion cut short (an error
+ * An index written by an earlier firmware (format 3, or 2) is converted to
+ * the current format when opened: every record of every kind is kept, every
+ * search and statistic gives the same answer, and a conversion cut short (an error
  * half-way, a SIGKILL, a power loss between the directory renames) resumes
  * and finishes at the next open.
  */
@@ -9,7 +9,6 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawn } from 'node:child_process';
 import { RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
 import { convertingDir, previousDir } from '../../firmware/recording/index-conversion.ts';
 import { channelStats } from '../../firmware/recording/stats-query.ts';
@@ -19,7 +18,7 @@ import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { compare, DAYS, makeEntries, randomQuery, rng, START } from '../support/record-oracle.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { Format3Writer } from '../support/index-format3-writer.ts';
-import { ROOT, TSX_LOADER, waitFor } from '../support/processes.ts';
+import { killConversionHalfWay } from '../support/kill-conversion.ts';
 
 interface Store {
   location: string;
@@ -140,22 +139,7 @@ test('a conversion left behind by an index rebuilt meanwhile is removed', async 
 
 test('a conversion killed with SIGKILL half-way finishes at the next start with every record', async () => {
   const s = await format3Store(30_000, 47);
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, path.join(ROOT, 'test/support/convert-index-child.ts'), s.location], {
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
-  let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
-  const exited = new Promise((resolve) => child.on('exit', resolve));
-  await waitFor('the conversion to make progress', () => {
-    if (child.exitCode !== null) throw new Error(`the conversion ended before it was killed: ${out}`);
-    const done = [...out.matchAll(/converted (\d+)/g)].map((m) => Number(m[1]));
-    return done.length > 0 && done[done.length - 1]! >= 5000;
-  }, 60_000, 20);
-  child.kill('SIGKILL');
-  await exited;
-  assert.not.ok(out.includes('done'), 'killed before it finished');
+  const out = await killConversionHalfWay(s.location, 5000, 20);
   assert.ok(fs.existsSync(convertingDir(s.location)), `killed half-way: ${out.slice(-300)} ${fs.readdirSync(path.dirname(s.location))}`);
   const index = new RecordIndex(s.location);
   await index.open();

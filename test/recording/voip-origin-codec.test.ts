@@ -1,11 +1,13 @@
 /**
  * A VoIP recording's origin (SIP Call-ID, SIPREC session id, device,
  * participants) goes through the index encoding; entries without it, and
- * entries written before it existed, read back as they were.
+ * entries written before it existed, read back as they were. The change-feed
+ * number at the end of a value reads back from the end, whatever its size,
+ * and leaves the fields before it as they were.
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeRecord, encodeRecord } from '../../firmware/recording/record-codec.ts';
+import { decodeRecord, encodeRecord, feedSeqOf, withFeedSeq } from '../../firmware/recording/record-codec.ts';
 import { recordId, type RecordEntry, type VoipOrigin } from '../../firmware/recording/record-entry.ts';
 
 const at = Date.parse('2026-12-02T10:00:00Z');
@@ -50,6 +52,20 @@ test('an entry without one reads back without it, and the origin adds only its o
 test('a damaged origin is refused with an error, not read as garbage', () => {
   const v = encodeRecord({ ...base, voip: origin }, day);
   assert.throws(() => decodeRecord(v.subarray(0, v.length - 5), keys), /truncated/);
+});
+
+test('the change-feed number at the end of a value, from 0 to 2^48, read back from the end', () => {
+  const e: RecordEntry = { ...base, voip: origin, sha256: 'ab'.repeat(32) };
+  const plain = encodeRecord(e, day);
+  assert.is(feedSeqOf(plain), null, 'a value of format 4 holds none');
+  for (const seq of [0, 1, 127, 128, 16_383, 16_384, 2_097_151, 2_097_152, 10_000_000, 2 ** 31 + 5, 2 ** 48 - 1]) {
+    const v = encodeRecord(e, day, seq);
+    assert.is(feedSeqOf(v), seq);
+    assert.equal(decodeRecord(v, keys), e, `fields unchanged with ${seq}`);
+    assert.ok(v.length - plain.length <= Math.max(1, Math.ceil(Math.log2(seq + 1) / 7)), `${seq} takes a varint's bytes`);
+    assert.equal(withFeedSeq(plain, seq), v, 'a format-4 value given its number is the same value');
+  }
+  assert.throws(() => withFeedSeq(encodeRecord(e, day, 5), 6), /no place/);
 });
 
 test.run();

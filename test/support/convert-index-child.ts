@@ -1,4 +1,4 @@
-/** Converts the index at argv[2] (format 3 to 4) and reports each batch on stdout: a process to kill half-way. */
+/** Converts the index at argv[2] (of format 2, 3 or 4) and reports each batch on stdout: a process to kill half-way. */
 import { RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
 
 const location = process.argv[2]!;

@@ -1,0 +1,83 @@
+/**
+ * Conversion of an index of format 4 to format 5, in place, run once at
+ * start-up. The two formats differ only in where an entry's change-feed
+ * sequence number lives: format 4 kept it in a key of its own
+ * (`F tail → seq`, 17 bytes a recording on disk), format 5 at the end of the
+ * entry's value (record-codec.ts, version 3). Every other key stays as it is.
+ *
+ * Entries are read in key order, live ones then those marked deleted, in
+ * batches of CONVERSION_BATCH; one atomic batch writes each entry with its
+ * number, removes its `F` key and records how far the conversion got, so a
+ * conversion cut short (power loss, kill) resumes after the last batch
+ * written and never converts an entry twice. An entry without an `F` key (an
+ * index written before the change feed existed) takes the next number and a
+ * feed key, in time order. Then the `F` keys left (those of recordings purged
+ * for good, whose tombstones stay in the feed) are removed, and the version
+ * is set in the batch that removes the progress key.
+ */
+import { FEED_OF, feedKey, feedValue, nextSeqOf } from './change-feed.ts';
+import { feedSeqOf, withFeedSeq } from './record-codec.ts';
+import { DELETED, LIVE, VERSION_KEY, prefixRange } from './record-keys.ts';
+import { Batch, FORMAT_VERSION, type IndexDb } from './index-batch.ts';
+import type { ConversionProgress } from './index-conversion.ts';
+
+export const FORMAT_4 = '4';
+/** Progress of the conversion: phase byte (LIVE or DELETED), then the last entry key converted. */
+const PROGRESS_KEY = Buffer.from('u');
+const PHASES = [LIVE, DELETED];
+/** Entries per atomic batch: bounds the conversion's memory whatever the index's size. */
+const CONVERSION_BATCH = 1000;
+
+/** Converts an open index of format 4 to format 5; returns the number of entries converted by this call. */
+export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgress) => void): Promise<number> {
+  if ((await db.get(VERSION_KEY))?.toString() !== FORMAT_4) return 0;
+  let nextSeq = await nextSeqOf(db);
+  const progress = await db.get(PROGRESS_KEY);
+  let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
+  let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
+  let converted = 0;
+  for (; phase < PHASES.length; phase++, after = null) {
+    const prefix = PHASES[phase]!;
+    const range = prefixRange(prefix);
+    const it = db.iterator(after ? { gt: after, lt: range.lt } : range);
+    try {
+      for (let rows = await it.nextv(CONVERSION_BATCH); rows.length; rows = await it.nextv(CONVERSION_BATCH)) {
+        const feedOf = rows.map(([k]) => {
+          const b = Buffer.from(k);
+          b[0] = FEED_OF;
+          return b;
+        });
+        const seqs = await db.getMany(feedOf);
+        const batch = new Batch();
+        rows.forEach(([k, v], i) => {
+          if (feedSeqOf(v) !== null) return; // written by format 5 code: nothing to do
+          const known = seqs[i];
+          let seq: number;
+          if (known) seq = Number(known.readBigUInt64BE(0));
+          else {
+            seq = nextSeq++;
+            batch.put(feedKey(seq), feedValue(k.subarray(1), prefix === LIVE));
+          }
+          batch.put(k, withFeedSeq(v, seq));
+          if (known) batch.del(feedOf[i]!);
+        });
+        batch.put(PROGRESS_KEY, Buffer.concat([Buffer.from([prefix]), rows[rows.length - 1]![0]]));
+        await batch.write(db);
+        converted += rows.length;
+        onBatch?.({ converted });
+      }
+    } finally {
+      await it.close();
+    }
+  }
+  // The F keys of recordings purged for good.
+  for (;;) {
+    const keys = await db.keys({ ...prefixRange(FEED_OF), limit: CONVERSION_BATCH }).all();
+    if (!keys.length) break;
+    const batch = new Batch();
+    for (const k of keys) batch.del(k);
+    await batch.write(db);
+  }
+  await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_VERSION)).del(PROGRESS_KEY).write();
+  return converted;
+}

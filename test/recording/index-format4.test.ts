@@ -1,0 +1,171 @@
+/**
+ * An index of format 4 (each entry's change-feed number in a key of its own)
+ * is converted to format 5 where it is when opened: every record kept, every
+ * search answered as before, the feed the same (same numbers, same order),
+ * no `F` key left, and the next changes replace their recordings' feed keys.
+ * An index of format 4 written before the change feed gets one, in time
+ * order. A conversion stopped by an error or killed with SIGKILL half-way
+ * resumes at the next open without converting an entry twice.
+ */
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import path from 'node:path';
+import { ClassicLevel } from 'classic-level';
+import { RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
+import { FEED_OF } from '../../firmware/recording/change-feed.ts';
+import { feedSeqOf } from '../../firmware/recording/record-codec.ts';
+import { DELETED, LIVE, VERSION_KEY, partsOfTail } from '../../firmware/recording/record-keys.ts';
+import { idOfParts, type RecordEntry } from '../../firmware/recording/record-entry.ts';
+import { compare, makeEntries, randomQuery, rng } from '../support/record-oracle.ts';
+import { downgradeToFormat4 } from '../support/index-format4-writer.ts';
+import { tempDir } from '../support/temp-dir.ts';
+import { killConversionHalfWay } from '../support/kill-conversion.ts';
+
+interface Store {
+  location: string;
+  /** Every entry in the index, by id (purged ones gone). */
+  entries: Map<string, RecordEntry>;
+  purged: string[];
+  /** The feed before the conversion: seq, id, live. */
+  feed: [number, string, boolean][];
+}
+
+async function feedOf(index: RecordIndex): Promise<[number, string, boolean][]> {
+  const out: [number, string, boolean][] = [];
+  for (let cursor = 0; ;) {
+    const r = await index.changesSince(cursor, 500);
+    out.push(...r.items.map((i): [number, string, boolean] => [i.seq, idOfParts(i.parts), i.live]));
+    cursor = r.last;
+    if (!r.more) return out;
+  }
+}
+
+/** A format-5 index with changes of every kind (levels, deletions, purges), turned into format 4. */
+async function format4Store(n: number, seed: number, feed = true): Promise<Store> {
+  const location = path.join(tempDir('format4-'), 'index');
+  const index = new RecordIndex(location);
+  await index.open();
+  const all = makeEntries(n, seed);
+  for (let i = 0; i < all.length; i += 1000) await index.putMany(all.slice(i, i + 1000));
+  const entries = new Map(all.map((e) => [e.id, e]));
+  const r = rng(seed + 1);
+  for (let i = 0; i < 40; i++) {
+    const e = all[Math.floor(r() * all.length)]!;
+    const next = { ...entries.get(e.id)!, level: 'important' as const, deleted: r() < 0.3 };
+    await index.put(next);
+    entries.set(e.id, next);
+  }
+  const purged = all.slice(0, 15).map((e) => e.id);
+  await index.beginPurge(purged.map((id) => entries.get(id)!));
+  await index.finishPurge(purged);
+  for (const id of purged) entries.delete(id);
+  const before = await feedOf(index);
+  await index.close();
+  await downgradeToFormat4(location, { feed });
+  return { location, entries, purged, feed: before };
+}
+
+async function rawKeys(location: string): Promise<{ version: string; feedOf: number; entrySeqs: Map<string, number | null> }> {
+  const db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer' });
+  await db.open();
+  let feedOfKeys = 0;
+  const entrySeqs = new Map<string, number | null>();
+  for await (const [k, v] of db.iterator()) {
+    if (k[0] === FEED_OF) feedOfKeys++;
+    if (k[0] === LIVE || k[0] === DELETED) entrySeqs.set(idOfParts(partsOfTail(k, 1)), feedSeqOf(v));
+  }
+  const version = (await db.get(VERSION_KEY))!.toString();
+  await db.close();
+  return { version, feedOf: feedOfKeys, entrySeqs };
+}
+
+async function checkConverted(index: RecordIndex, s: Store, queries: number, seed: number): Promise<void> {
+  for (const [id, e] of s.entries) assert.equal(await index.get(id), e, `record ${id}`);
+  for (const id of s.purged) assert.is(await index.get(id), null);
+  const all = [...s.entries.values()];
+  const r = rng(seed);
+  for (let i = 0; i < queries; i++) await compare(index, all, randomQuery(r), `converted ${i}`);
+  const feed = await feedOf(index);
+  // Each entry holds the number of its one feed key.
+  const feedKeys = new Map<string, number>();
+  for (const [seq, id, live] of feed) {
+    assert.not.ok(feedKeys.has(id), `${id} once in the feed`);
+    feedKeys.set(id, seq);
+    if (!s.purged.includes(id)) assert.is(live, !s.entries.get(id)!.deleted, `${id} live in the feed`);
+  }
+  assert.is(feedKeys.size, s.entries.size + s.purged.length, 'every recording and every tombstone in the feed');
+  await index.close();
+  const raw = await rawKeys(index.location);
+  assert.is(raw.version, '5');
+  assert.is(raw.feedOf, 0, 'no F key left');
+  assert.is(raw.entrySeqs.size, s.entries.size);
+  for (const [id, seq] of raw.entrySeqs) assert.is(seq, feedKeys.get(id), `${id}: the entry holds its feed number`);
+  await index.open();
+}
+
+test('a format-4 index converts where it is: every record, every answer, the same feed, no F key', async () => {
+  const s = await format4Store(2500, 61);
+  const raw = await rawKeys(s.location);
+  assert.is(raw.version, '4');
+  assert.is(raw.feedOf, s.entries.size + s.purged.length, 'format 4 keeps a number key per recording and tombstone');
+  assert.ok([...raw.entrySeqs.values()].every((x) => x === null), 'format-4 entries hold no number');
+  const index = new RecordIndex(s.location);
+  assert.is(await index.open(), false);
+  assert.equal(await feedOf(index), s.feed, 'the feed is the same, number for number');
+  await checkConverted(index, s, 150, 62);
+  // Changes after the conversion move their recordings in the feed, as before.
+  const [a, b] = [...s.entries.values()];
+  await index.update(a!.id, (e) => ({ ...e, level: 'important' }));
+  await index.update(b!.id, (e) => ({ ...e, deleted: !e.deleted }));
+  const after = await feedOf(index);
+  assert.is(after.length, s.feed.length, 'still each recording once');
+  assert.equal(after.slice(-2).map(([, id]) => id), [a!.id, b!.id]);
+  await index.close();
+});
+
+test('a format-4 index written before the change feed gets one when converted, every entry in time order', async () => {
+  const s = await format4Store(600, 63, false);
+  const index = new RecordIndex(s.location);
+  await index.open();
+  const feed = await feedOf(index);
+  assert.is(feed.length, s.entries.size, 'every entry once (purged recordings leave no tombstone here)');
+  const live = feed.filter(([, id]) => !s.entries.get(id)!.deleted).map(([, id]) => s.entries.get(id)!.startedAt);
+  assert.equal(live, [...live].sort((x, y) => x - y), 'live entries in time order');
+  assert.ok(feed.every(([seq], i) => seq === i + 1), 'numbered from 1');
+  await index.close();
+});
+
+test('a conversion stopped by an error resumes at the next open', async () => {
+  const s = await format4Store(3500, 65);
+  const stop = new Error('stopped');
+  let last = 0;
+  await convertIndex(s.location, {}, (p) => {
+    last = p.converted;
+    if (p.converted >= 2000) throw stop;
+  }).then(() => assert.unreachable('the conversion went on'), (e) => assert.is(e, stop));
+  assert.ok(last >= 2000 && last < s.entries.size, `stopped half-way (${last})`);
+  const half = await rawKeys(s.location);
+  assert.is(half.version, '4', 'not finished');
+  assert.is([...half.entrySeqs.values()].filter((x) => x !== null).length, last, 'the batches written, no more');
+  const index = new RecordIndex(s.location);
+  await index.open();
+  assert.equal(await feedOf(index), s.feed);
+  await checkConverted(index, s, 60, 66);
+  await index.close();
+});
+
+test('a conversion killed with SIGKILL half-way finishes at the next start with every record', async () => {
+  const s = await format4Store(40_000, 67);
+  const out = await killConversionHalfWay(s.location, 1, 5);
+  const half = await rawKeys(s.location);
+  assert.is(half.version, '4', `killed half-way: ${out.slice(-200)}`);
+  const seqs = [...half.entrySeqs.values()];
+  assert.ok(seqs.some((x) => x !== null) && seqs.some((x) => x === null), 'killed with some entries converted and some not');
+  const index = new RecordIndex(s.location);
+  await index.open();
+  assert.equal(await feedOf(index), s.feed);
+  await checkConverted(index, s, 40, 68);
+  await index.close();
+});
+
+test.run();
