@@ -40,6 +40,8 @@
  *   BENCH_REBUILD         1: build both stores again; `index` or `sqlite`: only that one
  *   BENCH_BUILD_PARALLEL  1: build the two stores at the same time (faster on 2 cores,
  *                         but each build's time then includes the other's load)
+ *   BENCH_BOARD           the board file whose index options (block cache, open table files)
+ *                         the index is searched with (default rdt)
  *   BENCH_SIDES           comma-separated sides to search (default all three); the others'
  *                         results come from the last run that searched them with the same
  *                         records (.bench/compare-<records>/<side>.json), e.g. BENCH_SIDES=index
@@ -47,12 +49,14 @@
  */
 process.env.TZ = 'Asia/Shanghai';
 
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { RecordIndex } from '../firmware/recording/record-index.ts';
+import { RecordIndex, type IndexOptions } from '../firmware/recording/record-index.ts';
+import { indexOptionsOf } from '../firmware/board/board-schema.ts';
+import { parseBoard } from '../firmware/board/load-board.ts';
 import { queryRecords } from '../firmware/recording/record-query.ts';
 import { buildIndex, dbDir, engineCommit, folderBytes, readMarker, type Marker } from './index-build.ts';
 import { pct, runQueries, type QueryTimes } from './index-queries.ts';
@@ -137,7 +141,7 @@ async function querySide(side: Side): Promise<void> {
   let bytes: number;
   const label = `${side.padEnd(14)}`;
   if (side === 'index') {
-    const index = new RecordIndex(dbDir);
+    const index = new RecordIndex(dbDir, boardIndexOptions());
     await index.open();
     queries = await runQueries((q) => queryRecords(index, q), counts, label);
     rssMiB = statusMiB('VmRSS');
@@ -161,10 +165,33 @@ async function querySide(side: Side): Promise<void> {
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 
-/** Runs this file with args in a child process; passes its output on and returns its RESULT. */
-function child<T = SideResult>(args: string[]): Promise<T | null> {
+/** The board whose index options the searches use (BENCH_BOARD, default rdt: the box that holds millions of recordings). */
+const BOARD = process.env.BENCH_BOARD ?? 'rdt';
+
+function boardIndexOptions(): IndexOptions {
+  const file = path.join(root, 'board', `${BOARD}.json`);
+  return indexOptionsOf(parseBoard(fs.readFileSync(file, 'utf8'), file));
+}
+
+/**
+ * The searching processes run this file bundled by esbuild, the native
+ * packages external, as the box runs its daemon (scripts/bundle.mjs), not
+ * under tsx, whose compiler would count some 30 MiB against each side.
+ */
+const bundleFile = path.join(root, '.bench', 'index-vs-sqlite.mjs');
+
+function bundleThisFile(): void {
+  execFileSync(path.join(root, 'node_modules/.bin/esbuild'), [
+    import.meta.filename, '--bundle', '--platform=node', '--format=esm', '--target=node18', '--main-fields=module,main',
+    `--outfile=${bundleFile}`, '--banner:js=import { createRequire as __cr } from "node:module"; const require = __cr(import.meta.url);',
+    '--external:classic-level', '--external:better-sqlite3', '--log-level=warning',
+  ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
+}
+
+/** Runs this file with args in a child process (bundled: the searches); passes its output on and returns its RESULT. */
+function child<T = SideResult>(args: string[], bundled = false): Promise<T | null> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, [...process.execArgv, import.meta.filename, ...args], {
+    const p = spawn(process.execPath, bundled ? [bundleFile, ...args] : [...process.execArgv, import.meta.filename, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, TZ: 'Asia/Shanghai' },
     });
@@ -242,9 +269,11 @@ async function compare(): Promise<void> {
       line('index_conversion_peak_rss', o.peakRssMiB, 'MiB');
     }
   }
+  bundleThisFile();
+  note(`searching from a bundle (${path.relative(root, bundleFile)}), the index with the ${BOARD} board's options ${JSON.stringify(boardIndexOptions())}`);
   for (const side of run) {
     note(`searching ${side} (load average ${loadavg()})`);
-    const r = await child(['--query', side]);
+    const r = await child(['--query', side], true);
     if (!r) throw new Error(`${side}: no result`);
     results[side] = r;
     fs.writeFileSync(resultFile(side), JSON.stringify(r));

@@ -8,6 +8,7 @@ import type { RecordEntry } from './record-entry.ts';
 import { periodOfStatsKey, statsKey, statsRange, type StatsUnit } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
 import type { ChannelDirectory } from './channel-directory.ts';
+import type { BoxStatistics } from './box-statistics.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
 import { candidateDrivers, type Driver } from './query-drivers.ts';
@@ -20,8 +21,8 @@ const STATS_BATCH = 1024;
 const EXACT_CELLS = 4096;
 const NO_REF = { portType: 'analog', port: 0, channel: 0 } as const;
 
-/** Matches counted from the statistics of periods from..to (whole days or months). */
-async function countCells(db: IndexDb, plan: Plan, unit: StatsUnit, from: number, to: number): Promise<Map<number, number>> {
+/** Matches counted from the statistics of periods from..to (whole days or months); the box's cells are in memory. */
+async function countCells(db: IndexDb, boxCells: BoxStatistics, plan: Plan, unit: StatsUnit, from: number, to: number): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (from > to) return out;
   const q = plan.q;
@@ -30,6 +31,13 @@ async function countCells(db: IndexDb, plan: Plan, unit: StatsUnit, from: number
   const filter: CellFilter = box
     ? { ports: plan.ports ?? undefined, callType: q.callType, level: q.level }
     : { lineNumber: q.lineNumber, callType: q.callType, level: q.level };
+  if (box) {
+    for (const [period, cell] of boxCells.range(unit, from, to)) {
+      const n = countInCell(cell, filter);
+      if (n) out.set(period, n);
+    }
+    return out;
+  }
   if (!box && plan.refs && (to - from + 1) * plan.refs.length <= EXACT_CELLS) {
     // Few channels: their cells by key.
     const keys: Buffer[] = [];
@@ -41,15 +49,13 @@ async function countCells(db: IndexDb, plan: Plan, unit: StatsUnit, from: number
     });
     return out;
   }
-  const it = db.iterator(statsRange(unit, from, to, box));
+  const it = db.iterator(statsRange(unit, from, to));
   try {
     for (let cells = await it.nextv(STATS_BATCH); cells.length; cells = await it.nextv(STATS_BATCH)) {
       for (const [k, v] of cells) {
-        if (!box) {
-          if (plan.ports && !plan.ports(k[5]!)) continue;
-          if (q.channel !== undefined && k.readUInt16BE(6) !== q.channel) continue;
-        }
-        const n = countInCell(decodeCell(v, box), filter);
+        if (plan.ports && !plan.ports(k[5]!)) continue;
+        if (q.channel !== undefined && k.readUInt16BE(6) !== q.channel) continue;
+        const n = countInCell(decodeCell(v), filter);
         if (!n) continue;
         const period = periodOfStatsKey(k);
         out.set(period, (out.get(period) ?? 0) + n);
@@ -64,7 +70,7 @@ async function countCells(db: IndexDb, plan: Plan, unit: StatsUnit, from: number
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 /** Total from statistics: whole months, whole days, and the partial days counted from the driver. */
-async function statsTotal(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<number> {
+async function statsTotal(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<number> {
   let d0 = localDay(lo);
   let d1 = localDay(hi);
   if (d0 === d1 && (dayStart(d0) < lo || dayStart(d0 + 1) - 1 > hi)) return countMatches(db, plan, d, res, lo, hi);
@@ -78,7 +84,7 @@ async function statsTotal(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo:
     parts.push(countMatches(db, plan, d, res, dayStart(d1), hi));
     d1--;
   }
-  for (const r of splitDays(d0, d1)) parts.push(countCells(db, plan, r.unit, r.from, r.to).then(sum));
+  for (const r of splitDays(d0, d1)) parts.push(countCells(db, boxCells, plan, r.unit, r.from, r.to).then(sum));
   return (await Promise.all(parts)).reduce((a, b) => a + b, 0);
 }
 
@@ -89,7 +95,7 @@ async function statsTotal(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo:
  * entries in time order (which hold every condition) only the days with
  * matches.
  */
-async function pageByDays(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<RecordEntry[]> {
+async function pageByDays(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<RecordEntry[]> {
   const { limit } = plan.q;
   let skip = plan.q.offset;
   const items: RecordEntry[] = [];
@@ -108,7 +114,7 @@ async function pageByDays(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo:
       const monthFirst = monthFirstDay(month);
       if (skip > 0 && monthFirstDay(month + 1) - 1 === day && monthFirst >= firstDay && dayStart(monthFirst) >= lo) {
         // A whole month before the offset is skipped from its month statistics.
-        const m = (await countCells(db, plan, 'month', month, month)).get(month) ?? 0;
+        const m = (await countCells(db, boxCells, plan, 'month', month, month)).get(month) ?? 0;
         if (skip >= m) {
           skip -= m;
           day = monthFirst;
@@ -119,7 +125,7 @@ async function pageByDays(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo:
         // Day statistics are read in growing windows (1, 4, 16, then 32 days): a first page usually needs only the newest day.
         countedFrom = Math.max(firstDay, day - window + 1);
         window = Math.min(window * 4, 32);
-        counts = await countCells(db, plan, 'day', countedFrom, day);
+        counts = await countCells(db, boxCells, plan, 'day', countedFrom, day);
       }
       const n = counts.get(day) ?? 0;
       if (n === 0) continue;
@@ -136,8 +142,8 @@ async function pageByDays(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo:
   return items;
 }
 
-export async function byStats(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
-  const [items, total] = await Promise.all([pageByDays(db, plan, d, res, lo, hi), statsTotal(db, plan, d, res, lo, hi)]);
+export async function byStats(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+  const [items, total] = await Promise.all([pageByDays(db, boxCells, plan, d, res, lo, hi), statsTotal(db, boxCells, plan, d, res, lo, hi)]);
   return { total, items, plan: `${d.name}-stats` };
 }
 
@@ -146,13 +152,15 @@ export async function byStats(db: IndexDb, plan: Plan, d: Driver, res: Residual,
  * every match from the statistics less today's, counted from the keys of the
  * recordings not archived yet.
  */
-export async function byHistory(db: IndexDb, channels: ChannelDirectory, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+export async function byHistory(
+  db: IndexDb, channels: ChannelDirectory, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number,
+): Promise<QueryResult> {
   const { items } = await readPage(db, plan, d, res, lo, hi, plan.q.offset);
   const all = { ...makePlan({ ...plan.q, store: undefined }), refs: plan.refs };
   const today = makePlan({ ...plan.q, store: 'today' });
   const todayDriver = (candidateDrivers(channels, today.q, null, lo, hi)).find((x) => x.name === 'today')!;
   const allDriver = d.name === 'today' ? (candidateDrivers(channels, all.q, null, lo, hi))[0]! : d;
-  const total = (await statsTotal(db, all, allDriver, residualOf(all, allDriver), lo, hi)) - (await countMatches(db, today, todayDriver, residualOf(today, todayDriver), lo, hi));
+  const total = (await statsTotal(db, boxCells, all, allDriver, residualOf(all, allDriver), lo, hi)) - (await countMatches(db, today, todayDriver, residualOf(today, todayDriver), lo, hi));
   return { total, items, plan: `${d.name}-stats` };
 }
 

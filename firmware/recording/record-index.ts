@@ -23,6 +23,7 @@ import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type Con
 import { FORMAT_4, convertFormat4 } from './index-format4.ts';
 
 import { ChannelDirectory } from './channel-directory.ts';
+import { BoxStatistics } from './box-statistics.ts';
 import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, PRESENT, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 
 export { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions };
@@ -43,6 +44,8 @@ export class RecordIndex {
   private nextSeq = 1;
   /** The channels and line numbers of each month, for planning searches. */
   readonly channels = new ChannelDirectory();
+  /** The box's day and month statistics, for search totals. */
+  readonly boxStats = new BoxStatistics();
 
   constructor(readonly location: string, options: IndexOptions = {}) {
     this.options = { ...DEFAULT_INDEX_OPTIONS, ...options };
@@ -77,6 +80,7 @@ export class RecordIndex {
     await removeStaleConversion(this.location);
     this.nextSeq = await nextSeqOf(this.db);
     await this.channels.load(this.db);
+    await this.boxStats.load(this.db);
     return false;
   }
 
@@ -209,7 +213,10 @@ export class RecordIndex {
   }
 
   private cellsWritten(cells: { key: Buffer; cell: StatsCell }[]): void {
-    for (const c of cells) this.channels.setCell(c.key, c.cell);
+    for (const c of cells) {
+      this.channels.setCell(c.key, c.cell);
+      this.boxStats.setCell(c.key, c.cell);
+    }
   }
 
   /** Purges begun and not finished: id and file path. */

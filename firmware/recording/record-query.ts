@@ -73,8 +73,8 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(db, plan, drivers, lo, hi);
   const residual = residualOf(plan, driver);
-  if (plan.cellAnswerable) return byStats(db, plan, driver, residual, lo, hi);
-  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.channels, plan, driver, residual, lo, hi);
+  if (plan.cellAnswerable) return byStats(db, index.boxStats, plan, driver, residual, lo, hi);
+  if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.channels, index.boxStats, plan, driver, residual, lo, hi);
   return byScan(db, plan, driver, residual, lo, hi);
 }
 
