@@ -40,8 +40,8 @@
  *   BENCH_REBUILD         1: build both stores again; `index` or `sqlite`: only that one
  *   BENCH_BUILD_PARALLEL  1: build the two stores at the same time (faster on 2 cores,
  *                         but each build's time then includes the other's load)
- *   BENCH_BOARD           the board file whose index options (block cache, open table files)
- *                         the index is searched with (default rdt)
+ *   BENCH_BOARD           the board (model or board file) whose index options (block cache,
+ *                         open table files) the index is searched with (default rdt)
  *   BENCH_SIDES           comma-separated sides to search (default all three); the others'
  *                         results come from the last run that searched them with the same
  *                         records (.bench/compare-<records>/<side>.json), e.g. BENCH_SIDES=index
@@ -169,7 +169,7 @@ async function querySide(side: Side): Promise<void> {
 const BOARD = process.env.BENCH_BOARD ?? 'rdt';
 
 function boardIndexOptions(): IndexOptions {
-  const file = path.join(root, 'board', `${BOARD}.json`);
+  const file = BOARD.endsWith('.json') ? path.resolve(BOARD) : path.join(root, 'board', `${BOARD}.json`);
   return indexOptionsOf(parseBoard(fs.readFileSync(file, 'utf8'), file));
 }
 
