@@ -107,7 +107,7 @@ async function openIndexOnce(): Promise<void> {
   const tables = () => fs.readdirSync(dbDir).filter((f) => f.endsWith('.ldb')).sort().join(',');
   const before = tables();
   const t0 = performance.now();
-  const index = new RecordIndex(dbDir);
+  const index = new RecordIndex(dbDir, boardIndexOptions());
   await index.open();
   const seconds = (performance.now() - t0) / 1000;
   const peakRssMiB = statusMiB('VmHWM');
@@ -115,7 +115,7 @@ async function openIndexOnce(): Promise<void> {
   const converted = tables() !== before;
   let compactSeconds = 0;
   if (converted) {
-    const again = new RecordIndex(dbDir);
+    const again = new RecordIndex(dbDir, boardIndexOptions());
     await again.open();
     const c0 = performance.now();
     const db = (again as unknown as { db?: { compactRange?: (a: Buffer, b: Buffer) => Promise<void> } }).db;
@@ -174,9 +174,10 @@ function boardIndexOptions(): IndexOptions {
 }
 
 /**
- * The searching processes run this file bundled by esbuild, the native
- * packages external, as the box runs its daemon (scripts/bundle.mjs), not
- * under tsx, whose compiler would count some 30 MiB against each side.
+ * The processes that open (and convert) the index and search each side run
+ * this file bundled by esbuild, the native packages external, as the box
+ * runs its daemon (scripts/bundle.mjs), not under tsx, whose compiler would
+ * count some 30 MiB against each of them.
  */
 const bundleFile = path.join(root, '.bench', 'index-vs-sqlite.mjs');
 
@@ -261,15 +262,15 @@ async function compare(): Promise<void> {
 
   const results: Partial<Record<Side, SideResult>> = {};
   fs.mkdirSync(resultsDir, { recursive: true });
+  bundleThisFile();
   if (run.includes('index')) {
-    const o = await child<OpenResult>(['--open-index']);
+    const o = await child<OpenResult>(['--open-index'], true);
     if (o?.converted) {
       note(`the index was converted to the engine's format when opened: ${o.seconds.toFixed(0)} s, peak RSS ${o.peakRssMiB.toFixed(0)} MiB; compacted in ${o.compactSeconds.toFixed(0)} s`);
       line('index_conversion_seconds', o.seconds, 's');
       line('index_conversion_peak_rss', o.peakRssMiB, 'MiB');
     }
   }
-  bundleThisFile();
   note(`searching from a bundle (${path.relative(root, bundleFile)}), the index with the ${BOARD} board's options ${JSON.stringify(boardIndexOptions())}`);
   for (const side of run) {
     note(`searching ${side} (load average ${loadavg()})`);

@@ -105,11 +105,29 @@ export function encodeCell(cell: StatsCell): Buffer {
 
 /** Adds (sign 1) or removes (sign -1) an entry's contribution; rows that reach zero disappear. */
 export function applyToCell(cell: StatsCell, e: RecordEntry, sign: 1 | -1, box = false): StatsCell {
-  const group = box ? portByte(e.portType, e.port) : e.lineNumber;
-  let row = cell.find((r) => r.group === group && r.callType === e.callType && r.level === e.level);
+  return applyToRow(cell, box ? portByte(e.portType, e.port) : e.lineNumber, e.callType, e.level, e, sign);
+}
+
+/**
+ * Characters of a remote number that the box's number cells count by: a
+ * search for a prefix this long or shorter is counted from them.
+ */
+export const NUMBER_PREFIX_LENGTH = 3;
+
+export function numberPrefixOf(remoteNumber: string): string {
+  return Array.from(remoteNumber).slice(0, NUMBER_PREFIX_LENGTH).join('');
+}
+
+/** A number cell: one row per number prefix (`group`), whatever the call type and level. */
+export function applyToNumberCell(cell: StatsCell, e: RecordEntry, sign: 1 | -1): StatsCell {
+  return applyToRow(cell, numberPrefixOf(e.remoteNumber), 'idle', 'normal', e, sign);
+}
+
+function applyToRow(cell: StatsCell, group: string | number, callType: CallType, level: RecordLevel, e: RecordEntry, sign: 1 | -1): StatsCell {
+  let row = cell.find((r) => r.group === group && r.callType === callType && r.level === level);
   if (!row) {
     if (sign < 0) return cell;
-    row = { group, callType: e.callType, level: e.level, records: 0, calls: 0, withAudio: 0, durationMs: 0 };
+    row = { group, callType, level, records: 0, calls: 0, withAudio: 0, durationMs: 0 };
     cell.push(row);
   }
   row.records += sign;
@@ -122,6 +140,8 @@ export function applyToCell(cell: StatsCell, e: RecordEntry, sign: 1 | -1, box =
 /** Conditions a stats cell can answer on its own (a box cell: ports; a channel cell: line numbers). */
 export interface CellFilter {
   lineNumber?: string;
+  /** A number cell's rows: those of prefixes starting with this one (NUMBER_PREFIX_LENGTH characters or fewer). */
+  numberPrefix?: string;
   /** Port bytes a box cell's rows must be one of. */
   ports?: (b: number) => boolean;
   callType?: CallType;
@@ -132,6 +152,7 @@ export function countInCell(cell: StatsCell, f: CellFilter): number {
   let n = 0;
   for (const r of cell) {
     if (f.lineNumber !== undefined && r.group !== f.lineNumber) continue;
+    if (f.numberPrefix !== undefined && !String(r.group).startsWith(f.numberPrefix)) continue;
     if (f.ports !== undefined && !f.ports(r.group as number)) continue;
     if (f.callType !== undefined && r.callType !== f.callType) continue;
     if (f.level !== undefined && r.level !== f.level) continue;

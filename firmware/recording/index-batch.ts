@@ -4,7 +4,7 @@
  * the LevelDB resources of the index.
  */
 import type { ClassicLevel } from 'classic-level';
-import type { StatsCell } from './call-stats.ts';
+import { encodeCell, type StatsCell } from './call-stats.ts';
 
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
 export const FORMAT_VERSION = '5';
@@ -38,8 +38,26 @@ export class Batch {
   }
 }
 
-/** Statistics cells being changed, by key; `dirty` ones are written with the batch. */
-export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; dirty: boolean }>;
+/**
+ * Statistics cells being changed, by key; `dirty` ones are written with the
+ * batch. `box`: a cell of the whole box (rows by port) rather than of a
+ * channel (rows by line number); `numbers`: a box cell of counts by number
+ * prefix.
+ */
+export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; numbers?: boolean; dirty: boolean }>;
+
+/** Puts the changed cells in the batch; returns them. */
+export function writeCells(batch: Batch, cells: Cells): { key: Buffer; cell: StatsCell }[] {
+  const written: { key: Buffer; cell: StatsCell }[] = [];
+  for (const c of cells.values()) {
+    if (!c.dirty) continue;
+    if (c.cell.length) batch.put(c.key, encodeCell(c.cell));
+    else batch.del(c.key);
+    c.dirty = false;
+    written.push(c);
+  }
+  return written;
+}
 
 /** LevelDB resources of the index, sized per board (board-schema `index`). */
 export interface IndexOptions {

@@ -1,9 +1,11 @@
 /**
  * Conversion of an index of format 4 to format 5, in place, run once at
- * start-up. The two formats differ only in where an entry's change-feed
- * sequence number lives: format 4 kept it in a key of its own
- * (`F tail → seq`, 17 bytes a recording on disk), format 5 at the end of the
- * entry's value (record-codec.ts, version 3). Every other key stays as it is.
+ * start-up. The two formats differ in where an entry's change-feed sequence
+ * number lives: format 4 kept it in a key of its own (`F tail → seq`, 17
+ * bytes a recording on disk), format 5 at the end of the entry's value
+ * (record-codec.ts, version 3); and format 5 counts the box's recordings by
+ * number prefix (`P`/`Q` cells, call-stats.ts). Every other key stays as it
+ * is.
  *
  * Entries are read in key order, live ones then those marked deleted, in
  * batches of CONVERSION_BATCH; one atomic batch writes each entry with its
@@ -11,14 +13,19 @@
  * conversion cut short (power loss, kill) resumes after the last batch
  * written and never converts an entry twice. An entry without an `F` key (an
  * index written before the change feed existed) takes the next number and a
- * feed key, in time order. Then the `F` keys left (those of recordings purged
- * for good, whose tombstones stay in the feed) are removed, and the version
- * is set in the batch that removes the progress key.
+ * feed key, in time order. The number cells of the live entries' days and
+ * months are counted in the same batches (the entries come in time order,
+ * so the cells of past days are done; those kept between batches are
+ * bounded). Then the `F` keys left (those of recordings purged for good,
+ * whose tombstones stay in the feed) are removed, and the version is set in
+ * the batch that removes the progress key.
  */
 import { FEED_OF, feedKey, feedValue, nextSeqOf } from './change-feed.ts';
-import { feedSeqOf, withFeedSeq } from './record-codec.ts';
-import { DELETED, LIVE, VERSION_KEY, prefixRange } from './record-keys.ts';
-import { Batch, FORMAT_VERSION, type IndexDb } from './index-batch.ts';
+import { applyToNumberCell, decodeCell } from './call-stats.ts';
+import { decodeRecord, feedSeqOf, withFeedSeq } from './record-codec.ts';
+import { DELETED, LIVE, VERSION_KEY, partsOfTail, prefixRange, prefixStatsKey } from './record-keys.ts';
+import { localDay, monthOfDay } from './local-day.ts';
+import { Batch, FORMAT_VERSION, writeCells, type Cells, type IndexDb } from './index-batch.ts';
 import type { ConversionProgress } from './index-conversion.ts';
 
 export const FORMAT_4 = '4';
@@ -27,6 +34,8 @@ const PROGRESS_KEY = Buffer.from('u');
 const PHASES = [LIVE, DELETED];
 /** Entries per atomic batch: bounds the conversion's memory whatever the index's size. */
 const CONVERSION_BATCH = 1000;
+/** Number cells kept between batches. */
+const CELL_CACHE = 256;
 
 /** Converts an open index of format 4 to format 5; returns the number of entries converted by this call. */
 export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgress) => void): Promise<number> {
@@ -36,6 +45,7 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
   let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
   let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
   let converted = 0;
+  const cells: Cells = new Map();
   for (; phase < PHASES.length; phase++, after = null) {
     const prefix = PHASES[phase]!;
     const range = prefixRange(prefix);
@@ -49,6 +59,7 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
         });
         const seqs = await db.getMany(feedOf);
         const batch = new Batch();
+        if (prefix === LIVE) await countNumbers(db, rows, cells);
         rows.forEach(([k, v], i) => {
           if (feedSeqOf(v) !== null) return; // written by format 5 code: nothing to do
           const known = seqs[i];
@@ -61,6 +72,8 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
           batch.put(k, withFeedSeq(v, seq));
           if (known) batch.del(feedOf[i]!);
         });
+        writeCells(batch, cells);
+        if (cells.size > CELL_CACHE) cells.clear();
         batch.put(PROGRESS_KEY, Buffer.concat([Buffer.from([prefix]), rows[rows.length - 1]![0]]));
         await batch.write(db);
         converted += rows.length;
@@ -80,4 +93,25 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
   }
   await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_VERSION)).del(PROGRESS_KEY).write();
   return converted;
+}
+
+/** Adds live entries of format 4 to the number cells of their days and months (read when not kept). */
+async function countNumbers(db: IndexDb, rows: [Buffer, Buffer][], cells: Cells): Promise<void> {
+  const entries = rows.filter(([, v]) => feedSeqOf(v) === null).map(([k, v]) => decodeRecord(v, { ...partsOfTail(k, 1), deleted: false })).filter((e) => e.remoteNumber);
+  const keyOf = new Map<string, Buffer>();
+  for (const e of entries) {
+    const day = localDay(e.startedAt);
+    for (const key of [prefixStatsKey('day', day), prefixStatsKey('month', monthOfDay(day))]) keyOf.set(key.toString('hex'), key);
+  }
+  const missing = [...keyOf.entries()].filter(([hex]) => !cells.has(hex));
+  const values = missing.length ? await db.getMany(missing.map(([, k]) => k)) : [];
+  missing.forEach(([hex, key], i) => cells.set(hex, { key, cell: decodeCell(values[i]), box: true, numbers: true, dirty: false }));
+  for (const e of entries) {
+    const day = localDay(e.startedAt);
+    for (const key of [prefixStatsKey('day', day), prefixStatsKey('month', monthOfDay(day))]) {
+      const c = cells.get(key.toString('hex'))!;
+      c.cell = applyToNumberCell(c.cell, e, 1);
+      c.dirty = true;
+    }
+  }
 }

@@ -3,6 +3,7 @@
  * (query-drivers.ts) and what is left to test of each hit, and reading a
  * driver's matches, a page or a count, in bounded batches.
  */
+import { NUMBER_PREFIX_LENGTH } from './call-stats.ts';
 import { decodeRecord, numberSpans, summarizeRecord, textCallIdOf } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, partsOfTail, primaryOfTail, timeKey, timeOfKey } from './record-keys.ts';
@@ -38,6 +39,8 @@ export interface Plan {
   pattern: NumberPattern | null;
   /** Every condition is one the statistics cells answer. */
   cellAnswerable: boolean;
+  /** The number condition is a prefix the box's number cells count (call-stats NUMBER_PREFIX_LENGTH), with no other condition but time. */
+  numberCells: boolean;
   ports: ((b: number) => boolean) | null;
   /** The channel references (port byte, channel) a channel or line number condition narrows the search to, once known. */
   refs: Buffer[] | null;
@@ -52,7 +55,12 @@ export interface Residual {
 
 export function makePlan(q: RecordQuery): Plan {
   const pattern = q.remoteNumber ? parseNumberPattern(q.remoteNumber) : null;
-  const cellAnswerable = pattern === null && q.minDurationMs === undefined && q.maxDurationMs === undefined && q.store === undefined && !q.deleted && q.callId === undefined;
+  const ports = portTest(q);
+  const prefixLength = pattern?.kind === 'prefix' ? Array.from(pattern.text).length : 0;
+  const numberCells = prefixLength >= 1 && prefixLength <= NUMBER_PREFIX_LENGTH && ports === null &&
+    q.channel === undefined && q.lineNumber === undefined && q.callType === undefined && q.level === undefined;
+  const cellAnswerable = (pattern === null || numberCells) &&
+    q.minDurationMs === undefined && q.maxDurationMs === undefined && q.store === undefined && !q.deleted && q.callId === undefined;
   return {
     q,
     from: Math.max(0, q.from ?? 0),
@@ -60,7 +68,8 @@ export function makePlan(q: RecordQuery): Plan {
     prefix: q.deleted ? DELETED : LIVE,
     pattern,
     cellAnswerable,
-    ports: portTest(q),
+    numberCells: cellAnswerable && numberCells,
+    ports,
     refs: null,
   };
 }

@@ -31,6 +31,14 @@ async function countCells(db: IndexDb, boxCells: BoxStatistics, plan: Plan, unit
   const filter: CellFilter = box
     ? { ports: plan.ports ?? undefined, callType: q.callType, level: q.level }
     : { lineNumber: q.lineNumber, callType: q.callType, level: q.level };
+  if (plan.numberCells) {
+    const byPrefix: CellFilter = { numberPrefix: (plan.pattern as { text: string }).text };
+    for (const [period, cell] of boxCells.range(unit, from, to, 'numbers')) {
+      const n = countInCell(cell, byPrefix);
+      if (n) out.set(period, n);
+    }
+    return out;
+  }
   if (box) {
     for (const [period, cell] of boxCells.range(unit, from, to)) {
       const n = countInCell(cell, filter);

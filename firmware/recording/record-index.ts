@@ -10,12 +10,12 @@
  * new index (index-conversion.ts).
  */
 import { ClassicLevel } from 'classic-level';
-import { applyToCell, decodeCell, encodeCell, type StatsCell } from './call-stats.ts';
+import { applyToCell, applyToNumberCell, decodeCell, type StatsCell } from './call-stats.ts';
 import { CALL_TYPES, decodeRecord, encodeRecord, feedSeqOf } from './record-codec.ts';
 import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
   DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, boxStatsKey, channelKey, channelSummary, headKey, idOfKey, importantHead,
-  keyOfId, numberKey, partsOfKey, prefixRange, recordKey, statsKey,
+  keyOfId, numberKey, partsOfKey, prefixRange, prefixStatsKey, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
 import { feedKey, feedValue, nextSeqOf, readFeed, type FeedItem } from './change-feed.ts';
@@ -24,7 +24,7 @@ import { FORMAT_4, convertFormat4 } from './index-format4.ts';
 
 import { ChannelDirectory } from './channel-directory.ts';
 import { BoxStatistics } from './box-statistics.ts';
-import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, PRESENT, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
+import { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, PRESENT, writeCells, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 
 export { Batch, DEFAULT_INDEX_OPTIONS, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions };
 
@@ -283,7 +283,7 @@ export class RecordIndex {
     if (e.deleted) return;
     for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
     for (const c of await this.cellsOf(e, cells)) {
-      c.cell = applyToCell(c.cell, e, 1, c.box);
+      c.cell = c.numbers ? applyToNumberCell(c.cell, e, 1) : applyToCell(c.cell, e, 1, c.box);
       c.dirty = true;
     }
   }
@@ -294,7 +294,7 @@ export class RecordIndex {
     if (old.deleted) return;
     for (const [k] of searchKeys(old, p)) batch.del(k);
     for (const c of await this.cellsOf(old, cells)) {
-      c.cell = applyToCell(c.cell, old, -1, c.box);
+      c.cell = c.numbers ? applyToNumberCell(c.cell, old, -1) : applyToCell(c.cell, old, -1, c.box);
       c.dirty = true;
     }
   }
@@ -302,19 +302,23 @@ export class RecordIndex {
   private async cellsOf(e: RecordEntry, cells: Cells) {
     const day = localDay(e.startedAt);
     const month = monthOfDay(day);
-    return [
+    const out = [
       await this.cellOf(statsKey('day', day, e), false, cells),
       await this.cellOf(statsKey('month', month, e), false, cells),
       await this.cellOf(boxStatsKey('day', day), true, cells),
       await this.cellOf(boxStatsKey('month', month), true, cells),
     ];
+    if (e.remoteNumber) {
+      out.push(await this.cellOf(prefixStatsKey('day', day), true, cells, true), await this.cellOf(prefixStatsKey('month', month), true, cells, true));
+    }
+    return out;
   }
 
-  private async cellOf(key: Buffer, box: boolean, cells: Cells) {
+  private async cellOf(key: Buffer, box: boolean, cells: Cells, numbers = false) {
     const hex = key.toString('hex');
     let c = cells.get(hex);
     if (!c) {
-      c = { key, cell: decodeCell(await this.db.get(key), box), box, dirty: false };
+      c = { key, cell: decodeCell(await this.db.get(key), box && !numbers), box, numbers, dirty: false };
       cells.set(hex, c);
     }
     return c;
@@ -329,19 +333,6 @@ export function searchKeys(e: RecordEntry, p: RecordIdParts): [Buffer, Buffer][]
   if (e.remoteNumber) keys.push([numberKey(e.remoteNumber, p), PRESENT]);
   if (!e.archived) keys.push([recordKey(p, PENDING_ARCHIVE), PRESENT]);
   return keys;
-}
-
-/** Puts the changed cells in the batch; returns them. */
-export function writeCells(batch: Batch, cells: Cells): { key: Buffer; cell: StatsCell }[] {
-  const written: { key: Buffer; cell: StatsCell }[] = [];
-  for (const c of cells.values()) {
-    if (!c.dirty) continue;
-    if (c.cell.length) batch.put(c.key, encodeCell(c.cell));
-    else batch.del(c.key);
-    c.dirty = false;
-    written.push(c);
-  }
-  return written;
 }
 
 /** The day folder of an entry's file (`…/YYYY/MM/DD/<channel folder>/…`), else its local start day. */

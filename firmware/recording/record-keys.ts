@@ -15,6 +15,7 @@
  *   p tail                                   a purge in progress (value: file path)
  *   s <day:4> <ref:3>   m <month:4> <ref:3>  statistics of a channel's day / month (call-stats)
  *   S <day:4>           M <month:4>          statistics of the whole box's day / month
+ *   P <day:4>           Q <month:4>          the box's recordings by remote number prefix (first three characters)
  *   f <seq:8>                                the change feed (change-feed.ts)
  *   v                                        index format version
  *
@@ -36,6 +37,8 @@ export const DAY_STATS = 0x73; // 's'
 export const MONTH_STATS = 0x6d; // 'm'
 export const BOX_DAY_STATS = 0x53; // 'S'
 export const BOX_MONTH_STATS = 0x4d; // 'M'
+export const PREFIX_DAY_STATS = 0x50; // 'P'
+export const PREFIX_MONTH_STATS = 0x51; // 'Q'
 export const VERSION_KEY = Buffer.from('v');
 
 export const TAIL = 10;
@@ -216,6 +219,13 @@ export function boxStatsKey(unit: StatsUnit, period: number): Buffer {
   const b = Buffer.allocUnsafe(5);
   b[0] = unit === 'day' ? BOX_DAY_STATS : BOX_MONTH_STATS;
   b.writeUInt32BE(period + DAY_BIAS, 1);
+  return b;
+}
+
+/** Key of the box's counts of a day or month by remote number prefix. */
+export function prefixStatsKey(unit: StatsUnit, period: number): Buffer {
+  const b = boxStatsKey(unit, period);
+  b[0] = unit === 'day' ? PREFIX_DAY_STATS : PREFIX_MONTH_STATS;
   return b;
 }
 

@@ -30,7 +30,9 @@ import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
-import { dayStart, localDay, monthFirstDay } from './local-day.ts';
+import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
+import { countInCell } from './call-stats.ts';
+import type { BoxStatistics } from './box-statistics.ts';
 import { candidateDrivers, countRanges, scanRanges, spanTails, type Driver, type KeyRange } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTimes, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
@@ -49,12 +51,16 @@ const COUNT_AHEAD = 2;
 const TIME_PLAN_MIN_KEY_BYTES = 1 << 20;
 /** A range this long takes most of the months it touches: the number plan reads less. */
 const LONG_RANGE_MS = 62 * 86_400_000;
+/** A prefix is common when one recording in this many has it (commonPrefix). */
+const COMMON_PREFIX = 64;
 
 export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<QueryResult> {
   const db = index.db;
   const plan = makePlan(q);
   if (plan.from > plan.to) return { total: 0, items: [], plan: 'time-scan' };
-  if (!q.deleted && plan.pattern?.kind === 'prefix') {
+  // A short prefix common enough in the range: its total from the number cells, its page from the entries in time order.
+  if (!q.deleted && plan.pattern?.kind === 'prefix' && !(plan.numberCells && commonPrefix(index.boxStats, plan))) {
+    plan.cellAnswerable = false;
     const edges = await edgeTimes(db, plan);
     if (!edges) return { total: 0, items: [], plan: 'number' };
     const lo = Math.max(plan.from, edges[0]);
@@ -130,6 +136,23 @@ async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: n
 }
 
 // ------------------------------------------------------------------ number prefix plan
+
+/**
+ * Whether at least one recording in COMMON_PREFIX of the range's months has
+ * a number with the prefix (from the box's month cells): then a page read
+ * from the entries in time order finds its matches within a few hundred
+ * entries, where the number keys of those months would all be read.
+ */
+function commonPrefix(boxStats: BoxStatistics, plan: Plan): boolean {
+  const m0 = monthOfDay(localDay(plan.from));
+  const m1 = monthOfDay(localDay(plan.to));
+  const byPrefix = { numberPrefix: (plan.pattern as { text: string }).text };
+  let matches = 0;
+  let all = 0;
+  for (const [, cell] of boxStats.range('month', m0, m1, 'numbers')) matches += countInCell(cell, byPrefix);
+  for (const [, cell] of boxStats.range('month', m0, m1)) all += countInCell(cell, {});
+  return matches > 0 && matches * COMMON_PREFIX >= all;
+}
 
 /**
  * A short prefix (`138%`) has number keys all through the years, which the

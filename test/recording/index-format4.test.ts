@@ -1,7 +1,8 @@
 /**
  * An index of format 4 (each entry's change-feed number in a key of its own)
  * is converted to format 5 where it is when opened: every record kept, every
- * search answered as before, the feed the same (same numbers, same order),
+ * search answered as before (short number prefixes from the counts by prefix
+ * the conversion adds), the feed the same (same numbers, same order),
  * no `F` key left, and the next changes replace their recordings' feed keys.
  * An index of format 4 written before the change feed gets one, in time
  * order. A conversion stopped by an error or killed with SIGKILL half-way
@@ -16,7 +17,7 @@ import { FEED_OF } from '../../firmware/recording/change-feed.ts';
 import { feedSeqOf } from '../../firmware/recording/record-codec.ts';
 import { DELETED, LIVE, VERSION_KEY, partsOfTail } from '../../firmware/recording/record-keys.ts';
 import { idOfParts, type RecordEntry } from '../../firmware/recording/record-entry.ts';
-import { compare, makeEntries, randomQuery, rng } from '../support/record-oracle.ts';
+import { START, compare, makeEntries, randomQuery, rng } from '../support/record-oracle.ts';
 import { downgradeToFormat4 } from '../support/index-format4-writer.ts';
 import { tempDir } from '../support/temp-dir.ts';
 import { killConversionHalfWay } from '../support/kill-conversion.ts';
@@ -85,6 +86,11 @@ async function checkConverted(index: RecordIndex, s: Store, queries: number, see
   const all = [...s.entries.values()];
   const r = rng(seed);
   for (let i = 0; i < queries; i++) await compare(index, all, randomQuery(r), `converted ${i}`);
+  // Short prefixes are counted from the number cells the conversion wrote.
+  for (const remoteNumber of ['1%', '13%', '138%', '0%', '5%', '9%']) {
+    assert.is(await compare(index, all, { remoteNumber, limit: 16, offset: 0 }, `prefix ${remoteNumber}`), remoteNumber === '9%' ? 'number' : 'time-stats');
+    await compare(index, all, { remoteNumber, limit: 16, offset: 40, from: START + 20 * 86_400_000, to: START + 50 * 86_400_000 - 1 }, `prefix ${remoteNumber} in a range`);
+  }
   const feed = await feedOf(index);
   // Each entry holds the number of its one feed key.
   const feedKeys = new Map<string, number>();

@@ -150,6 +150,54 @@ test('changes (level, delete, restore, replace, purge) keep searches, counts and
   await index.close();
 });
 
+test('short number prefixes: totals from the box\'s number cells, pages in time order; changes, purges and a reopen keep them exact', async () => {
+  const all = makeEntries(2500, 17);
+  let index = await fixture(all);
+  const r = rng(18);
+  const byId = new Map(all.map((e) => [e.id, e]));
+  const prefixes = ['1%', '13%', '138%', '0%', '02%', '5%', '55%', '8%', '9%', '0755%'];
+  const check = async (label: string, rounds: number) => {
+    const now = [...byId.values()];
+    for (let i = 0; i < rounds; i++) {
+      const q: RecordQuery = { remoteNumber: prefixes[i % prefixes.length]!, limit: [1, 16, 50][i % 3]!, offset: r() < 0.6 ? 0 : Math.floor(r() * 300) };
+      const span = r();
+      if (span < 0.4) {
+        const day = localDay(START) + Math.floor(r() * DAYS);
+        q.from = dayStart(day);
+        q.to = dayStart(day + 1 + Math.floor(r() * 20)) - 1;
+      } else if (span < 0.7) {
+        q.from = START + Math.floor(r() * DAYS * 86_400_000);
+        q.to = q.from + Math.floor(r() * 30 * 86_400_000);
+      }
+      if (r() < 0.15) q.store = r() < 0.5 ? 'history' : 'today';
+      await compare(index, now, q, `${label} ${i}`);
+    }
+    // A common prefix over all three months: counted from the cells, read in time order.
+    assert.is((await queryRecords(index, { remoteNumber: '1%', limit: 16, offset: 0 })).plan, 'time-stats');
+    // No number starts with 9: the number keys (none) answer.
+    assert.is((await queryRecords(index, { remoteNumber: '9%', limit: 16, offset: 0 })).plan, 'number');
+  };
+  await check('fresh', 150);
+  for (let i = 0; i < 300; i++) {
+    const e = all[Math.floor(r() * all.length)]!;
+    if (!byId.has(e.id)) continue;
+    const action = r();
+    if (action < 0.4) byId.set(e.id, (await index.update(e.id, (x) => ({ ...x, remoteNumber: ['13812345678', '0211', '55', '', '8'][i % 5]! })))!);
+    else if (action < 0.7) byId.set(e.id, (await index.update(e.id, (x) => ({ ...x, deleted: !x.deleted })))!);
+    else {
+      await index.beginPurge([byId.get(e.id)!]);
+      await index.finishPurge([e.id]);
+      byId.delete(e.id);
+    }
+  }
+  await check('after changes', 150);
+  await index.close();
+  index = new RecordIndex(index.location);
+  await index.open();
+  await check('reopened', 80);
+  await index.close();
+});
+
 test('line numbers: channels that only had the line answer from their keys; moves, changes, purges and a reopen keep it exact', async () => {
   // Each analog line has its own number for two months; in the third, line 3 shares its channel with 8103 and 8005 moves to channel 7.
   const third = dayStart(localDay(START) + 61);
