@@ -64,6 +64,7 @@ export class RecordIndex {
       const any = await this.db.keys({ limit: 1 }).all();
       if (any.length) throw new LegacyIndexError();
       await this.db.put(VERSION_KEY, Buffer.from(FORMAT_VERSION));
+      await this.loadMemory();
       return true;
     }
     if (version === FORMAT_4) {
@@ -78,10 +79,15 @@ export class RecordIndex {
     }
     if (version !== FORMAT_VERSION) throw new Error(`index format ${version} is not supported`);
     await removeStaleConversion(this.location);
-    this.nextSeq = await nextSeqOf(this.db);
+    await this.loadMemory();
+    return false;
+  }
+
+  /** What the index keeps in memory, from its keys (after a format too: an empty index, whose feed numbers go on growing). */
+  private async loadMemory(): Promise<void> {
+    this.nextSeq = Math.max(this.nextSeq, await nextSeqOf(this.db));
     await this.channels.load(this.db);
     await this.boxStats.load(this.db);
-    return false;
   }
 
   /**
@@ -299,29 +305,26 @@ export class RecordIndex {
     }
   }
 
+  /** The cells an entry counts in (channel, box, number prefix; day and month), those not in `cells` read in one call. */
   private async cellsOf(e: RecordEntry, cells: Cells) {
     const day = localDay(e.startedAt);
     const month = monthOfDay(day);
-    const out = [
-      await this.cellOf(statsKey('day', day, e), false, cells),
-      await this.cellOf(statsKey('month', month, e), false, cells),
-      await this.cellOf(boxStatsKey('day', day), true, cells),
-      await this.cellOf(boxStatsKey('month', month), true, cells),
+    const wanted: { key: Buffer; box: boolean; numbers: boolean }[] = [
+      { key: statsKey('day', day, e), box: false, numbers: false },
+      { key: statsKey('month', month, e), box: false, numbers: false },
+      { key: boxStatsKey('day', day), box: true, numbers: false },
+      { key: boxStatsKey('month', month), box: true, numbers: false },
     ];
-    if (e.remoteNumber) {
-      out.push(await this.cellOf(prefixStatsKey('day', day), true, cells, true), await this.cellOf(prefixStatsKey('month', month), true, cells, true));
+    if (e.remoteNumber) wanted.push({ key: prefixStatsKey('day', day), box: true, numbers: true }, { key: prefixStatsKey('month', month), box: true, numbers: true });
+    const hexes = wanted.map((w) => w.key.toString('hex'));
+    const missing = wanted.filter((_, i) => !cells.has(hexes[i]!));
+    if (missing.length) {
+      const values = await this.db.getMany(missing.map((w) => w.key));
+      missing.forEach((w, i) => {
+        cells.set(w.key.toString('hex'), { key: w.key, cell: decodeCell(values[i], w.box && !w.numbers), box: w.box, numbers: w.numbers, dirty: false });
+      });
     }
-    return out;
-  }
-
-  private async cellOf(key: Buffer, box: boolean, cells: Cells, numbers = false) {
-    const hex = key.toString('hex');
-    let c = cells.get(hex);
-    if (!c) {
-      c = { key, cell: decodeCell(await this.db.get(key), box && !numbers), box, numbers, dirty: false };
-      cells.set(hex, c);
-    }
-    return c;
+    return hexes.map((h) => cells.get(h)!);
   }
 }
 
