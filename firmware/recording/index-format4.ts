@@ -8,7 +8,9 @@
  * is.
  *
  * Entries are read in key order, live ones then those marked deleted, in
- * batches of CONVERSION_BATCH; one atomic batch writes each entry with its
+ * batches of CONVERSION_BATCH (and rounds of CONVERSION_ROUND, the index
+ * closed and opened between them, so the memory LevelDB maps for the table
+ * files it reads stays bounded); one atomic batch writes each entry with its
  * number, removes its `F` key and records how far the conversion got, so a
  * conversion cut short (power loss, kill) resumes after the last batch
  * written and never converts an entry twice. An entry without an `F` key (an
@@ -37,8 +39,11 @@ const CONVERSION_BATCH = 1000;
 /** Number cells kept between batches. */
 const CELL_CACHE = 256;
 
+/** Entries converted between reopenings of the index (LevelDB keeps the table files it read mapped while open). */
+const CONVERSION_ROUND = 100_000;
+
 /** Converts an open index of format 4 to format 5; returns the number of entries converted by this call. */
-export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgress) => void): Promise<number> {
+export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgress) => void, round = CONVERSION_ROUND): Promise<number> {
   if ((await db.get(VERSION_KEY))?.toString() !== FORMAT_4) return 0;
   let nextSeq = await nextSeqOf(db);
   const progress = await db.get(PROGRESS_KEY);
@@ -49,38 +54,31 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
   for (; phase < PHASES.length; phase++, after = null) {
     const prefix = PHASES[phase]!;
     const range = prefixRange(prefix);
-    const it = db.iterator(after ? { gt: after, lt: range.lt } : range);
-    try {
-      for (let rows = await it.nextv(CONVERSION_BATCH); rows.length; rows = await it.nextv(CONVERSION_BATCH)) {
-        const feedOf = rows.map(([k]) => {
-          const b = Buffer.from(k);
-          b[0] = FEED_OF;
-          return b;
-        });
-        const seqs = await db.getMany(feedOf);
-        const batch = new Batch();
-        if (prefix === LIVE) await countNumbers(db, rows, cells);
-        rows.forEach(([k, v], i) => {
-          if (feedSeqOf(v) !== null) return; // written by format 5 code: nothing to do
-          const known = seqs[i];
-          let seq: number;
-          if (known) seq = Number(known.readBigUInt64BE(0));
-          else {
-            seq = nextSeq++;
-            batch.put(feedKey(seq), feedValue(k.subarray(1), prefix === LIVE));
+    for (let ended = false; !ended; ) {
+      // In rounds: each ends by closing and opening the index, which lets go of the table files mapped while reading.
+      let inRound = 0;
+      const it = db.iterator(after ? { gt: after, lt: range.lt } : range);
+      try {
+        for (;;) {
+          const rows = await it.nextv(CONVERSION_BATCH);
+          if (!rows.length) {
+            ended = true;
+            break;
           }
-          batch.put(k, withFeedSeq(v, seq));
-          if (known) batch.del(feedOf[i]!);
-        });
-        writeCells(batch, cells);
-        if (cells.size > CELL_CACHE) cells.clear();
-        batch.put(PROGRESS_KEY, Buffer.concat([Buffer.from([prefix]), rows[rows.length - 1]![0]]));
-        await batch.write(db);
-        converted += rows.length;
-        onBatch?.({ converted });
+          await convertRows(db, prefix, rows, cells, () => nextSeq++);
+          after = rows[rows.length - 1]![0];
+          converted += rows.length;
+          inRound += rows.length;
+          onBatch?.({ converted });
+          if (inRound >= round) break;
+        }
+      } finally {
+        await it.close();
       }
-    } finally {
-      await it.close();
+      if (!ended) {
+        await db.close();
+        await db.open();
+      }
     }
   }
   // The F keys of recordings purged for good.
@@ -93,6 +91,34 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
   }
   await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_VERSION)).del(PROGRESS_KEY).write();
   return converted;
+}
+
+/** One atomic batch: entries with their feed numbers, their F keys gone, number cells, progress. */
+async function convertRows(db: IndexDb, prefix: number, rows: [Buffer, Buffer][], cells: Cells, takeSeq: () => number): Promise<void> {
+  const feedOf = rows.map(([k]) => {
+    const b = Buffer.from(k);
+    b[0] = FEED_OF;
+    return b;
+  });
+  const seqs = await db.getMany(feedOf);
+  const batch = new Batch();
+  if (prefix === LIVE) await countNumbers(db, rows, cells);
+  rows.forEach(([k, v], i) => {
+    if (feedSeqOf(v) !== null) return; // written by format 5 code: nothing to do
+    const known = seqs[i];
+    let seq: number;
+    if (known) seq = Number(known.readBigUInt64BE(0));
+    else {
+      seq = takeSeq();
+      batch.put(feedKey(seq), feedValue(k.subarray(1), prefix === LIVE));
+    }
+    batch.put(k, withFeedSeq(v, seq));
+    if (known) batch.del(feedOf[i]!);
+  });
+  writeCells(batch, cells);
+  if (cells.size > CELL_CACHE) cells.clear();
+  batch.put(PROGRESS_KEY, Buffer.concat([Buffer.from([prefix]), rows[rows.length - 1]![0]]));
+  await batch.write(db);
 }
 
 /** Adds live entries of format 4 to the number cells of their days and months (read when not kept). */

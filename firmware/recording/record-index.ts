@@ -351,7 +351,7 @@ export async function convertIndex(location: string, options: IndexOptions = {},
   const db: IndexDb = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', createIfMissing: false, ...options });
   await db.open();
   try {
-    await convertFormat4(db, onBatch);
+    await convertFormat4(db, onBatch, round);
   } finally {
     await db.close();
   }

@@ -141,14 +141,15 @@ test('a format-4 index written before the change feed gets one when converted, e
   await index.close();
 });
 
-test('a conversion stopped by an error resumes at the next open', async () => {
+test('a conversion in rounds, stopped by an error, resumes at the next open', async () => {
   const s = await format4Store(3500, 65);
   const stop = new Error('stopped');
   let last = 0;
+  // Rounds of 500 entries, the index closed and opened between them.
   await convertIndex(s.location, {}, (p) => {
     last = p.converted;
     if (p.converted >= 2000) throw stop;
-  }).then(() => assert.unreachable('the conversion went on'), (e) => assert.is(e, stop));
+  }, 500).then(() => assert.unreachable('the conversion went on'), (e) => assert.is(e, stop));
   assert.ok(last >= 2000 && last < s.entries.size, `stopped half-way (${last})`);
   const half = await rawKeys(s.location);
   assert.is(half.version, '4', 'not finished');
