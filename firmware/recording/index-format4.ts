@@ -36,8 +36,8 @@ const PROGRESS_KEY = Buffer.from('u');
 const PHASES = [LIVE, DELETED];
 /** Entries per atomic batch: bounds the conversion's memory whatever the index's size. */
 const CONVERSION_BATCH = 1000;
-/** Number cells kept between batches. */
-const CELL_CACHE = 256;
+/** Number cells kept between batches (entries come in time order: a batch needs the cells of a day or two). */
+const CELL_CACHE = 64;
 
 /** Entries converted between reopenings of the index (LevelDB keeps the table files it read mapped while open). */
 const CONVERSION_ROUND = 100_000;
