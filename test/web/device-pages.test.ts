@@ -12,7 +12,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
-import { ADMIN_PASSWORD, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { ADMIN_PASSWORD, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser, dismissToast } from '../support/browser.ts';
 import { licenseFor, signedLicense, SIM_SERIAL } from '../license/helpers.ts';
 import { testPackage } from '../upgrade/helpers.ts';
 
@@ -106,7 +106,7 @@ test('系统升级: a package uploaded with its progress, then activated', async
 });
 
 test('the three pages in English', async () => {
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.click('header.top .lang');
   for (const [label, name] of [['Device management', 'device-mgmt'], ['License', 'license'], ['System upgrade', 'system-upgrade']]) {
     await nav(label!);

@@ -64,7 +64,7 @@ test('邮件推送 checks the fields, saves them and sends the test mail with th
   assert.equal([s.enabled, s.server, s.port, s.security, s.recipients, s.authCodeSet], [true, '127.0.0.1', sink.port, 'starttls', ['ops@example.com'], true]);
   assert.is(await page.inputValue(`${f} input[name=authCode]`), '', 'the code is not shown back');
   assert.is(await page.textContent('[data-testid=auth-code-state]'), '已设置');
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.fill('#mail-test textarea[name=testText]', '现场测试: 线路 3 已修好');
   await page.click('#mail-test button[type=submit]');
   await page.waitForSelector('#mail-test-result li.ok');
@@ -124,7 +124,7 @@ test('系统调试 refuses an address that is not one and shows a ping line by l
 });
 
 test('every page again in English', async () => {
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.click('header.top .lang');
   for (const [label, name] of [['Email push', 'mail-push'], ['Processing info', 'processing'], ['System log', 'system-log'], ['Diagnostics', 'debug-ping']]) {
     await nav(label!);

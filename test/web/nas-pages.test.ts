@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser, dismissToast } from '../support/browser.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
 import { waitFor } from '../support/processes.ts';
 import { filesUnder, startVsftpd, type NasServer } from '../support/nas-servers.ts';
@@ -93,7 +93,7 @@ test('工作模式 and the NAS page in English', async () => {
   await page.click('main form button[type=submit]');
   await page.waitForSelector('table.cascade-slaves');
   await shot('work-mode-zh');
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.click('header.top .lang');
   await nav('NAS backup');
   await page.waitForSelector('table.nas-targets');

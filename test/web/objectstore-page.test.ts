@@ -7,7 +7,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Page } from 'playwright-core';
-import { apiGet, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser } from '../support/browser.ts';
+import { apiGet, buildWebUi, firstSignIn, navigateTo, openBrowser, screenshot, type Browser, dismissToast } from '../support/browser.ts';
 import { TimelineSource } from '../../firmware/sim/line-model.ts';
 import { speechLike } from '../../firmware/sim/signals.ts';
 import { startSimBox, type SimBox } from '../support/sim-box.ts';
@@ -68,7 +68,7 @@ test('对象存储: settings checked and saved, the connection tested, an upload
   assert.is(saved.secretSet, true);
   assert.not.ok(JSON.stringify(saved).includes(gw!.secretKey));
   assert.is(await page.inputValue('#objectstore input[name=secretAccessKey]'), '', 'the secret is not shown back');
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.click('#os-check');
   await page.waitForSelector('.toast.ok:text("连接正常")', { timeout: 30_000 });
 
@@ -79,7 +79,7 @@ test('对象存储: settings checked and saved, the connection tested, an upload
   assert.is((await bucket!.keys()).filter((k) => k.key.endsWith('.wav')).length, 1);
   await shot('objectstore-zh');
 
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.click('header.top .lang');
   await page.waitForSelector('nav.side a:text-is("Object storage")');
   await page.waitForSelector('[data-testid=os-status] th:text("Uploaded")');

@@ -106,7 +106,7 @@ test('VoIP平台参数 checks the fields and saves a change the API then answers
   await page.fill('#voip-params input[name=rtpPortMax]', '29999');
   await page.fill('#voip-params input[name=silenceTimeoutS]', '120');
   await page.selectOption('#voip-params select[name=layout]', 'mono');
-  if (await page.isVisible('.toast')) await page.click('.toast'); // the E1 page's toast has the same text
+  await dismissToast(page); // the E1 page's toast has the same text
   await page.click('#voip-params button[type=submit]');
   await page.waitForSelector('.toast.ok:text("已保存, 立即生效")');
   const s = await apiGet('/voip/settings');
@@ -121,7 +121,7 @@ test('VoIP录音状态 and every page again in English', async () => {
   await nav('VoIP录音状态');
   await page.waitForSelector('#voip-active, main .panel p.hint');
   await shot('voip-status-zh');
-  if (await page.isVisible('.toast')) await page.click('.toast');
+  await dismissToast(page);
   await page.click('header.top .lang');
   for (const [label, name] of [['E1 channel parameters', 'e1-params'], ['E1 recording status', 'e1-status'], ['VoIP platform parameters', 'voip-params'], ['VoIP recording status', 'voip-status']]) {
     await nav(label!);
