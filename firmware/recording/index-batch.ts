@@ -46,6 +46,16 @@ export class Batch {
  */
 export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; numbers?: boolean; dirty: boolean }>;
 
+/**
+ * Where a conversion that stores its progress under `key` (phase byte, then
+ * the last key converted) resumes: the phase's index in `phases`, and the key
+ * to read after (null: the phase's start).
+ */
+export async function conversionProgress(db: IndexDb, key: Buffer, phases: readonly number[]): Promise<{ phase: number; after: Buffer | null }> {
+  const progress = await db.get(key);
+  return progress ? { phase: phases.indexOf(progress[0]!), after: Buffer.from(progress.subarray(1)) } : { phase: 0, after: null };
+}
+
 /** Puts the changed cells in the batch; returns them. */
 export function writeCells(batch: Batch, cells: Cells): { key: Buffer; cell: StatsCell }[] {
   const written: { key: Buffer; cell: StatsCell }[] = [];

@@ -20,7 +20,7 @@ import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
 import { syncFolder } from './durable-files.ts';
 import { decodeFormat3Entry, F3_DELETED, F3_LIVE, F3_PENDING_PURGE, partsOfFormat3Key } from './index-format3.ts';
-import { Batch, FORMAT_VERSION, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
+import { Batch, FORMAT_VERSION, conversionProgress, type Cells, type IndexDb, type IndexOptions } from './index-batch.ts';
 import type { RecordEntry } from './record-entry.ts';
 
 /** What the conversion writes into: a new, empty index of the current format. */
@@ -120,9 +120,7 @@ async function copyEntries(
 ): Promise<{ converted: number; finished: boolean }> {
   const db = target.db;
   if ((await db.get(VERSION_KEY))?.toString() === FORMAT_VERSION) return { converted: 0, finished: true };
-  const progress = await db.get(PROGRESS_KEY);
-  let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
-  let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
+  let { phase, after } = await conversionProgress(db, PROGRESS_KEY, PHASES);
   let converted = 0;
   // This conversion is the new index's only writer: its statistics cells stay in memory between batches.
   const cells: Cells = new Map();

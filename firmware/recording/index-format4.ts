@@ -27,7 +27,7 @@ import { applyToNumberCell, decodeCell } from './call-stats.ts';
 import { decodeRecord, feedSeqOf, withFeedSeq } from './record-codec.ts';
 import { DELETED, LIVE, VERSION_KEY, partsOfTail, prefixRange, prefixStatsKey } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
-import { Batch, FORMAT_VERSION, writeCells, type Cells, type IndexDb } from './index-batch.ts';
+import { Batch, FORMAT_VERSION, conversionProgress, writeCells, type Cells, type IndexDb } from './index-batch.ts';
 import type { ConversionProgress } from './index-conversion.ts';
 
 export const FORMAT_4 = '4';
@@ -46,9 +46,7 @@ const CONVERSION_ROUND = 100_000;
 export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgress) => void, round = CONVERSION_ROUND): Promise<number> {
   if ((await db.get(VERSION_KEY))?.toString() !== FORMAT_4) return 0;
   let nextSeq = await nextSeqOf(db);
-  const progress = await db.get(PROGRESS_KEY);
-  let phase = progress ? PHASES.indexOf(progress[0]!) : 0;
-  let after: Buffer | null = progress ? Buffer.from(progress.subarray(1)) : null;
+  let { phase, after } = await conversionProgress(db, PROGRESS_KEY, PHASES);
   let converted = 0;
   const cells: Cells = new Map();
   for (; phase < PHASES.length; phase++, after = null) {

@@ -1,10 +1,10 @@
 /**
  * The recording index in LevelDB (keys: record-keys.ts, values:
  * record-codec.ts). Every change of an entry also updates its search keys
- * (channel, important, remote number, not archived)
- * and the day and month statistics of its channel and of the box in the same
- * atomic batch, so counts and keys never disagree with the entries, whatever
- * moment the power fails. Writes are applied one batch at a time, in the
+ * (channel, important, remote number, not archived), its change-feed key
+ * and the day and month statistics of its channel and of the box (counts,
+ * and counts by number prefix) in the same atomic batch, so counts and keys
+ * never disagree with the entries, whatever moment the power fails. Writes are applied one batch at a time, in the
  * order they were asked for. An index of an earlier format is converted when
  * opened: format 4 where it is (index-format4.ts), formats 2 and 3 into a
  * new index (index-conversion.ts).
