@@ -41,7 +41,8 @@
  *   BENCH_BUILD_PARALLEL  1: build the two stores at the same time (faster on 2 cores,
  *                         but each build's time then includes the other's load)
  *   BENCH_BOARD           the board (model or board file) whose index options (block cache,
- *                         open table files) the index is searched with (default rdt)
+ *                         open table files) the index is searched with, and whose heap options
+ *                         every side's searching process gets (default rdt)
  *   BENCH_SIDES           comma-separated sides to search (default all three); the others'
  *                         results come from the last run that searched them with the same
  *                         records (.bench/compare-<records>/<side>.json), e.g. BENCH_SIDES=index
@@ -55,7 +56,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RecordIndex, type IndexOptions } from '../firmware/recording/record-index.ts';
-import { indexOptionsOf } from '../firmware/board/board-schema.ts';
+import { indexOptionsOf, nodeFlagsOf, type Board } from '../firmware/board/board-schema.ts';
 import { parseBoard } from '../firmware/board/load-board.ts';
 import { queryRecords } from '../firmware/recording/record-query.ts';
 import { buildIndex, dbDir, engineCommit, folderBytes, readMarker, type Marker } from './index-build.ts';
@@ -168,9 +169,13 @@ async function querySide(side: Side): Promise<void> {
 /** The board whose index options the searches use (BENCH_BOARD, default rdt: the box that holds millions of recordings). */
 const BOARD = process.env.BENCH_BOARD ?? 'rdt';
 
-function boardIndexOptions(): IndexOptions {
+function benchBoard(): Board {
   const file = BOARD.endsWith('.json') ? path.resolve(BOARD) : path.join(root, 'board', `${BOARD}.json`);
-  return indexOptionsOf(parseBoard(fs.readFileSync(file, 'utf8'), file));
+  return parseBoard(fs.readFileSync(file, 'utf8'), file);
+}
+
+function boardIndexOptions(): IndexOptions {
+  return indexOptionsOf(benchBoard());
 }
 
 /**
@@ -189,10 +194,14 @@ function bundleThisFile(): void {
   ], { cwd: root, stdio: ['ignore', 'inherit', 'inherit'] });
 }
 
-/** Runs this file with args in a child process (bundled: the searches); passes its output on and returns its RESULT. */
+/**
+ * Runs this file with args in a child process (bundled: opening the index and
+ * the searches, with the board's heap options, as the box starts its daemon);
+ * passes its output on and returns its RESULT.
+ */
 function child<T = SideResult>(args: string[], bundled = false): Promise<T | null> {
   return new Promise((resolve, reject) => {
-    const p = spawn(process.execPath, bundled ? [bundleFile, ...args] : [...process.execArgv, import.meta.filename, ...args], {
+    const p = spawn(process.execPath, bundled ? [...nodeFlagsOf(benchBoard()), bundleFile, ...args] : [...process.execArgv, import.meta.filename, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
       env: { ...process.env, TZ: 'Asia/Shanghai' },
     });

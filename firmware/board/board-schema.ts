@@ -77,6 +77,22 @@ export const boardSchema = z.object({
       writeBufferMiB: z.number().int().min(1).max(64).optional(),
     })
     .optional(),
+  /**
+   * The daemon's JavaScript heap, sized for the board's memory: node is
+   * started with --max-old-space-size and --max-semi-space-size
+   * (/etc/default/recorder, set from here when the image is built). A small
+   * young generation and a bounded old one keep the short-lived buffers of
+   * searches and audio from growing the heap far beyond what it holds.
+   * Left out: node's defaults.
+   */
+  heap: z
+    .object({
+      /** Old generation, MiB. */
+      oldSpaceMiB: z.number().int().min(32).max(4096),
+      /** Each of the young generation's two semi-spaces, MiB. */
+      semiSpaceMiB: z.number().int().min(1).max(64),
+    })
+    .optional(),
   capabilities: z.object({
     analogRecording: z.number().int().min(0),
     e1Recording: z.boolean(),
@@ -98,4 +114,10 @@ export function indexOptionsOf(board: Pick<Board, 'index'>): { cacheSize?: numbe
     ...(i.writeBufferMiB !== undefined ? { writeBufferSize: i.writeBufferMiB << 20 } : {}),
   };
 }
+/** The node options that give the daemon a board's heap (empty: node's defaults). */
+export function nodeFlagsOf(board: Pick<Board, 'heap'>): string[] {
+  const h = board.heap;
+  return h ? [`--max-old-space-size=${h.oldSpaceMiB}`, `--max-semi-space-size=${h.semiSpaceMiB}`] : [];
+}
+
 export type LinecardLink = z.infer<typeof linecardLinkSchema>;

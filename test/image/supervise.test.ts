@@ -16,11 +16,15 @@ const INIT = path.join(OVERLAY, 'etc/init.d/S60recorder');
 const SUPERVISE = path.join(OVERLAY, 'usr/sbin/recorder-supervise');
 
 /**
- * Stands in for node: `fake-node <program> --board ...`. The program file says
+ * Stands in for node: `fake-node [--node-option ...] <program> --board ...`
+ * (the options are written to events/flags). The program file says
  * what the daemon does: `ok` writes the ready file and runs until SIGTERM,
  * `fail` exits with status 3 before being ready.
  */
 const FAKE_NODE = `#!/bin/sh
+flags=""
+while [ "\${1#--}" != "$1" ]; do flags="$flags $1"; shift; done
+echo "$$$flags" >>"$TEST_EVENTS/flags"
 prog="$1"; shift
 mode=$(cat "$prog")
 echo "$$ $(readlink -f "$prog") $*" >>"$TEST_EVENTS/starts"
@@ -72,7 +76,7 @@ function makeBox(settings: Record<string, string> = {}): Box {
     RECORDER_POLL: '0.05',
     ...settings,
   };
-  fs.writeFileSync(p('default'), Object.entries(defaults).map(([k, v]) => `${k}=${v}\n`).join(''));
+  fs.writeFileSync(p('default'), Object.entries(defaults).map(([k, v]) => `${k}="${v}"\n`).join(''));
   const env = { ...process.env, PATH: `${p('bin')}:${process.env.PATH}`, RECORDER_DEFAULTS: p('default'), TEST_EVENTS: p('events') };
   return {
     dir, env, events: p('events'), state: p('state'), run: p('run'), logs: p('logs'),
@@ -103,7 +107,7 @@ const readyPid = (box: Box): number | null => {
 };
 
 test('the init script starts the daemon under supervision, restarts it after a crash, and stops both', async () => {
-  const box = makeBox();
+  const box = makeBox({ RECORDER_NODE_FLAGS: '--max-old-space-size=96 --max-semi-space-size=1' });
   try {
     const started = init(box, 'start');
     assert.is(started.status, 0, started.out);
@@ -111,6 +115,7 @@ test('the init script starts the daemon under supervision, restarts it after a c
     const starts = lines(path.join(box.events, 'starts'));
     assert.is(starts.length, 1);
     assert.ok(starts[0]!.includes(`${box.dir}/image/main.js --board rds --port 8080`), starts[0]);
+    assert.equal(lines(path.join(box.events, 'flags')), [`${first} --max-old-space-size=96 --max-semi-space-size=1`], 'node gets the heap options before the program');
     assert.match(init(box, 'status').out, /running/);
     assert.is(init(box, 'start').out.trim(), 'recorder: already running');
 

@@ -43,7 +43,14 @@ fi
 storage=$(tr -d '\n' <"$board_file" | sed -n 's/.*"storage": *{\([^}]*\)}.*/\1/p')
 device=$(printf '%s\n' "$storage" | json_field device)
 defaults="$target/etc/default/recorder"
-sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|" "$defaults"
+# The daemon's heap (heap.oldSpaceMiB, heap.semiSpaceMiB of the board file) as node options.
+heap=$(tr -d '\n' <"$board_file" | sed -n 's/.*"heap": *{\([^}]*\)}.*/\1/p')
+old_space=$(printf '%s\n' "$heap" | sed -n 's/.*"oldSpaceMiB": *\([0-9]*\).*/\1/p')
+semi_space=$(printf '%s\n' "$heap" | sed -n 's/.*"semiSpaceMiB": *\([0-9]*\).*/\1/p')
+node_flags=""
+[ -n "$old_space" ] && node_flags="--max-old-space-size=$old_space"
+[ -n "$semi_space" ] && node_flags="${node_flags:+$node_flags }--max-semi-space-size=$semi_space"
+sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|; s|^RECORDER_NODE_FLAGS=.*|RECORDER_NODE_FLAGS=\"$node_flags\"|" "$defaults"
 
 # Factory DNS server (manual 2.5): 192.168.123.254.
 rm -f "$target/etc/resolv.conf"
@@ -58,4 +65,4 @@ usb_rule='sd[a-z]+[0-9]+ 0:0 660 */usr/libexec/recorder/usb-stick'
 if ! grep -qF 'usr/libexec/recorder/usb-stick' "$mdev_conf" 2>/dev/null; then
 	printf '%s\n' "$usb_rule" >>"$mdev_conf"
 fi
-echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}"
+echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}, node ${node_flags:-defaults}"
