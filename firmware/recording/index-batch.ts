@@ -5,9 +5,10 @@
  */
 import type { ClassicLevel } from 'classic-level';
 import { encodeCell, type StatsCell } from './call-stats.ts';
+import { encodeNumberMonths, type NumberMonths } from './number-months.ts';
 
 export type IndexDb = ClassicLevel<Buffer, Buffer>;
-export const FORMAT_VERSION = '5';
+export const FORMAT_VERSION = '6';
 
 /**
  * The value of a key whose presence is all that counts: one byte, never
@@ -42,9 +43,10 @@ export class Batch {
  * Statistics cells being changed, by key; `dirty` ones are written with the
  * batch. `box`: a cell of the whole box (rows by port) rather than of a
  * channel (rows by line number); `numbers`: a box cell of counts by number
- * prefix.
+ * prefix; `months`: instead of a cell, a remote number's months
+ * (number-months.ts).
  */
-export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; numbers?: boolean; dirty: boolean }>;
+export type Cells = Map<string, { key: Buffer; cell: StatsCell; box: boolean; numbers?: boolean; months?: NumberMonths; dirty: boolean }>;
 
 /**
  * Where a conversion that stores its progress under `key` (phase byte, then
@@ -56,14 +58,19 @@ export async function conversionProgress(db: IndexDb, key: Buffer, phases: reado
   return progress ? { phase: phases.indexOf(progress[0]!), after: Buffer.from(progress.subarray(1)) } : { phase: 0, after: null };
 }
 
-/** Puts the changed cells in the batch; returns them. */
+/** Puts the changed cells (and numbers' months) in the batch; returns the statistics cells among them. */
 export function writeCells(batch: Batch, cells: Cells): { key: Buffer; cell: StatsCell }[] {
   const written: { key: Buffer; cell: StatsCell }[] = [];
   for (const c of cells.values()) {
     if (!c.dirty) continue;
+    c.dirty = false;
+    if (c.months) {
+      if (c.months.size) batch.put(c.key, encodeNumberMonths(c.months));
+      else batch.del(c.key);
+      continue;
+    }
     if (c.cell.length) batch.put(c.key, encodeCell(c.cell));
     else batch.del(c.key);
-    c.dirty = false;
     written.push(c);
   }
   return written;

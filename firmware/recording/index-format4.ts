@@ -1,6 +1,6 @@
 /**
  * Conversion of an index of format 4 to format 5, in place, run once at
- * start-up. The two formats differ in where an entry's change-feed sequence
+ * start-up (then on to format 6, index-format5.ts). The two formats differ in where an entry's change-feed sequence
  * number lives: format 4 kept it in a key of its own (`F tail → seq`, 17
  * bytes a recording on disk), format 5 at the end of the entry's value
  * (record-codec.ts, version 3); and format 5 counts the box's recordings by
@@ -27,7 +27,8 @@ import { applyToNumberCell, decodeCell } from './call-stats.ts';
 import { decodeRecord, feedSeqOf, withFeedSeq } from './record-codec.ts';
 import { DELETED, LIVE, VERSION_KEY, partsOfTail, prefixRange, prefixStatsKey } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
-import { Batch, FORMAT_VERSION, conversionProgress, writeCells, type Cells, type IndexDb } from './index-batch.ts';
+import { Batch, conversionProgress, writeCells, type Cells, type IndexDb } from './index-batch.ts';
+import { FORMAT_5 } from './index-format5.ts';
 import type { ConversionProgress } from './index-conversion.ts';
 
 export const FORMAT_4 = '4';
@@ -87,7 +88,7 @@ export async function convertFormat4(db: IndexDb, onBatch?: (p: ConversionProgre
     for (const k of keys) batch.del(k);
     await batch.write(db);
   }
-  await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_VERSION)).del(PROGRESS_KEY).write();
+  await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_5)).del(PROGRESS_KEY).write();
   return converted;
 }
 

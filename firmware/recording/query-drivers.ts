@@ -8,9 +8,10 @@
  */
 import { CALL_TYPES } from './record-codec.ts';
 import {
-  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberMonth, tailOfKey,
+  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberKeyMonth, tailOfKey,
   timeRange,
 } from './record-keys.ts';
+import type { NumberMonths } from './number-months.ts';
 import type { IndexDb } from './record-index.ts';
 import type { RecordQuery } from './record-query-types.ts';
 import { PORT_TYPES } from '../ports/channel-ref.ts';
@@ -26,7 +27,8 @@ export type Condition = 'ref' | 'line' | 'important' | 'number' | 'today';
 export interface Driver {
   name: DriverName;
   /** Key ranges, as heads followed by the time; groups lie in disjoint time spans, oldest first. */
-  groups: { heads: Buffer[]; from: number; to: number }[];
+  /** Time spans with their heads; `keys`: how many keys the span holds, when known (a number's months). */
+  groups: { heads: Buffer[]; from: number; to: number; keys?: number }[];
   /** The keys are the entries themselves (values at hand). */
   primary: boolean;
   /** The keys' values hold the call type and level (channel keys). */
@@ -46,7 +48,7 @@ export function portTest(q: Pick<RecordQuery, 'portType' | 'port'>): ((b: number
 }
 
 /** Every driver the query's conditions allow, the entries' own time order first. */
-export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exactNumber: string | null, from: number, to: number): Driver[] {
+export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exactNumber: { text: string; months: NumberMonths } | null, from: number, to: number): Driver[] {
   const make = (name: DriverName, heads: Buffer[], satisfies: Condition[], keyBytes: number, summaries = false): Driver =>
     ({ name, groups: [{ heads, ...ALL_TIME }], primary: false, summaries, satisfies: new Set(satisfies), keyBytes });
   const time: Driver = { ...make('time', [Buffer.from([q.deleted ? DELETED : LIVE])], [], 60), primary: true };
@@ -67,30 +69,45 @@ export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exa
   if (q.level === 'important') out.push(make('important', [Buffer.from([IMPORTANT])], ['important'], 12));
   if (q.store === 'today') out.push(make('today', [Buffer.from([PENDING_ARCHIVE])], ['today'], 12));
   if (exactNumber !== null) {
+    // Only the months holding the number, each with its count.
     const groups: Driver['groups'] = [];
-    for (let m = numberMonth(from); m <= numberMonth(to); m++) {
+    const first = numberKeyMonth(from);
+    const last = numberKeyMonth(to);
+    for (const [m, keys] of [...exactNumber.months].sort((a, b) => a[0] - b[0])) {
+      if (m < first || m > last) continue;
       const y = 1970 + Math.floor(m / 12);
-      groups.push({ heads: [exactNumberHead(exactNumber, m)], from: Date.UTC(y, m % 12, 1), to: Date.UTC(y, (m % 12) + 1, 1) - 1 });
+      // The first and last months also hold the keys of times beyond them (numberKeyMonth): counted by reading.
+      const span = { from: Date.UTC(y, m % 12, 1), to: Date.UTC(y, (m % 12) + 1, 1) - 1 };
+      groups.push({ heads: [exactNumberHead(exactNumber.text, m)], ...span, ...(m > 0 && m < 0xffff ? { keys } : {}) });
     }
     out.push({ ...make('number', [], ['number'], 20), groups });
   }
   return out;
 }
 
-/** Estimated keys of a driver in [from, to] (LevelDB's table size estimates; memtable writes count as nothing). */
+/**
+ * Estimated keys of a driver in [from, to]: a group's known count, the part
+ * of it the range covers; otherwise LevelDB's table size estimates (memtable
+ * writes count as nothing).
+ */
 export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: number): Promise<number> {
   const sizes: Promise<number>[] = [];
+  let known = 0;
   for (const g of d.groups) {
     const lo = Math.max(from, g.from);
     const hi = Math.min(to, g.to);
     if (lo > hi) continue;
+    if (g.keys !== undefined) {
+      known += (g.keys * (hi - lo + 1)) / (g.to - g.from + 1);
+      continue;
+    }
     for (const h of g.heads) {
       const r = timeRange(h, lo, hi);
       sizes.push(db.approximateSize(r.gte, r.lt));
     }
   }
   const bytes = (await Promise.all(sizes)).reduce((a, b) => a + b, 0);
-  return bytes / d.keyBytes;
+  return known + bytes / d.keyBytes;
 }
 
 /**
@@ -101,14 +118,24 @@ export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: num
  * where it falls.
  */
 export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
-  const ranges = d.groups.flatMap((g) => {
+  const ranges: KeyRange[] = [];
+  // A span wholly inside [lo, hi] whose count is known is not read to be counted.
+  const known: (number | undefined)[] = [];
+  for (const g of d.groups) {
     const a = Math.max(lo, g.from);
     const b = Math.min(hi, g.to);
-    return a > b ? [] : g.heads.map((h) => timeRange(h, a, b));
-  });
+    if (a > b) continue;
+    for (const h of g.heads) {
+      ranges.push(timeRange(h, a, b));
+      known.push(!keep && g.keys !== undefined && a === g.from && b === g.to && g.heads.length === 1 ? g.keys : undefined);
+    }
+  }
   const tails: Buffer[] = [];
   if (!ranges.length) return { total: 0, tails };
-  const counts = await countRanges(db, ranges, keep && ((k) => keep(k.subarray(k.length - TAIL))));
+  const unknown = ranges.flatMap((_, i) => (known[i] === undefined ? [i] : []));
+  const read = await countRanges(db, unknown.map((i) => ranges[i]!), keep && ((k) => keep(k.subarray(k.length - TAIL))));
+  const counts = known.slice();
+  unknown.forEach((i, j) => (counts[i] = read[j]!));
   for (let i = ranges.length - 1; i >= 0 && tails.length < limit; i--) {
     if (skip >= counts[i]!) {
       skip -= counts[i]!;
@@ -131,7 +158,7 @@ export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, 
       await it.close();
     }
   }
-  return { total: counts.reduce((a, b) => a + b, 0), tails };
+  return { total: counts.reduce((a: number, b) => a + b!, 0), tails };
 }
 
 /** Seeking iterators counting ranges side by side: spans far apart in a large index lie in different table files, each opened and read on its own. */
@@ -160,10 +187,20 @@ export interface KeyRange {
 }
 
 /**
+ * Bytes of keys one read of a range may return (classic-level stops a read
+ * there, 16 KiB by default): a month of one number's keys, even a frequent
+ * one's, comes in one read.
+ */
+const RANGE_READ_BYTES = 256 << 10;
+
+/**
  * Visits the keys of several ranges, each in key order, the ranges first to
- * last (or last to first), with one iterator that seeks from range to range:
- * a range costs one read however few keys it holds. `end` returning false
- * stops the scan.
+ * last (or last to first). Each range is read by an iterator bounded to it: a
+ * read returns the range's keys and nothing beyond it, and the read that
+ * reaches its end marks the iterator ended, so a range of up to a few
+ * thousand keys costs one trip to LevelDB (an iterator that seeks from range
+ * to range reads past each range's end and needs a trip more to find it).
+ * `end` returning false stops the scan.
  */
 export async function scanRanges(
   db: IndexDb,
@@ -171,35 +208,19 @@ export async function scanRanges(
   lastFirst: boolean,
   visit: { key: (i: number, key: Buffer) => void; end?: (i: number) => boolean | void },
 ): Promise<void> {
-  if (!ranges.length) return;
-  let gte = ranges[0]!.gte;
-  let lt = ranges[0]!.lt;
-  for (const r of ranges) {
-    if (Buffer.compare(r.gte, gte) < 0) gte = r.gte;
-    if (Buffer.compare(r.lt, lt) > 0) lt = r.lt;
-  }
-  const it = db.keys({ gte, lt });
-  try {
-    for (let n = 0; n < ranges.length; n++) {
-      const i = lastFirst ? ranges.length - 1 - n : n;
-      const r = ranges[i]!;
-      it.seek(r.gte);
-      for (let size = 16, more = true; more; size = Math.min(size * 4, 1024)) {
-        const keys = await it.nextv(size);
-        // A read may return fewer keys than asked (LevelDB's reads stop at 16 KiB): only none means the end.
-        more = keys.length > 0;
-        for (const k of keys) {
-          if (Buffer.compare(k, r.lt) >= 0) {
-            more = false;
-            break;
-          }
-          visit.key(i, k);
-        }
+  for (let n = 0; n < ranges.length; n++) {
+    const i = lastFirst ? ranges.length - 1 - n : n;
+    const r = ranges[i]!;
+    const it = db.keys({ gte: r.gte, lt: r.lt, highWaterMarkBytes: RANGE_READ_BYTES });
+    try {
+      // A read may return fewer keys than asked (at RANGE_READ_BYTES): only none means the end.
+      for (let keys = await it.nextv(4096); keys.length; keys = await it.nextv(4096)) {
+        for (const k of keys) visit.key(i, k);
       }
-      if (visit.end?.(i) === false) return;
+    } finally {
+      await it.close();
     }
-  } finally {
-    await it.close();
+    if (visit.end?.(i) === false) return;
   }
 }
 

@@ -11,16 +11,18 @@
  */
 import { ClassicLevel } from 'classic-level';
 import { applyToCell, applyToNumberCell, decodeCell, type StatsCell } from './call-stats.ts';
+import { applyToNumberMonths, decodeNumberMonths } from './number-months.ts';
 import { CALL_TYPES, decodeRecord, encodeRecord, feedSeqOf } from './record-codec.ts';
 import { parseRecordId, type RecordEntry, type RecordIdParts } from './record-entry.ts';
 import {
   DELETED, LIVE, PENDING_ARCHIVE, PENDING_PURGE, VERSION_KEY, boxStatsKey, channelKey, channelSummary, headKey, idOfKey, importantHead,
-  keyOfId, numberKey, partsOfKey, prefixRange, prefixStatsKey, recordKey, statsKey,
+  keyOfId, numberKey, numberMonthsKey, partsOfKey, prefixRange, prefixStatsKey, recordKey, statsKey,
 } from './record-keys.ts';
 import { localDay, monthOfDay } from './local-day.ts';
 import { feedKey, feedValue, nextSeqOf, readFeed, type FeedItem } from './change-feed.ts';
 import { convertIfNeeded, finishInterruptedSwap, removeStaleConversion, type ConversionProgress } from './index-conversion.ts';
 import { FORMAT_4, convertFormat4 } from './index-format4.ts';
+import { FORMAT_5, convertFormat5 } from './index-format5.ts';
 
 import { ChannelDirectory } from './channel-directory.ts';
 import { BoxStatistics } from './box-statistics.ts';
@@ -69,6 +71,10 @@ export class RecordIndex {
     }
     if (version === FORMAT_4) {
       await convertFormat4(this.db);
+      version = (await this.db.get(VERSION_KEY))?.toString();
+    }
+    if (version === FORMAT_5) {
+      await convertFormat5(this.db);
       version = (await this.db.get(VERSION_KEY))?.toString();
     }
     if (version !== FORMAT_VERSION) {
@@ -289,7 +295,8 @@ export class RecordIndex {
     if (e.deleted) return;
     for (const [k, v] of searchKeys(e, p)) batch.put(k, v);
     for (const c of await this.cellsOf(e, cells)) {
-      c.cell = c.numbers ? applyToNumberCell(c.cell, e, 1) : applyToCell(c.cell, e, 1, c.box);
+      if (c.months) applyToNumberMonths(c.months, e, 1);
+      else c.cell = c.numbers ? applyToNumberCell(c.cell, e, 1) : applyToCell(c.cell, e, 1, c.box);
       c.dirty = true;
     }
   }
@@ -300,28 +307,41 @@ export class RecordIndex {
     if (old.deleted) return;
     for (const [k] of searchKeys(old, p)) batch.del(k);
     for (const c of await this.cellsOf(old, cells)) {
-      c.cell = c.numbers ? applyToNumberCell(c.cell, old, -1) : applyToCell(c.cell, old, -1, c.box);
+      if (c.months) applyToNumberMonths(c.months, old, -1);
+      else c.cell = c.numbers ? applyToNumberCell(c.cell, old, -1) : applyToCell(c.cell, old, -1, c.box);
       c.dirty = true;
     }
   }
 
-  /** The cells an entry counts in (channel, box, number prefix; day and month), those not in `cells` read in one call. */
+  /**
+   * The cells an entry counts in (channel, box, number prefix; day and
+   * month) and its number's months, those not in `cells` read in one call.
+   */
   private async cellsOf(e: RecordEntry, cells: Cells) {
     const day = localDay(e.startedAt);
     const month = monthOfDay(day);
-    const wanted: { key: Buffer; box: boolean; numbers: boolean }[] = [
+    const wanted: { key: Buffer; box: boolean; numbers: boolean; months?: boolean }[] = [
       { key: statsKey('day', day, e), box: false, numbers: false },
       { key: statsKey('month', month, e), box: false, numbers: false },
       { key: boxStatsKey('day', day), box: true, numbers: false },
       { key: boxStatsKey('month', month), box: true, numbers: false },
     ];
-    if (e.remoteNumber) wanted.push({ key: prefixStatsKey('day', day), box: true, numbers: true }, { key: prefixStatsKey('month', month), box: true, numbers: true });
+    if (e.remoteNumber) {
+      wanted.push(
+        { key: prefixStatsKey('day', day), box: true, numbers: true },
+        { key: prefixStatsKey('month', month), box: true, numbers: true },
+        { key: numberMonthsKey(e.remoteNumber), box: false, numbers: false, months: true },
+      );
+    }
     const hexes = wanted.map((w) => w.key.toString('hex'));
     const missing = wanted.filter((_, i) => !cells.has(hexes[i]!));
     if (missing.length) {
       const values = await this.db.getMany(missing.map((w) => w.key));
       missing.forEach((w, i) => {
-        cells.set(w.key.toString('hex'), { key: w.key, cell: decodeCell(values[i], w.box && !w.numbers), box: w.box, numbers: w.numbers, dirty: false });
+        const read = w.months
+          ? { key: w.key, cell: [], box: false, months: decodeNumberMonths(values[i]), dirty: false }
+          : { key: w.key, cell: decodeCell(values[i], w.box && !w.numbers), box: w.box, numbers: w.numbers, dirty: false };
+        cells.set(w.key.toString('hex'), read);
       });
     }
     return hexes.map((h) => cells.get(h)!);
@@ -352,6 +372,7 @@ export async function convertIndex(location: string, options: IndexOptions = {},
   await db.open();
   try {
     await convertFormat4(db, onBatch, round);
+    await convertFormat5(db, onBatch, round);
   } finally {
     await db.close();
   }

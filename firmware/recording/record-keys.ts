@@ -1,5 +1,5 @@
 /**
- * Binary LevelDB keys of the recording index (format 5). Every key of a
+ * Binary LevelDB keys of the recording index (format 6). Every key of a
  * recording ends in its tail `<time:6> <ref:3> <part:1>` (start ms, channel
  * reference, part), so any key space orders by time and "condition + time
  * range, newest first" is one reverse range read. The channel reference is
@@ -11,6 +11,7 @@
  *                                            (value: one byte, call type << 1 | important)
  *   i tail                                   important recordings
  *   n <month:2> <remote number> 00 tail      by remote number within a calendar month (UTC)
+ *   N <remote number>                        the months holding a number's keys, with their counts (number-months.ts)
  *   a tail                                   not archived yet (today's recordings)
  *   p tail                                   a purge in progress (value: file path)
  *   s <day:4> <ref:3>   m <month:4> <ref:3>  statistics of a channel's day / month (call-stats)
@@ -39,6 +40,7 @@ export const BOX_DAY_STATS = 0x53; // 'S'
 export const BOX_MONTH_STATS = 0x4d; // 'M'
 export const PREFIX_DAY_STATS = 0x50; // 'P'
 export const PREFIX_MONTH_STATS = 0x51; // 'Q'
+export const NUMBER_MONTHS = 0x4e; // 'N'
 export const VERSION_KEY = Buffer.from('v');
 
 export const TAIL = 10;
@@ -176,6 +178,25 @@ export function timeKey(t: number, prefix = LIVE): Buffer {
 export function numberMonth(t: number): number {
   const d = new Date(t);
   return (d.getUTCFullYear() - 1970) * 12 + d.getUTCMonth();
+}
+
+/** The month of a number key (the months before 1970 and after 7431 share the first and last). */
+export function numberKeyMonth(t: number): number {
+  return Math.min(Math.max(numberMonth(t), 0), 0xffff);
+}
+
+/** The key of a remote number's months (number-months.ts). */
+export function numberMonthsKey(remoteNumber: string): Buffer {
+  const num = Buffer.from(remoteNumber, 'latin1');
+  const b = Buffer.allocUnsafe(1 + num.length);
+  b[0] = NUMBER_MONTHS;
+  num.copy(b, 1);
+  return b;
+}
+
+/** The month of a number key (`n <month:2> ...`). */
+export function monthOfNumberKey(key: Uint8Array): number {
+  return (key[1]! << 8) | key[2]!;
 }
 
 function numberHead(month: number, number: Buffer, tail: number[]): Buffer {

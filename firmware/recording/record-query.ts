@@ -38,6 +38,7 @@ import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTimes, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
 import { byHistory, byStats } from './query-stats.ts';
+import { readNumberMonths } from './number-months.ts';
 
 export { parseNumberPattern } from './query-plan.ts';
 
@@ -73,7 +74,7 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   const bounds = await searchBounds(index, plan);
   if (!bounds) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
   const [lo, hi] = bounds;
-  const exact = plan.pattern?.kind === 'exact' ? plan.pattern.text : null;
+  const exact = plan.pattern?.kind === 'exact' && !plan.q.deleted ? { text: plan.pattern.text, months: await readNumberMonths(db, plan.pattern.text) } : null;
   const drivers = candidateDrivers(index.channels, q, exact, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));

@@ -10,60 +10,25 @@
  */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import path from 'node:path';
 import { ClassicLevel } from 'classic-level';
-import { RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
+import { FORMAT_VERSION, RecordIndex, convertIndex } from '../../firmware/recording/record-index.ts';
 import { FEED_OF } from '../../firmware/recording/change-feed.ts';
 import { feedSeqOf } from '../../firmware/recording/record-codec.ts';
 import { DELETED, LIVE, VERSION_KEY, partsOfTail } from '../../firmware/recording/record-keys.ts';
-import { idOfParts, type RecordEntry } from '../../firmware/recording/record-entry.ts';
-import { START, compare, makeEntries, randomQuery, rng } from '../support/record-oracle.ts';
+import { idOfParts } from '../../firmware/recording/record-entry.ts';
+import { START, compare, randomQuery, rng } from '../support/record-oracle.ts';
 import { downgradeToFormat4 } from '../support/index-format4-writer.ts';
-import { tempDir } from '../support/temp-dir.ts';
+import { changedIndex, feedOf, type ChangedIndex } from '../support/changed-index.ts';
+import { numberMonthsCheck } from '../support/index-format5-writer.ts';
 import { killConversionHalfWay } from '../support/kill-conversion.ts';
 
-interface Store {
-  location: string;
-  /** Every entry in the index, by id (purged ones gone). */
-  entries: Map<string, RecordEntry>;
-  purged: string[];
-  /** The feed before the conversion: seq, id, live. */
-  feed: [number, string, boolean][];
-}
+type Store = ChangedIndex;
 
-async function feedOf(index: RecordIndex): Promise<[number, string, boolean][]> {
-  const out: [number, string, boolean][] = [];
-  for (let cursor = 0; ;) {
-    const r = await index.changesSince(cursor, 500);
-    out.push(...r.items.map((i): [number, string, boolean] => [i.seq, idOfParts(i.parts), i.live]));
-    cursor = r.last;
-    if (!r.more) return out;
-  }
-}
-
-/** A format-5 index with changes of every kind (levels, deletions, purges), turned into format 4. */
+/** An index with changes of every kind, turned into format 4. */
 async function format4Store(n: number, seed: number, feed = true): Promise<Store> {
-  const location = path.join(tempDir('format4-'), 'index');
-  const index = new RecordIndex(location);
-  await index.open();
-  const all = makeEntries(n, seed);
-  for (let i = 0; i < all.length; i += 1000) await index.putMany(all.slice(i, i + 1000));
-  const entries = new Map(all.map((e) => [e.id, e]));
-  const r = rng(seed + 1);
-  for (let i = 0; i < 40; i++) {
-    const e = all[Math.floor(r() * all.length)]!;
-    const next = { ...entries.get(e.id)!, level: 'important' as const, deleted: r() < 0.3 };
-    await index.put(next);
-    entries.set(e.id, next);
-  }
-  const purged = all.slice(0, 15).map((e) => e.id);
-  await index.beginPurge(purged.map((id) => entries.get(id)!));
-  await index.finishPurge(purged);
-  for (const id of purged) entries.delete(id);
-  const before = await feedOf(index);
-  await index.close();
-  await downgradeToFormat4(location, { feed });
-  return { location, entries, purged, feed: before };
+  const s = await changedIndex(n, seed, 'format4');
+  await downgradeToFormat4(s.location, { feed });
+  return s;
 }
 
 async function rawKeys(location: string): Promise<{ version: string; feedOf: number; entrySeqs: Map<string, number | null> }> {
@@ -102,8 +67,11 @@ async function checkConverted(index: RecordIndex, s: Store, queries: number, see
   assert.is(feedKeys.size, s.entries.size + s.purged.length, 'every recording and every tombstone in the feed');
   await index.close();
   const raw = await rawKeys(index.location);
-  assert.is(raw.version, '5');
+  assert.is(raw.version, FORMAT_VERSION, 'converted on to the current format');
   assert.is(raw.feedOf, 0, 'no F key left');
+  const months = await numberMonthsCheck(index.location);
+  assert.equal(months.wrong, [], 'every number\'s months count its number keys');
+  assert.ok(months.numbers > 0);
   assert.is(raw.entrySeqs.size, s.entries.size);
   for (const [id, seq] of raw.entrySeqs) assert.is(seq, feedKeys.get(id), `${id}: the entry holds its feed number`);
   await index.open();

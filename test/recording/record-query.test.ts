@@ -15,6 +15,7 @@ import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { recordingFile } from '../../firmware/recording/recording-paths.ts';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { monthOfDay } from '../../firmware/recording/local-day.ts';
+import { numberMonthsCheck } from '../support/index-format5-writer.ts';
 import { compare, DAYS, fixture, makeEntries, randomQuery, rng, START } from '../support/record-oracle.ts';
 
 const EVERY_PLAN = [
@@ -148,6 +149,9 @@ test('changes (level, delete, restore, replace, purge) keep searches, counts and
   await checkStats(index, now, r, 15);
   assert.equal(await index.pendingPurges(), []);
   await index.close();
+  const months = await numberMonthsCheck(index.location);
+  assert.equal(months.wrong, [], 'every number\'s months count its number keys after the changes');
+  assert.ok(months.numbers > 0);
 });
 
 test('short number prefixes: totals from the box\'s number cells, pages in time order; changes, purges and a reopen keep them exact', async () => {
@@ -263,6 +267,17 @@ test('number searches over months holding more keys than one LevelDB read return
     const from = dayStart(localDay(START) + 20);
     await compare(index, all, { limit: 16, offset: 0, remoteNumber, from, to: dayStart(localDay(START) + 70) - 1 }, `${remoteNumber} range`);
     await compare(index, all, { limit: 50, offset: 30, remoteNumber, from, to: from + 86_400_000 - 1 }, `${remoteNumber} day`);
+  }
+  // An exact number's months: ranges cutting months anywhere, pages anywhere, numbers with no recording.
+  const first = Math.min(...all.map((e) => e.startedAt));
+  const span = Math.max(...all.map((e) => e.startedAt)) - first;
+  for (let i = 0; i < 60; i++) {
+    const a = first + Math.floor(r() * span);
+    const b = a + Math.floor(r() * span);
+    const remoteNumber = i % 10 === 9 ? '13800000001' : '13800000000';
+    const offset = [0, 16, 300, 1500][i % 4]!;
+    const plan = await compare(index, all, { limit: 16, offset, remoteNumber, from: a, to: b }, `exact ${remoteNumber} ${a}..${b} +${offset}`);
+    assert.is(plan, 'number-scan', 'counted from the number\'s months');
   }
   await index.close();
 });

@@ -1,0 +1,81 @@
+/**
+ * The months of a remote number: for every number with live recordings, one
+ * key `N <number>` whose value lists the calendar months (UTC, as the number
+ * keys group them) holding its number keys, with how many each holds. It is
+ * kept in the same atomic batches as the number keys, so a month's count is
+ * always the count of `n <month> <number> 00 …` keys.
+ *
+ * A search for an exact number reads it first: the months without the
+ * number are never sought, and a month inside the searched range is counted
+ * from it without reading its keys (years of a frequent customer's calls are
+ * a handful of reads instead of one per month and one key per call).
+ *
+ * Value: per month in ascending order, a varint of the month (the first:
+ * months since 1970; the others: the step from the one before) and a varint
+ * of its count. A number seen once costs its key and three bytes.
+ */
+import type { IndexDb } from './index-batch.ts';
+import type { RecordEntry } from './record-entry.ts';
+import { numberKeyMonth, numberMonthsKey } from './record-keys.ts';
+
+/** Counts of a number's keys by month (months since 1970, UTC), ascending by month. */
+export type NumberMonths = Map<number, number>;
+
+function pushVarint(out: number[], v: number): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in a number's months`);
+  while (v >= 0x80) {
+    out.push((v % 0x80) | 0x80);
+    v = Math.floor(v / 0x80);
+  }
+  out.push(v);
+}
+
+export function encodeNumberMonths(months: NumberMonths): Buffer {
+  const out: number[] = [];
+  let before = 0;
+  for (const m of [...months.keys()].sort((a, b) => a - b)) {
+    const n = months.get(m)!;
+    if (n <= 0) continue;
+    pushVarint(out, m - before);
+    pushVarint(out, n);
+    before = m;
+  }
+  return Buffer.from(out);
+}
+
+export function decodeNumberMonths(value: Uint8Array | undefined): NumberMonths {
+  const out: NumberMonths = new Map();
+  if (!value) return out;
+  let at = 0;
+  const varint = (): number => {
+    let v = 0;
+    let scale = 1;
+    for (;;) {
+      if (at >= value.length) throw new RangeError("a number's months are truncated");
+      const x = value[at++]!;
+      v += (x & 0x7f) * scale;
+      if (x < 0x80) return v;
+      scale *= 0x80;
+    }
+  };
+  let month = 0;
+  while (at < value.length) {
+    month += varint();
+    out.set(month, varint());
+  }
+  return out;
+}
+
+/** Adds (sign 1) or removes (sign -1) a live entry's number key; a month that reaches zero goes. */
+export function applyToNumberMonths(months: NumberMonths, e: Pick<RecordEntry, 'startedAt'>, sign: 1 | -1): NumberMonths {
+  const m = numberKeyMonth(e.startedAt);
+  const n = (months.get(m) ?? 0) + sign;
+  if (n > 0) months.set(m, n);
+  else months.delete(m);
+  return months;
+}
+
+/** The months of a number (empty: no live recording has it). */
+export async function readNumberMonths(db: IndexDb, remoteNumber: string): Promise<NumberMonths> {
+  return decodeNumberMonths(await db.get(numberMonthsKey(remoteNumber)));
+}
