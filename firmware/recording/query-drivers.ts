@@ -270,7 +270,8 @@ class HeadStream {
   private done = false;
   constructor(db: IndexDb, head: Buffer, lo: number, hi: number, reverse: boolean, private readonly mode: 'entries' | 'keys' | 'summaries') {
     const r = timeRange(head, lo, hi);
-    this.it = mode === 'keys' ? db.keys({ ...r, reverse }) : db.iterator({ ...r, reverse });
+    // A read of entries stops at RANGE_READ_BYTES rather than 16 KiB: a page of a rare condition, read in time order, comes in one.
+    this.it = mode === 'keys' ? db.keys({ ...r, reverse }) : db.iterator({ ...r, reverse, highWaterMarkBytes: RANGE_READ_BYTES });
   }
   /** The next hit without taking it; null at the end. */
   async peek(size: number): Promise<Hit | null> {

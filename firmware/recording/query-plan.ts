@@ -44,6 +44,8 @@ export interface Plan {
   ports: ((b: number) => boolean) | null;
   /** The channel references (port byte, channel) a channel or line number condition narrows the search to, once known. */
   refs: Buffer[] | null;
+  /** The picked driver's estimated keys in the range, when the planner estimated them. */
+  driverKeys?: number;
 }
 
 /** What is left to test of a driver's hits: the reference from the tail, call type and level from a channel key's summary, the rest from the entry. */
@@ -90,6 +92,7 @@ export async function pickDriver(db: IndexDb, plan: Plan, drivers: Driver[], lo:
     if (cost < bestCost || (cost === bestCost && PRIORITY.indexOf(d.name) < PRIORITY.indexOf(best.name))) {
       best = d;
       bestCost = cost;
+      plan.driverKeys = keys;
     }
   }
   return best;
@@ -197,10 +200,11 @@ export async function countMatches(db: IndexDb, plan: Plan, d: Driver, res: Resi
  * `skip`; also how many were skipped. With `countAhead`, reading goes on for
  * up to that many batches of matches after the page is full, counting: when
  * that reaches the start of the range, `total` is every match in it (else
- * null), so a small range is read once for both.
+ * null), so a small range is read once for both. `firstRead`: how many of
+ * the driver's keys the first read takes.
  */
 export async function readPage(
-  db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit, countAhead = 0,
+  db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit, countAhead = 0, firstRead?: number,
 ): Promise<{ items: RecordEntry[]; skipped: number; total: number | null }> {
   const page: Hit[] = [];
   let skipped = 0;
@@ -210,7 +214,8 @@ export async function readPage(
   let exhausted = true;
   // The entries in time order are read with their values when tested anyway or when few are skipped; else a page fetches its own.
   const withValues = d.primary && (res.value !== null || skip <= 64);
-  const first = Math.min(BATCH, d.primary && res.value !== null ? Math.max(128, 4 * (limit + skip)) : limit + skip + 8);
+  // The first read: what the caller expects to hold the page (from the statistics), else a guess.
+  const first = firstRead ?? Math.min(BATCH, d.primary && res.value !== null ? Math.max(128, 4 * (limit + skip)) : limit + skip + 8);
   for await (const hits of matches(db, plan, d, res, lo, hi, true, withValues, first)) {
     const full = page.length >= limit;
     for (const h of hits) {

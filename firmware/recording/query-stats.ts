@@ -12,7 +12,7 @@ import type { BoxStatistics } from './box-statistics.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { splitDays } from './stats-query.ts';
 import { candidateDrivers, type Driver } from './query-drivers.ts';
-import { countMatches, makePlan, readPage, residualOf, type Plan, type Residual } from './query-plan.ts';
+import { BATCH, countMatches, makePlan, readPage, residualOf, type Plan, type Residual } from './query-plan.ts';
 import type { QueryResult } from './record-query-types.ts';
 
 /** Statistics cells read per step. */
@@ -142,12 +142,28 @@ async function pageByDays(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: D
         continue;
       }
     }
-    const page = await readPage(db, plan, d, res, dayByDay ? s : lo, e, skip, limit - items.length);
+    // A whole day read in time order: its first read sized from the day's share of matches, to hold the page at once.
+    const whole = s === dayStart(day) && e === dayStart(day + 1) - 1;
+    const firstRead = dayByDay && whole && d.name === 'time' ? entriesToRead(boxCells, day, counts.get(day) ?? 0, skip + limit - items.length) : undefined;
+    const page = await readPage(db, plan, d, res, dayByDay ? s : lo, e, skip, limit - items.length, 0, firstRead);
     if (!dayByDay) return page.items;
     skip -= page.skipped;
     items.push(...page.items);
   }
   return items;
+}
+
+/**
+ * Entries of a day to read, newest first, to meet `wanted` of its `matches`
+ * (the day's share of matches spread evenly, a quarter more for the spread),
+ * from the box's day cell; undefined when the day is not counted there.
+ */
+function entriesToRead(boxCells: BoxStatistics, day: number, matches: number, wanted: number): number | undefined {
+  const cell = boxCells.range('day', day, day)[0]?.[1];
+  const entries = cell ? countInCell(cell, {}) : 0;
+  if (!entries || !matches) return undefined;
+  if (wanted >= matches) return Math.min(BATCH, entries + 1);
+  return Math.min(BATCH, Math.ceil(((wanted * entries) / matches) * 1.25) + 8);
 }
 
 export async function byStats(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {

@@ -115,8 +115,10 @@ export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[num
 async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { limit, offset } = plan.q;
   if (d.groups.length > 1 && res.value === null && res.summary === null) return byGroups(db, plan, d, res, lo, hi);
-  // A small range is counted while the page is read; a larger one in a second pass.
-  const page = await readPage(db, plan, d, res, lo, hi, offset, limit, COUNT_AHEAD);
+  // A small range is counted while the page is read; a larger one in a second pass. A search key range
+  // estimated to hold a read's worth of keys or fewer is read at once (its keys are small; the entries are fetched for the matches).
+  const small = !d.primary && plan.driverKeys !== undefined && plan.driverKeys <= BATCH;
+  const page = await readPage(db, plan, d, res, lo, hi, offset, limit, COUNT_AHEAD, small ? BATCH : undefined);
   const items = page.items;
   const total = page.total ?? (await countMatches(db, plan, d, res, lo, hi));
   return { total, items, plan: `${d.name}-scan` };
