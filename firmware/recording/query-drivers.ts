@@ -191,7 +191,7 @@ export interface KeyRange {
  * there, 16 KiB by default): a month of one number's keys, even a frequent
  * one's, comes in one read.
  */
-const RANGE_READ_BYTES = 256 << 10;
+const RANGE_READ_BYTES = 64 << 10;
 
 /**
  * Visits the keys of several ranges, each in key order, the ranges first to

@@ -31,22 +31,17 @@ async function countCells(db: IndexDb, boxCells: BoxStatistics, plan: Plan, unit
   const filter: CellFilter = box
     ? { ports: plan.ports ?? undefined, callType: q.callType, level: q.level }
     : { lineNumber: q.lineNumber, callType: q.callType, level: q.level };
-  if (plan.numberCells) {
-    const byPrefix: CellFilter = { numberPrefix: (plan.pattern as { text: string }).text };
-    for (const [period, cell] of boxCells.range(unit, from, to, 'numbers')) {
-      const n = countInCell(cell, byPrefix);
+  if (box || plan.numberCells) {
+    // The box's cells, in memory: counts, or the number prefixes'.
+    const cells = boxCells.range(unit, from, to, plan.numberCells ? 'numbers' : 'counts');
+    const by: CellFilter = plan.numberCells ? { numberPrefix: (plan.pattern as { text: string }).text } : filter;
+    for (const [period, cell] of cells) {
+      const n = countInCell(cell, by);
       if (n) out.set(period, n);
     }
     return out;
   }
-  if (box) {
-    for (const [period, cell] of boxCells.range(unit, from, to)) {
-      const n = countInCell(cell, filter);
-      if (n) out.set(period, n);
-    }
-    return out;
-  }
-  if (!box && plan.refs && (to - from + 1) * plan.refs.length <= EXACT_CELLS) {
+  if (plan.refs && (to - from + 1) * plan.refs.length <= EXACT_CELLS) {
     // Few channels: their cells by key.
     const keys: Buffer[] = [];
     for (let period = from; period <= to; period++) for (const ref of plan.refs) keys.push(Buffer.concat([statsKey(unit, period, NO_REF).subarray(0, 5), ref]));
