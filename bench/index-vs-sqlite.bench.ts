@@ -42,7 +42,8 @@
  *                         but each build's time then includes the other's load)
  *   BENCH_BOARD           the board (model or board file) whose index options (block cache,
  *                         open table files) the index is searched with, and whose heap options
- *                         every side's searching process gets (default rdt)
+ *                         (node's flags, malloc's mapping threshold) every side's searching
+ *                         process gets (default rdt)
  *   BENCH_SIDES           comma-separated sides to search (default all three); the others'
  *                         results come from the last run that searched them with the same
  *                         records (.bench/compare-<records>/<side>.json), e.g. BENCH_SIDES=index
@@ -56,7 +57,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { RecordIndex, type IndexOptions } from '../firmware/recording/record-index.ts';
-import { indexOptionsOf, nodeFlagsOf, type Board } from '../firmware/board/board-schema.ts';
+import { indexOptionsOf, nodeEnvOf, nodeFlagsOf, type Board } from '../firmware/board/board-schema.ts';
 import { parseBoard } from '../firmware/board/load-board.ts';
 import { queryRecords } from '../firmware/recording/record-query.ts';
 import { buildIndex, dbDir, engineCommit, folderBytes, readMarker, type Marker } from './index-build.ts';
@@ -203,7 +204,7 @@ function child<T = SideResult>(args: string[], bundled = false): Promise<T | nul
   return new Promise((resolve, reject) => {
     const p = spawn(process.execPath, bundled ? [...nodeFlagsOf(benchBoard()), bundleFile, ...args] : [...process.execArgv, import.meta.filename, ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, TZ: 'Asia/Shanghai' },
+      env: { ...process.env, ...(bundled ? nodeEnvOf(benchBoard()) : {}), TZ: 'Asia/Shanghai' },
     });
     let result: T | null = null;
     let buf = '';

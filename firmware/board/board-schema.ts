@@ -91,6 +91,13 @@ export const boardSchema = z.object({
       oldSpaceMiB: z.number().int().min(32).max(4096),
       /** Each of the young generation's two semi-spaces, MiB. */
       semiSpaceMiB: z.number().int().min(1).max(64),
+      /**
+       * glibc's malloc gives allocations this large or larger their own
+       * mapping, returned when freed (MALLOC_MMAP_THRESHOLD_), KiB. Left
+       * out, glibc raises its threshold after each large block freed and
+       * keeps LevelDB's transient read buffers in its heaps for good.
+       */
+      mallocMmapThresholdKiB: z.number().int().min(16).max(32768).optional(),
     })
     .optional(),
   capabilities: z.object({
@@ -114,6 +121,12 @@ export function indexOptionsOf(board: Pick<Board, 'index'>): { cacheSize?: numbe
     ...(i.writeBufferMiB !== undefined ? { writeBufferSize: i.writeBufferMiB << 20 } : {}),
   };
 }
+/** The environment that gives the daemon's malloc a board's mapping threshold (empty: glibc's defaults). */
+export function nodeEnvOf(board: Pick<Board, 'heap'>): Record<string, string> {
+  const kib = board.heap?.mallocMmapThresholdKiB;
+  return kib ? { MALLOC_MMAP_THRESHOLD_: String(kib * 1024) } : {};
+}
+
 /** The node options that give the daemon a board's heap (empty: node's defaults). */
 export function nodeFlagsOf(board: Pick<Board, 'heap'>): string[] {
   const h = board.heap;

@@ -14,7 +14,6 @@
  * months since 1970; the others: the step from the one before) and a varint
  * of its count. A number seen once costs its key and three bytes.
  */
-import type { IndexDb } from './index-batch.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { numberKeyMonth, numberMonthsKey } from './record-keys.ts';
 
@@ -76,6 +75,6 @@ export function applyToNumberMonths(months: NumberMonths, e: Pick<RecordEntry, '
 }
 
 /** The months of a number (empty: no live recording has it). */
-export async function readNumberMonths(db: IndexDb, remoteNumber: string): Promise<NumberMonths> {
+export async function readNumberMonths(db: { get(key: Buffer): Promise<Buffer | undefined> }, remoteNumber: string): Promise<NumberMonths> {
   return decodeNumberMonths(await db.get(numberMonthsKey(remoteNumber)));
 }

@@ -17,14 +17,14 @@ const SUPERVISE = path.join(OVERLAY, 'usr/sbin/recorder-supervise');
 
 /**
  * Stands in for node: `fake-node [--node-option ...] <program> --board ...`
- * (the options are written to events/flags). The program file says
+ * (the options, then malloc's mapping threshold, are written to events/flags). The program file says
  * what the daemon does: `ok` writes the ready file and runs until SIGTERM,
  * `fail` exits with status 3 before being ready.
  */
 const FAKE_NODE = `#!/bin/sh
 flags=""
 while [ "\${1#--}" != "$1" ]; do flags="$flags $1"; shift; done
-echo "$$$flags" >>"$TEST_EVENTS/flags"
+echo "$$$flags \${MALLOC_MMAP_THRESHOLD_:-unset}" >>"$TEST_EVENTS/flags"
 prog="$1"; shift
 mode=$(cat "$prog")
 echo "$$ $(readlink -f "$prog") $*" >>"$TEST_EVENTS/starts"
@@ -107,7 +107,7 @@ const readyPid = (box: Box): number | null => {
 };
 
 test('the init script starts the daemon under supervision, restarts it after a crash, and stops both', async () => {
-  const box = makeBox({ RECORDER_NODE_FLAGS: '--max-old-space-size=96 --max-semi-space-size=1' });
+  const box = makeBox({ RECORDER_NODE_FLAGS: '--max-old-space-size=96 --max-semi-space-size=1', RECORDER_MALLOC_MMAP_THRESHOLD: '65536' });
   try {
     const started = init(box, 'start');
     assert.is(started.status, 0, started.out);
@@ -115,7 +115,7 @@ test('the init script starts the daemon under supervision, restarts it after a c
     const starts = lines(path.join(box.events, 'starts'));
     assert.is(starts.length, 1);
     assert.ok(starts[0]!.includes(`${box.dir}/image/main.js --board rds --port 8080`), starts[0]);
-    assert.equal(lines(path.join(box.events, 'flags')), [`${first} --max-old-space-size=96 --max-semi-space-size=1`], 'node gets the heap options before the program');
+    assert.equal(lines(path.join(box.events, 'flags')), [`${first} --max-old-space-size=96 --max-semi-space-size=1 65536`], 'node gets the heap options before the program, and the malloc threshold');
     assert.match(init(box, 'status').out, /running/);
     assert.is(init(box, 'start').out.trim(), 'recorder: already running');
 

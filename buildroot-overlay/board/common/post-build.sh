@@ -43,14 +43,18 @@ fi
 storage=$(tr -d '\n' <"$board_file" | sed -n 's/.*"storage": *{\([^}]*\)}.*/\1/p')
 device=$(printf '%s\n' "$storage" | json_field device)
 defaults="$target/etc/default/recorder"
-# The daemon's heap (heap.oldSpaceMiB, heap.semiSpaceMiB of the board file) as node options.
+# The daemon's heap (heap.oldSpaceMiB, heap.semiSpaceMiB of the board file) as node options,
+# and its malloc's mapping threshold (heap.mallocMmapThresholdKiB) in bytes.
 heap=$(tr -d '\n' <"$board_file" | sed -n 's/.*"heap": *{\([^}]*\)}.*/\1/p')
 old_space=$(printf '%s\n' "$heap" | sed -n 's/.*"oldSpaceMiB": *\([0-9]*\).*/\1/p')
 semi_space=$(printf '%s\n' "$heap" | sed -n 's/.*"semiSpaceMiB": *\([0-9]*\).*/\1/p')
+mmap_kib=$(printf '%s\n' "$heap" | sed -n 's/.*"mallocMmapThresholdKiB": *\([0-9]*\).*/\1/p')
+mmap_threshold=""
+[ -n "$mmap_kib" ] && mmap_threshold=$((mmap_kib * 1024))
 node_flags=""
 [ -n "$old_space" ] && node_flags="--max-old-space-size=$old_space"
 [ -n "$semi_space" ] && node_flags="${node_flags:+$node_flags }--max-semi-space-size=$semi_space"
-sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|; s|^RECORDER_NODE_FLAGS=.*|RECORDER_NODE_FLAGS=\"$node_flags\"|" "$defaults"
+sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|; s|^RECORDER_NODE_FLAGS=.*|RECORDER_NODE_FLAGS=\"$node_flags\"|; s|^RECORDER_MALLOC_MMAP_THRESHOLD=.*|RECORDER_MALLOC_MMAP_THRESHOLD=$mmap_threshold|" "$defaults"
 
 # Factory DNS server (manual 2.5): 192.168.123.254.
 rm -f "$target/etc/resolv.conf"
@@ -65,4 +69,4 @@ usb_rule='sd[a-z]+[0-9]+ 0:0 660 */usr/libexec/recorder/usb-stick'
 if ! grep -qF 'usr/libexec/recorder/usb-stick' "$mdev_conf" 2>/dev/null; then
 	printf '%s\n' "$usb_rule" >>"$mdev_conf"
 fi
-echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}, node ${node_flags:-defaults}"
+echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}, node ${node_flags:-defaults}${mmap_threshold:+, malloc mmap threshold $mmap_threshold}"
