@@ -38,11 +38,12 @@ export type StatsCell = StatsRow[];
 const enc = new TextEncoder();
 const dec = new TextDecoder();
 
-function readVarint(b: Uint8Array, at: { o: number }): number {
+/** A varint at `at.o` (moved past it); `what` names the value in the error when it is cut short. */
+export function readVarint(b: Uint8Array, at: { o: number }, what = 'statistics cell'): number {
   let v = 0;
   let scale = 1;
   for (;;) {
-    if (at.o >= b.length) throw new RangeError('statistics cell truncated');
+    if (at.o >= b.length) throw new RangeError(`${what} truncated`);
     const x = b[at.o++]!;
     v += (x & 0x7f) * scale;
     if (x < 0x80) return v;
@@ -50,8 +51,8 @@ function readVarint(b: Uint8Array, at: { o: number }): number {
   }
 }
 
-function pushVarint(out: number[], v: number): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in a statistics cell`);
+export function pushVarint(out: number[], v: number, what = 'a statistics cell'): void {
+  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in ${what}`);
   while (v >= 0x80) {
     out.push((v % 0x80) | 0x80);
     v = Math.floor(v / 0x80);

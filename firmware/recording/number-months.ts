@@ -14,20 +14,12 @@
  * months since 1970; the others: the step from the one before) and a varint
  * of its count. A number seen once costs its key and three bytes.
  */
+import { pushVarint, readVarint } from './call-stats.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { numberKeyMonth, numberMonthsKey } from './record-keys.ts';
 
 /** Counts of a number's keys by month (months since 1970, UTC), ascending by month. */
 export type NumberMonths = Map<number, number>;
-
-function pushVarint(out: number[], v: number): void {
-  if (!Number.isSafeInteger(v) || v < 0) throw new RangeError(`cannot store ${v} in a number's months`);
-  while (v >= 0x80) {
-    out.push((v % 0x80) | 0x80);
-    v = Math.floor(v / 0x80);
-  }
-  out.push(v);
-}
 
 export function encodeNumberMonths(months: NumberMonths): Buffer {
   const out: number[] = [];
@@ -35,8 +27,8 @@ export function encodeNumberMonths(months: NumberMonths): Buffer {
   for (const m of [...months.keys()].sort((a, b) => a - b)) {
     const n = months.get(m)!;
     if (n <= 0) continue;
-    pushVarint(out, m - before);
-    pushVarint(out, n);
+    pushVarint(out, m - before, "a number's months");
+    pushVarint(out, n, "a number's months");
     before = m;
   }
   return Buffer.from(out);
@@ -45,20 +37,10 @@ export function encodeNumberMonths(months: NumberMonths): Buffer {
 export function decodeNumberMonths(value: Uint8Array | undefined): NumberMonths {
   const out: NumberMonths = new Map();
   if (!value) return out;
-  let at = 0;
-  const varint = (): number => {
-    let v = 0;
-    let scale = 1;
-    for (;;) {
-      if (at >= value.length) throw new RangeError("a number's months are truncated");
-      const x = value[at++]!;
-      v += (x & 0x7f) * scale;
-      if (x < 0x80) return v;
-      scale *= 0x80;
-    }
-  };
+  const at = { o: 0 };
+  const varint = () => readVarint(value, at, "a number's months");
   let month = 0;
-  while (at < value.length) {
+  while (at.o < value.length) {
     month += varint();
     out.set(month, varint());
   }
