@@ -82,6 +82,8 @@ export interface DaemonOptions {
   trialHours?: number;
   /** How long a newly activated version has to become healthy before it is rolled back. */
   upgradeHealthTimeoutMs?: number;
+  /** Told what a long start-up step (an index conversion) has done so far, for the supervisor. */
+  startupProgress?: (what: string) => void;
 }
 
 export interface Daemon {
@@ -144,6 +146,7 @@ export async function startDaemon(opts: DaemonOptions): Promise<Daemon> {
   const storage = await openRecordingStorage({
     dataDir: host.paths.data, settings: () => settings.recording, encryptionKey: encryption.enabled && encryption.key ? encryption.key : null,
     disk: host.disk, panel, alarms, log, now, index: indexOptionsOf(board), custody: custody?.recording,
+    startupProgress: opts.startupProgress,
   });
   const { index } = storage;
   // The object-store archive (docs/object-store.md): queued as recordings finish or are archived, uploaded in the background.

@@ -83,7 +83,10 @@ export async function convertFormat5(db: IndexDb, onBatch?: (p: ConversionProgre
       await db.open();
     }
   }
-  if (runs.length) await writeRuns(db, runs);
+  if (runs.length) {
+    await writeRuns(db, runs);
+    onBatch?.({ converted: counted });
+  }
   await db.batch().put(VERSION_KEY, Buffer.from(FORMAT_6)).del(PROGRESS_KEY).write();
   return counted;
 }

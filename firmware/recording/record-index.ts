@@ -49,7 +49,12 @@ export class RecordIndex {
   /** The box's day and month statistics, for search totals. */
   readonly boxStats = new BoxStatistics();
 
-  constructor(readonly location: string, options: IndexOptions = {}) {
+  /**
+   * `onConversion`: told after each batch of a conversion run by `open()`
+   * (an index of an earlier format), so a start-up that takes minutes shows
+   * it is moving.
+   */
+  constructor(readonly location: string, options: IndexOptions = {}, private readonly hooks: { onConversion?: (p: ConversionProgress) => void } = {}) {
     this.options = { ...DEFAULT_INDEX_OPTIONS, ...options };
     this.db = new ClassicLevel<Buffer, Buffer>(location, { keyEncoding: 'buffer', valueEncoding: 'buffer', ...this.options });
   }
@@ -69,17 +74,18 @@ export class RecordIndex {
       await this.loadMemory();
       return true;
     }
+    const onBatch = this.hooks.onConversion;
     if (version === FORMAT_4) {
-      await convertFormat4(this.db);
+      await convertFormat4(this.db, onBatch);
       version = (await this.db.get(VERSION_KEY))?.toString();
     }
     if (version === FORMAT_5) {
-      await convertFormat5(this.db);
+      await convertFormat5(this.db, onBatch);
       version = (await this.db.get(VERSION_KEY))?.toString();
     }
     if (version !== FORMAT_VERSION) {
       await this.db.close();
-      await convertIfNeeded(this.location, this.options, (location, options) => new RecordIndex(location, options));
+      await convertIfNeeded(this.location, this.options, (location, options) => new RecordIndex(location, options), onBatch);
       await this.db.open();
       version = (await this.db.get(VERSION_KEY))?.toString();
     }

@@ -10,6 +10,7 @@ import type { AlarmList } from '../alarms/alarm-list.ts';
 import type { FrontPanel } from '../panel/front-panel.ts';
 import type { RecordingSettings } from '../settings/settings-schema.ts';
 import { RecordIndex, type IndexOptions } from './record-index.ts';
+import type { ConversionProgress } from './index-conversion.ts';
 import { openOrRebuildIndex } from './index-rebuild.ts';
 import { recoverOpenRecordings } from './recovery.ts';
 import { FileFinisher } from './file-finisher.ts';
@@ -53,6 +54,9 @@ export function nextDailyTime(now: number, hms: string): number {
   return t;
 }
 
+/** How often a conversion at start-up logs how far it got. */
+const CONVERSION_LOG_MS = 10_000;
+
 export async function openRecordingStorage(opts: {
   dataDir: string;
   /** The recording page's settings in force (read again when they change). */
@@ -68,9 +72,18 @@ export async function openRecordingStorage(opts: {
   index?: IndexOptions;
   /** The custody chain: statements of finished, transcoded, deleted, restored, purged recordings. */
   custody?: CustodyLedger;
+  /** Told what a long start-up step (an index conversion) has done so far. */
+  startupProgress?: (what: string) => void;
 }): Promise<RecordingStorage> {
   const { dataDir, settings, log } = opts;
-  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index), log);
+  let logged = 0;
+  const onConversion = (p: ConversionProgress) => {
+    opts.startupProgress?.(`index conversion: ${p.converted} entries`);
+    if (opts.now() - logged < CONVERSION_LOG_MS) return;
+    logged = opts.now();
+    log.info({ converted: p.converted }, 'converting the recording index to the new format');
+  };
+  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index, { onConversion }), log);
   const key = opts.encryptionKey ? parseKey(opts.encryptionKey) : null;
   const finisher = new FileFinisher(dataDir, key);
   const custody = opts.custody ?? NO_CUSTODY;

@@ -19,7 +19,8 @@ const SUPERVISE = path.join(OVERLAY, 'usr/sbin/recorder-supervise');
  * Stands in for node: `fake-node [--node-option ...] <program> --board ...`
  * (the options, then malloc's mapping threshold, are written to events/flags). The program file says
  * what the daemon does: `ok` writes the ready file and runs until SIGTERM,
- * `fail` exits with status 3 before being ready.
+ * `fail` exits with status 3 before being ready, `slow` reports progress for
+ * 4.5 s before it is ready, `stuck` reports progress once and hangs.
  */
 const FAKE_NODE = `#!/bin/sh
 flags=""
@@ -30,6 +31,14 @@ mode=$(cat "$prog")
 echo "$$ $(readlink -f "$prog") $*" >>"$TEST_EVENTS/starts"
 trap 'echo "$$" >>"$TEST_EVENTS/stops"; exit 0' TERM
 [ "$mode" = fail ] && exit 3
+# slow: a long start-up (an index conversion) reporting progress; stuck: progress once, then nothing.
+if [ "$mode" = slow ]; then
+  for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15; do echo "index conversion: $i" >"$RECORDER_PROGRESS_FILE"; sleep 0.3; done
+fi
+if [ "$mode" = stuck ]; then
+  echo "index conversion: 1" >"$RECORDER_PROGRESS_FILE"
+  while :; do sleep 0.05; done
+fi
 sleep 0.2
 echo "$$" >"$RECORDER_READY_FILE"
 while :; do sleep 0.05; done
@@ -136,6 +145,28 @@ test('the init script starts the daemon under supervision, restarts it after a c
     assert.not.ok(alive(supervisor), 'the supervisor has exited');
     assert.is(init(box, 'status').status, 3);
     assert.is(lines(path.join(box.events, 'starts')).length, 2, 'no restart after stop');
+  } finally {
+    box.cleanup();
+  }
+});
+
+test('a start-up that keeps reporting progress gets more time than the timeout; one whose progress stops does not', async () => {
+  const box = makeBox({ RECORDER_START_TIMEOUT: '2', RECORDER_MAX_START_FAILURES: '50' });
+  try {
+    fs.writeFileSync(path.join(box.dir, 'image/main.js'), 'slow\n');
+    assert.is(init(box, 'start').status, 0);
+    await waitFor('the slow start-up to be ready', () => readyPid(box), 30_000);
+    assert.is(lines(path.join(box.events, 'starts')).length, 1, 'started once: 4.5 s of progress did not count as a failure');
+    const log = () => fs.readFileSync(path.join(box.logs, 'supervise.log'), 'utf8');
+    assert.match(log(), /starting: index conversion: 1/);
+    assert.match(log(), /ready after [3-9] s \(index conversion: 15\)/);
+    assert.is(init(box, 'stop').status, 0);
+
+    fs.writeFileSync(path.join(box.dir, 'image/main.js'), 'stuck\n');
+    assert.is(init(box, 'start').status, 0);
+    const counter = path.join(box.state, 'start-failures');
+    await waitFor('the stuck start-up to count as a failure', () => (fs.existsSync(counter) && Number(fs.readFileSync(counter, 'utf8')) >= 1) || null, 30_000);
+    assert.match(log(), /not ready within 2 s of its last progress \(index conversion: 1\); stopping it/);
   } finally {
     box.cleanup();
   }

@@ -60,6 +60,18 @@ test('a format-5 index gets the months of every number where it is: every record
   await checkConverted(s, 120, 82);
 });
 
+test('opening an index of format 5 tells how far its conversion got, batch by batch', async () => {
+  const s = await format5Store(4000, 87);
+  const told: number[] = [];
+  const index = new RecordIndex(s.location, {}, { onConversion: (p) => told.push(p.converted) });
+  await index.open();
+  await index.close();
+  assert.ok(told.length >= 1, 'told at least once');
+  assert.equal(told, [...told].sort((a, b) => a - b), 'growing');
+  const numberKeys = [...s.entries.values()].filter((e) => !e.deleted && e.remoteNumber).length;
+  assert.is(told[told.length - 1], numberKeys, 'every number key counted');
+});
+
 test('a conversion in rounds, stopped by an error, resumes at the next open', async () => {
   const s = await format5Store(6000, 83);
   const stop = new Error('stopped');
