@@ -1,7 +1,7 @@
 /**
- * Rebuilds the recording index from the sidecars and the files: the last
- * line written for each recording wins, purged ones are left out, and an
- * entry whose file is gone is not indexed. Used when the index cannot be
+ * Rebuilds the recording index from the sidecars and the files, a day
+ * folder at a time: the last line written for each recording wins, purged
+ * ones are left out, and an entry whose file is gone is not indexed. Used when the index cannot be
  * opened or has been lost, and from the maintenance console.
  */
 import fs from 'node:fs';
@@ -38,12 +38,34 @@ function* sidecars(dir: string): Generator<string> {
   }
 }
 
-export async function rebuildIndex(dataDir: string, index: RecordIndex, log: RebuildLogger): Promise<RebuildReport> {
-  const latest = new Map<string, { at: number; entry: RecordEntry | null }>();
-  let count = 0;
+/**
+ * The sidecars of both trees grouped by day folder (`YYYY/MM/DD` under
+ * `recordings/` or `history/`), oldest day first: a recording's lines are all
+ * in the folders of its day (an archived one moves to the history folder of
+ * the same day), so a day at a time holds every line of its recordings.
+ */
+function sidecarsByDay(dataDir: string): string[][] {
+  const days = new Map<string, string[]>();
   for (const top of [TODAY_DIR, HISTORY_DIR]) {
-    for (const file of sidecars(path.join(dataDir, top))) {
-      count++;
+    const root = path.join(dataDir, top);
+    for (const file of sidecars(root)) {
+      const day = path.relative(root, file).split(path.sep).slice(0, 3).join('/');
+      const files = days.get(day) ?? [];
+      files.push(file);
+      days.set(day, files);
+    }
+  }
+  return [...days.keys()].sort().map((d) => days.get(d)!);
+}
+
+export async function rebuildIndex(dataDir: string, index: RecordIndex, log: RebuildLogger, progress: (what: string) => void = () => undefined): Promise<RebuildReport> {
+  const report: RebuildReport = { sidecars: 0, entries: 0, missingFiles: 0 };
+  let batch: RecordEntry[] = [];
+  // A day at a time: the memory a rebuild needs is a day's recordings, whatever the disk holds.
+  for (const files of sidecarsByDay(dataDir)) {
+    const latest = new Map<string, { at: number; entry: RecordEntry | null }>();
+    for (const file of files) {
+      report.sidecars++;
       for (const line of readSidecar(file)) {
         const id = 'entry' in line ? line.entry.id : line.purged;
         const seen = latest.get(id);
@@ -52,21 +74,20 @@ export async function rebuildIndex(dataDir: string, index: RecordIndex, log: Reb
         latest.set(id, { at: line.at, entry: 'entry' in line ? withEntryDefaults(line.entry) : null });
       }
     }
-  }
-  const report: RebuildReport = { sidecars: count, entries: 0, missingFiles: 0 };
-  let batch: RecordEntry[] = [];
-  for (const { entry } of latest.values()) {
-    if (!entry) continue;
-    if (entry.file && !fs.existsSync(path.join(dataDir, entry.file))) {
-      report.missingFiles++;
-      continue;
+    for (const { entry } of latest.values()) {
+      if (!entry) continue;
+      if (entry.file && !fs.existsSync(path.join(dataDir, entry.file))) {
+        report.missingFiles++;
+        continue;
+      }
+      batch.push(entry);
+      if (batch.length >= 1000) {
+        await index.putMany(batch);
+        report.entries += batch.length;
+        batch = [];
+      }
     }
-    batch.push(entry);
-    if (batch.length >= 1000) {
-      await index.putMany(batch);
-      report.entries += batch.length;
-      batch = [];
-    }
+    progress(`index rebuild: ${report.sidecars} sidecars read, ${report.entries + batch.length} entries`);
   }
   await index.putMany(batch);
   report.entries += batch.length;
@@ -77,12 +98,13 @@ export async function rebuildIndex(dataDir: string, index: RecordIndex, log: Reb
 /**
  * Opens the index; when it cannot be opened it is set aside
  * (`index.damaged-<time>`) and rebuilt, and when it is new while recordings
- * exist, it is rebuilt too.
+ * exist, it is rebuilt too, telling `progress` how far it got.
  */
 export async function openOrRebuildIndex(
   dataDir: string,
   make: (location: string) => RecordIndex,
   log: RebuildLogger,
+  progress?: (what: string) => void,
 ): Promise<{ index: RecordIndex; rebuilt: RebuildReport | null }> {
   const location = path.join(dataDir, INDEX_DIR);
   let index = make(location);
@@ -101,7 +123,7 @@ export async function openOrRebuildIndex(
     if (legacy) await convertLegacy(aside, index);
   }
   const hasRecordings = [TODAY_DIR, HISTORY_DIR].some((d) => !sidecars(path.join(dataDir, d)).next().done);
-  return { index, rebuilt: hasRecordings ? await rebuildIndex(dataDir, index, log) : null };
+  return { index, rebuilt: hasRecordings ? await rebuildIndex(dataDir, index, log, progress) : null };
 }
 
 /** Copies the entries of a first-release index (JSON under `r!<id>`) into the current one. */

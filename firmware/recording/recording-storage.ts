@@ -72,7 +72,7 @@ export async function openRecordingStorage(opts: {
   index?: IndexOptions;
   /** The custody chain: statements of finished, transcoded, deleted, restored, purged recordings. */
   custody?: CustodyLedger;
-  /** Told what a long start-up step (an index conversion) has done so far. */
+  /** Told what a long start-up step (an index conversion or rebuild) has done so far. */
   startupProgress?: (what: string) => void;
 }): Promise<RecordingStorage> {
   const { dataDir, settings, log } = opts;
@@ -83,7 +83,7 @@ export async function openRecordingStorage(opts: {
     logged = opts.now();
     log.info({ converted: p.converted }, 'converting the recording index to the new format');
   };
-  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index, { onConversion }), log);
+  const { index } = await openOrRebuildIndex(dataDir, (l) => new RecordIndex(l, opts.index, { onConversion }), log, opts.startupProgress);
   const key = opts.encryptionKey ? parseKey(opts.encryptionKey) : null;
   const finisher = new FileFinisher(dataDir, key);
   const custody = opts.custody ?? NO_CUSTODY;

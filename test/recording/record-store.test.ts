@@ -66,7 +66,8 @@ test('a lost or damaged index is rebuilt from the sidecars and files, with every
   const f = await storeFixture(KEY);
   const store = new RecordStore(f.dataDir, f.index);
   const recs = [];
-  for (let i = 0; i < 6; i++) recs.push(await f.record(i % 3, T + i * 90_000, 3, `1380013800${i}`));
+  // Three days, two recordings each: the rebuild reads a day folder at a time.
+  for (let i = 0; i < 6; i++) recs.push(await f.record(i % 3, T + Math.floor(i / 2) * 86_400_000 + i * 90_000, 3, `1380013800${i}`));
   f.recorder.missed(analogRef(2), { callId: `2-${T + 1_000_000}`, at: T + 1_000_000, endedAt: T + 1_020_000, remoteNumber: '5588', callerName: '', lineNumber: '8002', level: 'normal' });
   await f.recorder.drain();
   await store.setLevel(recs[0]!.id, 'important');
@@ -79,9 +80,11 @@ test('a lost or damaged index is rebuilt from the sidecars and files, with every
 
   // Lost: the index folder is gone.
   fs.rmSync(path.join(f.dataDir, 'index'), { recursive: true });
-  let { index, rebuilt } = await openOrRebuildIndex(f.dataDir, (l) => new RecordIndex(l), quiet);
+  const told: string[] = [];
+  let { index, rebuilt } = await openOrRebuildIndex(f.dataDir, (l) => new RecordIndex(l), quiet, (what) => told.push(what));
   assert.ok(rebuilt);
   assert.equal(await everything(index), before);
+  assert.ok(told.length > 0 && told.every((w) => /^index rebuild: \d+ sidecars read, \d+ entries$/.test(w)), `the rebuild tells how far it got: ${told.join('; ')}`);
   await index.close();
 
   // Damaged: LevelDB's CURRENT file points nowhere.
