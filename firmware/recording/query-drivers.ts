@@ -26,8 +26,11 @@ export type Condition = 'ref' | 'line' | 'important' | 'number' | 'today';
 
 export interface Driver {
   name: DriverName;
-  /** Key ranges, as heads followed by the time; groups lie in disjoint time spans, oldest first. */
-  /** Time spans with their heads; `keys`: how many keys the span holds, when known (a number's months). */
+  /**
+   * Key ranges, as heads followed by the time; groups lie in disjoint time
+   * spans, oldest first. `keys`: how many keys the span holds, when known (a
+   * number's months).
+   */
   groups: { heads: Buffer[]; from: number; to: number; keys?: number }[];
   /** The keys are the entries themselves (values at hand). */
   primary: boolean;
@@ -113,9 +116,9 @@ export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: num
 /**
  * The tails of a driver of several time spans, one head each (an exact
  * number's months), newest first: how many pass `keep`, and those from
- * `skip` on, up to `limit`. Each span is counted first (countRanges: a few
- * seeking iterators at once); the page is then read backward from the spans
- * where it falls.
+ * `skip` on, up to `limit`. Each span is counted first, from its known
+ * count when it lies wholly in the range, else by reading it (countRanges);
+ * the page is then read backward from the spans where it falls.
  */
 export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
   const ranges: KeyRange[] = [];
@@ -161,7 +164,7 @@ export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, 
   return { total: counts.reduce((a: number, b) => a + b!, 0), tails };
 }
 
-/** Seeking iterators counting ranges side by side: spans far apart in a large index lie in different table files, each opened and read on its own. */
+/** Ranges counted side by side: spans far apart in a large index lie in different table files, each opened and read on its own. */
 const COUNT_LANES = 4;
 
 /** Keys in each of several ranges passing `keep`; the ranges are split between a few iterators reading at once. */

@@ -139,7 +139,7 @@ async function pageByDays(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: D
     }
     // A whole day read in time order: its first read sized from the day's share of matches, to hold the page at once.
     const whole = s === dayStart(day) && e === dayStart(day + 1) - 1;
-    const firstRead = dayByDay && whole && d.name === 'time' ? entriesToRead(boxCells, day, counts.get(day) ?? 0, skip + limit - items.length) : undefined;
+    const firstRead = dayByDay && whole ? entriesToRead(boxCells, day, counts.get(day) ?? 0, skip + limit - items.length) : undefined;
     const page = await readPage(db, plan, d, res, dayByDay ? s : lo, e, skip, limit - items.length, 0, firstRead);
     if (!dayByDay) return page.items;
     skip -= page.skipped;

@@ -74,15 +74,25 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   const bounds = await searchBounds(index, plan);
   if (!bounds) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
   const [lo, hi] = bounds;
-  const exact = plan.pattern?.kind === 'exact' && !plan.q.deleted ? { text: plan.pattern.text, months: await readNumberMonths(db, plan.pattern.text) } : null;
-  const drivers = candidateDrivers(index.channels, q, exact, lo, hi);
-  const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
-  if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
-  const driver = await pickDriver(db, plan, drivers, lo, hi);
-  const residual = residualOf(plan, driver);
+  const { driver, residual } = await chooseDriver(index, plan, lo, hi);
   if (plan.cellAnswerable) return byStats(db, index.boxStats, plan, driver, residual, lo, hi);
   if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.channels, index.boxStats, plan, driver, residual, lo, hi);
   return byScan(db, plan, driver, residual, lo, hi);
+}
+
+/**
+ * The driver a search reads in [lo, hi] and what is left to test of its hits;
+ * notes in the plan the channel references a channel or line condition
+ * narrows it to. An exact number first reads its months (number-months.ts).
+ */
+export async function chooseDriver(index: RecordIndex, plan: Plan, lo: number, hi: number): Promise<{ driver: Driver; residual: Residual }> {
+  const text = plan.pattern?.kind === 'exact' && !plan.q.deleted ? plan.pattern.text : null;
+  const exact = text === null ? null : { text, months: await readNumberMonths(index.db, text) };
+  const drivers = candidateDrivers(index.channels, plan.q, exact, lo, hi);
+  const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
+  if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
+  const driver = await pickDriver(index.db, plan, drivers, lo, hi);
+  return { driver, residual: residualOf(plan, driver) };
 }
 
 /**
@@ -126,9 +136,9 @@ async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: num
 
 /**
  * A driver of several time spans (an exact number: one range per month)
- * whose keys answer every condition: one iterator seeks from span to span,
- * newest first, counting and keeping the page's tails; then the page's
- * entries are fetched together.
+ * whose keys answer every condition: the spans are counted (spanTails), the
+ * page's tails kept newest first; then the page's entries are fetched
+ * together.
  */
 async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { total, tails } = await spanTails(db, d, lo, hi, res.ref, plan.q.offset, plan.q.limit);

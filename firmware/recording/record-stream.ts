@@ -7,11 +7,9 @@
  */
 import type { RecordEntry } from './record-entry.ts';
 import type { RecordIndex } from './record-index.ts';
-import { readNumberMonths } from './number-months.ts';
-import { candidateDrivers } from './query-drivers.ts';
-import { makePlan, pickDriver, readPage, residualOf } from './query-plan.ts';
+import { makePlan, readPage } from './query-plan.ts';
 import type { RecordQuery } from './record-query-types.ts';
-import { searchBounds } from './record-query.ts';
+import { chooseDriver, searchBounds } from './record-query.ts';
 
 export type StreamQuery = Omit<RecordQuery, 'limit' | 'offset'>;
 
@@ -23,12 +21,7 @@ export async function* streamRecords(index: RecordIndex, q: StreamQuery, pageSiz
   if (!bounds) return;
   const lo = bounds[0];
   let hi = bounds[1];
-  const exact = plan.pattern?.kind === 'exact' && !plan.q.deleted ? { text: plan.pattern.text, months: await readNumberMonths(db, plan.pattern.text) } : null;
-  const drivers = candidateDrivers(index.channels, plan.q, exact, lo, hi);
-  const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
-  if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
-  const driver = await pickDriver(db, plan, drivers, lo, hi);
-  const residual = residualOf(plan, driver);
+  const { driver, residual } = await chooseDriver(index, plan, lo, hi);
   // Entries at `hi` itself already given.
   let given = 0;
   for (;;) {
