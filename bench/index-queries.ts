@@ -159,55 +159,69 @@ const digest = (r: SearchResult, d: SearchResult | null) =>
     .slice(0, 12);
 
 /**
+ * How the page cache stands when the timed runs start (BENCH_CACHE): `warm`:
+ * each kind's runs are made once untimed first, the same parameters, so the
+ * timed runs read what the operating system already holds, as a box does for
+ * the searches its users repeat; otherwise the runs read whatever the
+ * system holds of the store (`cold`: nothing, the caller dropped the page
+ * cache).
+ */
+export const CACHE = process.env.BENCH_CACHE === 'warm' || process.env.BENCH_CACHE === 'cold' ? process.env.BENCH_CACHE : 'as-found';
+
+/**
  * Runs every query kind (or those of BENCH_QUERIES) RUNS times through search,
- * after one untimed run, and a page half-way through the results of each run
- * that has more than a page. Throws on the first wrong answer. `side` starts
- * each progress line.
+ * after one untimed run (or, with a warm cache, the RUNS runs untimed), and a
+ * page half-way through the results of each run that has more than a page.
+ * Throws on the first wrong answer. `side` starts each progress line.
  */
 export async function runQueries(search: Search, m: GeneratedCounts, side = ''): Promise<QueryTimes[]> {
   const out: QueryTimes[] = [];
   for (const c of cases(m)) {
     if (ONLY && !ONLY.has(c.name)) continue;
-    const r = new Rng(SEED ^ c.name.length * 7919 ^ c.name.charCodeAt(0));
-    const first: number[] = [];
-    const deep: number[] = [];
-    const totals: number[] = [];
-    const answers: string[] = [];
-    const plans = new Set<string>();
-    let checked = 0;
-    await search(c.make(RUNS, r)); // warm-up, not timed
-    for (let i = 0; i < RUNS; i++) {
-      const q = c.make(i, r);
-      let t0 = performance.now();
-      const res = await search(q);
-      first.push(performance.now() - t0);
-      if (res.plan) plans.add(res.plan);
-      totals.push(res.total);
-      checkRows(c.name, q, res);
-      if (c.expect) {
-        const want = c.expect(q);
-        if (res.total !== want) throw new Error(`${c.name}: total ${res.total} for ${JSON.stringify(q)}, the generator made ${want}`);
-        checked++;
-      }
-      if (c.countOnly || res.total <= PAGE) {
-        answers.push(digest(res, null));
-        continue;
-      }
-      // A page half-way through the results.
-      const dq = { ...q, offset: Math.floor(res.total / 2 / PAGE) * PAGE };
-      t0 = performance.now();
-      const dres = await search(dq);
-      deep.push(performance.now() - t0);
-      if (dres.total !== res.total) throw new Error(`${c.name}: total ${dres.total} at offset ${dq.offset}, ${res.total} on the first page`);
-      checkRows(c.name, dq, dres);
-      answers.push(digest(res, dres));
-    }
-    const plan = [...plans].join('+');
-    out.push({ name: c.name, plan, first, deep, totals, checked, answers });
-    {
-      const f = (xs: number[]) => (xs.length ? `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)} ms` : '-');
-      note(`${side}${c.name.padEnd(18)} plan ${plan.padEnd(10)} first page ${f(first).padEnd(20)} deep page ${f(deep).padEnd(20)} total median ${pct(totals, 50)}${checked ? `, ${checked} totals checked` : ''}`);
-    }
+    const rng = () => new Rng(SEED ^ c.name.length * 7919 ^ c.name.charCodeAt(0));
+    if (CACHE === 'warm') await runCase(search, c, rng());
+    const t = await runCase(search, c, rng());
+    out.push(t);
+    const f = (xs: number[]) => (xs.length ? `${pct(xs, 50).toFixed(1)} / ${pct(xs, 95).toFixed(1)} ms` : '-');
+    note(`${side}${c.name.padEnd(18)} plan ${t.plan.padEnd(10)} first page ${f(t.first).padEnd(20)} deep page ${f(t.deep).padEnd(20)} total median ${pct(t.totals, 50)}${t.checked ? `, ${t.checked} totals checked` : ''}`);
   }
   return out;
+}
+
+/** One kind's RUNS runs (the queries r draws), timed and checked. */
+async function runCase(search: Search, c: QueryCase, r: Rng): Promise<QueryTimes> {
+  const first: number[] = [];
+  const deep: number[] = [];
+  const totals: number[] = [];
+  const answers: string[] = [];
+  const plans = new Set<string>();
+  let checked = 0;
+  await search(c.make(RUNS, r)); // warm-up, not timed
+  for (let i = 0; i < RUNS; i++) {
+    const q = c.make(i, r);
+    let t0 = performance.now();
+    const res = await search(q);
+    first.push(performance.now() - t0);
+    if (res.plan) plans.add(res.plan);
+    totals.push(res.total);
+    checkRows(c.name, q, res);
+    if (c.expect) {
+      const want = c.expect(q);
+      if (res.total !== want) throw new Error(`${c.name}: total ${res.total} for ${JSON.stringify(q)}, the generator made ${want}`);
+      checked++;
+    }
+    if (c.countOnly || res.total <= PAGE) {
+      answers.push(digest(res, null));
+      continue;
+    }
+    // A page half-way through the results.
+    const dq = { ...q, offset: Math.floor(res.total / 2 / PAGE) * PAGE };
+    t0 = performance.now();
+    const dres = await search(dq);
+    deep.push(performance.now() - t0);
+    if (dres.total !== res.total) throw new Error(`${c.name}: total ${dres.total} at offset ${dq.offset}, ${res.total} on the first page`);
+    checkRows(c.name, dq, dres);
+    answers.push(digest(res, dres));
+  }
+  return { name: c.name, plan: [...plans].join('+'), first, deep, totals, checked, answers };
 }

@@ -37,6 +37,12 @@
  *   BENCH_RECORDS         records (default 10,000,000; 100000-200000 for a quick check)
  *   BENCH_RUNS            runs of each query (default 30)
  *   BENCH_QUERIES         comma-separated query kinds (default all)
+ *   BENCH_CACHE           the page cache when a side's timed runs start: `cold` drops it
+ *                         before each side's searches (needs root: /proc/sys/vm/drop_caches),
+ *                         so every side reads its store from the disk as a box does for a day
+ *                         nobody looked at lately; `warm` makes each kind's runs once untimed
+ *                         first, so every side reads from memory; unset: whatever the system
+ *                         holds, which depends on earlier runs (compare sides of one run only)
  *   BENCH_REBUILD         1: build both stores again; `index` or `sqlite`: only that one
  *   BENCH_BUILD_PARALLEL  1: build the two stores at the same time (faster on 2 cores,
  *                         but each build's time then includes the other's load)
@@ -61,7 +67,7 @@ import { indexOptionsOf, nodeEnvOf, nodeFlagsOf, type Board } from '../firmware/
 import { parseBoard } from '../firmware/board/load-board.ts';
 import { queryRecords } from '../firmware/recording/record-query.ts';
 import { buildIndex, dbDir, engineCommit, folderBytes, readMarker, type Marker } from './index-build.ts';
-import { pct, runQueries, type QueryTimes } from './index-queries.ts';
+import { CACHE, pct, runQueries, type QueryTimes } from './index-queries.ts';
 import { RECORDS, label, line, note, params, root } from './record-generator.ts';
 import { QUERY_CACHE_KIB, SqliteSearch, buildSqlite, countsFile, plainFile, readSqliteMarker, type SqliteMarker } from './sqlite-store.ts';
 
@@ -83,6 +89,8 @@ interface SideResult {
   params: typeof params;
   measuredAt: string;
   loadAverage: string;
+  /** The page cache at the start of the timed runs (BENCH_CACHE). */
+  cache?: string;
 }
 
 function statusMiB(key: 'VmRSS' | 'VmHWM' | 'RssAnon' | 'RssFile'): number {
@@ -163,7 +171,7 @@ async function querySide(side: Side): Promise<void> {
     db.close();
     bytes = fs.statSync(file).size;
   }
-  const result: SideResult = { side, queries, rssMiB, peakRssMiB, anonRssMiB, fileRssMiB, bytes, engine: engineCommit(), params, measuredAt: new Date().toISOString(), loadAverage: loadavg() };
+  const result: SideResult = { side, queries, rssMiB, peakRssMiB, anonRssMiB, fileRssMiB, bytes, engine: engineCommit(), params, measuredAt: new Date().toISOString(), loadAverage: loadavg(), cache: CACHE };
   console.log(`RESULT ${JSON.stringify(result)}`);
 }
 
@@ -235,7 +243,7 @@ const resultFile = (side: Side) => path.join(resultsDir, `${side}.json`);
 function savedResult(side: Side): SideResult | null {
   try {
     const r = JSON.parse(fs.readFileSync(resultFile(side), 'utf8')) as SideResult;
-    return JSON.stringify(r.params) === JSON.stringify(params) ? r : null;
+    return JSON.stringify(r.params) === JSON.stringify(params) && (r.cache ?? 'as-found') === CACHE ? r : null;
   } catch {
     return null;
   }
@@ -283,7 +291,8 @@ async function compare(): Promise<void> {
   }
   note(`searching from a bundle (${path.relative(root, bundleFile)}), the index with the ${BOARD} board's options ${JSON.stringify(boardIndexOptions())}`);
   for (const side of run) {
-    note(`searching ${side} (load average ${loadavg()})`);
+    if (CACHE === 'cold') dropPageCache();
+    note(`searching ${side} (load average ${loadavg()}, page cache ${CACHE})`);
     const r = await child(['--query', side], true);
     if (!r) throw new Error(`${side}: no result`);
     results[side] = r;
@@ -298,6 +307,16 @@ async function compare(): Promise<void> {
     }
   }
   report(results, marker, smarker);
+}
+
+/** Empties the operating system's page cache, so a side's searches start reading from the disk. */
+function dropPageCache(): void {
+  execFileSync('sync');
+  try {
+    fs.writeFileSync('/proc/sys/vm/drop_caches', '1');
+  } catch (e) {
+    throw new Error(`BENCH_CACHE=cold: cannot drop the page cache (${(e as Error).message}); run as root or without BENCH_CACHE`);
+  }
 }
 
 /** BENCH lines and the table of the sides there are results for; ratios where both sides are there. */
@@ -386,7 +405,7 @@ function report(results: Partial<Record<Side, SideResult>>, marker: Marker | nul
   rows.push(['  own + mapped files MiB', cell('index', split), cell('sqlite', split), '', cell('sqlite_counts', split), '', '', '', '', '', '']);
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   const runs = results[have[0]!]?.queries[0]?.first.length ?? 0;
-  console.log(`\nrecording index against SQLite ${smarker?.sqliteVersion ?? ''}, ${RECORDS.toLocaleString('en')} records, ms p50 / p95 of ${runs} runs; ratio: SQLite's time / ours (>= 1: ours at least as fast); engine ${ours?.engine ?? '-'}`);
+  console.log(`\nrecording index against SQLite ${smarker?.sqliteVersion ?? ''}, ${RECORDS.toLocaleString('en')} records, ms p50 / p95 of ${runs} runs, page cache ${CACHE}; ratio: SQLite's time / ours (>= 1: ours at least as fast); engine ${ours?.engine ?? '-'}`);
   for (const r of rows) console.log(`  ${r.map((c, i) => (i === 0 || i === r.length - 1 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ')}`);
   console.log(`  (SQLite page cache ${QUERY_CACHE_KIB / 1024} MiB per connection${smarker ? `; SQLite build: rows + indexes + ANALYZE, ${fmt(smarker.generateSeconds)} s of generating excluded` : ''}${marker ? `; index build: ${fmt(marker.buildSeconds)} s with generating` : ''})`);
 

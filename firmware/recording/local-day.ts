@@ -19,7 +19,26 @@ export function dayStart(day: number): number {
 
 /** `YYYY-MM-DD` of a day. */
 export function dayLabel(day: number): string {
-  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  const [y, m, d] = civilDate(day);
+  if (y < 0 || y > 9999) return new Date(day * DAY_MS).toISOString().slice(0, 10);
+  return `${String(y).padStart(4, '0')}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
+}
+
+/**
+ * Year, month (1-12) and day of the month of a day, in the proleptic
+ * Gregorian calendar, by arithmetic on 400-year eras (no Date object: the
+ * file path of every search result is built from it).
+ */
+export function civilDate(day: number): [number, number, number] {
+  const z = day + 719_468; // days since 0000-03-01
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
 }
 
 /** The day of a `YYYY-MM-DD` date, or null when it is not one. */
@@ -32,7 +51,9 @@ export function parseDayLabel(text: string): number | null {
 
 /** The date folders of a day: `YYYY/MM/DD`. */
 export function dayFolder(day: number): string {
-  return dayLabel(day).replaceAll('-', '/');
+  const [y, m, d] = civilDate(day);
+  if (y < 0 || y > 9999) return dayLabel(day).replaceAll('-', '/');
+  return `${String(y).padStart(4, '0')}/${m < 10 ? '0' : ''}${m}/${d < 10 ? '0' : ''}${d}`;
 }
 
 /** Calendar month number of a day (months since January 1970). */

@@ -6,7 +6,7 @@
 import { NUMBER_PREFIX_LENGTH } from './call-stats.ts';
 import { decodeRecord, numberSpans, summarizeRecord, textCallIdOf } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
-import { DELETED, LIVE, partsOfTail, primaryOfTail, timeKey, timeOfKey } from './record-keys.ts';
+import { DELETED, LIVE, keyFieldsOfTail, primaryOfTail, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb } from './record-index.ts';
 import {
   driverHits, estimateKeys, portTest, summaryCallType, summaryImportant, type Condition, type Driver, type DriverName, type Hit,
@@ -166,7 +166,7 @@ function bytesEqual(value: Uint8Array, start: number, end: number, b: Uint8Array
 }
 
 export function decodeHit(plan: Plan, tail: Buffer, value: Uint8Array): RecordEntry {
-  return decodeRecord(value, { ...partsOfTail(tail), deleted: !!plan.q.deleted });
+  return decodeRecord(value, keyFieldsOfTail(tail, 0, !!plan.q.deleted));
 }
 
 // ------------------------------------------------------------------ reading a driver

@@ -70,8 +70,6 @@ export interface KeyFields {
   deleted: boolean;
 }
 
-const dec = new TextDecoder();
-
 /** Scratch space of the (synchronous) encoder, grown as needed; a value is copied out of it. */
 let scratch = Buffer.allocUnsafeSlow(1024);
 
@@ -115,10 +113,13 @@ class Writer {
 }
 
 class Reader {
+  private readonly b: Buffer;
   constructor(
-    private readonly b: Uint8Array,
+    b: Uint8Array,
     private o = 0,
-  ) {}
+  ) {
+    this.b = Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
+  }
   get offset(): number {
     return this.o;
   }
@@ -138,15 +139,31 @@ class Reader {
   }
   str(): string {
     const n = this.varint();
-    return dec.decode(this.take(n));
+    if (n === 0) return '';
+    this.need(n);
+    const s = this.b.toString('utf8', this.o, this.o + n);
+    this.o += n;
+    return s;
+  }
+  /** n bytes as hexadecimal digits. */
+  hex(n: number): string {
+    this.need(n);
+    const s = this.b.toString('hex', this.o, this.o + n);
+    this.o += n;
+    return s;
   }
   take(n: number): Uint8Array {
-    if (this.o + n > this.b.length) throw new RangeError('index entry truncated');
+    this.need(n);
     const out = this.b.subarray(this.o, this.o + n);
     this.o += n;
     return out;
   }
+  private need(n: number): void {
+    if (this.o + n > this.b.length) throw new RangeError('index entry truncated');
+  }
 }
+
+const dec = new TextDecoder();
 
 const zigzag = (n: number) => (n < 0 ? -2 * n - 1 : 2 * n);
 const unzigzag = (n: number) => (n % 2 ? -(n + 1) / 2 : n / 2);
@@ -256,15 +273,13 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
   const more = version === VERSION_1 ? 0 : r.u8();
   const localName = more & M_LOCAL_NAME ? r.str() : '';
   const participants = more & M_PARTICIPANTS ? r.str() : '';
-  const sha256 = flags & F_SHA ? Buffer.from(r.take(32)).toString('hex') : null;
-  const trunk: Pick<RecordEntry, 'answered' | 'cause'> = {};
-  if (more & M_ANSWER_KNOWN) trunk.answered = (more & M_ANSWERED) !== 0;
-  if (more & M_CAUSE) trunk.cause = r.str();
-  const origin: Pick<RecordEntry, 'voip'> = more & M_VOIP ? { voip: readOrigin(r) } : {};
+  const sha256 = flags & F_SHA ? r.hex(32) : null;
+  const cause = more & M_CAUSE ? r.str() : null;
+  const voip = more & M_VOIP ? readOrigin(r) : null;
   const codec: RecordFormat | null = codecIdx === 0 ? null : RECORD_FORMATS[codecIdx - 1]!;
   const archived = (flags & F_ARCHIVED) !== 0;
   const id = recordId(k.startedAt, k, k.part === 0 ? 'm' : k.part);
-  return {
+  const e: RecordEntry = {
     id,
     callId,
     part: k.part,
@@ -291,9 +306,11 @@ export function decodeRecord(value: Uint8Array, k: KeyFields): RecordEntry {
     sealed: (flags & F_SEALED) !== 0,
     sha256,
     deleted: k.deleted,
-    ...trunk,
-    ...origin,
   };
+  if (more & M_ANSWER_KNOWN) e.answered = (more & M_ANSWERED) !== 0;
+  if (cause !== null) e.cause = cause;
+  if (voip) e.voip = voip;
+  return e;
 }
 
 function writeOrigin(w: Writer, o: VoipOrigin): void {

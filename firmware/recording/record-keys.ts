@@ -66,8 +66,19 @@ function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
 }
 
 export function partsOfTail(b: Uint8Array, o = 0): RecordIdParts {
-  const buf = Buffer.from(b.buffer, b.byteOffset, b.byteLength);
-  return { startedAt: buf.readUIntBE(o, 6), ...refOfBytes(b[o + 6]!, buf.readUInt16BE(o + 7)), part: b[o + 9]! };
+  const portB = b[o + 6]!;
+  return { startedAt: tailTime(b, o), portType: PORT_TYPES[portB >> 6] ?? 'analog', port: portB & 0x3f, channel: (b[o + 7]! << 8) | b[o + 8]!, part: b[o + 9]! };
+}
+
+/** The parts of a tail and whether the recording is marked deleted: what an entry's value does not hold (record-codec.ts). */
+export function keyFieldsOfTail(b: Uint8Array, o: number, deleted: boolean): RecordIdParts & { deleted: boolean } {
+  const portB = b[o + 6]!;
+  return { startedAt: tailTime(b, o), portType: PORT_TYPES[portB >> 6] ?? 'analog', port: portB & 0x3f, channel: (b[o + 7]! << 8) | b[o + 8]!, part: b[o + 9]!, deleted };
+}
+
+/** The 48-bit start time at the head of a tail. */
+function tailTime(b: Uint8Array, o: number): number {
+  return (b[o]! * 2 ** 8 + b[o + 1]!) * 2 ** 32 + b[o + 2]! * 2 ** 24 + ((b[o + 3]! << 16) | (b[o + 4]! << 8) | b[o + 5]!);
 }
 
 /** The tail of any recording key (for a channel key, rearranged into the common order). */

@@ -28,7 +28,7 @@
  */
 import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
-import { DELETED, LIVE, numberMonth, numberRange, partsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
+import { DELETED, LIVE, numberMonth, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { countInCell } from './call-stats.ts';
@@ -269,7 +269,7 @@ export async function oldestRecords(index: RecordIndex, count: number, deleted =
       if (!entries.length) break;
       for (const [k, v] of entries) {
         if (summarizeRecord(v).level === 'important') continue;
-        out.push(decodeRecord(v, { ...partsOfTail(k, 1), deleted }));
+        out.push(decodeRecord(v, keyFieldsOfTail(k, 1, deleted)));
         if (out.length >= count) break;
       }
     }

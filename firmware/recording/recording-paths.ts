@@ -1,5 +1,4 @@
 /** Where recordings live under the data directory: a dated tree per channel (port-qualified). */
-import path from 'node:path';
 import type { RecordFormat } from './record-entry.ts';
 import { dayFolder, localDay } from './local-day.ts';
 import { refFolder, type ChannelRef } from '../ports/channel-ref.ts';
@@ -22,7 +21,7 @@ export function fileExtension(format: RecordFormat): string {
  * (analog line 7), `…/e1-1-ts16`, `…/voip-0-8001`: ports never share a folder.
  */
 export function recordingFolder(archived: boolean, day: number, ref: ChannelRef): string {
-  return path.join(archived ? HISTORY_DIR : TODAY_DIR, dayFolder(day), refFolder(ref));
+  return `${archived ? HISTORY_DIR : TODAY_DIR}/${dayFolder(day)}/${refFolder(ref)}`;
 }
 
 /** `recordings/YYYY/MM/DD/chNN/<id>.wav` (or under `history/`), dated by the day the recording started. */
@@ -31,5 +30,5 @@ export function recordingFile(startedAt: number, ref: ChannelRef, id: string, ar
 }
 
 export function recordingFilePath(archived: boolean, day: number, ref: ChannelRef, id: string, format: RecordFormat): string {
-  return path.join(recordingFolder(archived, day, ref), `${id}.${fileExtension(format)}`);
+  return `${recordingFolder(archived, day, ref)}/${id}.${fileExtension(format)}`;
 }
