@@ -59,6 +59,14 @@ export const boardSchema = z.object({
     /** Mount point of the data disk; relative paths are relative to the working directory. */
     mount: z.string().min(1),
     device: z.string().optional(),
+    /**
+     * Read-ahead of the data disk, KiB (set by the image's S20datadisk when it
+     * mounts the disk). LevelDB maps the index's table files: a search that
+     * touches a table not in memory faults in the read-ahead window around each
+     * block it reads, so a window of megabytes reads whole tables for a few
+     * blocks. Recordings are read in small sequential steps that 128 KiB serves.
+     */
+    readAheadKiB: z.number().int().min(0).max(16_384).optional(),
   }),
   /**
    * The RS232 maintenance console (docs/console.md): the UART wired to the

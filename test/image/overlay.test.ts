@@ -46,13 +46,14 @@ test('the post-build script stamps the version, build time and board, and points
     const out = execFileSync('busybox', ['sh', path.join(COMMON, 'post-build.sh'), target, 'rdt'], {
       encoding: 'utf8', env: { ...process.env, SOURCE_DATE_EPOCH: '1700000000' },
     });
-    assert.match(out, /recorder 2\.1\.0 \(2023-11-14T22:13:20Z\) for rdt, data disk \/dev\/sda1, node --max-old-space-size=128 --max-semi-space-size=1, malloc mmap threshold 65536/);
+    assert.match(out, /recorder 2\.1\.0 \(2023-11-14T22:13:20Z\) for rdt, data disk \/dev\/sda1 \(read-ahead 128 KiB\), node --max-old-space-size=128 --max-semi-space-size=1, malloc mmap threshold 65536/);
     const info = readBuildInfo(lib);
     assert.equal(info, { version: '2.1.0', builtAt: '2023-11-14T22:13:20Z', commit: 'abc123', board: 'rdt' });
     assert.is(formatVersion(info), '2.1.0 (2023-11-14T22:13:20Z)');
     const defaults = fs.readFileSync(path.join(target, 'etc/default/recorder'), 'utf8');
     assert.match(defaults, /^RECORDER_BOARD=rdt$/m);
     assert.match(defaults, /^DATA_DEVICE=\/dev\/sda1$/m);
+    assert.match(defaults, /^DATA_READ_AHEAD_KIB=128$/m, 'the RDT board file\'s read-ahead');
     assert.match(defaults, /^RECORDER_NODE_FLAGS="--max-old-space-size=128 --max-semi-space-size=1"$/m, 'the RDT board file\'s heap');
     assert.match(defaults, /^RECORDER_MALLOC_MMAP_THRESHOLD=65536$/m, 'the RDT board file\'s malloc mapping threshold');
     assert.match(fs.readFileSync(path.join(target, 'etc/os-release'), 'utf8'), /RECORDER_VERSION="2\.1\.0"\nRECORDER_BOARD="rdt"/);

@@ -42,6 +42,7 @@ fi
 # The board and its data disk (storage.device of the board file) for the init scripts.
 storage=$(tr -d '\n' <"$board_file" | sed -n 's/.*"storage": *{\([^}]*\)}.*/\1/p')
 device=$(printf '%s\n' "$storage" | json_field device)
+read_ahead=$(printf '%s\n' "$storage" | sed -n 's/.*"readAheadKiB": *\([0-9]*\).*/\1/p')
 defaults="$target/etc/default/recorder"
 # The daemon's heap (heap.oldSpaceMiB, heap.semiSpaceMiB of the board file) as node options,
 # and its malloc's mapping threshold (heap.mallocMmapThresholdKiB) in bytes.
@@ -54,7 +55,7 @@ mmap_threshold=""
 node_flags=""
 [ -n "$old_space" ] && node_flags="--max-old-space-size=$old_space"
 [ -n "$semi_space" ] && node_flags="${node_flags:+$node_flags }--max-semi-space-size=$semi_space"
-sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|; s|^RECORDER_NODE_FLAGS=.*|RECORDER_NODE_FLAGS=\"$node_flags\"|; s|^RECORDER_MALLOC_MMAP_THRESHOLD=.*|RECORDER_MALLOC_MMAP_THRESHOLD=$mmap_threshold|" "$defaults"
+sed -i "s|^RECORDER_BOARD=.*|RECORDER_BOARD=$board|; s|^DATA_DEVICE=.*|DATA_DEVICE=$device|; s|^DATA_READ_AHEAD_KIB=.*|DATA_READ_AHEAD_KIB=$read_ahead|; s|^RECORDER_NODE_FLAGS=.*|RECORDER_NODE_FLAGS=\"$node_flags\"|; s|^RECORDER_MALLOC_MMAP_THRESHOLD=.*|RECORDER_MALLOC_MMAP_THRESHOLD=$mmap_threshold|" "$defaults"
 
 # Factory DNS server (manual 2.5): 192.168.123.254.
 rm -f "$target/etc/resolv.conf"
@@ -69,4 +70,4 @@ usb_rule='sd[a-z]+[0-9]+ 0:0 660 */usr/libexec/recorder/usb-stick'
 if ! grep -qF 'usr/libexec/recorder/usb-stick' "$mdev_conf" 2>/dev/null; then
 	printf '%s\n' "$usb_rule" >>"$mdev_conf"
 fi
-echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}, node ${node_flags:-defaults}${mmap_threshold:+, malloc mmap threshold $mmap_threshold}"
+echo "post-build: recorder $version ($built_at) for $board, data disk ${device:-none}${read_ahead:+ (read-ahead $read_ahead KiB)}, node ${node_flags:-defaults}${mmap_threshold:+, malloc mmap threshold $mmap_threshold}"
