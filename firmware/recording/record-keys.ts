@@ -55,7 +55,12 @@ export function portByte(portType: PortType, port: number): number {
 }
 
 export function refOfBytes(b: number, channel: number): ChannelRef {
-  return { portType: PORT_TYPES[b >> 6] ?? 'analog', port: b & 0x3f, channel };
+  return { portType: portTypeOfByte(b), port: b & 0x3f, channel };
+}
+
+/** The port type a port byte names (its top two bits). */
+function portTypeOfByte(b: number): PortType {
+  return PORT_TYPES[b >> 6] ?? 'analog';
 }
 
 function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
@@ -67,13 +72,13 @@ function writeTail(b: Buffer, o: number, p: RecordIdParts): void {
 
 export function partsOfTail(b: Uint8Array, o = 0): RecordIdParts {
   const portB = b[o + 6]!;
-  return { startedAt: tailTime(b, o), portType: PORT_TYPES[portB >> 6] ?? 'analog', port: portB & 0x3f, channel: (b[o + 7]! << 8) | b[o + 8]!, part: b[o + 9]! };
+  return { startedAt: tailTime(b, o), portType: portTypeOfByte(portB), port: portB & 0x3f, channel: (b[o + 7]! << 8) | b[o + 8]!, part: b[o + 9]! };
 }
 
 /** The parts of a tail and whether the recording is marked deleted: what an entry's value does not hold (record-codec.ts). */
 export function keyFieldsOfTail(b: Uint8Array, o: number, deleted: boolean): RecordIdParts & { deleted: boolean } {
   const portB = b[o + 6]!;
-  return { startedAt: tailTime(b, o), portType: PORT_TYPES[portB >> 6] ?? 'analog', port: portB & 0x3f, channel: (b[o + 7]! << 8) | b[o + 8]!, part: b[o + 9]!, deleted };
+  return { startedAt: tailTime(b, o), portType: portTypeOfByte(portB), port: portB & 0x3f, channel: (b[o + 7]! << 8) | b[o + 8]!, part: b[o + 9]!, deleted };
 }
 
 /** The 48-bit start time at the head of a tail. */
