@@ -16,7 +16,8 @@
  */
 import { pushVarint, readVarint } from './call-stats.ts';
 import type { RecordEntry } from './record-entry.ts';
-import { numberKeyMonth, numberMonthsKey } from './record-keys.ts';
+import { numberKeyMonth, numberMonthsKey, numberMonthsRange } from './record-keys.ts';
+import type { ClassicLevel } from 'classic-level';
 
 /** Counts of a number's keys by month (months since 1970, UTC), ascending by month. */
 export type NumberMonths = Map<number, number>;
@@ -59,4 +60,25 @@ export function applyToNumberMonths(months: NumberMonths, e: Pick<RecordEntry, '
 /** The months of a number (empty: no live recording has it). */
 export async function readNumberMonths(db: { get(key: Buffer): Promise<Buffer | undefined> }, remoteNumber: string): Promise<NumberMonths> {
   return decodeNumberMonths(await db.get(numberMonthsKey(remoteNumber)));
+}
+
+/**
+ * The months of every number starting with `prefix`, their counts added up;
+ * null when more than `most` numbers start with it (their months would
+ * take longer to read than the prefix's keys of a few months).
+ */
+export async function readPrefixMonths(db: ClassicLevel<Buffer, Buffer>, prefix: string, most: number): Promise<NumberMonths | null> {
+  const out: NumberMonths = new Map();
+  let numbers = 0;
+  const it = db.iterator({ ...numberMonthsRange(prefix), limit: most + 1, highWaterMarkBytes: 64 << 10 });
+  try {
+    for (let rows = await it.nextv(most + 1); rows.length; rows = await it.nextv(most + 1)) {
+      numbers += rows.length;
+      if (numbers > most) return null;
+      for (const [, v] of rows) for (const [m, n] of decodeNumberMonths(v)) out.set(m, (out.get(m) ?? 0) + n);
+    }
+  } finally {
+    await it.close();
+  }
+  return out;
 }

@@ -9,7 +9,7 @@
 import { CALL_TYPES } from './record-codec.ts';
 import {
   BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberKeyMonth, tailOfKey,
-  timeRange,
+  timeOfKey, timeRange,
 } from './record-keys.ts';
 import type { NumberMonths } from './number-months.ts';
 import type { IndexDb } from './record-index.ts';
@@ -114,54 +114,129 @@ export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: num
 }
 
 /**
- * The tails of a driver of several time spans, one head each (an exact
- * number's months), newest first: how many pass `keep`, and those from
- * `skip` on, up to `limit`. Each span is counted first, from its known
- * count when it lies wholly in the range, else by reading it (countRanges);
- * the page is then read backward from the spans where it falls.
+ * A part of a driver's keys lying in one calendar month: a key range, and
+ * the times [from, to] its keys are wanted for. `timeOrdered`: the range is a
+ * head followed by the time, already cut to [from, to] (an exact number's
+ * month); otherwise its keys order by number first (a number prefix's month)
+ * and are tested for the time. `keys`: how many keys of the range are wanted,
+ * when known without reading.
  */
-export async function spanTails(db: IndexDb, d: Driver, lo: number, hi: number, keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
-  const ranges: KeyRange[] = [];
-  // A span wholly inside [lo, hi] whose count is known is not read to be counted.
-  const known: (number | undefined)[] = [];
+export interface Span {
+  range: KeyRange;
+  from: number;
+  to: number;
+  timeOrdered: boolean;
+  keys?: number;
+}
+
+/** A driver's groups (an exact number's months) as spans cut to [lo, hi]; a month wholly inside keeps its known count. */
+export function driverSpans(d: Driver, lo: number, hi: number, keyTest: boolean): Span[] {
+  const spans: Span[] = [];
   for (const g of d.groups) {
     const a = Math.max(lo, g.from);
     const b = Math.min(hi, g.to);
     if (a > b) continue;
-    for (const h of g.heads) {
-      ranges.push(timeRange(h, a, b));
-      known.push(!keep && g.keys !== undefined && a === g.from && b === g.to && g.heads.length === 1 ? g.keys : undefined);
-    }
+    const whole = !keyTest && g.keys !== undefined && a === g.from && b === g.to && g.heads.length === 1;
+    for (const h of g.heads) spans.push({ range: timeRange(h, a, b), from: a, to: b, timeOrdered: true, ...(whole ? { keys: g.keys } : {}) });
   }
-  const tails: Buffer[] = [];
-  if (!ranges.length) return { total: 0, tails };
-  const unknown = ranges.flatMap((_, i) => (known[i] === undefined ? [i] : []));
-  const read = await countRanges(db, unknown.map((i) => ranges[i]!), keep && ((k) => keep(k.subarray(k.length - TAIL))));
-  const counts = known.slice();
-  unknown.forEach((i, j) => (counts[i] = read[j]!));
-  for (let i = ranges.length - 1; i >= 0 && tails.length < limit; i--) {
+  return spans;
+}
+
+/**
+ * Tails of spans (oldest first) newest first: how many keys pass `keep`,
+ * and those from `skip` on, up to `limit`. A span is counted from its known
+ * count when it has one, else by reading it (several side by side); then the
+ * spans holding the page, known from the counts, are read side by side: a
+ * page over months costs one trip to LevelDB, not one a month.
+ */
+export async function spanTails(db: IndexDb, spans: Span[], keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
+  if (!spans.length) return { total: 0, tails: [] };
+  const wanted = (s: Span, k: Buffer) => {
+    const tail = k.subarray(k.length - TAIL);
+    if (!s.timeOrdered) {
+      const t = timeOfKey(k);
+      if (t < s.from || t > s.to) return false;
+    }
+    return !keep || keep(tail);
+  };
+  // Spans without a known count are read to count them; those not in time order keep their tails, newest first.
+  const counts = spans.map((s) => s.keys ?? 0);
+  const read = new Map<number, Buffer[]>();
+  const unknown = spans.flatMap((s, i) => (s.keys === undefined ? [i] : []));
+  await readSpans(db, unknown.map((i) => spans[i]!), wanted, (j, n, tails) => {
+    counts[unknown[j]!] = n;
+    if (tails) read.set(unknown[j]!, tails);
+  });
+  // The spans the page falls in, newest first, with how many of each to skip and take.
+  const parts: { i: number; skip: number; take: number }[] = [];
+  for (let i = spans.length - 1, need = limit; i >= 0 && need > 0; i--) {
     if (skip >= counts[i]!) {
       skip -= counts[i]!;
       continue;
     }
-    const it = db.keys({ ...ranges[i]!, reverse: true });
-    try {
-      for (let size = Math.min(1024, skip + limit + 8); tails.length < limit; ) {
-        const keys = await it.nextv(size);
-        for (const k of keys) {
-          const tail = k.subarray(k.length - TAIL);
-          if (keep && !keep(tail)) continue;
-          if (skip > 0) skip--;
-          else if (tails.length < limit) tails.push(tail);
-        }
-        // A read may return fewer keys than asked (LevelDB's reads stop at 16 KiB): only none means the end.
-        if (!keys.length) break;
-      }
-    } finally {
-      await it.close();
-    }
+    const take = Math.min(need, counts[i]! - skip);
+    parts.push({ i, skip, take });
+    need -= take;
+    skip = 0;
   }
-  return { total: counts.reduce((a: number, b) => a + b!, 0), tails };
+  const pages = await Promise.all(parts.map(async (p) => {
+    const have = read.get(p.i);
+    if (have) return have.slice(p.skip, p.skip + p.take);
+    const s = spans[p.i]!;
+    if (!s.timeOrdered) {
+      let got: Buffer[] = [];
+      await readSpans(db, [s], wanted, (_, __, tails) => (got = tails!));
+      return got.slice(p.skip, p.skip + p.take);
+    }
+    return pageOfSpan(db, s, keep, p.skip, p.take);
+  }));
+  return { total: counts.reduce((a, b) => a + b, 0), tails: pages.flat() };
+}
+
+/** Up to `take` tails of a time-ordered span passing `keep`, newest first, after skipping `skip`. */
+async function pageOfSpan(db: IndexDb, s: Span, keep: ((tail: Buffer) => boolean) | null, skip: number, take: number): Promise<Buffer[]> {
+  const tails: Buffer[] = [];
+  const it = db.keys({ ...s.range, reverse: true });
+  try {
+    for (let size = Math.min(1024, skip + take + 8); tails.length < take; ) {
+      const keys = await it.nextv(size);
+      for (const k of keys) {
+        const tail = k.subarray(k.length - TAIL);
+        if (keep && !keep(tail)) continue;
+        if (skip > 0) skip--;
+        else if (tails.length < take) tails.push(tail);
+      }
+      // A read may return fewer keys than asked (LevelDB's reads stop at 16 KiB): only none means the end.
+      if (!keys.length) break;
+    }
+  } finally {
+    await it.close();
+  }
+  return tails;
+}
+
+/**
+ * Reads whole spans side by side (COUNT_LANES at once): how many of each
+ * span's keys are wanted, and for a span not in time order its wanted tails,
+ * newest first.
+ */
+async function readSpans(db: IndexDb, spans: Span[], wanted: (s: Span, key: Buffer) => boolean, done: (i: number, count: number, tails: Buffer[] | null) => void): Promise<void> {
+  const counts = spans.map(() => 0);
+  const tails = spans.map((s) => (s.timeOrdered ? null : ([] as Buffer[])));
+  const per = Math.ceil(spans.length / COUNT_LANES);
+  const lanes: Promise<void>[] = [];
+  for (let at = 0; at < spans.length; at += per) {
+    const first = at;
+    lanes.push(scanRanges(db, spans.slice(at, at + per).map((s) => s.range), false, {
+      key: (i, k) => {
+        if (!wanted(spans[first + i]!, k)) return;
+        counts[first + i]!++;
+        tails[first + i]?.push(k.subarray(k.length - TAIL));
+      },
+    }));
+  }
+  await Promise.all(lanes);
+  counts.forEach((n, i) => done(i, n, tails[i]?.sort((a, b) => Buffer.compare(b, a)) ?? null));
 }
 
 /** Ranges counted side by side: spans far apart in a large index lie in different table files, each opened and read on its own. */

@@ -210,6 +210,12 @@ export function numberMonthsKey(remoteNumber: string): Buffer {
   return b;
 }
 
+/** The keys of the months of every number starting with `prefix` (number-months.ts). */
+export function numberMonthsRange(prefix: string): { gte: Buffer; lt: Buffer } {
+  const gte = numberMonthsKey(prefix);
+  return { gte, lt: Buffer.concat([gte, Buffer.from([0xff])]) };
+}
+
 /** The month of a number key (`n <month:2> ...`). */
 export function monthOfNumberKey(key: Uint8Array): number {
   return (key[1]! << 8) | key[2]!;

@@ -34,8 +34,11 @@ export interface RecordQuery {
   offset: number;
 }
 
-/** `<driver>-stats`: total from statistics; `<driver>-scan`: total counted from the driver's range; `number`: a number prefix's keys. */
-export type QueryPlan = 'number' | `${DriverName}-stats` | `${DriverName}-scan`;
+/**
+ * `<driver>-stats`: total from statistics; `<driver>-scan`: total counted from the driver's range; `number`: a number prefix's keys;
+ * `number-months`: a number prefix counted from its numbers' months.
+ */
+export type QueryPlan = 'number' | 'number-months' | `${DriverName}-stats` | `${DriverName}-scan`;
 
 export interface QueryResult {
   total: number;

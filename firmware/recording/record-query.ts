@@ -28,17 +28,17 @@
  */
 import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
-import { DELETED, LIVE, numberMonth, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
+import { DELETED, LIVE, numberMonth, numberMonthsRange, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { countInCell } from './call-stats.ts';
 import type { BoxStatistics } from './box-statistics.ts';
-import { candidateDrivers, countRanges, scanRanges, spanTails, type Driver, type KeyRange } from './query-drivers.ts';
+import { candidateDrivers, countRanges, driverSpans, scanRanges, spanTails, type Driver, type KeyRange, type Span } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTimes, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
 import { byHistory, byStats } from './query-stats.ts';
-import { readNumberMonths } from './number-months.ts';
+import { readNumberMonths, readPrefixMonths } from './number-months.ts';
 
 export { parseNumberPattern } from './query-plan.ts';
 
@@ -54,6 +54,10 @@ const TIME_PLAN_MIN_KEY_BYTES = 1 << 20;
 const LONG_RANGE_MS = 62 * 86_400_000;
 /** A prefix is common when one recording in this many has it (commonPrefix). */
 const COMMON_PREFIX = 64;
+/** A number prefix is counted from its numbers' months when no more numbers than this start with it. */
+const PREFIX_NUMBERS_MAX = 2048;
+/** ... and when their months take no more room on disk than this (LevelDB's estimate). */
+const PREFIX_NUMBERS_MAX_BYTES = 128 << 10;
 
 export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<QueryResult> {
   const db = index.db;
@@ -62,6 +66,8 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
   // A short prefix common enough in the range: its total from the number cells, its page from the entries in time order.
   if (!q.deleted && plan.pattern?.kind === 'prefix' && !(plan.numberCells && commonPrefix(index.boxStats, plan))) {
     plan.cellAnswerable = false;
+    const months = await byPrefixMonths(db, plan, plan.pattern.text);
+    if (months) return months;
     const edges = await edgeTimes(db, plan);
     if (!edges) return { total: 0, items: [], plan: 'number' };
     const lo = Math.max(plan.from, edges[0]);
@@ -124,7 +130,7 @@ export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[num
 
 async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { limit, offset } = plan.q;
-  if (d.groups.length > 1 && res.value === null && res.summary === null) return byGroups(db, plan, d, res, lo, hi);
+  if (d.groups.length > 1 && res.value === null && res.summary === null) return byGroups(db, plan, d, res);
   // A small range is counted while the page is read; a larger one in a second pass. A search key range
   // estimated to hold a read's worth of keys or fewer is read at once (its keys are small; the entries are fetched for the matches).
   const small = !d.primary && plan.driverKeys !== undefined && plan.driverKeys <= BATCH;
@@ -140,12 +146,18 @@ async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: num
  * page's tails kept newest first; then the page's entries are fetched
  * together.
  */
-async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
-  const { total, tails } = await spanTails(db, d, lo, hi, res.ref, plan.q.offset, plan.q.limit);
+async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual): Promise<QueryResult> {
+  // Cut to the search's own bounds: a month inside them is counted from the number's months even where no recording lies.
+  const { total, tails } = await spanTails(db, driverSpans(d, plan.from, plan.to, res.ref !== null), res.ref, plan.q.offset, plan.q.limit);
+  return { total, items: await entriesOfTails(db, plan, tails), plan: `${d.name}-scan` };
+}
+
+/** The entries of a page's tails, fetched together. */
+async function entriesOfTails(db: IndexDb, plan: Plan, tails: Buffer[]): Promise<RecordEntry[]> {
   const values = tails.length ? await db.getMany(tails.map((t) => primaryOfTail(t, plan.prefix))) : [];
   const items: RecordEntry[] = [];
   values.forEach((v, i) => v && items.push(decodeHit(plan, tails[i]!, v)));
-  return { total, items, plan: `${d.name}-scan` };
+  return items;
 }
 
 // ------------------------------------------------------------------ number prefix plan
@@ -190,11 +202,58 @@ async function timeRangeIsSmaller(db: IndexDb, plan: Plan, prefix: string, first
   return entryBytes < 1.5 * keyBytes;
 }
 
+/** What is left to test of a number prefix's keys: the channel reference from the key, the rest from the entries. */
+function prefixResidual(plan: Plan): { ref: Residual['ref']; residual: Residual['value'] } {
+  const ref = residualOf(plan, { name: 'number', groups: [], primary: false, summaries: false, satisfies: new Set(), keyBytes: 0 }).ref;
+  return { ref, residual: valueTest({ ...plan.q, remoteNumber: undefined }, null, new Set()) };
+}
+
+/**
+ * A number prefix with no other condition than time, over a range holding a
+ * whole calendar month: the months of the numbers starting with it
+ * (number-months.ts) give each month's count, so whole months are counted
+ * and skipped without reading their keys; the months cut by the range, and
+ * those holding the page, are read side by side. Null when the prefix has
+ * too many numbers for that to pay.
+ */
+async function byPrefixMonths(db: IndexDb, plan: Plan, prefix: string): Promise<QueryResult | null> {
+  const { ref, residual } = prefixResidual(plan);
+  if (ref || residual || !holdsWholeMonth(plan.from, plan.to)) return null;
+  const range = numberMonthsRange(prefix);
+  if ((await db.approximateSize(range.gte, range.lt)) > PREFIX_NUMBERS_MAX_BYTES) return null;
+  const months = await readPrefixMonths(db, prefix, PREFIX_NUMBERS_MAX);
+  if (!months) return null;
+  const spans: Span[] = [];
+  for (const m of [...months.keys()].sort((a, b) => a - b)) {
+    const [start, end] = numberMonthSpan(m);
+    const a = Math.max(plan.from, start);
+    const b = Math.min(plan.to, end);
+    if (a > b) continue;
+    // The first and last months also hold the keys of times beyond them (numberKeyMonth): read.
+    const whole = a === start && b === end && m > 0 && m < 0xffff;
+    spans.push({ range: numberRange(prefix, false, m), from: a, to: b, timeOrdered: false, ...(whole ? { keys: months.get(m)! } : {}) });
+  }
+  const { total, tails } = await spanTails(db, spans, null, plan.q.offset, plan.q.limit);
+  return { total, items: await entriesOfTails(db, plan, tails), plan: 'number-months' };
+}
+
+/** The first and last ms of a month of number keys (UTC, months since 1970). */
+function numberMonthSpan(m: number): [number, number] {
+  const y = 1970 + Math.floor(m / 12);
+  return [Date.UTC(y, m % 12, 1), Date.UTC(y, (m % 12) + 1, 1) - 1];
+}
+
+/** [from, to] holds at least one whole month of number keys. */
+function holdsWholeMonth(from: number, to: number): boolean {
+  const m = numberMonth(from);
+  const [start, end] = numberMonthSpan(m);
+  return start === from ? end <= to : numberMonthSpan(m + 1)[1] <= to;
+}
+
 async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string, lo: number, hi: number): Promise<QueryResult | null> {
   const { limit, offset } = plan.q;
-  const ref = residualOf(plan, { name: 'number', groups: [], primary: false, summaries: false, satisfies: new Set(), keyBytes: 0 }).ref;
   // The prefix matched by its keys; what is left to test is in the entries.
-  const residual = valueTest({ ...plan.q, remoteNumber: undefined }, null, new Set());
+  const { ref, residual } = prefixResidual(plan);
   let total = 0;
   const page: Buffer[] = [];
   const candidates: Buffer[] = [];

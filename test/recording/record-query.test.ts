@@ -19,7 +19,7 @@ import { numberMonthsCheck } from '../support/index-format5-writer.ts';
 import { compare, DAYS, fixture, makeEntries, randomQuery, rng, START } from '../support/record-oracle.ts';
 
 const EVERY_PLAN = [
-  'number', 'time-stats', 'time-scan', 'channel-stats', 'channel-scan', 'important-stats', 'important-scan', 'line-stats', 'line-scan',
+  'number', 'number-months', 'time-stats', 'time-scan', 'channel-stats', 'channel-scan', 'important-stats', 'important-scan', 'line-stats', 'line-scan',
   'number-scan', 'today-scan',
 ];
 
@@ -79,9 +79,15 @@ test('entries read back exactly as written, every field', async () => {
 test('a prefix written as in the manual (5588%) uses the number keys; other patterns filter', async () => {
   const all = makeEntries(1500, 11);
   const index = await fixture(all);
+  // Over whole months: counted from the months of its numbers.
   const got = await queryRecords(index, { remoteNumber: '5588%', limit: 16, offset: 0 });
-  assert.is(got.plan, 'number');
+  assert.is(got.plan, 'number-months');
   assert.ok(got.total > 0 && got.items.every((e) => e.remoteNumber.startsWith('5588')));
+  // Within a month: its keys.
+  const day = localDay(START) + 40;
+  const week = await queryRecords(index, { remoteNumber: '5588%', limit: 16, offset: 0, from: dayStart(day), to: dayStart(day + 7) - 1 });
+  assert.is(week.plan, 'number');
+  assert.ok(week.total > 0 && week.items.every((e) => e.remoteNumber.startsWith('5588')));
   assert.is((await queryRecords(index, { remoteNumber: '%5588%', limit: 5, offset: 0 })).plan, 'time-scan');
   assert.is((await queryRecords(index, { remoteNumber: '5588', limit: 5, offset: 0 })).plan, 'number-scan');
   await index.close();
@@ -178,8 +184,8 @@ test('short number prefixes: totals from the box\'s number cells, pages in time 
     }
     // A common prefix over all three months: counted from the cells, read in time order.
     assert.is((await queryRecords(index, { remoteNumber: '1%', limit: 16, offset: 0 })).plan, 'time-stats');
-    // No number starts with 9: the number keys (none) answer.
-    assert.is((await queryRecords(index, { remoteNumber: '9%', limit: 16, offset: 0 })).plan, 'number');
+    // No number starts with 9: the months of its numbers (none) answer.
+    assert.is((await queryRecords(index, { remoteNumber: '9%', limit: 16, offset: 0 })).plan, 'number-months');
   };
   await check('fresh', 150);
   for (let i = 0; i < 300; i++) {
@@ -297,6 +303,55 @@ test('the index never writes an empty value (classic-level leaks an allocation f
   const pending = new Map((await index.pendingPurges()).map((p) => [p.id, p.file]));
   assert.is(pending.get(missed.id), null);
   assert.is(pending.get(withFile.id), withFile.file);
+  await index.close();
+});
+
+
+test('a number prefix over whole months counts from its numbers\' months: pages anywhere, months cut by the range, changes and purges', async () => {
+  const r = rng(61);
+  const customers = Array.from({ length: 30 }, (_, i) => `1381234${String(i * 37).padStart(4, '0')}`);
+  // More numbers start with 139 than the months plan reads: its keys answer instead.
+  const all = makeEntries(3500, 43, false).map((e, i) => ({
+    ...e,
+    remoteNumber: i % 5 < 2 ? customers[Math.floor(r() * customers.length)]! : i % 5 < 4 ? `139${String(i).padStart(8, '0')}` : `0755${Math.floor(r() * 1e4)}`,
+  }));
+  let index = await fixture(all);
+  const byId = new Map(all.map((e) => [e.id, e]));
+  const july = { from: Date.UTC(2026, 6, 1), to: Date.UTC(2026, 7, 1) - 1 };
+  const ranges: { from?: number; to?: number }[] = [
+    {}, july, { from: july.from - 5 * 86_400_000, to: july.to + 9 * 86_400_000 }, { from: START + 3_600_000 }, { to: july.to + 1 },
+  ];
+  const check = async (label: string) => {
+    const now = [...byId.values()];
+    for (const remoteNumber of ['1381234%', '13812340%', '0755%', '139%']) {
+      for (const [k, range] of ranges.entries()) {
+        for (const offset of [0, 16, 300, 1300]) {
+          const q: RecordQuery = { remoteNumber, limit: 16, offset, ...range };
+          const plan = await compare(index, now, q, `${label} ${remoteNumber} range ${k} +${offset}`);
+          if (remoteNumber === '139%') assert.is.not(plan, 'number-months', 'more numbers than the months plan reads');
+          else assert.is(plan, 'number-months', `${remoteNumber} range ${k}`);
+        }
+      }
+    }
+  };
+  await check('fresh');
+  for (let i = 0; i < 400; i++) {
+    const e = all[Math.floor(r() * all.length)]!;
+    if (!byId.has(e.id)) continue;
+    const action = r();
+    if (action < 0.4) byId.set(e.id, (await index.update(e.id, (x) => ({ ...x, remoteNumber: i % 2 ? customers[i % 30]! : '021555' })))!);
+    else if (action < 0.7) byId.set(e.id, (await index.update(e.id, (x) => ({ ...x, deleted: !x.deleted })))!);
+    else {
+      await index.beginPurge([byId.get(e.id)!]);
+      await index.finishPurge([e.id]);
+      byId.delete(e.id);
+    }
+  }
+  await check('after changes');
+  await index.close();
+  index = new RecordIndex(index.location);
+  await index.open();
+  await check('reopened');
   await index.close();
 });
 
