@@ -13,8 +13,12 @@
  * months is *pure*: every one of its recordings there is on the line, so its
  * keys answer the condition without fetching entries. A few hundred channels
  * over years take a few thousand small arrays.
+ *
+ * Each channel month also keeps how many recordings it had: the planner
+ * compares a channel's keys with the box's entries (box-statistics.ts)
+ * without asking LevelDB for estimates.
  */
-import { decodeCell, type StatsCell } from './call-stats.ts';
+import { countInCell, decodeCell, type StatsCell } from './call-stats.ts';
 import { MONTH_STATS, periodOfStatsKey, prefixRange } from './record-keys.ts';
 import type { IndexDb } from './index-batch.ts';
 
@@ -28,9 +32,15 @@ export interface LineRefs {
   pure: boolean;
 }
 
+/** What a channel's month cell says: its line numbers and how many live recordings it had. */
+interface ChannelMonth {
+  lines: string[];
+  records: number;
+}
+
 export class ChannelDirectory {
-  /** month → reference → line numbers of its month cell. */
-  private readonly months = new Map<number, Map<number, string[]>>();
+  /** month → reference → its month. */
+  private readonly months = new Map<number, Map<number, ChannelMonth>>();
 
   async load(db: IndexDb): Promise<void> {
     this.months.clear();
@@ -57,7 +67,7 @@ export class ChannelDirectory {
       return;
     }
     if (!refs) this.months.set(month, (refs = new Map()));
-    refs.set(ref, lines);
+    refs.set(ref, { lines, records: countInCell(cell, {}) });
   }
 
   /** The first and last months with recordings; null when there are none. */
@@ -89,18 +99,29 @@ export class ChannelDirectory {
     for (let m = m0; m <= m1; m++) {
       const refs = this.months.get(m);
       if (!refs) continue;
-      for (const [ref, lines] of refs) if (lines.includes(line)) found.set(ref, true);
+      for (const [ref, { lines }] of refs) if (lines.includes(line)) found.set(ref, true);
     }
     let pure = true;
     for (let m = m0; m <= m1 && pure; m++) {
       const refs = this.months.get(m);
       if (!refs) continue;
       for (const ref of found.keys()) {
-        const lines = refs.get(ref);
+        const lines = refs.get(ref)?.lines;
         if (lines && (lines.length > 1 || lines[0] !== line)) pure = false;
       }
     }
     const refs = [...found.keys()].sort((a, b) => a - b).map((r) => Buffer.from([r >> 16, (r >> 8) & 0xff, r & 0xff]));
     return { refs, pure };
+  }
+
+  /** Live recordings of the references (`<port byte> <channel:2>` keys) in months m0..m1, from their month cells. */
+  recordsOf(refs: Buffer[], m0: number, m1: number): number {
+    let n = 0;
+    for (let m = m0; m <= m1; m++) {
+      const month = this.months.get(m);
+      if (!month) continue;
+      for (const r of refs) n += month.get((r[0]! << 16) | (r[1]! << 8) | r[2]!)?.records ?? 0;
+    }
+    return n;
   }
 }

@@ -15,8 +15,10 @@ import type { NumberMonths } from './number-months.ts';
 import type { IndexDb } from './record-index.ts';
 import type { RecordQuery } from './record-query-types.ts';
 import { PORT_TYPES } from '../ports/channel-ref.ts';
-import { localDay, monthOfDay } from './local-day.ts';
+import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import type { ChannelDirectory } from './channel-directory.ts';
+import type { BoxStatistics } from './box-statistics.ts';
+import { countInCell, type CellFilter } from './call-stats.ts';
 
 export type { DriverName } from './record-query-types.ts';
 import type { DriverName } from './record-query-types.ts';
@@ -39,6 +41,8 @@ export interface Driver {
   satisfies: ReadonlySet<Condition>;
   /** About how many bytes one key takes on disk, to turn size estimates into key counts. */
   keyBytes: number;
+  /** Keys in the search's range, estimated from what the index keeps in memory (memoryEstimate). */
+  estimate?: number;
 }
 
 const ALL_TIME = { from: 0, to: 2 ** 48 - 1 };
@@ -86,6 +90,33 @@ export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exa
     out.push({ ...make('number', [], ['number'], 20), groups });
   }
   return out;
+}
+
+/**
+ * Keys of a driver in [lo, hi] estimated from the statistics the index keeps
+ * in memory, without a LevelDB read: the entries from the box's month cells
+ * (box-statistics.ts), a channel's or a line's keys from its channels' month
+ * cells (channel-directory.ts), the important keys from the box's cells;
+ * each the count of the months [lo, hi] touches scaled to the part of them
+ * it takes. Unlike LevelDB's size estimates they count the recordings still
+ * in memory (today's). Undefined for drivers the cells do not count.
+ */
+export function memoryEstimate(d: Driver, channels: ChannelDirectory, boxStats: BoxStatistics, lo: number, hi: number): number | undefined {
+  const m0 = monthOfDay(localDay(lo));
+  const m1 = monthOfDay(localDay(hi));
+  const share = (hi - lo + 1) / (dayStart(monthFirstDay(m1 + 1)) - dayStart(monthFirstDay(m0)));
+  const box = (f: CellFilter) => boxStats.range('month', m0, m1).reduce((n, [, cell]) => n + countInCell(cell, f), 0);
+  switch (d.name) {
+    case 'time':
+      return box({}) * share;
+    case 'important':
+      return box({ level: 'important' }) * share;
+    case 'channel':
+    case 'line':
+      return channels.recordsOf(d.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!])), m0, m1) * share;
+    default:
+      return undefined;
+  }
 }
 
 /**

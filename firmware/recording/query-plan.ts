@@ -84,8 +84,8 @@ export async function pickDriver(db: IndexDb, plan: Plan, drivers: Driver[], lo:
   if (free.length > 1) drivers = free;
   let best = drivers[0]!;
   let bestCost = Infinity;
-  // The estimates are independent LevelDB calls: asked together, not one after another.
-  const estimates = await Promise.all(drivers.map((d) => estimateKeys(db, d, lo, hi)));
+  // Estimates not known from memory are independent LevelDB calls: asked together, not one after another.
+  const estimates = await Promise.all(drivers.map((d) => d.estimate ?? estimateKeys(db, d, lo, hi)));
   for (const [i, d] of drivers.entries()) {
     const keys = estimates[i]!;
     const cost = keys * (d.primary ? 1 : KEY_COST + (residualOf(plan, d).value ? FETCH_COST : 0));

@@ -8,9 +8,11 @@
  * or the search keys of one of its conditions (channel, port, call type,
  * important, line number, exact remote number, today), each a time-ordered
  * range, so "condition + time range, newest first" is one range read. The
- * planner takes the driver whose range LevelDB estimates smallest (ties: the
- * usually most selective condition) and tests only what that range returns:
- * port and channel from the key itself, other conditions from the entry.
+ * planner takes the driver whose range is estimated smallest (from the month
+ * statistics the index keeps in memory, or LevelDB's size estimates for keys
+ * those do not count; ties: the usually most selective condition) and tests
+ * only what that range returns: port and channel from the key itself, other
+ * conditions from the entry.
  *
  * Totals: when every condition is one the statistics cells answer (line
  * number, port type, port, channel, call type, level), whole days and months
@@ -33,7 +35,7 @@ import type { IndexDb, RecordIndex } from './record-index.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { countInCell } from './call-stats.ts';
 import type { BoxStatistics } from './box-statistics.ts';
-import { candidateDrivers, countRanges, driverSpans, scanRanges, spanTails, type Driver, type KeyRange, type Span } from './query-drivers.ts';
+import { candidateDrivers, countRanges, driverSpans, memoryEstimate, scanRanges, spanTails, type Driver, type KeyRange, type Span } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTimes, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
@@ -95,6 +97,7 @@ export async function chooseDriver(index: RecordIndex, plan: Plan, lo: number, h
   const text = plan.pattern?.kind === 'exact' && !plan.q.deleted ? plan.pattern.text : null;
   const exact = text === null ? null : { text, months: await readNumberMonths(index.db, text) };
   const drivers = candidateDrivers(index.channels, plan.q, exact, lo, hi);
+  if (drivers.length > 1) for (const d of drivers) d.estimate = memoryEstimate(d, index.channels, index.boxStats, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
   const driver = await pickDriver(index.db, plan, drivers, lo, hi);

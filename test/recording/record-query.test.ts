@@ -13,6 +13,7 @@ import { localDay, dayStart } from '../../firmware/recording/local-day.ts';
 import type { CallType } from '../../firmware/calls/call-types.ts';
 import type { RecordEntry } from '../../firmware/recording/record-entry.ts';
 import { recordingFile } from '../../firmware/recording/recording-paths.ts';
+import { recordId } from '../../firmware/recording/record-entry.ts';
 import { RecordIndex } from '../../firmware/recording/record-index.ts';
 import { monthOfDay } from '../../firmware/recording/local-day.ts';
 import { numberMonthsCheck } from '../support/index-format5-writer.ts';
@@ -352,6 +353,23 @@ test('a number prefix over whole months counts from its numbers\' months: pages 
   index = new RecordIndex(index.location);
   await index.open();
   await check('reopened');
+  await index.close();
+});
+
+test('the planner estimates ranges from the month statistics in memory, also for recordings LevelDB still holds in memory', async () => {
+  // Nearly every recording on line 3: its keys are no narrower than the entries, and each would need its entry fetched.
+  const r = rng(71);
+  const moved = makeEntries(2000, 73, false).map((e) => {
+    if (e.portType !== 'analog') return e;
+    const channel = r() < 0.95 ? 3 : 5;
+    return { ...e, channel, id: recordId(e.startedAt, { ...e, channel }, e.part === 0 ? 'm' : e.part) };
+  });
+  const fixed = [...new Map(moved.map((e) => [e.id, e])).values()];
+  const index = await fixture(fixed);
+  const busy: RecordQuery = { channel: 3, portType: 'analog', minDurationMs: 1000, limit: 16, offset: 0 };
+  assert.is(await compare(index, fixed, busy, 'busy line'), 'time-scan');
+  const quiet: RecordQuery = { channel: 5, portType: 'analog', minDurationMs: 1000, limit: 16, offset: 0 };
+  assert.is(await compare(index, fixed, quiet, 'quiet line'), 'channel-scan');
   await index.close();
 });
 
