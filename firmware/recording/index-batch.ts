@@ -3,11 +3,11 @@
  * format version, atomic write batches, statistics cells being changed and
  * the LevelDB resources of the index.
  */
-import type { ClassicLevel } from 'classic-level';
+import type { IndexDb } from './index-reader.ts';
 import { encodeCell, type StatsCell } from './call-stats.ts';
 import { encodeNumberMonths, type NumberMonths } from './number-months.ts';
 
-export type IndexDb = ClassicLevel<Buffer, Buffer>;
+export type { IndexDb };
 export const FORMAT_VERSION = '6';
 
 /**

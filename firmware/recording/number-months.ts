@@ -8,7 +8,9 @@
  * A search for an exact number reads it first: the months without the
  * number are never sought, and a month inside the searched range is counted
  * from it without reading its keys (years of a frequent customer's calls are
- * a handful of reads instead of one per month and one key per call).
+ * a handful of reads instead of one per month and one key per call). A
+ * prefix shared by few numbers (`1381234%`) reads the months of all of them,
+ * one range of `N` keys, and adds them up (readPrefixMonths).
  *
  * Value: per month in ascending order, a varint of the month (the first:
  * months since 1970; the others: the step from the one before) and a varint
@@ -17,7 +19,7 @@
 import { pushVarint, readVarint } from './call-stats.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { numberKeyMonth, numberMonthsKey, numberMonthsRange } from './record-keys.ts';
-import type { ClassicLevel } from 'classic-level';
+import type { IndexReader } from './index-reader.ts';
 
 /** Counts of a number's keys by month (months since 1970, UTC), ascending by month. */
 export type NumberMonths = Map<number, number>;
@@ -67,7 +69,7 @@ export async function readNumberMonths(db: { get(key: Buffer): Promise<Buffer | 
  * null when more than `most` numbers start with it (their months would
  * take longer to read than the prefix's keys of a few months).
  */
-export async function readPrefixMonths(db: ClassicLevel<Buffer, Buffer>, prefix: string, most: number): Promise<NumberMonths | null> {
+export async function readPrefixMonths(db: IndexReader, prefix: string, most: number): Promise<NumberMonths | null> {
   const out: NumberMonths = new Map();
   let numbers = 0;
   const it = db.iterator({ ...numberMonthsRange(prefix), limit: most + 1, highWaterMarkBytes: 64 << 10 });

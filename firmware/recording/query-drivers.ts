@@ -8,11 +8,11 @@
  */
 import { CALL_TYPES } from './record-codec.ts';
 import {
-  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberKeyMonth, tailOfKey,
+  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberKeyMonth, numberMonthSpan, tailOfKey,
   timeOfKey, timeRange,
 } from './record-keys.ts';
 import type { NumberMonths } from './number-months.ts';
-import type { IndexDb } from './record-index.ts';
+import type { IndexReader } from './index-reader.ts';
 import type { RecordQuery } from './record-query-types.ts';
 import { PORT_TYPES } from '../ports/channel-ref.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
@@ -82,9 +82,9 @@ export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exa
     const last = numberKeyMonth(to);
     for (const [m, keys] of [...exactNumber.months].sort((a, b) => a[0] - b[0])) {
       if (m < first || m > last) continue;
-      const y = 1970 + Math.floor(m / 12);
       // The first and last months also hold the keys of times beyond them (numberKeyMonth): counted by reading.
-      const span = { from: Date.UTC(y, m % 12, 1), to: Date.UTC(y, (m % 12) + 1, 1) - 1 };
+      const [start, end] = numberMonthSpan(m);
+      const span = { from: start, to: end };
       groups.push({ heads: [exactNumberHead(exactNumber.text, m)], ...span, ...(m > 0 && m < 0xffff ? { keys } : {}) });
     }
     out.push({ ...make('number', [], ['number'], 20), groups });
@@ -124,7 +124,7 @@ export function memoryEstimate(d: Driver, channels: ChannelDirectory, boxStats: 
  * of it the range covers; otherwise LevelDB's table size estimates (memtable
  * writes count as nothing).
  */
-export async function estimateKeys(db: IndexDb, d: Driver, from: number, to: number): Promise<number> {
+export async function estimateKeys(db: IndexReader, d: Driver, from: number, to: number): Promise<number> {
   const sizes: Promise<number>[] = [];
   let known = 0;
   for (const g of d.groups) {
@@ -180,7 +180,7 @@ export function driverSpans(d: Driver, lo: number, hi: number, keyTest: boolean)
  * spans holding the page, known from the counts, are read side by side: a
  * page over months costs one trip to LevelDB, not one a month.
  */
-export async function spanTails(db: IndexDb, spans: Span[], keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
+export async function spanTails(db: IndexReader, spans: Span[], keep: ((tail: Buffer) => boolean) | null, skip: number, limit: number): Promise<{ total: number; tails: Buffer[] }> {
   if (!spans.length) return { total: 0, tails: [] };
   const wanted = (s: Span, k: Buffer) => {
     const tail = k.subarray(k.length - TAIL);
@@ -225,7 +225,7 @@ export async function spanTails(db: IndexDb, spans: Span[], keep: ((tail: Buffer
 }
 
 /** Up to `take` tails of a time-ordered span passing `keep`, newest first, after skipping `skip`. */
-async function pageOfSpan(db: IndexDb, s: Span, keep: ((tail: Buffer) => boolean) | null, skip: number, take: number): Promise<Buffer[]> {
+async function pageOfSpan(db: IndexReader, s: Span, keep: ((tail: Buffer) => boolean) | null, skip: number, take: number): Promise<Buffer[]> {
   const tails: Buffer[] = [];
   const it = db.keys({ ...s.range, reverse: true });
   try {
@@ -251,7 +251,7 @@ async function pageOfSpan(db: IndexDb, s: Span, keep: ((tail: Buffer) => boolean
  * span's keys are wanted, and for a span not in time order its wanted tails,
  * newest first.
  */
-async function readSpans(db: IndexDb, spans: Span[], wanted: (s: Span, key: Buffer) => boolean, done: (i: number, count: number, tails: Buffer[] | null) => void): Promise<void> {
+async function readSpans(db: IndexReader, spans: Span[], wanted: (s: Span, key: Buffer) => boolean, done: (i: number, count: number, tails: Buffer[] | null) => void): Promise<void> {
   const counts = spans.map(() => 0);
   const tails = spans.map((s) => (s.timeOrdered ? null : ([] as Buffer[])));
   const per = Math.ceil(spans.length / COUNT_LANES);
@@ -274,7 +274,7 @@ async function readSpans(db: IndexDb, spans: Span[], wanted: (s: Span, key: Buff
 const COUNT_LANES = 4;
 
 /** Keys in each of several ranges passing `keep`; the ranges are split between a few iterators reading at once. */
-export async function countRanges(db: IndexDb, ranges: KeyRange[], keep: ((key: Buffer) => boolean) | null): Promise<number[]> {
+export async function countRanges(db: IndexReader, ranges: KeyRange[], keep: ((key: Buffer) => boolean) | null): Promise<number[]> {
   const counts = ranges.map(() => 0);
   const per = Math.ceil(ranges.length / COUNT_LANES);
   const lanes: Promise<void>[] = [];
@@ -312,7 +312,7 @@ const RANGE_READ_BYTES = 64 << 10;
  * `end` returning false stops the scan.
  */
 export async function scanRanges(
-  db: IndexDb,
+  db: IndexReader,
   ranges: KeyRange[],
   lastFirst: boolean,
   visit: { key: (i: number, key: Buffer) => void; end?: (i: number) => boolean | void },
@@ -350,7 +350,7 @@ export const summaryImportant = (s: number) => (s & 1) === 1;
  * Tails of a driver's keys in [from, to], in batches, newest first when
  * `reverse`. Batches start small (a first page needs few) and grow.
  */
-export async function* driverHits(db: IndexDb, d: Driver, from: number, to: number, reverse: boolean, withValues: boolean, firstBatch = 64): AsyncGenerator<Hit[]> {
+export async function* driverHits(db: IndexReader, d: Driver, from: number, to: number, reverse: boolean, withValues: boolean, firstBatch = 64): AsyncGenerator<Hit[]> {
   const groups = reverse ? [...d.groups].reverse() : d.groups;
   let size = firstBatch;
   const mode = d.primary ? (withValues ? 'entries' : 'keys') : d.summaries ? 'summaries' : 'keys';
@@ -377,7 +377,7 @@ class HeadStream {
   private buf: Hit[] = [];
   private at = 0;
   private done = false;
-  constructor(db: IndexDb, head: Buffer, lo: number, hi: number, reverse: boolean, private readonly mode: 'entries' | 'keys' | 'summaries') {
+  constructor(db: IndexReader, head: Buffer, lo: number, hi: number, reverse: boolean, private readonly mode: 'entries' | 'keys' | 'summaries') {
     const r = timeRange(head, lo, hi);
     // A read of entries stops at RANGE_READ_BYTES rather than 16 KiB: a page of a rare condition, read in time order, comes in one.
     this.it = mode === 'keys' ? db.keys({ ...r, reverse }) : db.iterator({ ...r, reverse, highWaterMarkBytes: RANGE_READ_BYTES });

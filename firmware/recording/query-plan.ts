@@ -7,7 +7,7 @@ import { NUMBER_PREFIX_LENGTH } from './call-stats.ts';
 import { decodeRecord, numberSpans, summarizeRecord, textCallIdOf } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { DELETED, LIVE, keyFieldsOfTail, primaryOfTail, timeKey, timeOfKey } from './record-keys.ts';
-import type { IndexDb } from './record-index.ts';
+import type { IndexReader } from './index-reader.ts';
 import {
   driverHits, estimateKeys, portTest, summaryCallType, summaryImportant, type Condition, type Driver, type DriverName, type Hit,
 } from './query-drivers.ts';
@@ -18,7 +18,7 @@ export const BATCH = 512;
 /** Relative cost of reading a key, and of fetching an entry by its key, against reading entries in order. */
 const KEY_COST = 0.3;
 const FETCH_COST = 4;
-/** Ties (equal estimates, such as an index still in memory) go to the usually most selective driver. */
+/** Ties (equal estimates) go to the usually most selective driver. */
 const PRIORITY: DriverName[] = ['number', 'important', 'channel', 'line', 'today', 'time'];
 
 export type NumberPattern = { kind: 'exact' | 'prefix'; text: string } | { kind: 'like'; re: RegExp };
@@ -56,7 +56,9 @@ export interface Residual {
 }
 
 export function makePlan(q: RecordQuery): Plan {
-  const pattern = q.remoteNumber ? parseNumberPattern(q.remoteNumber) : null;
+  const parsed = q.remoteNumber ? parseNumberPattern(q.remoteNumber) : null;
+  // `%` alone matches every recording, those without a number too: no condition (the number keys hold only numbers).
+  const pattern = parsed?.kind === 'prefix' && parsed.text === '' ? null : parsed;
   const ports = portTest(q);
   const prefixLength = pattern?.kind === 'prefix' ? Array.from(pattern.text).length : 0;
   const numberCells = prefixLength >= 1 && prefixLength <= NUMBER_PREFIX_LENGTH && ports === null &&
@@ -76,7 +78,7 @@ export function makePlan(q: RecordQuery): Plan {
   };
 }
 
-export async function pickDriver(db: IndexDb, plan: Plan, drivers: Driver[], lo: number, hi: number): Promise<Driver> {
+export async function pickDriver(db: IndexReader, plan: Plan, drivers: Driver[], lo: number, hi: number): Promise<Driver> {
   if (drivers.length === 1) return drivers[0]!;
   // Keys that leave nothing to fetch are a part of the range's entries and cost less each: they beat the entries in time order.
   const free = drivers.filter((d) => !d.primary && residualOf(plan, d).value === null);
@@ -175,7 +177,7 @@ export function decodeHit(plan: Plan, tail: Buffer, value: Uint8Array): RecordEn
  * The driver's hits in [lo, hi] that pass every condition, in batches; with
  * `needValues` (or a residual the entries answer) each hit carries its entry.
  */
-async function* matches(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, reverse: boolean, needValues: boolean, firstBatch = 64): AsyncGenerator<Hit[]> {
+async function* matches(db: IndexReader, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, reverse: boolean, needValues: boolean, firstBatch = 64): AsyncGenerator<Hit[]> {
   const values = needValues || res.value !== null;
   for await (const batch of driverHits(db, d, lo, hi, reverse, values, firstBatch)) {
     let hits = res.ref ? batch.filter((h) => res.ref!(h.tail)) : batch;
@@ -189,7 +191,7 @@ async function* matches(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: n
   }
 }
 
-export async function countMatches(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<number> {
+export async function countMatches(db: IndexReader, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<number> {
   let n = 0;
   for await (const hits of matches(db, plan, d, res, lo, hi, false, false, BATCH)) n += hits.length;
   return n;
@@ -204,7 +206,7 @@ export async function countMatches(db: IndexDb, plan: Plan, d: Driver, res: Resi
  * the driver's keys the first read takes.
  */
 export async function readPage(
-  db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit, countAhead = 0, firstRead?: number,
+  db: IndexReader, plan: Plan, d: Driver, res: Residual, lo: number, hi: number, skip: number, limit = plan.q.limit, countAhead = 0, firstRead?: number,
 ): Promise<{ items: RecordEntry[]; skipped: number; total: number | null }> {
   const page: Hit[] = [];
   let skipped = 0;
@@ -239,12 +241,12 @@ export async function readPage(
 }
 
 /** The start times of the first and last recording within the plan's range; null when none. */
-export async function edgeTimes(db: IndexDb, plan: Plan): Promise<[number, number] | null> {
+export async function edgeTimes(db: IndexReader, plan: Plan): Promise<[number, number] | null> {
   const [first, last] = await Promise.all([edgeTime(db, plan, false), edgeTime(db, plan, true)]);
   return first === null ? null : [first, last ?? first];
 }
 
-export async function edgeTime(db: IndexDb, plan: Plan, reverse: boolean): Promise<number | null> {
+export async function edgeTime(db: IndexReader, plan: Plan, reverse: boolean): Promise<number | null> {
   const keys = await db.keys({ gte: timeKey(plan.from, plan.prefix), lt: timeKey(plan.to + 1, plan.prefix), reverse, limit: 1 }).all();
   return keys.length ? timeOfKey(keys[0]!) : null;
 }

@@ -6,7 +6,7 @@
 import { countInCell, decodeCell, type CellFilter } from './call-stats.ts';
 import type { RecordEntry } from './record-entry.ts';
 import { periodOfStatsKey, statsKey, statsRange, type StatsUnit } from './record-keys.ts';
-import type { IndexDb } from './record-index.ts';
+import type { IndexReader } from './index-reader.ts';
 import type { ChannelDirectory } from './channel-directory.ts';
 import type { BoxStatistics } from './box-statistics.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
@@ -22,7 +22,7 @@ const EXACT_CELLS = 4096;
 const NO_REF = { portType: 'analog', port: 0, channel: 0 } as const;
 
 /** Matches counted from the statistics of periods from..to (whole days or months); the box's cells are in memory. */
-async function countCells(db: IndexDb, boxCells: BoxStatistics, plan: Plan, unit: StatsUnit, from: number, to: number): Promise<Map<number, number>> {
+async function countCells(db: IndexReader, boxCells: BoxStatistics, plan: Plan, unit: StatsUnit, from: number, to: number): Promise<Map<number, number>> {
   const out = new Map<number, number>();
   if (from > to) return out;
   const q = plan.q;
@@ -73,7 +73,7 @@ async function countCells(db: IndexDb, boxCells: BoxStatistics, plan: Plan, unit
 const sum = (m: Map<number, number>) => [...m.values()].reduce((a, b) => a + b, 0);
 
 /** Total from statistics: whole months, whole days, and the partial days counted from the driver. */
-async function statsTotal(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<number> {
+async function statsTotal(db: IndexReader, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<number> {
   let d0 = localDay(lo);
   let d1 = localDay(hi);
   if (d0 === d1 && (dayStart(d0) < lo || dayStart(d0 + 1) - 1 > hi)) return countMatches(db, plan, d, res, lo, hi);
@@ -98,7 +98,7 @@ async function statsTotal(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: D
  * entries in time order (which hold every condition) only the days with
  * matches.
  */
-async function pageByDays(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<RecordEntry[]> {
+async function pageByDays(db: IndexReader, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<RecordEntry[]> {
   const { limit } = plan.q;
   let skip = plan.q.offset;
   const items: RecordEntry[] = [];
@@ -161,7 +161,7 @@ function entriesToRead(boxCells: BoxStatistics, day: number, matches: number, wa
   return Math.min(BATCH, Math.ceil(((wanted * entries) / matches) * 1.25) + 8);
 }
 
-export async function byStats(db: IndexDb, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+export async function byStats(db: IndexReader, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const [items, total] = await Promise.all([pageByDays(db, boxCells, plan, d, res, lo, hi), statsTotal(db, boxCells, plan, d, res, lo, hi)]);
   return { total, items, plan: `${d.name}-stats` };
 }
@@ -172,7 +172,7 @@ export async function byStats(db: IndexDb, boxCells: BoxStatistics, plan: Plan, 
  * recordings not archived yet.
  */
 export async function byHistory(
-  db: IndexDb, channels: ChannelDirectory, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number,
+  db: IndexReader, channels: ChannelDirectory, boxCells: BoxStatistics, plan: Plan, d: Driver, res: Residual, lo: number, hi: number,
 ): Promise<QueryResult> {
   const { items } = await readPage(db, plan, d, res, lo, hi, plan.q.offset);
   const all = { ...makePlan({ ...plan.q, store: undefined }), refs: plan.refs };

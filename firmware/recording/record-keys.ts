@@ -201,6 +201,12 @@ export function numberKeyMonth(t: number): number {
   return Math.min(Math.max(numberMonth(t), 0), 0xffff);
 }
 
+/** The first and last ms a month of number keys holds (the last month also holds every time after it). */
+export function numberMonthSpan(m: number): [number, number] {
+  const y = 1970 + Math.floor(m / 12);
+  return [Date.UTC(y, m % 12, 1), m >= 0xffff ? TIME_MAX : Date.UTC(y, (m % 12) + 1, 1) - 1];
+}
+
 /** The key of a remote number's months (number-months.ts). */
 export function numberMonthsKey(remoteNumber: string): Buffer {
   const num = Buffer.from(remoteNumber, 'latin1');

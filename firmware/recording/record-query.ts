@@ -21,17 +21,23 @@
  * way. Otherwise the driver's range is counted, reading entries only for
  * conditions its keys cannot answer (duration, history, patterns).
  *
- * A remote number prefix (`5588%`) reads the number keys, grouped by month,
- * newest month first, unless LevelDB's size estimates say the time range is
- * smaller.
+ * A remote number prefix (`5588%`) shared by few numbers, over a range
+ * holding whole months, is counted from the months of its numbers
+ * (number-months.ts) and reads only the months its page falls in; otherwise
+ * it reads the number keys, grouped by month, newest month first, unless
+ * LevelDB's size estimates say the time range is smaller.
+ *
+ * Every read of a search is made at one snapshot of the index
+ * (index-reader.ts).
  *
  * Planning and reading a driver: query-plan.ts; totals from statistics:
  * query-stats.ts.
  */
 import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
-import { DELETED, LIVE, numberMonth, numberMonthsRange, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
-import type { IndexDb, RecordIndex } from './record-index.ts';
+import { DELETED, LIVE, numberMonth, numberMonthSpan, numberMonthsRange, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
+import type { RecordIndex } from './record-index.ts';
+import { atSnapshot, type IndexReader } from './index-reader.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { countInCell } from './call-stats.ts';
 import type { BoxStatistics } from './box-statistics.ts';
@@ -61,10 +67,20 @@ const PREFIX_NUMBERS_MAX = 2048;
 /** ... and when their months take no more room on disk than this (LevelDB's estimate). */
 const PREFIX_NUMBERS_MAX_BYTES = 128 << 10;
 
+/** Answers a search; all its reads are made at one snapshot of the index, so its total and its page agree whatever is written meanwhile. */
 export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<QueryResult> {
-  const db = index.db;
   const plan = makePlan(q);
   if (plan.from > plan.to) return { total: 0, items: [], plan: 'time-scan' };
+  const snapshot = atSnapshot(index.db);
+  try {
+    return await search(index, snapshot.reader, plan);
+  } finally {
+    await snapshot.close();
+  }
+}
+
+async function search(index: RecordIndex, db: IndexReader, plan: Plan): Promise<QueryResult> {
+  const q = plan.q;
   // A short prefix common enough in the range: its total from the number cells, its page from the entries in time order.
   if (!q.deleted && plan.pattern?.kind === 'prefix' && !(plan.numberCells && commonPrefix(index.boxStats, plan))) {
     plan.cellAnswerable = false;
@@ -79,10 +95,10 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
       if (r) return r;
     }
   }
-  const bounds = await searchBounds(index, plan);
+  const bounds = await searchBounds(index, plan, db);
   if (!bounds) return { total: 0, items: [], plan: plan.cellAnswerable ? 'time-stats' : 'time-scan' };
   const [lo, hi] = bounds;
-  const { driver, residual } = await chooseDriver(index, plan, lo, hi);
+  const { driver, residual } = await chooseDriver(index, plan, lo, hi, db);
   if (plan.cellAnswerable) return byStats(db, index.boxStats, plan, driver, residual, lo, hi);
   if (q.store === 'history' && makePlan({ ...q, store: undefined }).cellAnswerable) return byHistory(db, index.channels, index.boxStats, plan, driver, residual, lo, hi);
   return byScan(db, plan, driver, residual, lo, hi);
@@ -93,14 +109,14 @@ export async function queryRecords(index: RecordIndex, q: RecordQuery): Promise<
  * notes in the plan the channel references a channel or line condition
  * narrows it to. An exact number first reads its months (number-months.ts).
  */
-export async function chooseDriver(index: RecordIndex, plan: Plan, lo: number, hi: number): Promise<{ driver: Driver; residual: Residual }> {
+export async function chooseDriver(index: RecordIndex, plan: Plan, lo: number, hi: number, db: IndexReader = index.db): Promise<{ driver: Driver; residual: Residual }> {
   const text = plan.pattern?.kind === 'exact' && !plan.q.deleted ? plan.pattern.text : null;
-  const exact = text === null ? null : { text, months: await readNumberMonths(index.db, text) };
+  const exact = text === null ? null : { text, months: await readNumberMonths(db, text) };
   const drivers = candidateDrivers(index.channels, plan.q, exact, lo, hi);
   if (drivers.length > 1) for (const d of drivers) d.estimate = memoryEstimate(d, index.channels, index.boxStats, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
   if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
-  const driver = await pickDriver(index.db, plan, drivers, lo, hi);
+  const driver = await pickDriver(db, plan, drivers, lo, hi);
   return { driver, residual: residualOf(plan, driver) };
 }
 
@@ -112,8 +128,7 @@ export async function chooseDriver(index: RecordIndex, plan: Plan, lo: number, h
  * for deleted ones to the days of the first and last, so the statistics count
  * whole days there.
  */
-export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[number, number] | null> {
-  const db = index.db;
+export async function searchBounds(index: RecordIndex, plan: Plan, db: IndexReader = index.db): Promise<[number, number] | null> {
   if (plan.from === dayStart(localDay(plan.from)) && plan.to === dayStart(localDay(plan.to) + 1) - 1) return [plan.from, plan.to];
   if (!plan.q.deleted) {
     // Live recordings: the months holding any are known without reading.
@@ -131,7 +146,7 @@ export async function searchBounds(index: RecordIndex, plan: Plan): Promise<[num
 
 // ------------------------------------------------------------------ totals counted from the driver
 
-async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
+async function byScan(db: IndexReader, plan: Plan, d: Driver, res: Residual, lo: number, hi: number): Promise<QueryResult> {
   const { limit, offset } = plan.q;
   if (d.groups.length > 1 && res.value === null && res.summary === null) return byGroups(db, plan, d, res);
   // A small range is counted while the page is read; a larger one in a second pass. A search key range
@@ -149,14 +164,14 @@ async function byScan(db: IndexDb, plan: Plan, d: Driver, res: Residual, lo: num
  * page's tails kept newest first; then the page's entries are fetched
  * together.
  */
-async function byGroups(db: IndexDb, plan: Plan, d: Driver, res: Residual): Promise<QueryResult> {
+async function byGroups(db: IndexReader, plan: Plan, d: Driver, res: Residual): Promise<QueryResult> {
   // Cut to the search's own bounds: a month inside them is counted from the number's months even where no recording lies.
   const { total, tails } = await spanTails(db, driverSpans(d, plan.from, plan.to, res.ref !== null), res.ref, plan.q.offset, plan.q.limit);
   return { total, items: await entriesOfTails(db, plan, tails), plan: `${d.name}-scan` };
 }
 
 /** The entries of a page's tails, fetched together. */
-async function entriesOfTails(db: IndexDb, plan: Plan, tails: Buffer[]): Promise<RecordEntry[]> {
+async function entriesOfTails(db: IndexReader, plan: Plan, tails: Buffer[]): Promise<RecordEntry[]> {
   const values = tails.length ? await db.getMany(tails.map((t) => primaryOfTail(t, plan.prefix))) : [];
   const items: RecordEntry[] = [];
   values.forEach((v, i) => v && items.push(decodeHit(plan, tails[i]!, v)));
@@ -189,7 +204,7 @@ function commonPrefix(boxStats: BoxStatistics, plan: Plan): boolean {
  * LevelDB's estimates from its table files (recent writes still in memory
  * count as nothing), so small or fresh indexes keep the number plan.
  */
-async function timeRangeIsSmaller(db: IndexDb, plan: Plan, prefix: string, first: number, last: number): Promise<boolean> {
+async function timeRangeIsSmaller(db: IndexReader, plan: Plan, prefix: string, first: number, last: number): Promise<boolean> {
   // The number keys of the months a range touches are fewer than its entries unless the range is a small part of those months.
   if (last - first > LONG_RANGE_MS) return false;
   // The estimates are independent LevelDB calls: asked together.
@@ -219,7 +234,7 @@ function prefixResidual(plan: Plan): { ref: Residual['ref']; residual: Residual[
  * those holding the page, are read side by side. Null when the prefix has
  * too many numbers for that to pay.
  */
-async function byPrefixMonths(db: IndexDb, plan: Plan, prefix: string): Promise<QueryResult | null> {
+async function byPrefixMonths(db: IndexReader, plan: Plan, prefix: string): Promise<QueryResult | null> {
   const { ref, residual } = prefixResidual(plan);
   if (ref || residual || !holdsWholeMonth(plan.from, plan.to)) return null;
   const range = numberMonthsRange(prefix);
@@ -232,18 +247,12 @@ async function byPrefixMonths(db: IndexDb, plan: Plan, prefix: string): Promise<
     const a = Math.max(plan.from, start);
     const b = Math.min(plan.to, end);
     if (a > b) continue;
-    // The first and last months also hold the keys of times beyond them (numberKeyMonth): read.
+    // The first and last months also hold the keys of times beyond them (numberKeyMonth): read, never counted whole.
     const whole = a === start && b === end && m > 0 && m < 0xffff;
     spans.push({ range: numberRange(prefix, false, m), from: a, to: b, timeOrdered: false, ...(whole ? { keys: months.get(m)! } : {}) });
   }
   const { total, tails } = await spanTails(db, spans, null, plan.q.offset, plan.q.limit);
   return { total, items: await entriesOfTails(db, plan, tails), plan: 'number-months' };
-}
-
-/** The first and last ms of a month of number keys (UTC, months since 1970). */
-function numberMonthSpan(m: number): [number, number] {
-  const y = 1970 + Math.floor(m / 12);
-  return [Date.UTC(y, m % 12, 1), Date.UTC(y, (m % 12) + 1, 1) - 1];
 }
 
 /** [from, to] holds at least one whole month of number keys. */
@@ -253,7 +262,7 @@ function holdsWholeMonth(from: number, to: number): boolean {
   return start === from ? end <= to : numberMonthSpan(m + 1)[1] <= to;
 }
 
-async function byNumberPrefix(db: IndexDb, plan: Plan, prefix: string, lo: number, hi: number): Promise<QueryResult | null> {
+async function byNumberPrefix(db: IndexReader, plan: Plan, prefix: string, lo: number, hi: number): Promise<QueryResult | null> {
   const { limit, offset } = plan.q;
   // The prefix matched by its keys; what is left to test is in the entries.
   const { ref, residual } = prefixResidual(plan);
