@@ -1,5 +1,5 @@
 /** E1通道参数: one E1 port's settings (recording on, signalling, sides, timeslots, CRC-4, storage, name), checked, in effect at once. */
-import { useEffect, useState } from 'preact/hooks';
+import { useLayoutEffect, useState } from 'preact/hooks';
 import { api, notify, showError } from '../../api.ts';
 import { t } from '../../i18n.ts';
 import { PresenceWarning, ReadOnlyNote, Row, Section, canEdit, usePresence } from '../../ui.tsx';
@@ -30,7 +30,8 @@ export function E1Params() {
   const [errors, setErrors] = useState<string[]>([]);
   const list = Array.isArray(ports) ? ports : [];
   const current = list.find((p) => p.port === port) ?? list[0];
-  useEffect(() => {
+  // Before the page shows the picked port: never its fields with another port's values, which typing would then lose.
+  useLayoutEffect(() => {
     if (current) {
       setForm({ ...current.settings });
       setErrors([]);
