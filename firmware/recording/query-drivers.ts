@@ -8,7 +8,7 @@
  */
 import { CALL_TYPES } from './record-codec.ts';
 import {
-  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberKeyMonth, numberMonthSpan, tailOfKey,
+  BY_CHANNEL, DELETED, IMPORTANT, LIVE, PENDING_ARCHIVE, TAIL, channelHead, exactNumberHead, numberKeyMonth, numberMonthIsExact, numberMonthSpan, tailOfKey,
   timeOfKey, timeRange,
 } from './record-keys.ts';
 import type { NumberMonths } from './number-months.ts';
@@ -83,13 +83,17 @@ export function candidateDrivers(channels: ChannelDirectory, q: RecordQuery, exa
     for (const [m, keys] of [...exactNumber.months].sort((a, b) => a[0] - b[0])) {
       if (m < first || m > last) continue;
       // The first and last months also hold the keys of times beyond them (numberKeyMonth): counted by reading.
-      const [start, end] = numberMonthSpan(m);
-      const span = { from: start, to: end };
-      groups.push({ heads: [exactNumberHead(exactNumber.text, m)], ...span, ...(m > 0 && m < 0xffff ? { keys } : {}) });
+      const [from, to] = numberMonthSpan(m);
+      groups.push({ heads: [exactNumberHead(exactNumber.text, m)], from, to, ...(numberMonthIsExact(m) ? { keys } : {}) });
     }
     out.push({ ...make('number', [], ['number'], 20), groups });
   }
   return out;
+}
+
+/** The channel references (`<port byte> <channel:2>`) of channel key heads. */
+export function refsOfHeads(heads: Buffer[]): Buffer[] {
+  return heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
 }
 
 /**
@@ -113,7 +117,7 @@ export function memoryEstimate(d: Driver, channels: ChannelDirectory, boxStats: 
       return box({ level: 'important' }) * share;
     case 'channel':
     case 'line':
-      return channels.recordsOf(d.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!])), m0, m1) * share;
+      return channels.recordsOf(refsOfHeads(d.groups[0]!.heads), m0, m1) * share;
     default:
       return undefined;
   }
@@ -247,46 +251,41 @@ async function pageOfSpan(db: IndexReader, s: Span, keep: ((tail: Buffer) => boo
 }
 
 /**
- * Reads whole spans side by side (COUNT_LANES at once): how many of each
- * span's keys are wanted, and for a span not in time order its wanted tails,
- * newest first.
+ * Reads whole spans side by side (scanLanes): how many of each span's keys
+ * are wanted, and for a span not in time order its wanted tails, newest
+ * first.
  */
 async function readSpans(db: IndexReader, spans: Span[], wanted: (s: Span, key: Buffer) => boolean, done: (i: number, count: number, tails: Buffer[] | null) => void): Promise<void> {
   const counts = spans.map(() => 0);
   const tails = spans.map((s) => (s.timeOrdered ? null : ([] as Buffer[])));
-  const per = Math.ceil(spans.length / COUNT_LANES);
-  const lanes: Promise<void>[] = [];
-  for (let at = 0; at < spans.length; at += per) {
-    const first = at;
-    lanes.push(scanRanges(db, spans.slice(at, at + per).map((s) => s.range), false, {
-      key: (i, k) => {
-        if (!wanted(spans[first + i]!, k)) return;
-        counts[first + i]!++;
-        tails[first + i]?.push(k.subarray(k.length - TAIL));
-      },
-    }));
-  }
-  await Promise.all(lanes);
+  await scanLanes(db, spans.map((s) => s.range), (i, k) => {
+    if (!wanted(spans[i]!, k)) return;
+    counts[i]!++;
+    tails[i]?.push(k.subarray(k.length - TAIL));
+  });
   counts.forEach((n, i) => done(i, n, tails[i]?.sort((a, b) => Buffer.compare(b, a)) ?? null));
 }
 
-/** Ranges counted side by side: spans far apart in a large index lie in different table files, each opened and read on its own. */
+/** Ranges read side by side: spans far apart in a large index lie in different table files, each opened and read on its own. */
 const COUNT_LANES = 4;
 
-/** Keys in each of several ranges passing `keep`; the ranges are split between a few iterators reading at once. */
-export async function countRanges(db: IndexReader, ranges: KeyRange[], keep: ((key: Buffer) => boolean) | null): Promise<number[]> {
-  const counts = ranges.map(() => 0);
+/** Visits every key of several ranges (`i`: the range's index); the ranges are split between a few iterators reading at once. */
+async function scanLanes(db: IndexReader, ranges: KeyRange[], key: (i: number, key: Buffer) => void): Promise<void> {
   const per = Math.ceil(ranges.length / COUNT_LANES);
   const lanes: Promise<void>[] = [];
   for (let at = 0; at < ranges.length; at += per) {
     const first = at;
-    lanes.push(scanRanges(db, ranges.slice(at, at + per), false, {
-      key: (i, k) => {
-        if (!keep || keep(k)) counts[first + i]!++;
-      },
-    }));
+    lanes.push(scanRanges(db, ranges.slice(at, at + per), false, { key: (i, k) => key(first + i, k) }));
   }
   await Promise.all(lanes);
+}
+
+/** Keys in each of several ranges passing `keep`, read side by side (scanLanes). */
+export async function countRanges(db: IndexReader, ranges: KeyRange[], keep: ((key: Buffer) => boolean) | null): Promise<number[]> {
+  const counts = ranges.map(() => 0);
+  await scanLanes(db, ranges, (i, k) => {
+    if (!keep || keep(k)) counts[i]!++;
+  });
   return counts;
 }
 

@@ -207,6 +207,11 @@ export function numberMonthSpan(m: number): [number, number] {
   return [Date.UTC(y, m % 12, 1), m >= 0xffff ? TIME_MAX : Date.UTC(y, (m % 12) + 1, 1) - 1];
 }
 
+/** A month of number keys holds only its own times (not the first or last, which hold the times clamped into them). */
+export function numberMonthIsExact(m: number): boolean {
+  return m > 0 && m < 0xffff;
+}
+
 /** The key of a remote number's months (number-months.ts). */
 export function numberMonthsKey(remoteNumber: string): Buffer {
   const num = Buffer.from(remoteNumber, 'latin1');

@@ -35,13 +35,13 @@
  */
 import { decodeRecord, summarizeRecord } from './record-codec.ts';
 import type { RecordEntry } from './record-entry.ts';
-import { DELETED, LIVE, numberMonth, numberMonthSpan, numberMonthsRange, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
+import { DELETED, LIVE, numberMonth, numberMonthIsExact, numberMonthSpan, numberMonthsRange, numberRange, keyFieldsOfTail, primaryOfTail, tailOfKey, timeKey, timeOfKey } from './record-keys.ts';
 import type { RecordIndex } from './record-index.ts';
 import { atSnapshot, type IndexReader } from './index-reader.ts';
 import { dayStart, localDay, monthFirstDay, monthOfDay } from './local-day.ts';
 import { countInCell } from './call-stats.ts';
 import type { BoxStatistics } from './box-statistics.ts';
-import { candidateDrivers, countRanges, driverSpans, memoryEstimate, scanRanges, spanTails, type Driver, type KeyRange, type Span } from './query-drivers.ts';
+import { candidateDrivers, countRanges, driverSpans, memoryEstimate, refsOfHeads, scanRanges, spanTails, type Driver, type KeyRange, type Span } from './query-drivers.ts';
 import {
   BATCH, TIME_MAX, countMatches, decodeHit, edgeTimes, makePlan, pickDriver, readPage, residualOf, valueTest, type Plan, type Residual,
 } from './query-plan.ts';
@@ -115,7 +115,7 @@ export async function chooseDriver(index: RecordIndex, plan: Plan, lo: number, h
   const drivers = candidateDrivers(index.channels, plan.q, exact, lo, hi);
   if (drivers.length > 1) for (const d of drivers) d.estimate = memoryEstimate(d, index.channels, index.boxStats, lo, hi);
   const scoped = drivers.find((d) => d.name === 'channel' || d.name === 'line');
-  if (scoped) plan.refs = scoped.groups[0]!.heads.map((h) => Buffer.from([h[3]!, h[1]!, h[2]!]));
+  if (scoped) plan.refs = refsOfHeads(scoped.groups[0]!.heads);
   const driver = await pickDriver(db, plan, drivers, lo, hi);
   return { driver, residual: residualOf(plan, driver) };
 }
@@ -248,7 +248,7 @@ async function byPrefixMonths(db: IndexReader, plan: Plan, prefix: string): Prom
     const b = Math.min(plan.to, end);
     if (a > b) continue;
     // The first and last months also hold the keys of times beyond them (numberKeyMonth): read, never counted whole.
-    const whole = a === start && b === end && m > 0 && m < 0xffff;
+    const whole = a === start && b === end && numberMonthIsExact(m);
     spans.push({ range: numberRange(prefix, false, m), from: a, to: b, timeOrdered: false, ...(whole ? { keys: months.get(m)! } : {}) });
   }
   const { total, tails } = await spanTails(db, spans, null, plan.q.offset, plan.q.limit);
